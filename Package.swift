@@ -1,0 +1,101 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// swift-fxa: a Firefox Accounts compatible provider (`fxa-server`) and the
+/// relying-party kit (`FxAClient`, `FxAVapor`). See docs/ and
+/// ../shared/docs/ARCHITECTURE.md for the layout these targets follow.
+let package = Package(
+    name: "swift-fxa",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "fxa-server", targets: ["fxa-server"]),
+        .library(name: "FxACore", targets: ["FxACore"]),
+        .library(name: "FxAClient", targets: ["FxAClient"]),
+        .library(name: "FxAVapor", targets: ["FxAVapor"]),
+        .library(name: "FxAServer", targets: ["FxAServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.115.0"),
+        .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.50.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.8.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.10.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.1.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.1.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.24.0"),
+    ],
+    targets: [
+        .target(
+            name: "FxACore",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ]
+        ),
+        .target(
+            name: "FxAStore",
+            dependencies: [
+                "FxACore",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "FxAStoreConformance",
+            dependencies: ["FxAStore", "FxACore"]
+        ),
+        .target(
+            name: "FxAServer",
+            dependencies: [
+                "FxACore",
+                "FxAStore",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        .executableTarget(
+            name: "fxa-server",
+            dependencies: [
+                "FxAServer",
+                "FxAStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(
+            name: "FxAClient",
+            dependencies: [
+                "FxACore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .target(
+            name: "FxAVapor",
+            dependencies: [
+                "FxAClient",
+                .product(name: "Vapor", package: "vapor"),
+            ]
+        ),
+        .testTarget(name: "FxACoreTests", dependencies: ["FxACore"]),
+        .testTarget(
+            name: "FxAStoreTests",
+            dependencies: ["FxAStore", "FxAStoreConformance"]
+        ),
+        .testTarget(
+            name: "FxAServerTests",
+            dependencies: [
+                "FxAServer",
+                "FxAStore",
+                .product(name: "VaporTesting", package: "vapor"),
+            ]
+        ),
+        .testTarget(name: "FxAClientTests", dependencies: ["FxAClient"]),
+    ]
+)

@@ -1,0 +1,57 @@
+import FxACore
+import FxAStore
+import Logging
+
+/// Everything the server's controllers need, built once per process (or per
+/// test) and handed to each controller at app assembly. Nothing here is
+/// global: two apps in one process (as in tests) share no state.
+public struct Dependencies: Sendable {
+    public let configuration: ServerConfiguration
+    public let stores: Stores
+    public let clock: any WallClock
+    public let keyRing: SigningKeyRing
+    public let metrics: ServerMetrics
+
+    public init(
+        configuration: ServerConfiguration, stores: Stores, clock: any WallClock,
+        keyRing: SigningKeyRing, metrics: ServerMetrics
+    ) {
+        self.configuration = configuration
+        self.stores = stores
+        self.clock = clock
+        self.keyRing = keyRing
+        self.metrics = metrics
+    }
+
+    /// Opens the configured database and key source. Does not migrate: call
+    /// ``prepareStorage(logger:)`` before serving.
+    public static func open(
+        configuration: ServerConfiguration, logger: Logger, clock: any WallClock = SystemWallClock()
+    ) throws -> Dependencies {
+        let database = try StoreDatabase(location: configuration.database, logger: logger)
+        let stores = Stores(database: database)
+        let keyRing = try SigningKeyRing.configured(configuration.signingKeys, store: stores.signingKeys, clock: clock)
+        return Dependencies(
+            configuration: configuration, stores: stores, clock: clock, keyRing: keyRing, metrics: ServerMetrics())
+    }
+
+    /// Migrates the database and makes sure a signing key exists, under the
+    /// database's startup lock, so several instances starting at once on
+    /// one PostgreSQL do this one after another.
+    ///
+    /// - Returns: the current signing key's id.
+    @discardableResult
+    public func prepareStorage(logger: Logger) async throws -> String {
+        let database = stores.database
+        let keyRing = keyRing
+        return try await database.withStartupLock {
+            try await database.migrateHoldingStartupLock()
+            return try await keyRing.bootstrap(logger: logger)
+        }
+    }
+
+    /// Releases the database connections.
+    public func shutdown() async {
+        await stores.database.shutdown()
+    }
+}

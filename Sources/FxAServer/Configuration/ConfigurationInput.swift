@@ -1,0 +1,133 @@
+import FxACore
+import FxAStore
+import Foundation
+import Logging
+
+/// The raw settings before validation: command-line flags, each optional.
+///
+/// ``resolve(environment:)`` applies the precedence the README documents:
+/// a flag wins over its `FXA_*` environment variable, which wins over the
+/// default. Resolution is a pure function of its inputs so it can be tested
+/// without a process.
+public struct ConfigurationInput: Sendable {
+    public var host: String?
+    public var port: Int?
+    public var publicURL: String?
+    public var databaseURL: String?
+    public var dataDirectory: String?
+    public var signingKeyFile: String?
+    public var previousSigningKeyFile: String?
+    public var metrics: Bool?
+    public var logLevel: String?
+    public var maxBodySize: Int?
+
+    public init(
+        host: String? = nil, port: Int? = nil, publicURL: String? = nil, databaseURL: String? = nil,
+        dataDirectory: String? = nil, signingKeyFile: String? = nil, previousSigningKeyFile: String? = nil,
+        metrics: Bool? = nil, logLevel: String? = nil, maxBodySize: Int? = nil
+    ) {
+        self.host = host
+        self.port = port
+        self.publicURL = publicURL
+        self.databaseURL = databaseURL
+        self.dataDirectory = dataDirectory
+        self.signingKeyFile = signingKeyFile
+        self.previousSigningKeyFile = previousSigningKeyFile
+        self.metrics = metrics
+        self.logLevel = logLevel
+        self.maxBodySize = maxBodySize
+    }
+
+    /// The environment variables read, with what each sets. Also used by the
+    /// README's configuration table, so the two cannot drift.
+    public static let environmentVariables: [(name: String, meaning: String)] = [
+        ("FXA_HOST", "address to listen on (default 127.0.0.1)"),
+        ("FXA_PORT", "port to listen on (default 9000)"),
+        ("FXA_PUBLIC_URL", "public base URL and OIDC issuer (default http://<host>:<port>)"),
+        ("FXA_DATABASE_URL", "postgres://user:pass@host:5432/db, sqlite:///path or sqlite::memory: (default sqlite in the data folder)"),
+        ("FXA_DATA_DIR", "folder for the embedded database (default ./data)"),
+        ("FXA_SIGNING_KEY_FILE", "PEM RSA private key to sign with instead of a database key"),
+        ("FXA_PREVIOUS_SIGNING_KEY_FILE", "PEM RSA private key still published in the JWKS"),
+        ("FXA_METRICS", "true to serve Prometheus metrics at /metrics (default false)"),
+        ("FXA_LOG_LEVEL", "trace, debug, info, notice, warning, error or critical (default info)"),
+        ("FXA_MAX_BODY_SIZE", "largest request body in bytes (default 1048576)"),
+        ("FXA_COMMIT", "commit reported by /__version__ (default: read from version.json or .git)"),
+    ]
+
+    /// Validates and combines the inputs.
+    ///
+    /// - Throws: ``FxAError/invalidConfiguration(_:)`` naming the bad setting.
+    public func resolve(environment: [String: String]) throws -> ServerConfiguration {
+        func pick(_ flag: String?, _ variable: String) -> String? {
+            if let flag, !flag.isEmpty { return flag }
+            if let value = environment[variable], !value.isEmpty { return value }
+            return nil
+        }
+
+        let host = pick(self.host, "FXA_HOST") ?? "127.0.0.1"
+        let port = try self.port ?? Self.integer(environment["FXA_PORT"], name: "FXA_PORT") ?? 9000
+        guard (1...65535).contains(port) else {
+            throw FxAError.invalidConfiguration("port must be between 1 and 65535, got \(port)")
+        }
+
+        let defaultPublicHost = ["0.0.0.0", "::", "[::]"].contains(host) ? "127.0.0.1" : host
+        let publicURL = try PublicBaseURL(pick(self.publicURL, "FXA_PUBLIC_URL") ?? "http://\(defaultPublicHost):\(port)")
+
+        let dataDirectory = pick(self.dataDirectory, "FXA_DATA_DIR") ?? "data"
+        let database: DatabaseLocation
+        if let url = pick(databaseURL, "FXA_DATABASE_URL") {
+            do {
+                database = try DatabaseLocation(url: url)
+            } catch {
+                throw FxAError.invalidConfiguration(
+                    "database URL must start with postgres://, postgresql://, postgres+uds:// or sqlite:")
+            }
+        } else {
+            database = .sqliteFile(path: (dataDirectory as NSString).appendingPathComponent("fxa.sqlite"))
+        }
+
+        let signingKeys: ServerConfiguration.SigningKeySource
+        let previousFile = pick(previousSigningKeyFile, "FXA_PREVIOUS_SIGNING_KEY_FILE")
+        if let currentFile = pick(signingKeyFile, "FXA_SIGNING_KEY_FILE") {
+            signingKeys = .files(current: currentFile, previous: previousFile)
+        } else if previousFile != nil {
+            throw FxAError.invalidConfiguration("a previous signing key file needs a current signing key file")
+        } else {
+            signingKeys = .database
+        }
+
+        let metrics = try metrics ?? Self.boolean(environment["FXA_METRICS"], name: "FXA_METRICS") ?? false
+
+        let levelName = (pick(logLevel, "FXA_LOG_LEVEL") ?? "info").lowercased()
+        guard let level = Logger.Level(rawValue: levelName) else {
+            throw FxAError.invalidConfiguration("unknown log level \(levelName)")
+        }
+
+        let maxBodySize = try maxBodySize ?? Self.integer(environment["FXA_MAX_BODY_SIZE"], name: "FXA_MAX_BODY_SIZE") ?? 1 << 20
+        guard maxBodySize >= 1024 else {
+            throw FxAError.invalidConfiguration("max body size must be at least 1024 bytes")
+        }
+
+        return ServerConfiguration(
+            host: host, port: port, publicURL: publicURL, database: database, dataDirectory: dataDirectory,
+            signingKeys: signingKeys, metricsEnabled: metrics, logLevel: level, maxBodySize: maxBodySize,
+            version: VersionInfo.detect(environment: environment))
+    }
+
+    private static func integer(_ value: String?, name: String) throws -> Int? {
+        guard let value, !value.isEmpty else { return nil }
+        guard let number = Int(value) else {
+            throw FxAError.invalidConfiguration("\(name) must be a whole number, got \(value)")
+        }
+        return number
+    }
+
+    private static func boolean(_ value: String?, name: String) throws -> Bool? {
+        guard let value, !value.isEmpty else { return nil }
+        switch value.lowercased() {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off": return false
+        default: throw FxAError.invalidConfiguration("\(name) must be true or false, got \(value)")
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import FxACore
+import Foundation
+
+/// The public origin (and optional path prefix) of the server: the OIDC
+/// issuer and the base of every absolute URL the server emits.
+///
+/// Behind a reverse proxy the listening address (`127.0.0.1:9000`) is not
+/// what clients see, so no URL is ever built from the request's Host header;
+/// all are built from this one value.
+public struct PublicBaseURL: Sendable, Equatable, CustomStringConvertible {
+    /// Normalised form: scheme, host, optional port and path, no trailing
+    /// slash, no query, no fragment.
+    public let string: String
+    /// Whether clients reach the server over TLS (turns on HSTS).
+    public let isHTTPS: Bool
+
+    /// Validates `raw`.
+    ///
+    /// - Throws: ``FxAError`` (errno 100) unless `raw` is an absolute http(s)
+    ///   URL without user info, query or fragment.
+    public init(_ raw: String) throws {
+        guard let components = URLComponents(string: raw),
+              let scheme = components.scheme?.lowercased(), ["http", "https"].contains(scheme),
+              let host = components.host, !host.isEmpty,
+              components.user == nil, components.password == nil,
+              components.query == nil, components.fragment == nil
+        else {
+            throw FxAError.invalidConfiguration(
+                "public URL must be an absolute http(s) URL without query or fragment: \(raw)")
+        }
+        var path = components.path
+        while path.hasSuffix("/") { path.removeLast() }
+        let port = components.port.map { ":\($0)" } ?? ""
+        string = "\(scheme)://\(host.lowercased())\(port)\(path)"
+        isHTTPS = scheme == "https"
+    }
+
+    /// The absolute URL of `path` (which starts with `/`) on this server.
+    public func appending(_ path: String) -> String {
+        string + path
+    }
+
+    public var description: String { string }
+}

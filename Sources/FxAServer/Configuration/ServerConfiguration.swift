@@ -1,0 +1,76 @@
+import FxACore
+import FxAStore
+import Foundation
+import Logging
+
+/// Everything an `fxa-server` process is told by its operator, as one typed
+/// value resolved once at startup (see ``ConfigurationInput`` for where each
+/// setting comes from).
+public struct ServerConfiguration: Sendable {
+    /// Address the HTTP server binds to. Loopback by default, so a fresh
+    /// `swift run fxa-server` is not reachable from the network.
+    public var host: String
+    public var port: Int
+    /// The issuer and base of every absolute URL.
+    public var publicURL: PublicBaseURL
+    /// Where data lives.
+    public var database: DatabaseLocation
+    /// Folder for the embedded database and other local state.
+    public var dataDirectory: String
+    /// Where the RS256 signing keys come from.
+    public var signingKeys: SigningKeySource
+    /// Whether `/metrics` answers (Prometheus text format).
+    public var metricsEnabled: Bool
+    public var logLevel: Logger.Level
+    /// Largest request body accepted, in bytes. FxA's API bodies are small;
+    /// larger ones are refused with errno 113 before they are buffered.
+    public var maxBodySize: Int
+    /// What `/__version__` reports.
+    public var version: VersionInfo
+
+    /// Where signing keys come from.
+    public enum SigningKeySource: Sendable, Equatable {
+        /// Generated on first start and kept in the database; rotated with
+        /// `fxa-server keys rotate`.
+        case database
+        /// PEM files managed by the operator; the previous key stays
+        /// published so tokens it signed keep verifying.
+        case files(current: String, previous: String?)
+    }
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 9000,
+        publicURL: PublicBaseURL,
+        database: DatabaseLocation,
+        dataDirectory: String = "data",
+        signingKeys: SigningKeySource = .database,
+        metricsEnabled: Bool = false,
+        logLevel: Logger.Level = .info,
+        maxBodySize: Int = 1 << 20,
+        version: VersionInfo = VersionInfo(version: FxAVersion.current, commit: "unknown")
+    ) {
+        self.host = host
+        self.port = port
+        self.publicURL = publicURL
+        self.database = database
+        self.dataDirectory = dataDirectory
+        self.signingKeys = signingKeys
+        self.metricsEnabled = metricsEnabled
+        self.logLevel = logLevel
+        self.maxBodySize = maxBodySize
+        self.version = version
+    }
+
+    /// One line for the startup log: every setting, no secret (database
+    /// passwords are redacted, key material is never included).
+    public var summary: String {
+        let keys: String = switch signingKeys {
+        case .database: "database"
+        case .files(let current, let previous): "file \(current)" + (previous.map { " (previous \($0))" } ?? "")
+        }
+        return "listen=\(host):\(port) issuer=\(publicURL) database=\(database.redactedDescription) "
+            + "signing-keys=\(keys) metrics=\(metricsEnabled ? "on" : "off") log-level=\(logLevel) "
+            + "max-body=\(maxBodySize) version=\(version.version) commit=\(version.commit)"
+    }
+}

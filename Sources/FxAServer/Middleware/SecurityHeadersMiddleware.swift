@@ -1,0 +1,26 @@
+import Vapor
+
+/// Adds the headers every response should carry unless a route chose
+/// otherwise: no MIME sniffing, no framing, no referrer, a locked-down CSP
+/// for API responses, `no-store` caching (tokens and personal data must not
+/// land in shared caches) and HSTS when the public URL is https.
+struct SecurityHeadersMiddleware: AsyncMiddleware {
+    let strictTransportSecurity: Bool
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let response = try await next.respond(to: request)
+        let headers = response.headers
+        func setIfAbsent(_ name: HTTPHeaders.Name, _ value: String) {
+            if !headers.contains(name: name) { response.headers.replaceOrAdd(name: name, value: value) }
+        }
+        setIfAbsent(.xContentTypeOptions, "nosniff")
+        setIfAbsent(.xFrameOptions, "DENY")
+        setIfAbsent("Referrer-Policy", "no-referrer")
+        setIfAbsent(.contentSecurityPolicy, "default-src 'none'; frame-ancestors 'none'")
+        setIfAbsent(.cacheControl, "no-store")
+        if strictTransportSecurity {
+            setIfAbsent(.strictTransportSecurity, "max-age=31536000; includeSubDomains")
+        }
+        return response
+    }
+}

@@ -1,0 +1,9 @@
+import FluentKit
+
+/// Every migration, in the order they run. Append only: a migration that has
+/// shipped is never edited, because existing databases have already run it.
+enum FxAMigrations {
+    static let all: [any Migration] = [
+        CreateSigningKeys(),
+    ]
+}

@@ -1,0 +1,13 @@
+/// Failures of the storage layer that callers handle by kind.
+///
+/// Database driver errors are not wrapped: the server's error middleware turns
+/// anything unexpected into a generic 500 and logs the cause, so only the
+/// failures a caller can act on get a case here.
+public enum FxAStoreError: Error, Sendable, Equatable {
+    /// `--database-url` has a scheme this server does not speak.
+    case invalidDatabaseURL
+    /// The database could not be opened or reached.
+    case unavailable(String)
+    /// A row that must exist does not (for example, no current signing key).
+    case notFound
+}

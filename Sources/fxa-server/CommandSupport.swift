@@ -1,0 +1,54 @@
+import ArgumentParser
+import FxACore
+import FxAServer
+import Foundation
+import Logging
+
+/// Resolves the configuration and sets up logging once per process.
+///
+/// Errors in the configuration come back as ``CommandFailure`` so the
+/// operator reads a sentence, not a type dump.
+func prepareCommand(_ input: ConfigurationInput) throws -> (ServerConfiguration, Logger) {
+    let configuration: ServerConfiguration
+    do {
+        configuration = try input.resolve(environment: ProcessInfo.processInfo.environment)
+    } catch let error as FxAError {
+        throw CommandFailure(error.message)
+    }
+    let level = configuration.logLevel
+    LoggingSystem.bootstrap { label in
+        var handler = StreamLogHandler.standardOutput(label: label)
+        handler.logLevel = level
+        return handler
+    }
+    var logger = Logger(label: "fxa-server")
+    logger.logLevel = level
+    return (configuration, logger)
+}
+
+/// A command that could not do its job, with the reason for the operator.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Runs `body` with opened dependencies and always releases them.
+func withDependencies<T>(
+    _ configuration: ServerConfiguration, logger: Logger, _ body: (Dependencies) async throws -> T
+) async throws -> T {
+    let dependencies: Dependencies
+    do {
+        dependencies = try Dependencies.open(configuration: configuration, logger: logger)
+    } catch let error as FxAError {
+        throw CommandFailure(error.message)
+    }
+    do {
+        let result = try await body(dependencies)
+        await dependencies.shutdown()
+        return result
+    } catch {
+        await dependencies.shutdown()
+        if let error = error as? FxAError { throw CommandFailure(error.message) }
+        throw error
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import FxAServer
+
+/// Options every command shares: which database, and how much to log.
+struct StorageOptions: ParsableArguments {
+    @Option(help: "Database URL: postgres://user:pass@host:5432/db, sqlite:///path/to/file or sqlite::memory: (env FXA_DATABASE_URL; default: SQLite in the data folder).")
+    var databaseURL: String?
+
+    @Option(help: "Folder for the embedded SQLite database (env FXA_DATA_DIR; default ./data).")
+    var dataDir: String?
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical (env FXA_LOG_LEVEL; default info).")
+    var logLevel: String?
+}
+
+/// Options only the HTTP server needs.
+struct ServeOptions: ParsableArguments {
+    @Option(help: "Address to listen on (env FXA_HOST; default 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "Port to listen on (env FXA_PORT; default 9000).")
+    var port: Int?
+
+    @Option(help: "Public base URL and OIDC issuer, e.g. https://accounts.example.org (env FXA_PUBLIC_URL; default http://<host>:<port>).")
+    var publicURL: String?
+
+    @Option(help: "PEM RSA private key to sign with instead of a key kept in the database (env FXA_SIGNING_KEY_FILE).")
+    var signingKeyFile: String?
+
+    @Option(help: "PEM RSA private key that no longer signs but stays in the JWKS (env FXA_PREVIOUS_SIGNING_KEY_FILE).")
+    var previousSigningKeyFile: String?
+
+    @Flag(inversion: .prefixedEnableDisable, help: "Serve Prometheus metrics at /metrics (env FXA_METRICS; default off).")
+    var metrics: Bool?
+
+    @Option(help: "Largest request body in bytes (env FXA_MAX_BODY_SIZE; default 1048576).")
+    var maxBodySize: Int?
+}
+
+extension ConfigurationInput {
+    /// Collects the flags of a command into one input to resolve.
+    init(storage: StorageOptions, serve: ServeOptions? = nil) {
+        self.init(
+            host: serve?.host, port: serve?.port, publicURL: serve?.publicURL,
+            databaseURL: storage.databaseURL, dataDirectory: storage.dataDir,
+            signingKeyFile: serve?.signingKeyFile, previousSigningKeyFile: serve?.previousSigningKeyFile,
+            metrics: serve?.metrics, logLevel: storage.logLevel, maxBodySize: serve?.maxBodySize)
+    }
+}
