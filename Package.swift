@@ -48,7 +48,12 @@ let package = Package(
         ),
         .target(
             name: "FxAStoreConformance",
-            dependencies: ["FxAStore", "FxACore"]
+            dependencies: [
+                "FxAStore",
+                "FxACore",
+                .product(name: "FluentSQL", package: "fluent-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(
             name: "FxAServer",
@@ -83,10 +88,22 @@ let package = Package(
                 .product(name: "Vapor", package: "vapor"),
             ]
         ),
-        .testTarget(name: "FxACoreTests", dependencies: ["FxACore"]),
+        .testTarget(
+            name: "FxACoreTests",
+            dependencies: [
+                "FxACore",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(
             name: "FxAStoreTests",
-            dependencies: ["FxAStore", "FxAStoreConformance"]
+            dependencies: [
+                "FxAStore",
+                "FxAStoreConformance",
+                .product(name: "FluentSQL", package: "fluent-kit"),
+            ]
         ),
         .testTarget(
             name: "FxAServerTests",

@@ -50,13 +50,20 @@ public final class StoreDatabase: Sendable {
 
     /// A database handle for one unit of work. Handles are cheap; they share
     /// the process-wide pool.
-    public var database: any Database {
-        databases.database(Self.id, logger: logger, on: databases.eventLoopGroup.any())!
+    ///
+    /// - Throws: ``FxAStoreError/unavailable(_:)`` after ``shutdown()``, so a
+    ///   request that races a graceful stop fails cleanly instead of crashing.
+    public func handle() throws -> any Database {
+        guard let database = databases.database(Self.id, logger: logger, on: databases.eventLoopGroup.any()) else {
+            throw FxAStoreError.unavailable("the database connections are closed")
+        }
+        return database
     }
 
-    /// The same handle seen as SQL, for the few statements Fluent cannot express.
-    var sql: any SQLDatabase {
-        database as! any SQLDatabase
+    /// The same handle seen as SQL, for the few statements Fluent cannot
+    /// express. Both drivers (SQLite, PostgreSQL) are SQL databases.
+    func sql() throws -> any SQLDatabase {
+        try handle() as! any SQLDatabase
     }
 
     /// Runs every pending migration. Safe to call from several processes at
@@ -73,7 +80,7 @@ public final class StoreDatabase: Sendable {
         if case .sqliteFile = location {
             // WAL lets readers proceed while one writer commits and survives a
             // crash (kill -9) without losing committed transactions.
-            try await sql.raw("PRAGMA journal_mode=WAL").run()
+            try await sql().raw("PRAGMA journal_mode=WAL").run()
         }
         let migrations = Migrations()
         for migration in FxAMigrations.all {
@@ -88,7 +95,7 @@ public final class StoreDatabase: Sendable {
 
     /// Proves the database answers a query (for `/__heartbeat__`).
     public func ping() async throws {
-        _ = try await sql.raw("SELECT 1 AS ok").all()
+        _ = try await sql().raw("SELECT 1 AS ok").all()
     }
 
     /// Runs `body` while holding a lock that no other process on the same

@@ -10,7 +10,7 @@ public struct FluentSigningKeyStore: SigningKeyStore {
     }
 
     public func publishedKeys() async throws -> [StoredSigningKey] {
-        let rows = try await SigningKeyRecord.query(on: database.database).all()
+        let rows = try await SigningKeyRecord.query(on: database.handle()).all()
         return rows.compactMap(\.value).sorted { lhs, rhs in
             lhs.status == rhs.status ? lhs.createdAt > rhs.createdAt : lhs.status == .current
         }
@@ -23,7 +23,7 @@ public struct FluentSigningKeyStore: SigningKeyStore {
         var key = candidate
         key.status = .current
         do {
-            try await SigningKeyRecord(key).create(on: database.database)
+            try await SigningKeyRecord(key).create(on: database.handle())
             return key
         } catch {
             // Lost a race with another process: the unique index refused a
@@ -37,7 +37,7 @@ public struct FluentSigningKeyStore: SigningKeyStore {
         var promoted = newKey
         promoted.status = .current
         let key = promoted
-        try await database.database.transaction { tx in
+        try await database.handle().transaction { tx in
             try await SigningKeyRecord.query(on: tx)
                 .filter(\.$status == SigningKeyStatus.previous.rawValue)
                 .delete()
@@ -50,7 +50,7 @@ public struct FluentSigningKeyStore: SigningKeyStore {
     }
 
     private func current() async throws -> StoredSigningKey? {
-        try await SigningKeyRecord.query(on: database.database)
+        try await SigningKeyRecord.query(on: database.handle())
             .filter(\.$status == SigningKeyStatus.current.rawValue)
             .first()?.value
     }

@@ -1,0 +1,130 @@
+import FxACore
+import FxAServer
+import FxAStore
+import Foundation
+import Testing
+
+@Suite("Configuration")
+struct ConfigurationTests {
+    @Test func defaultsServeOnLoopbackWithSQLiteInTheDataFolder() throws {
+        let configuration = try ConfigurationInput().resolve(environment: [:])
+        #expect(configuration.host == "127.0.0.1")
+        #expect(configuration.port == 9000)
+        #expect(configuration.publicURL.string == "http://127.0.0.1:9000")
+        #expect(configuration.database == .sqliteFile(path: "data/fxa.sqlite"))
+        #expect(configuration.signingKeys == .database)
+        #expect(configuration.metricsEnabled == false)
+        #expect(configuration.logLevel == .info)
+    }
+
+    @Test func flagsWinOverEnvironmentWhichWinsOverDefaults() throws {
+        let environment = [
+            "FXA_PORT": "9100", "FXA_HOST": "127.0.0.2", "FXA_DATABASE_URL": "postgres://fxa@db/fxa",
+            "FXA_METRICS": "true", "FXA_LOG_LEVEL": "debug",
+        ]
+        let fromEnvironment = try ConfigurationInput().resolve(environment: environment)
+        #expect(fromEnvironment.port == 9100)
+        #expect(fromEnvironment.host == "127.0.0.2")
+        #expect(fromEnvironment.database == .postgres(url: "postgres://fxa@db/fxa"))
+        #expect(fromEnvironment.metricsEnabled)
+        #expect(fromEnvironment.logLevel == .debug)
+
+        let fromFlags = try ConfigurationInput(
+            port: 9200, databaseURL: "sqlite::memory:", metrics: false, logLevel: "error"
+        ).resolve(environment: environment)
+        #expect(fromFlags.port == 9200)
+        #expect(fromFlags.host == "127.0.0.2")
+        #expect(fromFlags.database == .sqliteInMemory)
+        #expect(fromFlags.metricsEnabled == false)
+        #expect(fromFlags.logLevel == .error)
+    }
+
+    @Test func theDataFolderMovesTheEmbeddedDatabase() throws {
+        let configuration = try ConfigurationInput().resolve(environment: ["FXA_DATA_DIR": "/var/lib/fxa"])
+        #expect(configuration.database == .sqliteFile(path: "/var/lib/fxa/fxa.sqlite"))
+    }
+
+    @Test func thePublicURLIsNormalisedAndDrivesHSTS() throws {
+        let configuration = try ConfigurationInput(publicURL: "HTTPS://Accounts.Example.org:8443/fxa/").resolve(environment: [:])
+        #expect(configuration.publicURL.string == "https://accounts.example.org:8443/fxa")
+        #expect(configuration.publicURL.isHTTPS)
+        #expect(configuration.publicURL.appending("/v1/jwks") == "https://accounts.example.org:8443/fxa/v1/jwks")
+    }
+
+    @Test func listeningOnAllInterfacesStillDefaultsToALoopbackIssuer() throws {
+        let configuration = try ConfigurationInput(host: "0.0.0.0", port: 8080).resolve(environment: [:])
+        #expect(configuration.publicURL.string == "http://127.0.0.1:8080")
+    }
+
+    @Test(arguments: [
+        ConfigurationInput(port: 0),
+        ConfigurationInput(port: 70000),
+        ConfigurationInput(publicURL: "ftp://example.org"),
+        ConfigurationInput(publicURL: "https://example.org/?q=1"),
+        ConfigurationInput(publicURL: "https://user:pw@example.org"),
+        ConfigurationInput(publicURL: "not a url"),
+        ConfigurationInput(databaseURL: "mysql://db/fxa"),
+        ConfigurationInput(previousSigningKeyFile: "/old.pem"),
+        ConfigurationInput(logLevel: "loud"),
+        ConfigurationInput(maxBodySize: 10),
+    ])
+    func invalidSettingsStopStartupWithAConfigurationError(_ input: ConfigurationInput) {
+        #expect {
+            try input.resolve(environment: [:])
+        } throws: { error in
+            (error as? FxAError)?.errno == .auth(.serverConfigError)
+        }
+    }
+
+    @Test(arguments: [["FXA_PORT": "nine"], ["FXA_METRICS": "maybe"], ["FXA_MAX_BODY_SIZE": "1MB"]])
+    func malformedEnvironmentValuesAreRefusedNotIgnored(_ environment: [String: String]) {
+        #expect(throws: FxAError.self) { try ConfigurationInput().resolve(environment: environment) }
+    }
+
+    @Test func theSummaryNamesEverySettingButNoSecret() throws {
+        let configuration = try ConfigurationInput(
+            databaseURL: "postgres://fxa:topsecretpw@db.internal/fxa", signingKeyFile: "/etc/fxa/key.pem"
+        ).resolve(environment: [:])
+        let summary = configuration.summary
+        #expect(!summary.contains("topsecretpw"))
+        #expect(summary.contains("db.internal"))
+        #expect(summary.contains("issuer=http://127.0.0.1:9000"))
+        #expect(summary.contains("signing-keys=file /etc/fxa/key.pem"))
+    }
+}
+
+@Suite("Version detection")
+struct VersionInfoTests {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fxa-version-\(SecureRandom.bytes(6).hexString)")
+    let commit = "0123456789abcdef0123456789abcdef01234567"
+
+    func write(_ text: String, to relative: String) throws {
+        let url = folder.appendingPathComponent(relative)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    @Test func aDockerflowVersionFileWins() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try write(#"{"source":"s","version":"2.0.0","commit":"\#(commit)","build":"b1"}"#, to: "version.json")
+        let info = VersionInfo.detect(environment: [:], workingDirectory: folder.path)
+        #expect(info == VersionInfo(source: "s", version: "2.0.0", commit: commit, build: "b1"))
+    }
+
+    @Test func theCommitIsReadFromALooseRefOrPackedRefs() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try write("ref: refs/heads/main\n", to: ".git/HEAD")
+        try write("# pack-refs\n\(commit) refs/heads/main\n", to: ".git/packed-refs")
+        #expect(VersionInfo.detect(environment: [:], workingDirectory: folder.path).commit == commit)
+        let newer = "89abcdef0123456789abcdef0123456789abcdef"
+        try write(newer + "\n", to: ".git/refs/heads/main")
+        #expect(VersionInfo.detect(environment: [:], workingDirectory: folder.path).commit == newer)
+    }
+
+    @Test func theEnvironmentOverridesAndUnknownIsTheFallback() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        #expect(VersionInfo.detect(environment: [:], workingDirectory: folder.path).commit == "unknown")
+        #expect(VersionInfo.detect(environment: ["FXA_COMMIT": "abc"], workingDirectory: folder.path).commit == "abc")
+    }
+}

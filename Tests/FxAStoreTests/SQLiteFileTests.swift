@@ -1,0 +1,42 @@
+import FluentSQL
+import FxACore
+import FxAStore
+import Foundation
+import Logging
+import Testing
+
+/// What only the embedded backend has: a file on disk in WAL mode that keeps
+/// its data across process restarts.
+@Suite("SQLite file storage")
+struct SQLiteFileTests {
+    let folder = FileManager.default.temporaryDirectory
+        .appendingPathComponent("fxa-sqlite-\(SecureRandom.bytes(6).hexString)")
+    var path: String { folder.appendingPathComponent("nested/fxa.sqlite").path }
+
+    @Test func theDatabaseFolderIsCreatedAndWALModeIsOn() async throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = try StoreDatabase(location: .sqliteFile(path: path), logger: Logger(label: "test"))
+        try await database.migrate()
+        let rows = try await (try database.handle() as! any SQLDatabase).raw("PRAGMA journal_mode").all()
+        let mode = try rows.first?.decode(column: "journal_mode", as: String.self)
+        await database.shutdown()
+        #expect(mode == "wal")
+        #expect(FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test func aKeyWrittenBeforeAReopenIsStillThere() async throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let key = StoredSigningKey(kid: "k1", pem: "pem", status: .current, createdAt: Date(timeIntervalSince1970: 1_700_000_000))
+
+        let first = try StoreDatabase(location: .sqliteFile(path: path), logger: Logger(label: "test"))
+        try await first.migrate()
+        _ = try await Stores(database: first).signingKeys.insertCurrentIfAbsent(key)
+        await first.shutdown()
+
+        let second = try StoreDatabase(location: .sqliteFile(path: path), logger: Logger(label: "test"))
+        try await second.migrate()
+        let published = try await Stores(database: second).signingKeys.publishedKeys()
+        await second.shutdown()
+        #expect(published == [key])
+    }
+}
