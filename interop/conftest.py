@@ -1,0 +1,100 @@
+"""Shared fixtures for the interop suites: start real fxa-server processes.
+
+Every server listens on a free loopback port, gets its own data folder and is
+killed at the end of the test. The binary is taken from FXA_SERVER_BIN (set by
+.ci/run) or the debug build folder.
+"""
+import os
+import signal
+import socket
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def server_binary() -> str:
+    binary = os.environ.get("FXA_SERVER_BIN") or str(ROOT / ".build" / "debug" / "fxa-server")
+    if not Path(binary).exists():
+        pytest.fail(f"fxa-server binary not found at {binary}: run `swift build` first")
+    return binary
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServerProcess:
+    """One fxa-server process and the log it writes."""
+
+    def __init__(self, args, workdir: Path, port: int, env=None):
+        self.port = port
+        self.base = f"http://127.0.0.1:{port}"
+        self.log_path = workdir / f"server-{port}-{uuid.uuid4().hex[:6]}.log"
+        self._log = open(self.log_path, "wb")
+        full_env = {k: v for k, v in os.environ.items() if not k.startswith("FXA_")}
+        full_env.update(env or {})
+        self.process = subprocess.Popen(
+            [server_binary(), "serve", "--port", str(port), *args],
+            cwd=workdir, stdout=self._log, stderr=subprocess.STDOUT, env=full_env,
+        )
+
+    def wait_ready(self, timeout=60.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"server exited with {self.process.returncode}:\n{self.log()}")
+            try:
+                if requests.get(self.base + "/__lbheartbeat__", timeout=1).status_code == 200:
+                    return self
+            except requests.RequestException:
+                pass
+            time.sleep(0.1)
+        raise AssertionError(f"server not ready after {timeout}s:\n{self.log()}")
+
+    def kill(self, sig=signal.SIGKILL):
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            self.process.wait(timeout=30)
+        self._log.close()
+
+    def log(self) -> str:
+        self._log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def get(self, path, **kwargs):
+        return requests.get(self.base + path, timeout=10, **kwargs)
+
+
+@pytest.fixture
+def start_server(tmp_path):
+    started = []
+
+    def start(*args, env=None, port=None, wait=True):
+        server = ServerProcess(list(args), tmp_path, port or free_port(), env=env)
+        started.append(server)
+        return server.wait_ready() if wait else server
+
+    yield start
+    for server in started:
+        server.kill()
+
+
+@pytest.fixture
+def fxa_cli(tmp_path):
+    def run(*args, env=None):
+        full_env = {k: v for k, v in os.environ.items() if not k.startswith("FXA_")}
+        full_env.update(env or {})
+        return subprocess.run(
+            [server_binary(), *args], cwd=tmp_path, env=full_env,
+            capture_output=True, text=True, timeout=120,
+        )
+
+    return run

@@ -1,0 +1,95 @@
+"""Several fxa-server processes on one PostgreSQL (skipped without one).
+
+.ci/run starts a throwaway cluster and sets FXA_TEST_POSTGRES_URL.
+"""
+import os
+import subprocess
+import threading
+import uuid
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+import requests
+
+POSTGRES_URL = os.environ.get("FXA_TEST_POSTGRES_URL")
+pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="FXA_TEST_POSTGRES_URL is not set")
+
+
+def psql(url, sql):
+    libpq_url = url.replace("tlsmode=", "sslmode=")
+    subprocess.run(["psql", libpq_url, "-v", "ON_ERROR_STOP=1", "-c", sql], check=True, capture_output=True)
+
+
+@pytest.fixture
+def fresh_database():
+    """A new, empty database on the test server, dropped afterwards."""
+    name = "fxa_interop_" + uuid.uuid4().hex[:8]
+    psql(POSTGRES_URL, f"CREATE DATABASE {name}")
+    parts = urlsplit(POSTGRES_URL)
+    yield urlunsplit(parts._replace(path="/" + name))
+    psql(POSTGRES_URL, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def with_password(url, password):
+    parts = urlsplit(url)
+    user = parts.username or "fxa"
+    host = parts.hostname + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=f"{user}:{password}@{host}"))
+
+
+def test_two_instances_start_together_on_an_empty_database_and_agree_on_one_key(start_server, fresh_database):
+    servers = []
+    errors = []
+
+    def start():
+        try:
+            servers.append(start_server("--database-url", fresh_database))
+        except Exception as error:  # collected and reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=start) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    assert len(servers) == 2
+
+    jwks = [server.get("/v1/jwks").json()["keys"] for server in servers]
+    assert len(jwks[0]) == 1
+    assert jwks[0] == jwks[1]
+    for server in servers:
+        assert server.get("/__heartbeat__").status_code == 200
+
+
+def test_a_restarted_instance_keeps_serving_the_shared_key(start_server, fresh_database):
+    first = start_server("--database-url", fresh_database)
+    kid = first.get("/v1/jwks").json()["keys"][0]["kid"]
+    first.kill()
+    second = start_server("--database-url", fresh_database)
+    assert second.get("/v1/jwks").json()["keys"][0]["kid"] == kid
+
+
+def test_the_startup_log_never_shows_the_database_password(start_server, fresh_database):
+    # The CI cluster trusts loopback, so any password is accepted.
+    server = start_server("--database-url", with_password(fresh_database, "pw-must-not-leak"))
+    log = server.log()
+    assert "fxa-server starting" in log
+    assert "pw-must-not-leak" not in log
+
+
+def test_heartbeat_reports_503_when_postgres_is_unreachable(start_server, fresh_database):
+    server = start_server("--database-url", fresh_database)
+    psql(POSTGRES_URL, f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{urlsplit(fresh_database).path[1:]}'")
+    psql(POSTGRES_URL, f"ALTER DATABASE {urlsplit(fresh_database).path[1:]} WITH ALLOW_CONNECTIONS false")
+    try:
+        # The pool may need one failed query to notice its connections died.
+        statuses = [server.get("/__heartbeat__").status_code for _ in range(3)]
+        assert statuses[-1] == 503
+        body = server.get("/__heartbeat__").json()
+        assert body["errno"] == 203
+        assert server.get("/__lbheartbeat__").status_code == 200
+    finally:
+        psql(POSTGRES_URL, f"ALTER DATABASE {urlsplit(fresh_database).path[1:]} WITH ALLOW_CONNECTIONS true")
+    statuses = [server.get("/__heartbeat__").status_code for _ in range(3)]
+    assert statuses[-1] == 200
