@@ -10,4 +10,6 @@ public enum FxAStoreError: Error, Sendable, Equatable {
     case unavailable(String)
     /// A row that must exist does not (for example, no current signing key).
     case notFound
+    /// A unique value is taken (an email address at sign-up).
+    case conflict
 }

@@ -6,10 +6,20 @@
 public struct Stores: Sendable {
     public let database: StoreDatabase
     public let signingKeys: any SigningKeyStore
+    public let accounts: any AccountStore
+    public let tokens: any TokenStore
+    public let codes: any CodeStore
+    public let outbox: any OutboxStore
+    public let mailbox: any MailboxStore
 
     /// The Fluent implementation of every store on `database`.
     public init(database: StoreDatabase) {
         self.database = database
         signingKeys = FluentSigningKeyStore(database: database)
+        accounts = FluentAccountStore(database: database)
+        tokens = FluentTokenStore(database: database)
+        codes = FluentCodeStore(database: database)
+        outbox = FluentOutboxStore(database: database)
+        mailbox = FluentMailboxStore(database: database)
     }
 }

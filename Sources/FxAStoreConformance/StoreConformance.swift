@@ -5,5 +5,6 @@ import FxAStore
 /// A new store adds a file of cases here (`<Store>Conformance.swift`) and
 /// appends them to ``cases``.
 public enum StoreConformance {
-    public static let cases: [ConformanceCase] = databaseCases + signingKeyCases
+    public static let cases: [ConformanceCase] =
+        databaseCases + signingKeyCases + accountCases + tokenCases + codeCases + mailboxCases
 }

@@ -5,5 +5,10 @@ import FluentKit
 enum FxAMigrations {
     static let all: [any Migration] = [
         CreateSigningKeys(),
+        CreateAccounts(),
+        CreateAuthTokens(),
+        CreateVerificationCodes(),
+        CreateEventOutbox(),
+        CreateDevMail(),
     ]
 }

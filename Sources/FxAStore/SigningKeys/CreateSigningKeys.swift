@@ -12,7 +12,7 @@ struct CreateSigningKeys: AsyncMigration {
             .field("status", .string, .required)
             .field("created_at", .datetime, .required)
             .create()
-        try await (database as! any SQLDatabase).raw(
+        try await sqlDatabase(database).raw(
             "CREATE UNIQUE INDEX signing_keys_one_current ON signing_keys (status) WHERE status = 'current'"
         ).run()
     }

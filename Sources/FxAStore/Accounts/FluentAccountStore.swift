@@ -1,0 +1,56 @@
+import FluentKit
+import FxACore
+import Foundation
+
+/// ``AccountStore`` through Fluent.
+public struct FluentAccountStore: AccountStore {
+    let database: StoreDatabase
+
+    public init(database: StoreDatabase) {
+        self.database = database
+    }
+
+    public func create(_ account: AccountRecord) async throws {
+        let db = try database.handle()
+        if try await AccountModel.query(on: db).filter(\.$normalizedEmail == account.normalizedEmail).count() > 0 {
+            throw FxAStoreError.conflict
+        }
+        do {
+            try await AccountModel(account).create(on: db)
+        } catch {
+            // A concurrent sign-up with the same email won the unique index.
+            if try await AccountModel.query(on: db).filter(\.$normalizedEmail == account.normalizedEmail).count() > 0 {
+                throw FxAStoreError.conflict
+            }
+            throw error
+        }
+    }
+
+    public func account(uid: AccountUID) async throws -> AccountRecord? {
+        try await AccountModel.find(uid.hex, on: database.handle())?.record
+    }
+
+    public func account(normalizedEmail: String) async throws -> AccountRecord? {
+        try await AccountModel.query(on: database.handle())
+            .filter(\.$normalizedEmail == normalizedEmail)
+            .first()?.record
+    }
+
+    public func markEmailVerified(uid: AccountUID) async throws -> Bool {
+        let db = try database.handle()
+        guard let model = try await AccountModel.find(uid.hex, on: db) else { return false }
+        model.emailVerified = true
+        try await model.save(on: db)
+        return true
+    }
+
+    public func delete(uid: AccountUID, recording event: OutboxEvent) async throws {
+        let outbox = try OutboxModel(event)
+        try await database.handle().transaction { tx in
+            try await TokenModel.query(on: tx).filter(\.$uid == uid.hex).delete()
+            try await CodeModel.query(on: tx).filter(\.$uid == uid.hex).delete()
+            try await AccountModel.query(on: tx).filter(\.$id == uid.hex).delete()
+            try await outbox.create(on: tx)
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import FxACore
+import Foundation
+
+/// What an emailed code proves.
+public enum VerificationPurpose: String, Sendable, Codable, CaseIterable {
+    /// The primary email at sign-up (`X-Verify-Code`).
+    case signupEmail = "signup-email"
+    /// A sign-in that must be confirmed (`session/verify_code`).
+    case signinConfirmation = "signin-confirmation"
+    /// The one-time code of the forgot-password flow (`X-Password-Forgot-Otp`).
+    case passwordForgot = "password-forgot"
+}
+
+/// A code as stored: only its SHA-256, with an expiry and a count of wrong
+/// guesses so a code can be burnt after too many.
+public struct StoredCode: Sendable, Equatable {
+    public var uid: AccountUID
+    public var purpose: VerificationPurpose
+    public var codeHash: Data
+    public var expiresAt: Date
+    public var failedAttempts: Int
+
+    public init(uid: AccountUID, purpose: VerificationPurpose, codeHash: Data, expiresAt: Date, failedAttempts: Int = 0) {
+        self.uid = uid
+        self.purpose = purpose
+        self.codeHash = codeHash
+        self.expiresAt = expiresAt
+        self.failedAttempts = failedAttempts
+    }
+}
+
+/// Persistence of emailed verification codes: at most one live code per
+/// account and purpose.
+public protocol CodeStore: Sendable {
+    /// Stores `code`, replacing any earlier code for the same account and
+    /// purpose (a resend invalidates the previous code).
+    func put(_ code: StoredCode) async throws
+    func code(uid: AccountUID, purpose: VerificationPurpose) async throws -> StoredCode?
+    /// Counts one wrong guess and returns the new count.
+    func recordFailedAttempt(uid: AccountUID, purpose: VerificationPurpose) async throws -> Int
+    func delete(uid: AccountUID, purpose: VerificationPurpose) async throws
+}

@@ -1,0 +1,55 @@
+import FxACore
+import Foundation
+
+/// An auth-API token as stored: looked up by a hash of its id, with its
+/// derived keys wrapped under the id itself.
+///
+/// The Bearer scheme sends the token id as the credential, so storing ids in
+/// the clear would make a database leak a credential leak. Instead the table
+/// holds `SHA-256(tokenId)` and the Hawk/bundle keys XOR-wrapped with a key
+/// derived from the tokenId: a request brings the id, which finds the row
+/// and unwraps the keys; the database alone yields neither.
+public struct StoredToken: Sendable, Equatable {
+    /// SHA-256 of the token id: the primary key.
+    public var idHash: Data
+    public var kind: FxATokenKind
+    public var uid: AccountUID
+    /// `hawkKey || extraKey` XOR `HKDF(tokenId, "fxa-server/token-at-rest", 64)`.
+    public var wrappedKeys: Data
+    public var createdAt: Date
+    /// For session tokens: whether the sign-in was confirmed. Key-fetch
+    /// tokens inherit their session's state.
+    public var verified: Bool
+    /// For key-fetch tokens: which wrapKb the bundle carries.
+    public var stretchVersion: KeyStretchVersion?
+    /// For password-change tokens: the session that started the change.
+    public var parentIDHash: Data?
+
+    public init(
+        idHash: Data, kind: FxATokenKind, uid: AccountUID, wrappedKeys: Data, createdAt: Date,
+        verified: Bool, stretchVersion: KeyStretchVersion? = nil, parentIDHash: Data? = nil
+    ) {
+        self.idHash = idHash
+        self.kind = kind
+        self.uid = uid
+        self.wrappedKeys = wrappedKeys
+        self.createdAt = createdAt
+        self.verified = verified
+        self.stretchVersion = stretchVersion
+        self.parentIDHash = parentIDHash
+    }
+}
+
+/// Persistence of auth-API tokens.
+public protocol TokenStore: Sendable {
+    func insert(_ token: StoredToken) async throws
+    func token(idHash: Data) async throws -> StoredToken?
+    /// Deletes and returns the token in one statement, so a single-use token
+    /// (keyFetchToken) can be redeemed once even by concurrent requests.
+    func consume(idHash: Data) async throws -> StoredToken?
+    func delete(idHash: Data) async throws
+    /// Marks the token (a session) verified.
+    func markVerified(idHash: Data) async throws
+    /// Every token of the account, of the given kinds.
+    func tokens(uid: AccountUID, kinds: Set<FxATokenKind>) async throws -> [StoredToken]
+}

@@ -1,0 +1,176 @@
+import FxACore
+import FxAStore
+import Foundation
+
+extension StoreConformance {
+    static func sampleAccount(_ email: String = "Alice@Example.org", v2: Bool = false) -> AccountRecord {
+        let credentials = AccountRecord.Credentials(
+            authSalt: SecureRandom.bytes(32), verifyHash: SecureRandom.bytes(32), wrapWrapKb: SecureRandom.bytes(32))
+        return AccountRecord(
+            uid: .random(), email: email, emailVerified: false, kA: SecureRandom.bytes(32), v1: credentials,
+            v2: v2 ? .init(clientSalt: .random(), credentials: .init(
+                authSalt: SecureRandom.bytes(32), verifyHash: SecureRandom.bytes(32), wrapWrapKb: SecureRandom.bytes(32))) : nil,
+            createdAt: Date(timeIntervalSince1970: 1_700_000_000), verifierSetAt: Date(timeIntervalSince1970: 1_700_000_000))
+    }
+
+    static func sampleToken(_ uid: AccountUID, kind: FxATokenKind = .sessionToken, at seconds: TimeInterval = 1_700_000_000) -> StoredToken {
+        StoredToken(
+            idHash: SecureRandom.bytes(32), kind: kind, uid: uid, wrappedKeys: SecureRandom.bytes(64),
+            createdAt: Date(timeIntervalSince1970: seconds), verified: false,
+            stretchVersion: kind == .keyFetchToken ? .v2 : nil)
+    }
+
+    /// ``AccountStore`` and the tables that hang off an account.
+    static let accountCases: [ConformanceCase] = [
+        ConformanceCase("accounts: a created account reads back by uid and by any case of its email") { stores in
+            let account = sampleAccount(v2: true)
+            try await stores.accounts.create(account)
+            try requireEqual(try await stores.accounts.account(uid: account.uid), account, "by uid")
+            try requireEqual(try await stores.accounts.account(normalizedEmail: "alice@example.org"), account, "by email")
+            try requireEqual(try await stores.accounts.account(normalizedEmail: "bob@example.org"), nil, "unknown email")
+            try requireEqual(try await stores.accounts.account(uid: .random()), nil, "unknown uid")
+        },
+        ConformanceCase("accounts: a second account with the same email in another case is refused") { stores in
+            try await stores.accounts.create(sampleAccount("alice@example.org"))
+            var refused = false
+            do {
+                try await stores.accounts.create(sampleAccount("ALICE@example.org"))
+            } catch FxAStoreError.conflict {
+                refused = true
+            }
+            try require(refused, "duplicate email accepted")
+        },
+        ConformanceCase("accounts: concurrent sign-ups with one email create exactly one account") { stores in
+            let accounts = stores.accounts
+            let created = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<6 {
+                    group.addTask {
+                        do {
+                            try await accounts.create(sampleAccount("race@example.org"))
+                            return true
+                        } catch FxAStoreError.conflict {
+                            return false
+                        }
+                    }
+                }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            try requireEqual(created, 1, "accounts created")
+        },
+        ConformanceCase("accounts: verifying the email sticks and unknown uids report false") { stores in
+            let account = sampleAccount()
+            try await stores.accounts.create(account)
+            let marked = try await stores.accounts.markEmailVerified(uid: account.uid)
+            try require(marked, "known uid not marked")
+            try requireEqual(try await stores.accounts.account(uid: account.uid)?.emailVerified, true, "verified flag")
+            let markedUnknown = try await stores.accounts.markEmailVerified(uid: .random())
+            try require(!markedUnknown, "unknown uid marked")
+        },
+        ConformanceCase("accounts: deletion removes tokens and codes and records the event atomically") { stores in
+            let account = sampleAccount()
+            let other = sampleAccount("other@example.org")
+            try await stores.accounts.create(account)
+            try await stores.accounts.create(other)
+            let token = sampleToken(account.uid)
+            let othersToken = sampleToken(other.uid)
+            try await stores.tokens.insert(token)
+            try await stores.tokens.insert(othersToken)
+            try await stores.codes.put(StoredCode(
+                uid: account.uid, purpose: .signupEmail, codeHash: SecureRandom.bytes(32), expiresAt: Date()))
+            let event = OutboxEvent(uid: account.uid, kind: .deleteUser, occurredAt: Date(timeIntervalSince1970: 1_700_000_500))
+
+            try await stores.accounts.delete(uid: account.uid, recording: event)
+
+            try requireEqual(try await stores.accounts.account(uid: account.uid), nil, "deleted account")
+            try requireEqual(try await stores.tokens.token(idHash: token.idHash), nil, "deleted account's token")
+            try requireEqual(try await stores.codes.code(uid: account.uid, purpose: .signupEmail), nil, "deleted account's code")
+            try requireEqual(try await stores.tokens.token(idHash: othersToken.idHash), othersToken, "other account's token")
+            try requireEqual(try await stores.outbox.events(uid: account.uid), [event], "outbox")
+        },
+    ]
+
+    /// ``TokenStore``.
+    static let tokenCases: [ConformanceCase] = [
+        ConformanceCase("tokens: a token reads back by id hash with every field") { stores in
+            var token = sampleToken(.random(), kind: .keyFetchToken)
+            token.parentIDHash = SecureRandom.bytes(32)
+            try await stores.tokens.insert(token)
+            try requireEqual(try await stores.tokens.token(idHash: token.idHash), token, "token")
+            try requireEqual(try await stores.tokens.token(idHash: SecureRandom.bytes(32)), nil, "unknown id")
+        },
+        ConformanceCase("tokens: consuming a token returns it once, even under concurrency") { stores in
+            let token = sampleToken(.random(), kind: .keyFetchToken)
+            try await stores.tokens.insert(token)
+            let tokensStore = stores.tokens
+            let redeemed = try await withThrowingTaskGroup(of: StoredToken?.self) { group in
+                for _ in 0..<6 { group.addTask { try await tokensStore.consume(idHash: token.idHash) } }
+                return try await group.reduce(into: [StoredToken]()) { if let t = $1 { $0.append(t) } }
+            }
+            try requireEqual(redeemed, [token], "redemptions")
+            try requireEqual(try await stores.tokens.token(idHash: token.idHash), nil, "after consumption")
+        },
+        ConformanceCase("tokens: marking verified and deleting affect only that token") { stores in
+            let uid = AccountUID.random()
+            let first = sampleToken(uid, at: 1)
+            let second = sampleToken(uid, at: 2)
+            try await stores.tokens.insert(first)
+            try await stores.tokens.insert(second)
+            try await stores.tokens.markVerified(idHash: first.idHash)
+            try requireEqual(try await stores.tokens.token(idHash: first.idHash)?.verified, true, "marked")
+            try requireEqual(try await stores.tokens.token(idHash: second.idHash)?.verified, false, "unmarked")
+            try await stores.tokens.delete(idHash: first.idHash)
+            try requireEqual(try await stores.tokens.tokens(uid: uid, kinds: [.sessionToken]).map(\.idHash), [second.idHash], "left")
+        },
+        ConformanceCase("tokens: listing filters by account and kind, oldest first") { stores in
+            let uid = AccountUID.random()
+            let session = sampleToken(uid, kind: .sessionToken, at: 2)
+            let keyFetch = sampleToken(uid, kind: .keyFetchToken, at: 1)
+            let foreign = sampleToken(.random(), kind: .sessionToken, at: 3)
+            for token in [session, keyFetch, foreign] { try await stores.tokens.insert(token) }
+            try requireEqual(try await stores.tokens.tokens(uid: uid, kinds: [.sessionToken, .keyFetchToken]).map(\.idHash),
+                             [keyFetch.idHash, session.idHash], "both kinds")
+            try requireEqual(try await stores.tokens.tokens(uid: uid, kinds: [.sessionToken]).map(\.idHash), [session.idHash], "sessions")
+        },
+    ]
+
+    /// ``CodeStore``.
+    static let codeCases: [ConformanceCase] = [
+        ConformanceCase("codes: a new code replaces the previous one for the same purpose") { stores in
+            let uid = AccountUID.random()
+            let first = StoredCode(uid: uid, purpose: .signupEmail, codeHash: SecureRandom.bytes(32), expiresAt: Date(timeIntervalSince1970: 10))
+            let second = StoredCode(uid: uid, purpose: .signupEmail, codeHash: SecureRandom.bytes(32), expiresAt: Date(timeIntervalSince1970: 20))
+            let other = StoredCode(uid: uid, purpose: .passwordForgot, codeHash: SecureRandom.bytes(32), expiresAt: Date(timeIntervalSince1970: 30))
+            try await stores.codes.put(first)
+            try await stores.codes.put(other)
+            try await stores.codes.put(second)
+            try requireEqual(try await stores.codes.code(uid: uid, purpose: .signupEmail), second, "signup code")
+            try requireEqual(try await stores.codes.code(uid: uid, purpose: .passwordForgot), other, "forgot code")
+        },
+        ConformanceCase("codes: failed attempts count up and deletion removes the code") { stores in
+            let uid = AccountUID.random()
+            try await stores.codes.put(StoredCode(uid: uid, purpose: .signupEmail, codeHash: SecureRandom.bytes(32), expiresAt: Date()))
+            try requireEqual(try await stores.codes.recordFailedAttempt(uid: uid, purpose: .signupEmail), 1, "first")
+            try requireEqual(try await stores.codes.recordFailedAttempt(uid: uid, purpose: .signupEmail), 2, "second")
+            try await stores.codes.delete(uid: uid, purpose: .signupEmail)
+            try requireEqual(try await stores.codes.code(uid: uid, purpose: .signupEmail), nil, "deleted")
+            try requireEqual(try await stores.codes.recordFailedAttempt(uid: uid, purpose: .signupEmail), 0, "no code")
+        },
+    ]
+
+    /// ``MailboxStore``.
+    static let mailboxCases: [ConformanceCase] = [
+        ConformanceCase("mailbox: messages come back per local part, newest first, and clear") { stores in
+            let older = MailMessage(to: "Alice@example.org", subject: "one", headers: ["X-Verify-Code": "1"], text: "a",
+                                    sentAt: Date(timeIntervalSince1970: 100))
+            let newer = MailMessage(to: "alice@example.org", subject: "two", headers: ["X-Uid": "u"], text: "b",
+                                    sentAt: Date(timeIntervalSince1970: 200))
+            let other = MailMessage(to: "bob@example.org", subject: "x", headers: [:], text: "c", sentAt: Date(timeIntervalSince1970: 150))
+            for message in [older, newer, other] { try await stores.mailbox.deliver(message) }
+            try requireEqual(try await stores.mailbox.messages(mailbox: "alice"), [newer, older], "alice's mail")
+            try requireEqual(try await stores.mailbox.recent(limit: 2), [newer, other], "recent")
+            try await stores.mailbox.clear(mailbox: "ALICE")
+            try requireEqual(try await stores.mailbox.messages(mailbox: "alice"), [], "after clear")
+            try requireEqual(try await stores.mailbox.messages(mailbox: "bob"), [other], "bob's mail")
+        },
+    ]
+}
