@@ -94,6 +94,7 @@ extension StoreConformance {
         ConformanceCase("tokens: a token reads back by id hash with every field") { stores in
             var token = sampleToken(.random(), kind: .keyFetchToken)
             token.parentIDHash = SecureRandom.bytes(32)
+            token.sealedKeyBundle = SecureRandom.bytes(96)
             try await stores.tokens.insert(token)
             try requireEqual(try await stores.tokens.token(idHash: token.idHash), token, "token")
             try requireEqual(try await stores.tokens.token(idHash: SecureRandom.bytes(32)), nil, "unknown id")
@@ -120,6 +121,19 @@ extension StoreConformance {
             try requireEqual(try await stores.tokens.token(idHash: second.idHash)?.verified, false, "unmarked")
             try await stores.tokens.delete(idHash: first.idHash)
             try requireEqual(try await stores.tokens.tokens(uid: uid, kinds: [.sessionToken]).map(\.idHash), [second.idHash], "left")
+        },
+        ConformanceCase("tokens: confirming an account verifies its sessions and key-fetch tokens only") { stores in
+            let uid = AccountUID.random()
+            let session = sampleToken(uid, kind: .sessionToken)
+            let keyFetch = sampleToken(uid, kind: .keyFetchToken)
+            let reset = sampleToken(uid, kind: .accountResetToken)
+            let foreign = sampleToken(.random(), kind: .sessionToken)
+            for token in [session, keyFetch, reset, foreign] { try await stores.tokens.insert(token) }
+            try await stores.tokens.markAllVerified(uid: uid)
+            try requireEqual(try await stores.tokens.token(idHash: session.idHash)?.verified, true, "session")
+            try requireEqual(try await stores.tokens.token(idHash: keyFetch.idHash)?.verified, true, "key fetch")
+            try requireEqual(try await stores.tokens.token(idHash: reset.idHash)?.verified, false, "reset token")
+            try requireEqual(try await stores.tokens.token(idHash: foreign.idHash)?.verified, false, "other account")
         },
         ConformanceCase("tokens: listing filters by account and kind, oldest first") { stores in
             let uid = AccountUID.random()

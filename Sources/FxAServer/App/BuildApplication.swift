@@ -24,12 +24,24 @@ public func buildApplication(
     app.middleware = Middlewares()
     app.middleware.use(RequestObservationMiddleware(metrics: dependencies.metrics))
     app.middleware.use(SecurityHeadersMiddleware(strictTransportSecurity: configuration.publicURL.isHTTPS))
+    app.middleware.use(TimestampHeaderMiddleware(clock: dependencies.clock))
     app.middleware.use(FxAErrorMiddleware())
 
     try app.register(collection: DockerflowController(
         database: dependencies.stores.database, version: configuration.version))
     try app.register(collection: DiscoveryController(
         publicURL: configuration.publicURL, keyRing: dependencies.keyRing))
+    let stores = dependencies.stores
+    let authenticator = TokenAuthenticator(
+        tokens: stores.tokens, clock: dependencies.clock, nonces: HawkNonceCache(), publicURL: configuration.publicURL)
+    let accounts = AccountService(
+        stores: stores, hasher: PasswordHasher(threadPool: .singleton),
+        issuer: TokenIssuer(tokens: stores.tokens, clock: dependencies.clock),
+        mailer: DevelopmentMailbox(store: stores.mailbox), clock: dependencies.clock,
+        policy: configuration.accountPolicy)
+    try app.register(collection: AccountController(service: accounts, authenticator: authenticator, stores: stores))
+    try app.register(collection: SessionController(service: accounts, authenticator: authenticator, stores: stores))
+    try app.register(collection: DevMailboxController(store: stores.mailbox))
     if configuration.metricsEnabled {
         try app.register(collection: MetricsController(metrics: dependencies.metrics))
     }

@@ -27,6 +27,8 @@ public struct ServerConfiguration: Sendable {
     public var maxBodySize: Int
     /// What `/__version__` reports.
     public var version: VersionInfo
+    /// Sign-up and verification rules.
+    public var accountPolicy: AccountPolicy
 
     /// Where signing keys come from.
     public enum SigningKeySource: Sendable, Equatable {
@@ -48,7 +50,8 @@ public struct ServerConfiguration: Sendable {
         metricsEnabled: Bool = false,
         logLevel: Logger.Level = .info,
         maxBodySize: Int = 1 << 20,
-        version: VersionInfo = VersionInfo(version: FxAVersion.current, commit: "unknown")
+        version: VersionInfo = VersionInfo(version: FxAVersion.current, commit: "unknown"),
+        accountPolicy: AccountPolicy = AccountPolicy()
     ) {
         self.host = host
         self.port = port
@@ -60,6 +63,7 @@ public struct ServerConfiguration: Sendable {
         self.logLevel = logLevel
         self.maxBodySize = maxBodySize
         self.version = version
+        self.accountPolicy = accountPolicy
     }
 
     /// One line for the startup log: every setting, no secret (database
@@ -71,6 +75,7 @@ public struct ServerConfiguration: Sendable {
         }
         return "listen=\(host):\(port) issuer=\(publicURL) database=\(database.redactedDescription) "
             + "signing-keys=\(keys) metrics=\(metricsEnabled ? "on" : "off") log-level=\(logLevel) "
-            + "max-body=\(maxBodySize) version=\(version.version) commit=\(version.commit)"
+            + "max-body=\(maxBodySize) auto-verify=\(accountPolicy.autoVerify) "
+            + "version=\(version.version) commit=\(version.commit)"
     }
 }

@@ -35,6 +35,14 @@ public struct FluentTokenStore: TokenStore {
         try await TokenModel.query(on: database.handle()).filter(\.$id == idHash).set(\.$verified, to: true).update()
     }
 
+    public func markAllVerified(uid: AccountUID) async throws {
+        try await TokenModel.query(on: database.handle())
+            .filter(\.$uid == uid.hex)
+            .filter(\.$kind ~~ [FxATokenKind.sessionToken.rawValue, FxATokenKind.keyFetchToken.rawValue])
+            .set(\.$verified, to: true)
+            .update()
+    }
+
     public func tokens(uid: AccountUID, kinds: Set<FxATokenKind>) async throws -> [StoredToken] {
         try await TokenModel.query(on: database.handle())
             .filter(\.$uid == uid.hex)
@@ -55,11 +63,13 @@ private struct TokenRow: Decodable {
     var verified: Bool
     var stretch_version: Int?
     var parent_id_hash: Data?
+    var sealed_key_bundle: Data?
 
     var token: StoredToken? {
         guard let kind = FxATokenKind(rawValue: kind), let uid = AccountUID(hex: uid) else { return nil }
         return StoredToken(
             idHash: id_hash, kind: kind, uid: uid, wrappedKeys: wrapped_keys, createdAt: created_at, verified: verified,
-            stretchVersion: stretch_version.flatMap(KeyStretchVersion.init(rawValue:)), parentIDHash: parent_id_hash)
+            stretchVersion: stretch_version.flatMap(KeyStretchVersion.init(rawValue:)), parentIDHash: parent_id_hash,
+            sealedKeyBundle: sealed_key_bundle)
     }
 }

@@ -24,10 +24,15 @@ public struct StoredToken: Sendable, Equatable {
     public var stretchVersion: KeyStretchVersion?
     /// For password-change tokens: the session that started the change.
     public var parentIDHash: Data?
+    /// For key-fetch tokens: `kA || wrapKb` already sealed with the token's
+    /// bundle key (`KeyBundle.seal`), computed at login while the password
+    /// was at hand. Only the token holder can open it.
+    public var sealedKeyBundle: Data?
 
     public init(
         idHash: Data, kind: FxATokenKind, uid: AccountUID, wrappedKeys: Data, createdAt: Date,
-        verified: Bool, stretchVersion: KeyStretchVersion? = nil, parentIDHash: Data? = nil
+        verified: Bool, stretchVersion: KeyStretchVersion? = nil, parentIDHash: Data? = nil,
+        sealedKeyBundle: Data? = nil
     ) {
         self.idHash = idHash
         self.kind = kind
@@ -37,6 +42,7 @@ public struct StoredToken: Sendable, Equatable {
         self.verified = verified
         self.stretchVersion = stretchVersion
         self.parentIDHash = parentIDHash
+        self.sealedKeyBundle = sealedKeyBundle
     }
 }
 
@@ -50,6 +56,9 @@ public protocol TokenStore: Sendable {
     func delete(idHash: Data) async throws
     /// Marks the token (a session) verified.
     func markVerified(idHash: Data) async throws
+    /// Marks every session and key-fetch token of the account verified (the
+    /// account's email was just confirmed).
+    func markAllVerified(uid: AccountUID) async throws
     /// Every token of the account, of the given kinds.
     func tokens(uid: AccountUID, kinds: Set<FxATokenKind>) async throws -> [StoredToken]
 }

@@ -14,6 +14,7 @@ final class TokenModel: Model, @unchecked Sendable {
     @Field(key: "verified") var verified: Bool
     @OptionalField(key: "stretch_version") var stretchVersion: Int?
     @OptionalField(key: "parent_id_hash") var parentIDHash: Data?
+    @OptionalField(key: "sealed_key_bundle") var sealedKeyBundle: Data?
 
     init() {}
 
@@ -26,13 +27,15 @@ final class TokenModel: Model, @unchecked Sendable {
         verified = token.verified
         stretchVersion = token.stretchVersion?.rawValue
         parentIDHash = token.parentIDHash
+        sealedKeyBundle = token.sealedKeyBundle
     }
 
     var token: StoredToken? {
         guard let id, let kind = FxATokenKind(rawValue: kind), let uid = AccountUID(hex: uid) else { return nil }
         return StoredToken(
             idHash: id, kind: kind, uid: uid, wrappedKeys: wrappedKeys, createdAt: createdAt, verified: verified,
-            stretchVersion: stretchVersion.flatMap(KeyStretchVersion.init(rawValue:)), parentIDHash: parentIDHash)
+            stretchVersion: stretchVersion.flatMap(KeyStretchVersion.init(rawValue:)), parentIDHash: parentIDHash,
+            sealedKeyBundle: sealedKeyBundle)
     }
 }
 
@@ -48,6 +51,7 @@ struct CreateAuthTokens: AsyncMigration {
             .field("verified", .bool, .required)
             .field("stretch_version", .int)
             .field("parent_id_hash", .data)
+            .field("sealed_key_bundle", .data)
             .create()
         try await sqlDatabase(database).create(index: "auth_tokens_uid_idx").on(TokenModel.schema).column("uid").run()
     }

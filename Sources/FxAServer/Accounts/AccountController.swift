@@ -1,0 +1,89 @@
+import FxACore
+import FxAStore
+import Vapor
+
+/// `/v1/account/*`: sign-up, sign-in, existence checks, key fetch, deletion.
+struct AccountController: RouteCollection {
+    let service: AccountService
+    let authenticator: TokenAuthenticator
+    let stores: Stores
+
+    func boot(routes: any RoutesBuilder) throws {
+        let account = routes.grouped("v1", "account")
+        account.post("create", use: create)
+        account.post("login", use: login)
+        account.get("status", use: statusByUID)
+        account.post("status", use: statusByEmail)
+        account.post("credentials", "status", use: credentialsStatus)
+        account.get("keys", use: keys)
+        account.post("destroy", use: destroy)
+        routes.post("v1", "get_random_bytes", use: randomBytes)
+    }
+
+    @Sendable func create(_ request: Request) async throws -> SessionResponse {
+        let body = try request.content.decode(CreateAccountRequest.self)
+        return try await service.create(body, wantKeys: try wantsKeys(request))
+    }
+
+    @Sendable func login(_ request: Request) async throws -> SessionResponse {
+        let body = try request.content.decode(LoginRequest.self)
+        return try await service.login(body, wantKeys: try wantsKeys(request))
+    }
+
+    /// `GET /account/status?uid=` (FxA answers `exists` only).
+    @Sendable func statusByUID(_ request: Request) async throws -> AccountExistsResponse {
+        guard let raw = request.query[String.self, at: "uid"] else { throw FxAError.missingParameter("uid") }
+        guard let uid = AccountUID(hex: raw) else { throw FxAError.invalidParameter(["uid"], source: "query") }
+        return AccountExistsResponse(exists: try await stores.accounts.account(uid: uid) != nil)
+    }
+
+    @Sendable func statusByEmail(_ request: Request) async throws -> AccountExistsResponse {
+        let body = try request.content.decode(EmailRequest.self)
+        return AccountExistsResponse(exists: try await stores.accounts.account(normalizedEmail: body.email.normalized) != nil)
+    }
+
+    /// Which stretching the client must use for this account, and the v2 salt.
+    @Sendable func credentialsStatus(_ request: Request) async throws -> CredentialsStatusResponse {
+        let body = try request.content.decode(EmailRequest.self)
+        guard let account = try await stores.accounts.account(normalizedEmail: body.email.normalized) else {
+            throw FxAError.unknownAccount()
+        }
+        return CredentialsStatusResponse(
+            currentVersion: account.currentStretchVersion.label, clientSalt: account.v2?.clientSalt.rawValue,
+            upgradeNeeded: account.v2 == nil)
+    }
+
+    /// The encrypted `kA || wrapKb`. The key-fetch token is single-use and
+    /// only works once the account's email (and the sign-in) is confirmed;
+    /// an unconfirmed token stays usable for after the confirmation.
+    @Sendable func keys(_ request: Request) async throws -> KeyBundleResponse {
+        let token = try await authenticator.authenticate(request, as: [.keyFetchToken])
+        guard let account = try await stores.accounts.account(uid: token.uid) else { throw FxAError.invalidToken() }
+        guard account.emailVerified, token.stored.verified else { throw FxAError.unverifiedAccount() }
+        guard let redeemed = try await stores.tokens.consume(idHash: token.idHash),
+              let bundle = redeemed.sealedKeyBundle
+        else { throw FxAError.invalidToken() }
+        return KeyBundleResponse(bundle: bundle.hexString)
+    }
+
+    @Sendable func destroy(_ request: Request) async throws -> EmptyJSON {
+        let session = try await authenticator.authenticate(request, as: [.sessionToken])
+        let body = try request.content.decode(DestroyAccountRequest.self)
+        try await service.destroy(body, session: session)
+        return EmptyJSON()
+    }
+
+    /// 32 bytes from the server's CSPRNG; takes an empty POST, as PyFxA sends.
+    @Sendable func randomBytes(_ request: Request) async throws -> RandomBytesResponse {
+        RandomBytesResponse(data: SecureRandom.bytes(32).hexString)
+    }
+
+    private func wantsKeys(_ request: Request) throws -> Bool {
+        guard let raw = request.query[String.self, at: "keys"] else { return false }
+        switch raw {
+        case "true": return true
+        case "false": return false
+        default: throw FxAError.invalidParameter(["keys"], source: "query")
+        }
+    }
+}

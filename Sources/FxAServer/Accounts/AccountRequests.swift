@@ -1,0 +1,71 @@
+import FxACore
+import Vapor
+
+/// `POST /v1/account/create`. v1 clients send `email` and `authPW`; v2
+/// clients add `wrapKb`, `authPWVersion2`, `wrapKbVersion2` and
+/// `clientSalt`, all four or none.
+struct CreateAccountRequest: Content {
+    var email: EmailAddress
+    var authPW: Hex32
+    var wrapKb: Hex32?
+    var authPWVersion2: Hex32?
+    var wrapKbVersion2: Hex32?
+    var clientSalt: ClientSalt?
+    var service: String?
+    var redirectTo: String?
+    var resume: String?
+
+    /// The v2 credentials, or `nil` for a v1-only sign-up.
+    ///
+    /// - Throws: errno 108 naming the first missing v2 field when only some
+    ///   are present.
+    func v2Fields() throws -> (authPW: Hex32, wrapKb: Hex32, wrapKbVersion2: Hex32, clientSalt: ClientSalt)? {
+        let present = [authPWVersion2 != nil, wrapKbVersion2 != nil, clientSalt != nil, wrapKb != nil]
+        guard present.contains(true) else { return nil }
+        guard let authPWVersion2 else { throw FxAError.missingParameter("authPWVersion2") }
+        guard let wrapKbVersion2 else { throw FxAError.missingParameter("wrapKbVersion2") }
+        guard let clientSalt else { throw FxAError.missingParameter("clientSalt") }
+        guard let wrapKb else { throw FxAError.missingParameter("wrapKb") }
+        return (authPWVersion2, wrapKb, wrapKbVersion2, clientSalt)
+    }
+}
+
+/// `POST /v1/account/login`.
+struct LoginRequest: Content {
+    var email: EmailAddress
+    var authPW: Hex32
+    var reason: String?
+    var service: String?
+    var unblockCode: String?
+    var verificationMethod: String?
+}
+
+/// `POST /v1/account/destroy`.
+struct DestroyAccountRequest: Content {
+    var email: EmailAddress
+    var authPW: Hex32
+}
+
+/// Bodies that name an account by email only.
+struct EmailRequest: Content {
+    var email: EmailAddress
+}
+
+/// `POST /v1/recovery_email/verify_code`.
+struct VerifyEmailCodeRequest: Content {
+    var uid: AccountUID
+    var code: Hex16Code
+}
+
+/// The signup verification code: 16 random bytes as 32 hex characters, as
+/// FxA's emailCode.
+struct Hex16Code: FixedLengthHex {
+    static let byteCount = 16
+    let bytes: Data
+    init(uncheckedBytes: Data) { bytes = uncheckedBytes }
+}
+
+/// `?keys=true` on create, login and password change.
+struct KeysQuery: Content {
+    var keys: Bool?
+}

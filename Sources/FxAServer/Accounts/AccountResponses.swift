@@ -1,0 +1,51 @@
+import FxACore
+import Vapor
+
+/// The answer to create and login: the new session and, with `?keys=true`,
+/// a key-fetch token whose name says which wrapKb its bundle carries.
+struct SessionResponse: Content {
+    var uid: String
+    var sessionToken: String
+    var authAt: Int64
+    var verified: Bool
+    var verificationMethod: String?
+    var verificationReason: String?
+    var keyFetchToken: String?
+    var keyFetchTokenVersion2: String?
+}
+
+/// `{"exists": bool}`.
+struct AccountExistsResponse: Content {
+    var exists: Bool
+}
+
+/// `/account/credentials/status`.
+struct CredentialsStatusResponse: Content {
+    var currentVersion: String
+    var clientSalt: String?
+    var upgradeNeeded: Bool
+}
+
+/// `/account/keys`.
+struct KeyBundleResponse: Content {
+    var bundle: String
+}
+
+/// `/session/status`.
+struct SessionStatusResponse: Content {
+    var uid: String
+    var state: String
+}
+
+/// `/recovery_email/status`.
+struct EmailStatusResponse: Content {
+    var email: String
+    var verified: Bool
+    var sessionVerified: Bool
+    var emailVerified: Bool
+}
+
+/// `/get_random_bytes`.
+struct RandomBytesResponse: Content {
+    var data: String
+}

@@ -1,0 +1,56 @@
+import FxACore
+import FxAStore
+import Vapor
+
+/// `/v1/session/*` and `/v1/recovery_email/*`: what a session token can ask
+/// about itself and its account's email.
+struct SessionController: RouteCollection {
+    let service: AccountService
+    let authenticator: TokenAuthenticator
+    let stores: Stores
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("v1", "session", "status", use: status)
+        routes.post("v1", "session", "destroy", use: destroy)
+        let email = routes.grouped("v1", "recovery_email")
+        email.get("status", use: emailStatus)
+        email.post("verify_code", use: verifyCode)
+        email.post("resend_code", use: resendCode)
+    }
+
+    @Sendable func status(_ request: Request) async throws -> SessionStatusResponse {
+        let session = try await authenticator.authenticate(request, as: [.sessionToken])
+        return SessionStatusResponse(uid: session.uid.hex, state: session.stored.verified ? "verified" : "unverified")
+    }
+
+    @Sendable func destroy(_ request: Request) async throws -> EmptyJSON {
+        let session = try await authenticator.authenticate(request, as: [.sessionToken])
+        try await stores.tokens.delete(idHash: session.idHash)
+        return EmptyJSON()
+    }
+
+    @Sendable func emailStatus(_ request: Request) async throws -> EmailStatusResponse {
+        let session = try await authenticator.authenticate(request, as: [.sessionToken])
+        guard let account = try await stores.accounts.account(uid: session.uid) else { throw FxAError.invalidToken() }
+        return EmailStatusResponse(
+            email: account.email, verified: account.emailVerified && session.stored.verified,
+            sessionVerified: session.stored.verified, emailVerified: account.emailVerified)
+    }
+
+    /// Confirms the email with the emailed code. Needs no token: the link or
+    /// code may be opened on another device than the one that signed up.
+    @Sendable func verifyCode(_ request: Request) async throws -> EmptyJSON {
+        let body = try request.content.decode(VerifyEmailCodeRequest.self)
+        try await service.verifySignupCode(uid: body.uid, code: body.code)
+        return EmptyJSON()
+    }
+
+    @Sendable func resendCode(_ request: Request) async throws -> EmptyJSON {
+        let session = try await authenticator.authenticate(request, as: [.sessionToken])
+        guard let account = try await stores.accounts.account(uid: session.uid) else { throw FxAError.invalidToken() }
+        if !account.emailVerified {
+            try await service.sendSignupCode(to: account)
+        }
+        return EmptyJSON()
+    }
+}
