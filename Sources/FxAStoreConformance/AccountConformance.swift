@@ -22,6 +22,27 @@ extension StoreConformance {
 
     /// ``AccountStore`` and the tables that hang off an account.
     static let accountCases: [ConformanceCase] = [
+        ConformanceCase("accounts: listing pages through accounts in email order") { stores in
+            var created: [AccountRecord] = []
+            for name in ["carol", "alice", "bob"] {
+                let account = sampleAccount("\(name)-\(AccountUID.random().hex.prefix(6))@list.example")
+                try await stores.accounts.create(account)
+                created.append(account)
+            }
+            let mine = Set(created.map(\.uid))
+            var seen: [AccountRecord] = []
+            var after: String?
+            while true {
+                let page = try await stores.accounts.accounts(afterEmail: after, limit: 2)
+                if page.isEmpty { break }
+                try require(page.count <= 2, "page size")
+                seen += page
+                after = page.last?.normalizedEmail
+            }
+            let listed = seen.filter { mine.contains($0.uid) }.map(\.normalizedEmail)
+            try requireEqual(listed, created.map(\.normalizedEmail).sorted(), "order")
+            try requireEqual(seen.map(\.normalizedEmail), seen.map(\.normalizedEmail).sorted(), "global order")
+        },
         ConformanceCase("accounts: a created account reads back by uid and by any case of its email") { stores in
             let account = sampleAccount(v2: true)
             try await stores.accounts.create(account)
@@ -65,6 +86,46 @@ extension StoreConformance {
             try requireEqual(try await stores.accounts.account(uid: account.uid)?.emailVerified, true, "verified flag")
             let markedUnknown = try await stores.accounts.markEmailVerified(uid: .random())
             try require(!markedUnknown, "unknown uid marked")
+        },
+        ConformanceCase("accounts: replacing credentials swaps the verifier, drops every token and records the event") { stores in
+            let account = sampleAccount(v2: true)
+            try await stores.accounts.create(account)
+            let token = sampleToken(account.uid)
+            try await stores.tokens.insert(token)
+            let newV1 = AccountRecord.Credentials(
+                authSalt: SecureRandom.bytes(32), verifyHash: SecureRandom.bytes(32), wrapWrapKb: SecureRandom.bytes(32))
+            let changedAt = Date(timeIntervalSince1970: 1_700_000_900)
+            let event = OutboxEvent(uid: account.uid, kind: .passwordChange, payload: ["changeTime": .int(1_700_000_900_000)], occurredAt: changedAt)
+
+            try await stores.accounts.replaceCredentials(uid: account.uid, v1: newV1, v2: nil, kA: nil, at: changedAt, recording: event)
+
+            let updated = try await stores.accounts.account(uid: account.uid)
+            try requireEqual(updated?.v1, newV1, "v1 credentials")
+            try requireEqual(updated?.v2, nil, "stale v2 credentials")
+            try requireEqual(updated?.kA, account.kA, "kA kept")
+            try requireEqual(updated?.verifierSetAt, changedAt, "verifierSetAt")
+            try requireEqual(try await stores.tokens.token(idHash: token.idHash), nil, "old session")
+            try requireEqual(try await stores.outbox.events(uid: account.uid), [event], "outbox")
+
+            let newKA = SecureRandom.bytes(32)
+            try await stores.accounts.replaceCredentials(
+                uid: account.uid, v1: newV1, v2: account.v2, kA: newKA, at: changedAt,
+                recording: OutboxEvent(uid: account.uid, kind: .passwordChange, occurredAt: changedAt))
+            try requireEqual(try await stores.accounts.account(uid: account.uid)?.kA, newKA, "kA replaced on reset")
+            try requireEqual(try await stores.accounts.account(uid: account.uid)?.v2, account.v2, "v2 set again")
+        },
+        ConformanceCase("accounts: replacing the credentials of an unknown account fails and records nothing") { stores in
+            let uid = AccountUID.random()
+            var failed = false
+            do {
+                try await stores.accounts.replaceCredentials(
+                    uid: uid, v1: sampleAccount().v1, v2: nil, kA: nil, at: Date(),
+                    recording: OutboxEvent(uid: uid, kind: .passwordChange, occurredAt: Date()))
+            } catch FxAStoreError.notFound {
+                failed = true
+            }
+            try require(failed, "unknown account updated")
+            try requireEqual(try await stores.outbox.events(uid: uid), [], "outbox")
         },
         ConformanceCase("accounts: deletion removes tokens and codes and records the event atomically") { stores in
             let account = sampleAccount()
@@ -114,10 +175,14 @@ extension StoreConformance {
             let uid = AccountUID.random()
             let first = sampleToken(uid, at: 1)
             let second = sampleToken(uid, at: 2)
+            var child = sampleToken(uid, kind: .keyFetchToken, at: 3)
+            child.parentIDHash = first.idHash
             try await stores.tokens.insert(first)
             try await stores.tokens.insert(second)
+            try await stores.tokens.insert(child)
             try await stores.tokens.markVerified(idHash: first.idHash)
             try requireEqual(try await stores.tokens.token(idHash: first.idHash)?.verified, true, "marked")
+            try requireEqual(try await stores.tokens.token(idHash: child.idHash)?.verified, true, "its key-fetch token")
             try requireEqual(try await stores.tokens.token(idHash: second.idHash)?.verified, false, "unmarked")
             try await stores.tokens.delete(idHash: first.idHash)
             try requireEqual(try await stores.tokens.tokens(uid: uid, kinds: [.sessionToken]).map(\.idHash), [second.idHash], "left")

@@ -35,6 +35,24 @@ struct ServeOptions: ParsableArguments {
 
     @Option(help: "Largest request body in bytes (env FXA_MAX_BODY_SIZE; default 1048576).")
     var maxBodySize: Int?
+
+    @Option(help: "development or production (env FXA_MODE; default development). Production sends mail by SMTP and serves no mailbox.")
+    var mode: String?
+
+    @Option(help: "SMTP relay, smtp://user:pass@host:587 or smtps://user:pass@host:465 (env FXA_SMTP_URL).")
+    var smtpURL: String?
+
+    @Option(help: "From address of the server's mail (env FXA_MAIL_FROM; default accounts@<public host>).")
+    var mailFrom: String?
+
+    @Option(help: "Who may sign up: open, closed, or a comma-separated allow-list of addresses and @domains (env FXA_SIGNUP).")
+    var signup: String?
+
+    @Flag(inversion: .prefixedNo, help: "Mark new accounts verified without an emailed code (env FXA_AUTO_VERIFY; default off).")
+    var autoVerify: Bool?
+
+    @Flag(inversion: .prefixedNo, help: "Confirm each sign-in with an emailed code (env FXA_CONFIRM_SIGNINS; default off).")
+    var confirmSignins: Bool?
 }
 
 extension ConfigurationInput {
@@ -44,6 +62,8 @@ extension ConfigurationInput {
             host: serve?.host, port: serve?.port, publicURL: serve?.publicURL,
             databaseURL: storage.databaseURL, dataDirectory: storage.dataDir,
             signingKeyFile: serve?.signingKeyFile, previousSigningKeyFile: serve?.previousSigningKeyFile,
-            metrics: serve?.metrics, logLevel: storage.logLevel, maxBodySize: serve?.maxBodySize)
+            metrics: serve?.metrics, logLevel: storage.logLevel, maxBodySize: serve?.maxBodySize,
+            mode: serve?.mode, autoVerify: serve?.autoVerify, signup: serve?.signup,
+            confirmSignins: serve?.confirmSignins, smtpURL: serve?.smtpURL, mailFrom: serve?.mailFrom)
     }
 }

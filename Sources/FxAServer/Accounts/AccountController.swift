@@ -7,6 +7,7 @@ struct AccountController: RouteCollection {
     let service: AccountService
     let authenticator: TokenAuthenticator
     let stores: Stores
+    let customs: Customs
 
     func boot(routes: any RoutesBuilder) throws {
         let account = routes.grouped("v1", "account")
@@ -17,17 +18,20 @@ struct AccountController: RouteCollection {
         account.post("credentials", "status", use: credentialsStatus)
         account.get("keys", use: keys)
         account.post("destroy", use: destroy)
+        account.get("profile", use: profile)
         routes.post("v1", "get_random_bytes", use: randomBytes)
     }
 
     @Sendable func create(_ request: Request) async throws -> SessionResponse {
         let body = try request.content.decode(CreateAccountRequest.self)
-        return try await service.create(body, wantKeys: try wantsKeys(request))
+        try await customs.check(.passwordCheck, subject: body.email.normalized, ip: request.clientIP)
+        return try await service.create(body, wantKeys: try KeysQuery.wantsKeys(request))
     }
 
     @Sendable func login(_ request: Request) async throws -> SessionResponse {
         let body = try request.content.decode(LoginRequest.self)
-        return try await service.login(body, wantKeys: try wantsKeys(request))
+        try await customs.check(.passwordCheck, subject: body.email.normalized, ip: request.clientIP)
+        return try await service.login(body, wantKeys: try KeysQuery.wantsKeys(request))
     }
 
     /// `GET /account/status?uid=` (FxA answers `exists` only).
@@ -39,12 +43,14 @@ struct AccountController: RouteCollection {
 
     @Sendable func statusByEmail(_ request: Request) async throws -> AccountExistsResponse {
         let body = try request.content.decode(EmailRequest.self)
+        try await customs.check(.passwordCheck, subject: nil, ip: request.clientIP)
         return AccountExistsResponse(exists: try await stores.accounts.account(normalizedEmail: body.email.normalized) != nil)
     }
 
     /// Which stretching the client must use for this account, and the v2 salt.
     @Sendable func credentialsStatus(_ request: Request) async throws -> CredentialsStatusResponse {
         let body = try request.content.decode(EmailRequest.self)
+        try await customs.check(.passwordCheck, subject: nil, ip: request.clientIP)
         guard let account = try await stores.accounts.account(normalizedEmail: body.email.normalized) else {
             throw FxAError.unknownAccount()
         }
@@ -69,21 +75,26 @@ struct AccountController: RouteCollection {
     @Sendable func destroy(_ request: Request) async throws -> EmptyJSON {
         let session = try await authenticator.authenticate(request, as: [.sessionToken])
         let body = try request.content.decode(DestroyAccountRequest.self)
+        try await customs.check(.passwordCheck, subject: body.email.normalized, ip: request.clientIP)
         try await service.destroy(body, session: session)
         return EmptyJSON()
+    }
+
+    /// What the profile server reads about the account. The amr values say
+    /// how this session was authenticated: the password, plus the email
+    /// once the sign-in (or sign-up) was confirmed by code.
+    @Sendable func profile(_ request: Request) async throws -> AccountProfileResponse {
+        let session = try await authenticator.authenticate(request, as: [.sessionToken])
+        guard let account = try await stores.accounts.account(uid: session.uid) else { throw FxAError.invalidToken() }
+        let changedAt = max(account.createdAt, account.verifierSetAt)
+        return AccountProfileResponse(
+            email: account.email, locale: nil,
+            authenticationMethods: session.stored.verified ? ["pwd", "email"] : ["pwd"],
+            authenticatorAssuranceLevel: 1, profileChangedAt: Int64(changedAt.timeIntervalSince1970 * 1000))
     }
 
     /// 32 bytes from the server's CSPRNG; takes an empty POST, as PyFxA sends.
     @Sendable func randomBytes(_ request: Request) async throws -> RandomBytesResponse {
         RandomBytesResponse(data: SecureRandom.bytes(32).hexString)
-    }
-
-    private func wantsKeys(_ request: Request) throws -> Bool {
-        guard let raw = request.query[String.self, at: "keys"] else { return false }
-        switch raw {
-        case "true": return true
-        case "false": return false
-        default: throw FxAError.invalidParameter(["keys"], source: "query")
-        }
     }
 }

@@ -5,14 +5,83 @@ public struct AccountPolicy: Sendable, Equatable {
     /// Mark new accounts verified without an emailed code, for instances
     /// without working email. Off by default.
     public var autoVerify: Bool
+    /// Who may create an account through the API.
+    public var signup: SignupPolicy
+    /// Ask for an emailed code before a new sign-in on a verified account
+    /// counts as verified (FxA's sign-in confirmation). Off by default:
+    /// many self-hosted instances have no reliable email, and Mozilla's
+    /// clients expect a verified session from a plain login.
+    public var confirmSignins: Bool
     /// How long a sign-up verification code stays valid.
     public var signupCodeLifetime: TimeInterval
     /// Wrong guesses after which a code is burnt and a new one must be sent.
     public var maxCodeAttempts: Int
 
-    public init(autoVerify: Bool = false, signupCodeLifetime: TimeInterval = 24 * 3600, maxCodeAttempts: Int = 5) {
+    public init(
+        autoVerify: Bool = false, signup: SignupPolicy = .open, confirmSignins: Bool = false,
+        signupCodeLifetime: TimeInterval = 24 * 3600, maxCodeAttempts: Int = 5
+    ) {
         self.autoVerify = autoVerify
+        self.signup = signup
+        self.confirmSignins = confirmSignins
         self.signupCodeLifetime = signupCodeLifetime
         self.maxCodeAttempts = maxCodeAttempts
+    }
+}
+
+/// Who may sign up. A private instance (a family, a company) lists its
+/// people or its domain, or closes sign-up and lets the operator create
+/// accounts with `fxa-server account create`.
+public enum SignupPolicy: Sendable, Equatable {
+    case open
+    /// Only these exact addresses and addresses at these domains (both
+    /// compared lowercased).
+    case allowList(emails: Set<String>, domains: Set<String>)
+    case closed
+
+    /// Whether an address (already normalised to lowercase) may sign up.
+    public func admits(normalizedEmail email: String) -> Bool {
+        switch self {
+        case .open: return true
+        case .closed: return false
+        case let .allowList(emails, domains):
+            if emails.contains(email) { return true }
+            guard let at = email.lastIndex(of: "@") else { return false }
+            return domains.contains(String(email[email.index(after: at)...]))
+        }
+    }
+
+    /// Parses the configuration form: `open`, `closed`, or a comma-separated
+    /// list of addresses and `@domain` / `domain` entries.
+    public init?(configuration text: String) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        switch trimmed {
+        case "open": self = .open
+        case "closed": self = .closed
+        case "": return nil
+        default:
+            var emails = Set<String>()
+            var domains = Set<String>()
+            for entry in trimmed.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !entry.isEmpty {
+                if entry.hasPrefix("@") {
+                    domains.insert(String(entry.dropFirst()))
+                } else if entry.contains("@") {
+                    emails.insert(entry)
+                } else {
+                    domains.insert(entry)
+                }
+            }
+            guard !emails.isEmpty || !domains.isEmpty else { return nil }
+            self = .allowList(emails: emails, domains: domains)
+        }
+    }
+
+    /// The form the startup log shows (counts, not addresses).
+    public var summary: String {
+        switch self {
+        case .open: return "open"
+        case .closed: return "closed"
+        case let .allowList(emails, domains): return "allow-list(\(emails.count) emails, \(domains.count) domains)"
+        }
     }
 }

@@ -66,6 +66,39 @@ struct Hex16Code: FixedLengthHex {
 }
 
 /// `?keys=true` on create, login and password change.
-struct KeysQuery: Content {
-    var keys: Bool?
+enum KeysQuery {
+    /// Whether the client asked for a key-fetch token; anything but
+    /// `true`/`false` is errno 107, as Joi's boolean refuses it.
+    static func wantsKeys(_ request: Request) throws -> Bool {
+        guard let raw = request.query[String.self, at: "keys"] else { return false }
+        switch raw {
+        case "true": return true
+        case "false": return false
+        default: throw FxAError.invalidParameter(["keys"], source: "query")
+        }
+    }
+}
+
+/// `POST /v1/session/verify_code`: `{code}` with the 6-digit emailed code.
+struct SessionVerifyCodeRequest: Content {
+    var code: SigninCode
+}
+
+/// The 6-digit sign-in confirmation code; anything else is errno 107
+/// before it can count as a guess.
+struct SigninCode: Codable, Sendable {
+    let value: String
+
+    init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard text.count == 6, text.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a 6-digit code"))
+        }
+        value = text
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(value)
+    }
 }

@@ -49,3 +49,12 @@ struct EmailStatusResponse: Content {
 struct RandomBytesResponse: Content {
     var data: String
 }
+
+/// `GET /v1/account/profile`, as fxa-profile-server's `_core_profile` reads it.
+struct AccountProfileResponse: Content {
+    var email: String
+    var locale: String?
+    var authenticationMethods: [String]
+    var authenticatorAssuranceLevel: Int
+    var profileChangedAt: Int64
+}

@@ -1,4 +1,3 @@
-import Crypto
 import FxACore
 import FxAStore
 import Foundation
@@ -8,7 +7,8 @@ import Foundation
 /// call these; everything here works on uids, never on raw strings.
 struct AccountService: Sendable {
     let stores: Stores
-    let hasher: PasswordHasher
+    let codes: EmailedCodes
+    let credentials: CredentialVerifier
     let issuer: TokenIssuer
     let mailer: any Mailer
     let clock: any WallClock
@@ -18,28 +18,24 @@ struct AccountService: Sendable {
     /// key-fetch token, and emails the verification code.
     func create(_ request: CreateAccountRequest, wantKeys: Bool) async throws -> SessionResponse {
         let email = request.email
+        guard policy.signup.admits(normalizedEmail: email.normalized) else { throw FxAError.signupNotAllowed() }
         if try await stores.accounts.account(normalizedEmail: email.normalized) != nil {
             throw FxAError.accountExists(email.value)
         }
         let v2Fields = try request.v2Fields()
 
-        let authSalt = SecureRandom.bytes(32)
-        let verifier = try await hasher.verifier(authPW: request.authPW, authSalt: authSalt)
-        // Without a client-chosen wrapKb (v1 sign-up), kB is random: the
-        // stored wrapWrapKb is random and the client's wrapKb follows from it.
-        let wrapWrapKb = request.wrapKb.map { $0.bytes.xor(verifier.wrapWrapKey) } ?? SecureRandom.bytes(32)
+        // Without a client-chosen wrapKb (v1 sign-up) kB is random.
+        let wrapKb = request.wrapKb?.bytes ?? SecureRandom.bytes(32)
+        let v1 = try await credentials.credentials(authPW: request.authPW, wrapKb: wrapKb)
         var v2: AccountRecord.CredentialsV2?
         if let v2Fields {
-            let saltV2 = SecureRandom.bytes(32)
-            let verifierV2 = try await hasher.verifier(authPW: v2Fields.authPW, authSalt: saltV2)
-            v2 = .init(clientSalt: v2Fields.clientSalt, credentials: .init(
-                authSalt: saltV2, verifyHash: verifierV2.verifyHash,
-                wrapWrapKb: v2Fields.wrapKbVersion2.bytes.xor(verifierV2.wrapWrapKey)))
+            v2 = .init(clientSalt: v2Fields.clientSalt, credentials: try await credentials.credentials(
+                authPW: v2Fields.authPW, wrapKb: v2Fields.wrapKbVersion2.bytes))
         }
         let now = clock.now()
         let account = AccountRecord(
             uid: .random(), email: email.value, emailVerified: policy.autoVerify, kA: SecureRandom.bytes(32),
-            v1: .init(authSalt: authSalt, verifyHash: verifier.verifyHash, wrapWrapKb: wrapWrapKb), v2: v2,
+            v1: v1, v2: v2,
             createdAt: now, verifierSetAt: now)
         do {
             try await stores.accounts.create(account)
@@ -47,10 +43,10 @@ struct AccountService: Sendable {
             throw FxAError.accountExists(email.value)
         }
 
-        let version: KeyStretchVersion = v2 == nil ? .v1 : .v2
         // The key-fetch token carries the wrapKb of the client's version.
-        let wrapKb = v2Fields?.wrapKbVersion2.bytes ?? wrapWrapKb.xor(verifier.wrapWrapKey)
-        let response = try await startSession(account: account, version: version, wrapKb: wrapKb, wantKeys: wantKeys)
+        let version: KeyStretchVersion = v2Fields == nil ? .v1 : .v2
+        let sessionWrapKb = v2Fields?.wrapKbVersion2.bytes ?? wrapKb
+        let response = try await startSession(account: account, version: version, wrapKb: sessionWrapKb, wantKeys: wantKeys)
         if !account.emailVerified {
             try await sendSignupCode(to: account)
         }
@@ -64,12 +60,59 @@ struct AccountService: Sendable {
         guard let account = try await stores.accounts.account(normalizedEmail: request.email.normalized) else {
             throw FxAError.unknownAccount()
         }
-        let (version, wrapKb) = try await checkPassword(account: account, authPW: request.authPW, typedEmail: request.email)
+        let (version, wrapKb) = try await credentials.check(account: account, authPW: request.authPW, typedEmail: request.email)
         if !account.emailVerified {
             try await sendSignupCode(to: account)
+            return try await startSession(account: account, version: version, wrapKb: wrapKb, wantKeys: wantKeys)
         }
-        return try await startSession(account: account, version: version, wrapKb: wrapKb, wantKeys: wantKeys)
+        guard policy.confirmSignins else {
+            return try await startSession(account: account, version: version, wrapKb: wrapKb, wantKeys: wantKeys)
+        }
+        let response = try await startSession(
+            account: account, version: version, wrapKb: wrapKb, wantKeys: wantKeys, confirmingSignin: true)
+        try await sendSigninCode(to: account)
+        return response
     }
+
+    /// Emails a 6-digit code that confirms a sign-in (`X-Signin-Verify-Code`).
+    /// One code per account: a second sign-in before the first is confirmed
+    /// replaces it, and the first asks for a resend.
+    func sendSigninCode(to account: AccountRecord) async throws {
+        let code = EmailedCodes.decimal(digits: 6)
+        try await codes.store(Data(code.utf8), uid: account.uid, purpose: .signinConfirmation, lifetime: Self.signinCodeLifetime)
+        try await mailer.send(AccountMails.signinCode(to: account.email, uid: account.uid, code: code, at: clock.now()))
+    }
+
+    /// Confirms the session (and its key-fetch tokens) with the emailed
+    /// sign-in code. A session that is already verified needs nothing.
+    func verifySigninCode(_ code: SigninCode, session: AuthenticatedToken) async throws {
+        if session.stored.verified { return }
+        guard let account = try await stores.accounts.account(uid: session.uid) else { throw FxAError.invalidToken() }
+        guard account.emailVerified else {
+            // An unverified account confirms its email first, with the
+            // sign-up code, which also verifies this session.
+            throw FxAError.unverifiedAccount()
+        }
+        try await codes.redeem(
+            Data(code.value.utf8), uid: session.uid, purpose: .signinConfirmation, rejection: FxAError.invalidOTPCode())
+        try await stores.tokens.markVerified(idHash: session.idHash)
+    }
+
+    /// Sends the code the session is waiting for again: the sign-up code
+    /// while the email is unconfirmed, else a new sign-in code.
+    func resendSessionCode(session: AuthenticatedToken) async throws {
+        guard !session.stored.verified else { return }
+        guard let account = try await stores.accounts.account(uid: session.uid) else { throw FxAError.invalidToken() }
+        if account.emailVerified {
+            try await sendSigninCode(to: account)
+        } else {
+            try await sendSignupCode(to: account)
+        }
+    }
+
+    /// How long a sign-in confirmation code is valid (FxA: 5 minutes to
+    /// an hour depending on the flow; one hour here).
+    static let signinCodeLifetime: TimeInterval = 3600
 
     /// Deletes the account after checking its password again, recording the
     /// `delete-user` event for relying parties in the same transaction.
@@ -77,7 +120,7 @@ struct AccountService: Sendable {
         guard let account = try await stores.accounts.account(normalizedEmail: request.email.normalized),
               account.uid == session.uid
         else { throw FxAError.unknownAccount() }
-        _ = try await checkPassword(account: account, authPW: request.authPW, typedEmail: request.email)
+        _ = try await credentials.check(account: account, authPW: request.authPW, typedEmail: request.email)
         try await stores.accounts.delete(
             uid: account.uid, recording: OutboxEvent(uid: account.uid, kind: .deleteUser, occurredAt: clock.now()))
     }
@@ -85,11 +128,8 @@ struct AccountService: Sendable {
     /// Emails a fresh sign-up code, replacing any earlier one.
     func sendSignupCode(to account: AccountRecord) async throws {
         let code = Hex16Code.random()
-        let now = clock.now()
-        try await stores.codes.put(StoredCode(
-            uid: account.uid, purpose: .signupEmail, codeHash: Self.hash(code.bytes),
-            expiresAt: now.addingTimeInterval(policy.signupCodeLifetime)))
-        try await mailer.send(AccountMails.verifyEmail(to: account.email, uid: account.uid, code: code.hex, at: now))
+        try await codes.store(code.bytes, uid: account.uid, purpose: .signupEmail, lifetime: policy.signupCodeLifetime)
+        try await mailer.send(AccountMails.verifyEmail(to: account.email, uid: account.uid, code: code.hex, at: clock.now()))
     }
 
     /// Confirms the account's email with the emailed code; every session
@@ -98,52 +138,23 @@ struct AccountService: Sendable {
     func verifySignupCode(uid: AccountUID, code: Hex16Code) async throws {
         guard let account = try await stores.accounts.account(uid: uid) else { throw FxAError.unknownAccount() }
         if account.emailVerified { return }
-        guard let stored = try await stores.codes.code(uid: uid, purpose: .signupEmail),
-              stored.expiresAt > clock.now(), stored.failedAttempts < policy.maxCodeAttempts
-        else { throw FxAError.invalidVerificationCode() }
-        guard Self.hash(code.bytes).constantTimeEquals(stored.codeHash) else {
-            let attempts = try await stores.codes.recordFailedAttempt(uid: uid, purpose: .signupEmail)
-            if attempts >= policy.maxCodeAttempts {
-                try await stores.codes.delete(uid: uid, purpose: .signupEmail)
-            }
-            throw FxAError.invalidVerificationCode()
-        }
-        try await stores.codes.delete(uid: uid, purpose: .signupEmail)
+        try await codes.redeem(code.bytes, uid: uid, purpose: .signupEmail, rejection: FxAError.invalidVerificationCode())
         try await stores.accounts.markEmailVerified(uid: uid)
         try await stores.tokens.markAllVerified(uid: uid)
     }
 
-    /// Which credentials `authPW` matches, and the wrapKb it unlocks.
-    private func checkPassword(
-        account: AccountRecord, authPW: Hex32, typedEmail: EmailAddress
-    ) async throws -> (KeyStretchVersion, Data) {
-        if let v2 = account.v2 {
-            let verifier = try await hasher.verifier(authPW: authPW, authSalt: v2.credentials.authSalt)
-            if verifier.matches(v2.credentials.verifyHash) {
-                return (.v2, v2.credentials.wrapWrapKb.xor(verifier.wrapWrapKey))
-            }
-        }
-        let verifier = try await hasher.verifier(authPW: authPW, authSalt: account.v1.authSalt)
-        if verifier.matches(account.v1.verifyHash) {
-            return (.v1, account.v1.wrapWrapKb.xor(verifier.wrapWrapKey))
-        }
-        // v1 stretching salts with the email as typed: a different case
-        // means the client must stretch again with the account's address.
-        if typedEmail.value != account.email {
-            throw FxAError.incorrectEmailCase(account.email)
-        }
-        throw FxAError.incorrectPassword()
-    }
-
-    private func startSession(
-        account: AccountRecord, version: KeyStretchVersion, wrapKb: Data, wantKeys: Bool
+    /// Issues a session (and with `wantKeys` a key-fetch token under it).
+    /// It is verified when the account is, unless the sign-in must first be
+    /// confirmed by code.
+    func startSession(
+        account: AccountRecord, version: KeyStretchVersion, wrapKb: Data, wantKeys: Bool, confirmingSignin: Bool = false
     ) async throws -> SessionResponse {
-        let verified = account.emailVerified
+        let verified = account.emailVerified && !confirmingSignin
         let session = try await issuer.issue(.sessionToken, uid: account.uid, verified: verified)
         var response = SessionResponse(
             uid: account.uid.hex, sessionToken: session.raw.hex, authAt: Int64(clock.now().timeIntervalSince1970),
-            verified: verified, verificationMethod: verified ? nil : "email",
-            verificationReason: verified ? nil : "signup")
+            verified: verified, verificationMethod: verified ? nil : (confirmingSignin ? "email-otp" : "email"),
+            verificationReason: verified ? nil : (confirmingSignin ? "login" : "signup"))
         if wantKeys {
             let keyFetch = try await issuer.issue(
                 .keyFetchToken, uid: account.uid, verified: verified, stretchVersion: version,
@@ -154,9 +165,5 @@ struct AccountService: Sendable {
             }
         }
         return response
-    }
-
-    static func hash(_ code: Data) -> Data {
-        Data(SHA256.hash(data: code))
     }
 }

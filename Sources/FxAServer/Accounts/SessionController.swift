@@ -8,10 +8,13 @@ struct SessionController: RouteCollection {
     let service: AccountService
     let authenticator: TokenAuthenticator
     let stores: Stores
+    let customs: Customs
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get("v1", "session", "status", use: status)
         routes.post("v1", "session", "destroy", use: destroy)
+        routes.post("v1", "session", "verify_code", use: verifySessionCode)
+        routes.post("v1", "session", "resend_code", use: resendSessionCode)
         let email = routes.grouped("v1", "recovery_email")
         email.get("status", use: emailStatus)
         email.post("verify_code", use: verifyCode)
@@ -29,6 +32,22 @@ struct SessionController: RouteCollection {
         return EmptyJSON()
     }
 
+    /// Confirms a sign-in with the emailed 6-digit code.
+    @Sendable func verifySessionCode(_ request: Request) async throws -> EmptyJSON {
+        let session = try await authenticator.authenticate(request, as: [.sessionToken])
+        let body = try request.content.decode(SessionVerifyCodeRequest.self)
+        try await customs.check(.codeCheck, subject: session.uid.hex, ip: request.clientIP)
+        try await service.verifySigninCode(body.code, session: session)
+        return EmptyJSON()
+    }
+
+    @Sendable func resendSessionCode(_ request: Request) async throws -> EmptyJSON {
+        let session = try await authenticator.authenticate(request, as: [.sessionToken])
+        try await customs.check(.emailSend, subject: session.uid.hex, ip: request.clientIP)
+        try await service.resendSessionCode(session: session)
+        return EmptyJSON()
+    }
+
     @Sendable func emailStatus(_ request: Request) async throws -> EmailStatusResponse {
         let session = try await authenticator.authenticate(request, as: [.sessionToken])
         guard let account = try await stores.accounts.account(uid: session.uid) else { throw FxAError.invalidToken() }
@@ -41,6 +60,7 @@ struct SessionController: RouteCollection {
     /// code may be opened on another device than the one that signed up.
     @Sendable func verifyCode(_ request: Request) async throws -> EmptyJSON {
         let body = try request.content.decode(VerifyEmailCodeRequest.self)
+        try await customs.check(.codeCheck, subject: body.uid.hex, ip: request.clientIP)
         try await service.verifySignupCode(uid: body.uid, code: body.code)
         return EmptyJSON()
     }
@@ -48,6 +68,7 @@ struct SessionController: RouteCollection {
     @Sendable func resendCode(_ request: Request) async throws -> EmptyJSON {
         let session = try await authenticator.authenticate(request, as: [.sessionToken])
         guard let account = try await stores.accounts.account(uid: session.uid) else { throw FxAError.invalidToken() }
+        try await customs.check(.emailSend, subject: session.uid.hex, ip: request.clientIP)
         if !account.emailVerified {
             try await service.sendSignupCode(to: account)
         }

@@ -34,14 +34,30 @@ public func buildApplication(
     let stores = dependencies.stores
     let authenticator = TokenAuthenticator(
         tokens: stores.tokens, clock: dependencies.clock, nonces: HawkNonceCache(), publicURL: configuration.publicURL)
+    let credentials = CredentialVerifier(hasher: PasswordHasher(threadPool: .singleton))
+    let issuer = TokenIssuer(tokens: stores.tokens, clock: dependencies.clock)
+    let mailer: any Mailer = if let smtp = configuration.smtp {
+        SMTPMailer(settings: smtp, group: app.eventLoopGroup, logger: app.logger)
+    } else {
+        DevelopmentMailbox(store: stores.mailbox)
+    }
+    let codes = EmailedCodes(
+        codes: stores.codes, clock: dependencies.clock, maxAttempts: configuration.accountPolicy.maxCodeAttempts)
     let accounts = AccountService(
-        stores: stores, hasher: PasswordHasher(threadPool: .singleton),
-        issuer: TokenIssuer(tokens: stores.tokens, clock: dependencies.clock),
-        mailer: DevelopmentMailbox(store: stores.mailbox), clock: dependencies.clock,
+        stores: stores, codes: codes, credentials: credentials, issuer: issuer, mailer: mailer, clock: dependencies.clock,
         policy: configuration.accountPolicy)
-    try app.register(collection: AccountController(service: accounts, authenticator: authenticator, stores: stores))
-    try app.register(collection: SessionController(service: accounts, authenticator: authenticator, stores: stores))
-    try app.register(collection: DevMailboxController(store: stores.mailbox))
+    let passwords = PasswordService(
+        stores: stores, codes: codes, credentials: credentials, issuer: issuer, mailer: mailer, clock: dependencies.clock,
+        policy: configuration.accountPolicy)
+    let customs = Customs(policy: configuration.customs, clock: dependencies.clock)
+    try app.register(collection: AccountController(
+        service: accounts, authenticator: authenticator, stores: stores, customs: customs))
+    try app.register(collection: SessionController(
+        service: accounts, authenticator: authenticator, stores: stores, customs: customs))
+    try app.register(collection: PasswordController(service: passwords, authenticator: authenticator, customs: customs))
+    if configuration.mode == .development {
+        try app.register(collection: DevMailboxController(store: stores.mailbox))
+    }
     if configuration.metricsEnabled {
         try app.register(collection: MetricsController(metrics: dependencies.metrics))
     }

@@ -23,18 +23,35 @@ struct TokenAuthenticator: Sendable {
     /// Allowed clock difference for Hawk timestamps, in seconds.
     var skew: Int64 = 60
 
+    /// How long each kind of token lives (FxA's defaults); session tokens
+    /// live until destroyed or until the password changes.
+    static func lifetime(of kind: FxATokenKind) -> TimeInterval? {
+        switch kind {
+        case .sessionToken: nil
+        case .keyFetchToken: 3600
+        case .passwordChangeToken, .accountResetToken: 15 * 60
+        case .passwordForgotToken: 60 * 60
+        }
+    }
+
     /// The token of `request`, which must be one of `kinds`.
     func authenticate(_ request: Request, as kinds: Set<FxATokenKind>) async throws -> AuthenticatedToken {
         guard let header = request.headers.first(name: .authorization) else {
             throw FxAError.invalidToken("Missing authentication")
         }
+        let token: AuthenticatedToken
         if header.lowercased().hasPrefix("bearer ") {
-            return try await bearer(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces), kinds: kinds)
+            token = try await bearer(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces), kinds: kinds)
+        } else if let hawk = HawkAuthorization(header: header) {
+            token = try await self.hawk(hawk, request: request, kinds: kinds)
+        } else {
+            throw FxAError.invalidToken()
         }
-        if let hawk = HawkAuthorization(header: header) {
-            return try await self.hawk(hawk, request: request, kinds: kinds)
+        if let lifetime = Self.lifetime(of: token.kind), clock.now().timeIntervalSince(token.stored.createdAt) > lifetime {
+            try await tokens.delete(idHash: token.idHash)
+            throw FxAError.invalidToken("Expired authentication token")
         }
-        throw FxAError.invalidToken()
+        return token
     }
 
     private func bearer(_ credential: String, kinds: Set<FxATokenKind>) async throws -> AuthenticatedToken {

@@ -20,11 +20,19 @@ public struct ConfigurationInput: Sendable {
     public var metrics: Bool?
     public var logLevel: String?
     public var maxBodySize: Int?
+    public var mode: String?
+    public var autoVerify: Bool?
+    public var signup: String?
+    public var confirmSignins: Bool?
+    public var smtpURL: String?
+    public var mailFrom: String?
 
     public init(
         host: String? = nil, port: Int? = nil, publicURL: String? = nil, databaseURL: String? = nil,
         dataDirectory: String? = nil, signingKeyFile: String? = nil, previousSigningKeyFile: String? = nil,
-        metrics: Bool? = nil, logLevel: String? = nil, maxBodySize: Int? = nil
+        metrics: Bool? = nil, logLevel: String? = nil, maxBodySize: Int? = nil,
+        mode: String? = nil, autoVerify: Bool? = nil, signup: String? = nil, confirmSignins: Bool? = nil,
+        smtpURL: String? = nil, mailFrom: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -36,6 +44,12 @@ public struct ConfigurationInput: Sendable {
         self.metrics = metrics
         self.logLevel = logLevel
         self.maxBodySize = maxBodySize
+        self.mode = mode
+        self.autoVerify = autoVerify
+        self.signup = signup
+        self.confirmSignins = confirmSignins
+        self.smtpURL = smtpURL
+        self.mailFrom = mailFrom
     }
 
     /// The environment variables read, with what each sets. Also used by the
@@ -52,6 +66,17 @@ public struct ConfigurationInput: Sendable {
         ("FXA_LOG_LEVEL", "trace, debug, info, notice, warning, error or critical (default info)"),
         ("FXA_MAX_BODY_SIZE", "largest request body in bytes (default 1048576)"),
         ("FXA_COMMIT", "commit reported by /__version__ (default: read from version.json or .git)"),
+        ("FXA_MODE", "development (mail kept in the built-in mailbox) or production (mail by SMTP; default development)"),
+        ("FXA_SMTP_URL", "smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465; required in production"),
+        ("FXA_MAIL_FROM", "From address of the server's mail (default accounts@<public host>)"),
+        ("FXA_SIGNUP", "open, closed, or a comma-separated allow-list of addresses and @domains (default open)"),
+        ("FXA_AUTO_VERIFY", "true to mark new accounts verified without an emailed code (default false)"),
+        ("FXA_CONFIRM_SIGNINS", "true to confirm each sign-in with an emailed 6-digit code (default false)"),
+        ("FXA_RATE_LIMIT_WINDOW", "seconds over which rate limits count (default 900)"),
+        ("FXA_RATE_LIMIT_PASSWORD", "sign-ups/logins/deletions per email per window, 0 = off (default 20)"),
+        ("FXA_RATE_LIMIT_CODE", "code verifications per account per window, 0 = off (default 10)"),
+        ("FXA_RATE_LIMIT_EMAIL", "emails sent per address per window, 0 = off (default 5)"),
+        ("FXA_RATE_LIMIT_IP", "counted requests per IP address per window, 0 = off (default 300)"),
     ]
 
     /// Validates and combines the inputs.
@@ -108,10 +133,50 @@ public struct ConfigurationInput: Sendable {
             throw FxAError.invalidConfiguration("max body size must be at least 1024 bytes")
         }
 
+        let modeName = (pick(mode, "FXA_MODE") ?? "development").lowercased()
+        guard let mode = ServerMode(rawValue: modeName) else {
+            throw FxAError.invalidConfiguration("mode must be development or production, got \(modeName)")
+        }
+        var smtp: SMTPSettings?
+        if let smtpURL = pick(self.smtpURL, "FXA_SMTP_URL") {
+            let from = pick(mailFrom, "FXA_MAIL_FROM") ?? "accounts@\(URLComponents(string: publicURL.string)?.host ?? "localhost")"
+            smtp = try SMTPSettings(url: smtpURL, from: from)
+        }
+        if mode == .production, smtp == nil {
+            throw FxAError.invalidConfiguration(
+                "production mode sends mail by SMTP: set FXA_SMTP_URL (or run with --mode development)")
+        }
+
+        let signupText = pick(signup, "FXA_SIGNUP") ?? "open"
+        guard let signupPolicy = SignupPolicy(configuration: signupText) else {
+            throw FxAError.invalidConfiguration("sign-up must be open, closed or a list of addresses and @domains")
+        }
+        let accountPolicy = AccountPolicy(
+            autoVerify: try autoVerify ?? Self.boolean(environment["FXA_AUTO_VERIFY"], name: "FXA_AUTO_VERIFY") ?? false,
+            signup: signupPolicy,
+            confirmSignins: try confirmSignins
+                ?? Self.boolean(environment["FXA_CONFIRM_SIGNINS"], name: "FXA_CONFIRM_SIGNINS") ?? false)
+
+        let defaults = CustomsPolicy()
+        func limit(_ name: String, _ fallback: Int) throws -> Int {
+            let value = try Self.integer(environment[name], name: name) ?? fallback
+            guard value >= 0 else { throw FxAError.invalidConfiguration("\(name) must not be negative") }
+            return value
+        }
+        let window = try limit("FXA_RATE_LIMIT_WINDOW", Int(defaults.window))
+        guard window > 0 else { throw FxAError.invalidConfiguration("FXA_RATE_LIMIT_WINDOW must be positive") }
+        let customs = CustomsPolicy(
+            window: TimeInterval(window),
+            passwordAttemptsPerEmail: try limit("FXA_RATE_LIMIT_PASSWORD", defaults.passwordAttemptsPerEmail),
+            codeAttemptsPerAccount: try limit("FXA_RATE_LIMIT_CODE", defaults.codeAttemptsPerAccount),
+            emailsPerAddress: try limit("FXA_RATE_LIMIT_EMAIL", defaults.emailsPerAddress),
+            attemptsPerIP: try limit("FXA_RATE_LIMIT_IP", defaults.attemptsPerIP))
+
         return ServerConfiguration(
             host: host, port: port, publicURL: publicURL, database: database, dataDirectory: dataDirectory,
             signingKeys: signingKeys, metricsEnabled: metrics, logLevel: level, maxBodySize: maxBodySize,
-            version: VersionInfo.detect(environment: environment))
+            version: VersionInfo.detect(environment: environment), accountPolicy: accountPolicy,
+            customs: customs, mode: mode, smtp: smtp)
     }
 
     private static func integer(_ value: String?, name: String) throws -> Int? {

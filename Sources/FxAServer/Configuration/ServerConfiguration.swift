@@ -29,6 +29,14 @@ public struct ServerConfiguration: Sendable {
     public var version: VersionInfo
     /// Sign-up and verification rules.
     public var accountPolicy: AccountPolicy
+    /// Rate limits on password, code and email endpoints.
+    public var customs: CustomsPolicy
+    /// Development keeps mail in the built-in mailbox (readable at
+    /// `/__mail__` by anyone who can reach the server); production sends it
+    /// by SMTP and serves no mailbox.
+    public var mode: ServerMode
+    /// The SMTP relay for production mail.
+    public var smtp: SMTPSettings?
 
     /// Where signing keys come from.
     public enum SigningKeySource: Sendable, Equatable {
@@ -51,7 +59,10 @@ public struct ServerConfiguration: Sendable {
         logLevel: Logger.Level = .info,
         maxBodySize: Int = 1 << 20,
         version: VersionInfo = VersionInfo(version: FxAVersion.current, commit: "unknown"),
-        accountPolicy: AccountPolicy = AccountPolicy()
+        accountPolicy: AccountPolicy = AccountPolicy(),
+        customs: CustomsPolicy = CustomsPolicy(),
+        mode: ServerMode = .development,
+        smtp: SMTPSettings? = nil
     ) {
         self.host = host
         self.port = port
@@ -64,6 +75,9 @@ public struct ServerConfiguration: Sendable {
         self.maxBodySize = maxBodySize
         self.version = version
         self.accountPolicy = accountPolicy
+        self.customs = customs
+        self.mode = mode
+        self.smtp = smtp
     }
 
     /// One line for the startup log: every setting, no secret (database
@@ -75,7 +89,9 @@ public struct ServerConfiguration: Sendable {
         }
         return "listen=\(host):\(port) issuer=\(publicURL) database=\(database.redactedDescription) "
             + "signing-keys=\(keys) metrics=\(metricsEnabled ? "on" : "off") log-level=\(logLevel) "
-            + "max-body=\(maxBodySize) auto-verify=\(accountPolicy.autoVerify) "
+            + "max-body=\(maxBodySize) mode=\(mode.rawValue) mail=\(smtp?.redactedDescription ?? "dev-mailbox") "
+            + "signup=\(accountPolicy.signup.summary) auto-verify=\(accountPolicy.autoVerify) "
+            + "confirm-signins=\(accountPolicy.confirmSignins) rate-limits=\(customs.summary) "
             + "version=\(version.version) commit=\(version.commit)"
     }
 }

@@ -13,9 +13,25 @@ public protocol AccountStore: Sendable {
     func account(uid: AccountUID) async throws -> AccountRecord?
     func account(normalizedEmail: String) async throws -> AccountRecord?
 
+    /// Accounts in order of normalised email, `limit` at a time, starting
+    /// after `afterEmail` (keyset paging, stable under inserts), for the
+    /// operator's `account list`.
+    func accounts(afterEmail: String?, limit: Int) async throws -> [AccountRecord]
+
     /// Marks the primary email verified; returns `false` for an unknown uid.
     @discardableResult
     func markEmailVerified(uid: AccountUID) async throws -> Bool
+
+    /// Replaces the password credentials (and kA when `kA` is given, as a
+    /// reset does), deletes every token of the account and records `event`,
+    /// atomically: after a crash either the old password works with all its
+    /// sessions, or the new one works with none of them.
+    ///
+    /// - Throws: ``FxAStoreError/notFound`` for an unknown uid.
+    func replaceCredentials(
+        uid: AccountUID, v1: AccountRecord.Credentials, v2: AccountRecord.CredentialsV2?, kA: Data?,
+        at date: Date, recording event: OutboxEvent
+    ) async throws
 
     /// Deletes the account with its tokens and codes, and records `event`,
     /// atomically.

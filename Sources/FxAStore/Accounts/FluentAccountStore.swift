@@ -30,6 +30,12 @@ public struct FluentAccountStore: AccountStore {
         try await AccountModel.find(uid.hex, on: database.handle())?.record
     }
 
+    public func accounts(afterEmail: String?, limit: Int) async throws -> [AccountRecord] {
+        var query = try AccountModel.query(on: database.handle()).sort(\.$normalizedEmail).limit(limit)
+        if let afterEmail { query = query.filter(\.$normalizedEmail > afterEmail) }
+        return try await query.all().compactMap(\.record)
+    }
+
     public func account(normalizedEmail: String) async throws -> AccountRecord? {
         try await AccountModel.query(on: database.handle())
             .filter(\.$normalizedEmail == normalizedEmail)
@@ -42,6 +48,28 @@ public struct FluentAccountStore: AccountStore {
         model.emailVerified = true
         try await model.save(on: db)
         return true
+    }
+
+    public func replaceCredentials(
+        uid: AccountUID, v1: AccountRecord.Credentials, v2: AccountRecord.CredentialsV2?, kA: Data?,
+        at date: Date, recording event: OutboxEvent
+    ) async throws {
+        let outbox = try OutboxModel(event)
+        try await database.handle().transaction { tx in
+            guard let model = try await AccountModel.find(uid.hex, on: tx) else { throw FxAStoreError.notFound }
+            model.authSalt = v1.authSalt
+            model.verifyHash = v1.verifyHash
+            model.wrapWrapKb = v1.wrapWrapKb
+            model.clientSalt = v2?.clientSalt.rawValue
+            model.authSaltV2 = v2?.credentials.authSalt
+            model.verifyHashV2 = v2?.credentials.verifyHash
+            model.wrapWrapKbV2 = v2?.credentials.wrapWrapKb
+            if let kA { model.kA = kA }
+            model.verifierSetAt = date
+            try await model.save(on: tx)
+            try await TokenModel.query(on: tx).filter(\.$uid == uid.hex).delete()
+            try await outbox.create(on: tx)
+        }
     }
 
     public func delete(uid: AccountUID, recording event: OutboxEvent) async throws {

@@ -9,6 +9,9 @@ public enum VerificationPurpose: String, Sendable, Codable, CaseIterable {
     case signinConfirmation = "signin-confirmation"
     /// The one-time code of the forgot-password flow (`X-Password-Forgot-Otp`).
     case passwordForgot = "password-forgot"
+    /// The server-issued code that `password/forgot/verify_otp` returns and
+    /// `password/forgot/verify_code` takes back with the passwordForgotToken.
+    case passwordResetConfirmation = "password-reset-confirmation"
 }
 
 /// A code as stored: only its SHA-256, with an expiry and a count of wrong

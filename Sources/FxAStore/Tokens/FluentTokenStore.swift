@@ -32,7 +32,10 @@ public struct FluentTokenStore: TokenStore {
     }
 
     public func markVerified(idHash: Data) async throws {
-        try await TokenModel.query(on: database.handle()).filter(\.$id == idHash).set(\.$verified, to: true).update()
+        try await TokenModel.query(on: database.handle())
+            .group(.or) { $0.filter(\.$id == idHash).filter(\.$parentIDHash == idHash) }
+            .set(\.$verified, to: true)
+            .update()
     }
 
     public func markAllVerified(uid: AccountUID) async throws {

@@ -54,7 +54,8 @@ public protocol TokenStore: Sendable {
     /// (keyFetchToken) can be redeemed once even by concurrent requests.
     func consume(idHash: Data) async throws -> StoredToken?
     func delete(idHash: Data) async throws
-    /// Marks the token (a session) verified.
+    /// Marks the token (a session) verified, with the tokens issued under
+    /// it (its key-fetch tokens), as a confirmed sign-in does.
     func markVerified(idHash: Data) async throws
     /// Marks every session and key-fetch token of the account verified (the
     /// account's email was just confirmed).

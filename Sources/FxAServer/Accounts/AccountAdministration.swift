@@ -1,0 +1,86 @@
+import FxACore
+import FxAStore
+import Foundation
+import NIOPosix
+
+/// What the operator does to accounts from the command line
+/// (`fxa-server account …`), for instances whose sign-up is closed or
+/// whose mail does not work. It goes through the same stores and
+/// credential code as the API, so an account made here is
+/// indistinguishable from one made by a client.
+public struct AccountAdministration: Sendable {
+    private let stores: Stores
+    private let clock: any WallClock
+    private let credentials: CredentialVerifier
+
+    public init(dependencies: Dependencies) {
+        stores = dependencies.stores
+        clock = dependencies.clock
+        credentials = CredentialVerifier(hasher: PasswordHasher(threadPool: .singleton))
+    }
+
+    /// Creates an account for `email` with `password`, stretched here as a
+    /// client would (both v1 and v2, so every client can sign in), with a
+    /// fresh random kB.
+    ///
+    /// - Throws: errno 101 when the email is taken.
+    public func create(email: EmailAddress, password: String, verified: Bool) async throws -> AccountRecord {
+        if try await stores.accounts.account(normalizedEmail: email.normalized) != nil {
+            throw FxAError.accountExists(email.value)
+        }
+        let kB = SecureRandom.bytes(32)
+        let v1Stretch = try StretchedPassword.v1(password: password, email: email.value)
+        let salt = ClientSalt.random()
+        let v2Stretch = try StretchedPassword.v2(password: password, clientSalt: salt)
+        let v1 = try await credentials.credentials(
+            authPW: Hex32(uncheckedBytes: v1Stretch.authPW), wrapKb: kB.xor(v1Stretch.unwrapBKey))
+        let v2 = AccountRecord.CredentialsV2(clientSalt: salt, credentials: try await credentials.credentials(
+            authPW: Hex32(uncheckedBytes: v2Stretch.authPW), wrapKb: kB.xor(v2Stretch.unwrapBKey)))
+        let now = clock.now()
+        let account = AccountRecord(
+            uid: .random(), email: email.value, emailVerified: verified, kA: SecureRandom.bytes(32),
+            v1: v1, v2: v2, createdAt: now, verifierSetAt: now)
+        do {
+            try await stores.accounts.create(account)
+        } catch FxAStoreError.conflict {
+            throw FxAError.accountExists(email.value)
+        }
+        return account
+    }
+
+    /// Every account, in email order.
+    public func list() async throws -> [AccountRecord] {
+        var all: [AccountRecord] = []
+        var after: String?
+        while true {
+            let page = try await stores.accounts.accounts(afterEmail: after, limit: 500)
+            guard let last = page.last else { return all }
+            all += page
+            after = last.normalizedEmail
+        }
+    }
+
+    /// Marks the account's email verified, with its open sessions.
+    public func verify(email: EmailAddress) async throws -> AccountRecord {
+        let account = try await find(email)
+        try await stores.accounts.markEmailVerified(uid: account.uid)
+        try await stores.tokens.markAllVerified(uid: account.uid)
+        return account
+    }
+
+    /// Deletes the account, recording the `delete-user` event relying
+    /// parties receive.
+    public func delete(email: EmailAddress) async throws -> AccountRecord {
+        let account = try await find(email)
+        try await stores.accounts.delete(
+            uid: account.uid, recording: OutboxEvent(uid: account.uid, kind: .deleteUser, occurredAt: clock.now()))
+        return account
+    }
+
+    private func find(_ email: EmailAddress) async throws -> AccountRecord {
+        guard let account = try await stores.accounts.account(normalizedEmail: email.normalized) else {
+            throw FxAError.unknownAccount()
+        }
+        return account
+    }
+}

@@ -1,0 +1,52 @@
+import Crypto
+import FxACore
+import FxAStore
+import Foundation
+
+/// The life of an emailed code: stored as its SHA-256 with an expiry,
+/// compared in constant time, single-use, and burnt after
+/// `maxAttempts` wrong guesses so it cannot be brute-forced even below the
+/// rate limit. Every flow that emails a code goes through here.
+struct EmailedCodes: Sendable {
+    let codes: any CodeStore
+    let clock: any WallClock
+    let maxAttempts: Int
+
+    /// Stores `code` for the account and purpose, replacing an earlier one.
+    func store(_ code: Data, uid: AccountUID, purpose: VerificationPurpose, lifetime: TimeInterval) async throws {
+        try await codes.put(StoredCode(
+            uid: uid, purpose: purpose, codeHash: Self.hash(code),
+            expiresAt: clock.now().addingTimeInterval(lifetime)))
+    }
+
+    /// Redeems `presented`, or throws `rejection` when it is wrong, expired
+    /// or burnt (the three are indistinguishable to the client).
+    func redeem(
+        _ presented: Data, uid: AccountUID, purpose: VerificationPurpose, rejection: @autoclosure () -> FxAError
+    ) async throws {
+        guard let stored = try await codes.code(uid: uid, purpose: purpose),
+              stored.expiresAt > clock.now(), stored.failedAttempts < maxAttempts
+        else { throw rejection() }
+        guard Self.hash(presented).constantTimeEquals(stored.codeHash) else {
+            if try await codes.recordFailedAttempt(uid: uid, purpose: purpose) >= maxAttempts {
+                try await codes.delete(uid: uid, purpose: purpose)
+            }
+            throw rejection()
+        }
+        try await codes.delete(uid: uid, purpose: purpose)
+    }
+
+    /// A decimal code of `digits` digits, uniformly drawn.
+    static func decimal(digits: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        var upper = 1
+        for _ in 0..<digits { upper *= 10 }
+        let value = Int.random(in: 0..<upper, using: &generator)
+        let text = String(value)
+        return String(repeating: "0", count: digits - text.count) + text
+    }
+
+    private static func hash(_ code: Data) -> Data {
+        Data(SHA256.hash(data: code))
+    }
+}

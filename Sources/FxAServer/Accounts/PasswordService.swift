@@ -1,0 +1,190 @@
+import FxACore
+import FxAStore
+import Foundation
+
+/// Password change (the client knows the old password, so kB is kept) and
+/// password reset by emailed one-time code (it does not, so kB is replaced,
+/// as in FxA). Both end every existing session and record a
+/// `password-change` event for relying parties in the same transaction.
+struct PasswordService: Sendable {
+    let stores: Stores
+    let codes: EmailedCodes
+    let credentials: CredentialVerifier
+    let issuer: TokenIssuer
+    let mailer: any Mailer
+    let clock: any WallClock
+    let policy: AccountPolicy
+
+    /// How long the forgot-password OTP is valid.
+    static let otpLifetime: TimeInterval = 10 * 60
+    /// How long the passwordForgotToken and its confirmation code live.
+    static let forgotTokenLifetime: TimeInterval = TokenAuthenticator.lifetime(of: .passwordForgotToken) ?? 3600
+
+    /// Checks the old password and hands out a password-change token plus
+    /// a key-fetch token for the version that matched, so the client can
+    /// read kB and wrap it under the new password.
+    func startChange(_ request: PasswordChangeStartRequest, session: AuthenticatedToken?) async throws -> PasswordChangeStartResponse {
+        guard let account = try await stores.accounts.account(normalizedEmail: request.email.normalized) else {
+            throw FxAError.unknownAccount()
+        }
+        if let session {
+            guard session.uid == account.uid else { throw FxAError.invalidToken() }
+            guard session.stored.verified else { throw FxAError.unverifiedSession() }
+        }
+        guard account.emailVerified else { throw FxAError.unverifiedAccount() }
+        let (version, wrapKb) = try await credentials.check(account: account, authPW: request.oldAuthPW, typedEmail: request.email)
+        let change = try await issuer.issue(
+            .passwordChangeToken, uid: account.uid, verified: true, stretchVersion: version,
+            parentIDHash: session?.idHash)
+        let keyFetch = try await issuer.issue(
+            .keyFetchToken, uid: account.uid, verified: true, stretchVersion: version, keys: (account.kA, wrapKb))
+        return PasswordChangeStartResponse(
+            passwordChangeToken: change.raw.hex,
+            keyFetchToken: version == .v1 ? keyFetch.raw.hex : nil,
+            keyFetchToken2: version == .v2 ? keyFetch.raw.hex : nil)
+    }
+
+    /// Stores the new credentials, ends every token of the account, and
+    /// answers with a replacement session (verified if the session that
+    /// started the change was). A change without v2 fields drops the old v2
+    /// credentials, which would otherwise still accept the old password.
+    func finishChange(
+        _ request: PasswordChangeFinishRequest, token: AuthenticatedToken, wantKeys: Bool
+    ) async throws -> PasswordChangeFinishResponse {
+        guard let account = try await stores.accounts.account(uid: token.uid) else { throw FxAError.invalidToken() }
+        let v2Fields = try request.v2Fields()
+        let v1 = try await credentials.credentials(authPW: request.authPW, wrapKb: request.wrapKb.bytes)
+        var v2: AccountRecord.CredentialsV2?
+        if let v2Fields {
+            v2 = .init(clientSalt: v2Fields.clientSalt, credentials: try await credentials.credentials(
+                authPW: v2Fields.authPW, wrapKb: v2Fields.wrapKb.bytes))
+        }
+        var sessionVerified = account.emailVerified
+        if let id = request.sessionToken {
+            let previous = try await stores.tokens.token(idHash: TokenAtRest.idHash(id.bytes))
+            sessionVerified = previous.map { $0.uid == account.uid && $0.kind == .sessionToken && $0.verified } ?? false
+        }
+
+        let now = clock.now()
+        try await stores.accounts.replaceCredentials(
+            uid: account.uid, v1: v1, v2: v2, kA: nil, at: now,
+            recording: passwordChangeEvent(account.uid, at: now))
+
+        let session = try await issuer.issue(.sessionToken, uid: account.uid, verified: sessionVerified)
+        var response = PasswordChangeFinishResponse(
+            uid: account.uid.hex, sessionToken: session.raw.hex, verified: sessionVerified,
+            authAt: Int64(now.timeIntervalSince1970))
+        if wantKeys {
+            let parent = TokenAtRest.idHash(session.derived.id)
+            response.keyFetchToken = try await issuer.issue(
+                .keyFetchToken, uid: account.uid, verified: sessionVerified, stretchVersion: .v1,
+                keys: (account.kA, request.wrapKb.bytes), parentIDHash: parent).raw.hex
+            if let v2Fields {
+                response.keyFetchToken2 = try await issuer.issue(
+                    .keyFetchToken, uid: account.uid, verified: sessionVerified, stretchVersion: .v2,
+                    keys: (account.kA, v2Fields.wrapKb.bytes), parentIDHash: parent).raw.hex
+            }
+        }
+        return response
+    }
+
+    /// Emails an 8-digit one-time code to a verified account.
+    func sendForgotOTP(_ request: ForgotSendRequest) async throws {
+        guard let account = try await stores.accounts.account(normalizedEmail: request.email.normalized) else {
+            throw FxAError.unknownAccount()
+        }
+        // FxA sends nothing to an unconfirmed address: the reset would prove
+        // ownership of an email that was never proven.
+        guard account.emailVerified else { return }
+        let otp = EmailedCodes.decimal(digits: 8)
+        try await codes.store(Data(otp.utf8), uid: account.uid, purpose: .passwordForgot, lifetime: Self.otpLifetime)
+        try await mailer.send(AccountMails.passwordForgotOTP(to: account.email, uid: account.uid, code: otp, at: clock.now()))
+    }
+
+    /// Exchanges the emailed OTP for a password-forgot token and a
+    /// server-issued code that `verifyForgotCode` takes.
+    func verifyForgotOTP(_ request: ForgotVerifyOTPRequest) async throws -> ForgotVerifyOTPResponse {
+        guard let account = try await stores.accounts.account(normalizedEmail: request.email.normalized) else {
+            throw FxAError.unknownAccount()
+        }
+        try await codes.redeem(
+            Data(request.code.utf8), uid: account.uid, purpose: .passwordForgot, rejection: FxAError.invalidOTPCode())
+        let token = try await issuer.issue(.passwordForgotToken, uid: account.uid, verified: true)
+        let code = Hex16Code.random()
+        try await codes.store(
+            code.bytes, uid: account.uid, purpose: .passwordResetConfirmation, lifetime: Self.forgotTokenLifetime)
+        return ForgotVerifyOTPResponse(token: token.raw.hex, code: code.hex, uid: account.uid.hex, emailToHashWith: account.email)
+    }
+
+    /// Exchanges the password-forgot token and its code for an account-reset token.
+    func verifyForgotCode(_ request: ForgotVerifyCodeRequest, token: AuthenticatedToken) async throws -> AccountResetTokenResponse {
+        try await codes.redeem(
+            request.code.bytes, uid: token.uid, purpose: .passwordResetConfirmation,
+            rejection: FxAError.invalidVerificationCode())
+        try await stores.tokens.delete(idHash: token.idHash)
+        let reset = try await issuer.issue(.accountResetToken, uid: token.uid, verified: true)
+        return AccountResetTokenResponse(accountResetToken: reset.raw.hex)
+    }
+
+    /// The older forgot-password flow (PyFxA 0.8, older Firefox): the
+    /// passwordForgotToken comes first and the emailed code
+    /// (`X-Recovery-Code`) is what `verify_code` later takes with it.
+    func sendForgotCodeLegacy(_ request: ForgotSendRequest) async throws -> LegacyForgotCodeResponse {
+        guard let account = try await stores.accounts.account(normalizedEmail: request.email.normalized) else {
+            throw FxAError.unknownAccount()
+        }
+        guard account.emailVerified else { throw FxAError.unverifiedAccount() }
+        let token = try await issuer.issue(.passwordForgotToken, uid: account.uid, verified: true)
+        var response = try await sendRecoveryCode(to: account)
+        response.passwordForgotToken = token.raw.hex
+        return response
+    }
+
+    /// Emails a new recovery code for the flow the token started.
+    func resendForgotCodeLegacy(token: AuthenticatedToken) async throws -> LegacyForgotCodeResponse {
+        guard let account = try await stores.accounts.account(uid: token.uid) else { throw FxAError.invalidToken() }
+        return try await sendRecoveryCode(to: account)
+    }
+
+    /// Seconds and guesses left for the flow's code.
+    func forgotStatusLegacy(token: AuthenticatedToken) async throws -> LegacyForgotStatusResponse {
+        let stored = try await stores.codes.code(uid: token.uid, purpose: .passwordResetConfirmation)
+        let ttl = max(0, Int((stored?.expiresAt ?? clock.now()).timeIntervalSince(clock.now())))
+        return LegacyForgotStatusResponse(tries: max(0, policy.maxCodeAttempts - (stored?.failedAttempts ?? policy.maxCodeAttempts)), ttl: ttl)
+    }
+
+    private func sendRecoveryCode(to account: AccountRecord) async throws -> LegacyForgotCodeResponse {
+        let code = Hex16Code.random()
+        try await codes.store(
+            code.bytes, uid: account.uid, purpose: .passwordResetConfirmation, lifetime: Self.forgotTokenLifetime)
+        try await mailer.send(AccountMails.recoveryCode(to: account.email, uid: account.uid, code: code.hex, at: clock.now()))
+        return LegacyForgotCodeResponse(
+            ttl: Int(Self.forgotTokenLifetime), codeLength: code.hex.count, tries: policy.maxCodeAttempts)
+    }
+
+    /// Sets a new password without the old one. kB cannot be recovered, so
+    /// it is replaced: by the client's new `wrapKb` (v2 body, where the
+    /// client chose the new kB) or by random bytes; kA is replaced too.
+    func reset(_ request: AccountResetRequest, token: AuthenticatedToken) async throws {
+        guard try await stores.accounts.account(uid: token.uid) != nil else { throw FxAError.invalidToken() }
+        let v2Fields = try request.v2Fields()
+        let v1 = try await credentials.credentials(
+            authPW: request.authPW, wrapKb: v2Fields?.wrapKb.bytes ?? SecureRandom.bytes(32))
+        var v2: AccountRecord.CredentialsV2?
+        if let v2Fields {
+            v2 = .init(clientSalt: v2Fields.clientSalt, credentials: try await credentials.credentials(
+                authPW: v2Fields.authPW, wrapKb: v2Fields.wrapKbVersion2.bytes))
+        }
+        let now = clock.now()
+        try await stores.tokens.delete(idHash: token.idHash)
+        try await stores.accounts.replaceCredentials(
+            uid: token.uid, v1: v1, v2: v2, kA: SecureRandom.bytes(32), at: now,
+            recording: passwordChangeEvent(token.uid, at: now))
+    }
+
+    private func passwordChangeEvent(_ uid: AccountUID, at date: Date) -> OutboxEvent {
+        OutboxEvent(
+            uid: uid, kind: .passwordChange,
+            payload: ["changeTime": .int(Int(date.timeIntervalSince1970 * 1000))], occurredAt: date)
+    }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import FxACore
+import FxAServer
+import FxAStore
+import Foundation
+
+/// `fxa-server account …`: the operator's account tools, for instances with
+/// closed sign-up or without working mail.
+struct AccountCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "account", abstract: "Create, list, verify and delete accounts.",
+        subcommands: [Create.self, List.self, Verify.self, Delete.self])
+
+    /// Creates an account. The password is read from standard input, never
+    /// from the command line, where other users could read it in `ps`.
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an account; the password is read from standard input (one line).")
+        @OptionGroup var storage: StorageOptions
+        @Option(help: "The account's email address.") var email: String
+        @Flag(inversion: .prefixedNo, help: "Mark the email verified (default: verified).") var verified = true
+
+        func run() async throws {
+            let address = try parseEmail(email)
+            guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+                throw CommandFailure("no password on standard input: echo 'the password' | fxa-server account create --email …")
+            }
+            guard line.count >= 8 else { throw CommandFailure("the password must have at least 8 characters, as FxA requires") }
+            let account = try await withAdministration(storage) { try await $0.create(email: address, password: line, verified: verified) }
+            print("created \(account.email) uid \(account.uid.hex)\(verified ? " (verified)" : "")")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List accounts: uid, email, verified, created.")
+        @OptionGroup var storage: StorageOptions
+
+        func run() async throws {
+            let accounts = try await withAdministration(storage) { try await $0.list() }
+            let format = ISO8601DateFormatter()
+            for account in accounts {
+                print("\(account.uid.hex)  \(account.email)  \(account.emailVerified ? "verified" : "unverified")  \(account.currentStretchVersion.label)  \(format.string(from: account.createdAt))")
+            }
+            if accounts.isEmpty { print("no accounts") }
+        }
+    }
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Mark an account's email verified.")
+        @OptionGroup var storage: StorageOptions
+        @Option(help: "The account's email address.") var email: String
+
+        func run() async throws {
+            let address = try parseEmail(email)
+            let account = try await withAdministration(storage) { try await $0.verify(email: address) }
+            print("verified \(account.email) uid \(account.uid.hex)")
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete an account; relying parties are told through the event broker.")
+        @OptionGroup var storage: StorageOptions
+        @Option(help: "The account's email address.") var email: String
+
+        func run() async throws {
+            let address = try parseEmail(email)
+            let account = try await withAdministration(storage) { try await $0.delete(email: address) }
+            print("deleted \(account.email) uid \(account.uid.hex)")
+        }
+    }
+}
+
+private func parseEmail(_ text: String) throws -> EmailAddress {
+    guard let address = EmailAddress(text) else { throw CommandFailure("\(text) is not an email address") }
+    return address
+}
+
+/// Opens the configured database, migrates it and runs `body`.
+private func withAdministration<T>(
+    _ storage: StorageOptions, _ body: (AccountAdministration) async throws -> T
+) async throws -> T {
+    let (configuration, logger) = try prepareCommand(ConfigurationInput(storage: storage))
+    return try await withDependencies(configuration, logger: logger) { dependencies in
+        try await dependencies.stores.database.migrate()
+        return try await body(AccountAdministration(dependencies: dependencies))
+    }
+}
