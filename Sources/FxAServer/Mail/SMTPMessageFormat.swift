@@ -29,9 +29,10 @@ enum SMTPMessageFormat {
     }
 
     /// Header values never contain a line break: a value that did could
-    /// inject headers or end the header block.
+    /// inject headers or end the header block. (`isNewline`, because Swift
+    /// reads "\r\n" as one character that equals neither "\r" nor "\n".)
     static func singleLine(_ value: String) -> String {
-        String(value.map { $0 == "\r" || $0 == "\n" ? " " : $0 })
+        String(value.map { $0.isNewline ? " " : $0 })
     }
 
     private static func rfc5322Date(_ date: Date) -> String {
