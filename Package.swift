@@ -79,6 +79,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The scrypt baseline of bench/run; not shipped.
+        .executableTarget(name: "fxa-bench", dependencies: ["FxACore"]),
         .target(
             name: "FxAClient",
             dependencies: [

@@ -16,7 +16,7 @@ public struct AccountAdministration: Sendable {
     public init(dependencies: Dependencies) {
         stores = dependencies.stores
         clock = dependencies.clock
-        credentials = CredentialVerifier(hasher: PasswordHasher(threadPool: .singleton))
+        credentials = CredentialVerifier(hasher: PasswordHasher(threadPool: dependencies.hashingPool))
     }
 
     /// Creates an account for `email` with `password`, stretched here as a

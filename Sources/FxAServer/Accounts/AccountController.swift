@@ -65,7 +65,8 @@ struct AccountController: RouteCollection {
     @Sendable func keys(_ request: Request) async throws -> KeyBundleResponse {
         let token = try await authenticator.authenticate(request, as: [.keyFetchToken])
         guard let account = try await stores.accounts.account(uid: token.uid) else { throw FxAError.invalidToken() }
-        guard account.emailVerified, token.stored.verified else { throw FxAError.unverifiedAccount() }
+        guard account.emailVerified else { throw FxAError.unverifiedAccount() }
+        guard token.stored.verified else { throw FxAError.unverifiedSession() }
         guard let redeemed = try await stores.tokens.consume(idHash: token.idHash),
               let bundle = redeemed.sealedKeyBundle
         else { throw FxAError.invalidToken() }

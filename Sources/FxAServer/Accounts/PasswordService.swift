@@ -176,7 +176,6 @@ struct PasswordService: Sendable {
                 authPW: v2Fields.authPW, wrapKb: v2Fields.wrapKbVersion2.bytes))
         }
         let now = clock.now()
-        try await stores.tokens.delete(idHash: token.idHash)
         try await stores.accounts.replaceCredentials(
             uid: token.uid, v1: v1, v2: v2, kA: SecureRandom.bytes(32), at: now,
             recording: passwordChangeEvent(token.uid, at: now))

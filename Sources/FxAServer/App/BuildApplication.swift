@@ -34,7 +34,7 @@ public func buildApplication(
     let stores = dependencies.stores
     let authenticator = TokenAuthenticator(
         tokens: stores.tokens, clock: dependencies.clock, nonces: HawkNonceCache(), publicURL: configuration.publicURL)
-    let credentials = CredentialVerifier(hasher: PasswordHasher(threadPool: .singleton))
+    let credentials = CredentialVerifier(hasher: PasswordHasher(threadPool: dependencies.hashingPool))
     let issuer = TokenIssuer(tokens: stores.tokens, clock: dependencies.clock)
     let mailer: any Mailer = if let smtp = configuration.smtp {
         SMTPMailer(settings: smtp, group: app.eventLoopGroup, logger: app.logger)

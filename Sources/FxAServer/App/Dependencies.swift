@@ -1,6 +1,8 @@
 import FxACore
 import FxAStore
 import Logging
+import NIOCore
+import NIOPosix
 
 /// Everything the server's controllers need, built once per process (or per
 /// test) and handed to each controller at app assembly. Nothing here is
@@ -11,6 +13,9 @@ public struct Dependencies: Sendable {
     public let clock: any WallClock
     public let keyRing: SigningKeyRing
     public let metrics: ServerMetrics
+    /// Threads that run scrypt, one per core, at a lower scheduling
+    /// priority than the event loops (see ``PasswordHasher``).
+    let hashingPool: NIOThreadPool
 
     public init(
         configuration: ServerConfiguration, stores: Stores, clock: any WallClock,
@@ -21,6 +26,8 @@ public struct Dependencies: Sendable {
         self.clock = clock
         self.keyRing = keyRing
         self.metrics = metrics
+        hashingPool = NIOThreadPool(numberOfThreads: System.coreCount)
+        hashingPool.start()
     }
 
     /// Opens the configured database and key source. Does not migrate: call
@@ -53,5 +60,6 @@ public struct Dependencies: Sendable {
     /// Releases the database connections.
     public func shutdown() async {
         await stores.database.shutdown()
+        try? await hashingPool.shutdownGracefully()
     }
 }

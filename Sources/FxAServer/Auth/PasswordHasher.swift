@@ -12,7 +12,23 @@ struct PasswordHasher: Sendable {
     /// The verifier for `authPW` under `authSalt`.
     func verifier(authPW: Hex32, authSalt: Data) async throws -> VerifierHash {
         try await threadPool.runIfActive {
-            try VerifierHash(authPW: authPW.bytes, authSalt: authSalt)
+            Self.yieldToEventLoops()
+            return try VerifierHash(authPW: authPW.bytes, authSalt: authSalt)
         }
+    }
+
+    /// Lowers the calling pool thread's priority (nice 10). With one hashing
+    /// thread per core, a login burst would otherwise share the CPU equally
+    /// with the event loops and heartbeats would wait behind scrypt; this
+    /// way request handling runs first and scrypt takes the rest, which is
+    /// nearly all of it (docs/benchmarks.md). On Linux the nice value is
+    /// per thread, and `who = 0` names the calling thread only.
+    private static func yieldToEventLoops() {
+        #if os(Linux)
+        let which = __priority_which_t(PRIO_PROCESS.rawValue)
+        if getpriority(which, 0) < 10 {
+            _ = setpriority(which, 0, 10)
+        }
+        #endif
     }
 }

@@ -41,8 +41,12 @@ struct AccountPolicyTests {
             let user = TestUser()
             // v2, so the sign-up itself knows kB without an (unconfirmed) login.
             _ = try await server.signUp(user, v2: true, verify: true)
-            let (login, _) = try await server.login(user, keys: false)
+            let login = try await server.call(.POST, "/v1/account/login?keys=true", json: [
+                "email": user.email, "authPW": try user.v1().authPW.hexString])
             #expect(login.json["verified"] as? Bool == false)
+            let keyFetch = try #require(login.string("keyFetchToken"))
+            expectError(try await server.call(.GET, "/v1/account/keys", auth: .bearer(.keyFetchToken, token: keyFetch)),
+                        .badRequest, errno: 138)
             #expect(login.string("verificationMethod") == "email-otp")
             let session = Auth.session(try #require(login.string("sessionToken")))
             let code = try #require(try await server.mailHeader("X-Signin-Verify-Code", to: user.email))
@@ -58,6 +62,8 @@ struct AccountPolicyTests {
 
             #expect(try await server.call(.POST, "/v1/session/verify_code", json: ["code": code], auth: session).raw == "{}")
             #expect(try await server.call(.GET, "/v1/session/status", auth: session).string("state") == "verified")
+            // Confirming the sign-in also unlocks the key-fetch token issued with it.
+            #expect(try await server.fetchKB(keyFetchToken: keyFetch, stretched: try user.v1()).count == 32)
 
             // A resend replaces the code. (The manual clock stands still;
             // step it so the mailbox can tell the newest message.)
