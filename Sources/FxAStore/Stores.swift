@@ -11,6 +11,7 @@ public struct Stores: Sendable {
     public let codes: any CodeStore
     public let outbox: any OutboxStore
     public let mailbox: any MailboxStore
+    public let oauthClients: any OAuthClientStore
 
     /// The Fluent implementation of every store on `database`.
     public init(database: StoreDatabase) {
@@ -21,5 +22,6 @@ public struct Stores: Sendable {
         codes = FluentCodeStore(database: database)
         outbox = FluentOutboxStore(database: database)
         mailbox = FluentMailboxStore(database: database)
+        oauthClients = FluentOAuthClientStore(database: database)
     }
 }

@@ -10,5 +10,6 @@ enum FxAMigrations {
         CreateVerificationCodes(),
         CreateEventOutbox(),
         CreateDevMail(),
+        CreateOAuthClients(),
     ]
 }

@@ -1,0 +1,133 @@
+import FluentKit
+import FxACore
+import Foundation
+
+/// The `oauth_clients` table.
+final class OAuthClientModel: Model, @unchecked Sendable {
+    static let schema = "oauth_clients"
+
+    @ID(custom: "id", generatedBy: .user) var id: String?
+    @Field(key: "name") var name: String
+    @Field(key: "redirect_uris") var redirectURIs: [String]
+    @OptionalField(key: "image_uri") var imageURI: String?
+    @Field(key: "trusted") var trusted: Bool
+    @Field(key: "public_client") var publicClient: Bool
+    @Field(key: "allowed_scopes") var allowedScopes: [String]
+    @OptionalField(key: "webhook_url") var webhookURL: String?
+    @Field(key: "jwt_access_tokens") var jwtAccessTokens: Bool
+    @OptionalField(key: "secret_hash") var secretHash: Data?
+    @OptionalField(key: "previous_secret_hash") var previousSecretHash: Data?
+    @Field(key: "created_at") var createdAt: Date
+
+    init() {}
+
+    init(_ client: OAuthClientRecord) {
+        id = client.id.hex
+        apply(client)
+        secretHash = client.secretHash
+        previousSecretHash = client.previousSecretHash
+        createdAt = client.createdAt
+    }
+
+    /// Copies everything but the id, the secret hashes and the creation time.
+    func apply(_ client: OAuthClientRecord) {
+        name = client.name
+        redirectURIs = client.redirectURIs
+        imageURI = client.imageURI
+        trusted = client.trusted
+        publicClient = client.publicClient
+        allowedScopes = client.allowedScopes
+        webhookURL = client.webhookURL
+        jwtAccessTokens = client.jwtAccessTokens
+    }
+
+    var record: OAuthClientRecord? {
+        guard let id, let clientID = OAuthClientID(hex: id) else { return nil }
+        return OAuthClientRecord(
+            id: clientID, name: name, redirectURIs: redirectURIs, imageURI: imageURI, trusted: trusted,
+            publicClient: publicClient, allowedScopes: allowedScopes, webhookURL: webhookURL,
+            jwtAccessTokens: jwtAccessTokens, secretHash: secretHash, previousSecretHash: previousSecretHash,
+            createdAt: createdAt)
+    }
+}
+
+/// Creates `oauth_clients`.
+struct CreateOAuthClients: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(OAuthClientModel.schema)
+            .field("id", .string, .identifier(auto: false))
+            .field("name", .string, .required)
+            .field("redirect_uris", .array(of: .string), .required)
+            .field("image_uri", .string)
+            .field("trusted", .bool, .required)
+            .field("public_client", .bool, .required)
+            .field("allowed_scopes", .array(of: .string), .required)
+            .field("webhook_url", .string)
+            .field("jwt_access_tokens", .bool, .required)
+            .field("secret_hash", .data)
+            .field("previous_secret_hash", .data)
+            .field("created_at", .datetime, .required)
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(OAuthClientModel.schema).delete()
+    }
+}
+
+/// ``OAuthClientStore`` through Fluent.
+public struct FluentOAuthClientStore: OAuthClientStore {
+    let database: StoreDatabase
+
+    public init(database: StoreDatabase) {
+        self.database = database
+    }
+
+    public func create(_ client: OAuthClientRecord) async throws {
+        let db = try database.handle()
+        do {
+            try await OAuthClientModel(client).create(on: db)
+        } catch {
+            if try await OAuthClientModel.find(client.id.hex, on: db) != nil { throw FxAStoreError.conflict }
+            throw error
+        }
+    }
+
+    public func client(id: OAuthClientID) async throws -> OAuthClientRecord? {
+        try await OAuthClientModel.find(id.hex, on: database.handle())?.record
+    }
+
+    public func clients() async throws -> [OAuthClientRecord] {
+        try await OAuthClientModel.query(on: database.handle()).sort(\.$name).sort(\.$id).all().compactMap(\.record)
+    }
+
+    public func update(_ client: OAuthClientRecord) async throws {
+        let db = try database.handle()
+        guard let model = try await OAuthClientModel.find(client.id.hex, on: db) else { throw FxAStoreError.notFound }
+        model.apply(client)
+        try await model.save(on: db)
+    }
+
+    public func rotateSecret(id: OAuthClientID, to newHash: Data) async throws {
+        try await database.handle().transaction { tx in
+            guard let model = try await OAuthClientModel.find(id.hex, on: tx) else { throw FxAStoreError.notFound }
+            model.previousSecretHash = model.secretHash
+            model.secretHash = newHash
+            try await model.save(on: tx)
+        }
+    }
+
+    public func dropPreviousSecret(id: OAuthClientID) async throws {
+        let db = try database.handle()
+        guard let model = try await OAuthClientModel.find(id.hex, on: db) else { throw FxAStoreError.notFound }
+        model.previousSecretHash = nil
+        try await model.save(on: db)
+    }
+
+    public func delete(id: OAuthClientID) async throws -> Bool {
+        let db = try database.handle()
+        guard let model = try await OAuthClientModel.find(id.hex, on: db) else { return false }
+        try await model.delete(on: db)
+        return true
+    }
+}

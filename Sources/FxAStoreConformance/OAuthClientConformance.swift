@@ -1,0 +1,78 @@
+import FxACore
+import FxAStore
+import Foundation
+
+extension StoreConformance {
+    static func sampleClient(name: String = "Example RP", publicClient: Bool = false) -> OAuthClientRecord {
+        OAuthClientRecord(
+            id: .random(), name: name, redirectURIs: ["https://rp.example/callback", "http://127.0.0.1:8000/cb"],
+            imageURI: "https://rp.example/logo.png", trusted: true, publicClient: publicClient,
+            allowedScopes: ["profile", "openid"], webhookURL: "https://rp.example/events", jwtAccessTokens: false,
+            secretHash: publicClient ? nil : SecureRandom.bytes(32), createdAt: Date(timeIntervalSince1970: 1_700_000_000))
+    }
+
+    /// ``OAuthClientStore``.
+    static let oauthClientCases: [ConformanceCase] = [
+        ConformanceCase("oauth clients: a created client reads back with every field, lists in name order") { stores in
+            let zed = sampleClient(name: "Zed \(UUID().uuidString.prefix(4))")
+            let alpha = sampleClient(name: "Alpha \(UUID().uuidString.prefix(4))", publicClient: true)
+            try await stores.oauthClients.create(zed)
+            try await stores.oauthClients.create(alpha)
+            try requireEqual(try await stores.oauthClients.client(id: zed.id), zed, "zed")
+            try requireEqual(try await stores.oauthClients.client(id: alpha.id), alpha, "alpha")
+            try requireEqual(try await stores.oauthClients.client(id: .random()), nil, "unknown")
+            let listed = try await stores.oauthClients.clients().filter { [zed.id, alpha.id].contains($0.id) }
+            try requireEqual(listed.map(\.id), [alpha.id, zed.id], "order")
+        },
+        ConformanceCase("oauth clients: a duplicate id is a conflict") { stores in
+            let client = sampleClient()
+            try await stores.oauthClients.create(client)
+            do {
+                try await stores.oauthClients.create(client)
+                throw ConformanceFailure(description: "second create succeeded")
+            } catch FxAStoreError.conflict {}
+        },
+        ConformanceCase("oauth clients: update changes fields but never the secret hashes") { stores in
+            var client = sampleClient()
+            try await stores.oauthClients.create(client)
+            client.name = "Renamed"
+            client.redirectURIs = ["https://new.example/cb"]
+            client.trusted = false
+            client.allowedScopes = ["profile:email"]
+            client.webhookURL = nil
+            client.jwtAccessTokens = true
+            let original = client.secretHash
+            client.secretHash = SecureRandom.bytes(32)
+            try await stores.oauthClients.update(client)
+            var expected = client
+            expected.secretHash = original
+            try requireEqual(try await stores.oauthClients.client(id: client.id), expected, "after update")
+            do {
+                try await stores.oauthClients.update(sampleClient())
+                throw ConformanceFailure(description: "update of an unknown client succeeded")
+            } catch FxAStoreError.notFound {}
+        },
+        ConformanceCase("oauth clients: rotation keeps exactly one previous secret") { stores in
+            let client = sampleClient()
+            try await stores.oauthClients.create(client)
+            let second = SecureRandom.bytes(32)
+            let third = SecureRandom.bytes(32)
+            try await stores.oauthClients.rotateSecret(id: client.id, to: second)
+            var stored = try await stores.oauthClients.client(id: client.id)
+            try requireEqual(stored?.secretHash, second, "current after one rotation")
+            try requireEqual(stored?.previousSecretHash, client.secretHash, "previous after one rotation")
+            try await stores.oauthClients.rotateSecret(id: client.id, to: third)
+            stored = try await stores.oauthClients.client(id: client.id)
+            try requireEqual(stored?.previousSecretHash, second, "previous after two rotations")
+            try await stores.oauthClients.dropPreviousSecret(id: client.id)
+            try requireEqual(try await stores.oauthClients.client(id: client.id)?.previousSecretHash, nil, "dropped")
+        },
+        ConformanceCase("oauth clients: delete removes the client once") { stores in
+            let client = sampleClient()
+            try await stores.oauthClients.create(client)
+            try requireEqual(try await stores.oauthClients.delete(id: client.id), true, "first delete")
+            try requireEqual(try await stores.oauthClients.delete(id: client.id), false, "second delete")
+            try requireEqual(try await stores.oauthClients.client(id: client.id), nil, "gone")
+        },
+    ]
+}
