@@ -7,8 +7,10 @@ import Logging
 /// Resolves the configuration and sets up logging once per process.
 ///
 /// Errors in the configuration come back as ``CommandFailure`` so the
-/// operator reads a sentence, not a type dump.
-func prepareCommand(_ input: ConfigurationInput) throws -> (ServerConfiguration, Logger) {
+/// operator reads a sentence, not a type dump. The server logs to standard
+/// output, as container platforms expect; operator commands log to standard
+/// error, so their output (`--json` included) can be piped.
+func prepareCommand(_ input: ConfigurationInput, logToStandardOutput: Bool = false) throws -> (ServerConfiguration, Logger) {
     let configuration: ServerConfiguration
     do {
         configuration = try input.resolve(environment: ProcessInfo.processInfo.environment)
@@ -17,7 +19,8 @@ func prepareCommand(_ input: ConfigurationInput) throws -> (ServerConfiguration,
     }
     let level = configuration.logLevel
     LoggingSystem.bootstrap { label in
-        var handler = StreamLogHandler.standardOutput(label: label)
+        var handler = logToStandardOutput
+            ? StreamLogHandler.standardOutput(label: label) : StreamLogHandler.standardError(label: label)
         handler.logLevel = level
         return handler
     }

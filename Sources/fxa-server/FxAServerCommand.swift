@@ -12,6 +12,6 @@ struct FxAServerCommand: AsyncParsableCommand {
         commandName: "fxa-server",
         abstract: "A Firefox Accounts compatible identity provider.",
         version: FxAVersion.current,
-        subcommands: [ServeCommand.self, MigrateCommand.self, KeysCommand.self, AccountCommand.self],
+        subcommands: [ServeCommand.self, MigrateCommand.self, KeysCommand.self, AccountCommand.self, ClientCommand.self],
         defaultSubcommand: ServeCommand.self)
 }

@@ -13,7 +13,7 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var serve: ServeOptions
 
     func run() async throws {
-        let (configuration, logger) = try prepareCommand(ConfigurationInput(storage: storage, serve: serve))
+        let (configuration, logger) = try prepareCommand(ConfigurationInput(storage: storage, serve: serve), logToStandardOutput: true)
         try await withDependencies(configuration, logger: logger) { dependencies in
             let kid = try await dependencies.prepareStorage(logger: logger)
             logger.notice("fxa-server starting", metadata: [

@@ -1,0 +1,124 @@
+import Crypto
+import FxACore
+import FxAStore
+import Foundation
+
+/// What the operator does to OAuth clients (`fxa-server client …`).
+/// Secrets are generated here, returned once, and stored only as SHA-256.
+public struct ClientAdministration: Sendable {
+    private let clients: any OAuthClientStore
+    private let clock: any WallClock
+
+    public init(dependencies: Dependencies) {
+        clients = dependencies.stores.oauthClients
+        clock = dependencies.clock
+    }
+
+    /// The fields an operator sets when registering a client.
+    public struct Registration: Sendable {
+        public var name: String
+        public var redirectURIs: [String]
+        public var allowedScopes: [String]
+        public var publicClient: Bool
+        public var trusted: Bool
+        public var imageURI: String?
+        public var webhookURL: String?
+        public var jwtAccessTokens: Bool
+
+        public init(
+            name: String, redirectURIs: [String], allowedScopes: [String], publicClient: Bool, trusted: Bool,
+            imageURI: String?, webhookURL: String?, jwtAccessTokens: Bool
+        ) {
+            self.name = name
+            self.redirectURIs = redirectURIs
+            self.allowedScopes = allowedScopes
+            self.publicClient = publicClient
+            self.trusted = trusted
+            self.imageURI = imageURI
+            self.webhookURL = webhookURL
+            self.jwtAccessTokens = jwtAccessTokens
+        }
+    }
+
+    /// Registers a client. Confidential clients get a secret, returned
+    /// here and never again; public clients get none.
+    public func create(_ registration: Registration) async throws -> (OAuthClientRecord, OAuthClientSecret?) {
+        try validate(name: registration.name, redirectURIs: registration.redirectURIs,
+                     scopes: registration.allowedScopes, publicClient: registration.publicClient,
+                     imageURI: registration.imageURI, webhookURL: registration.webhookURL)
+        let secret = registration.publicClient ? nil : OAuthClientSecret.random()
+        let record = OAuthClientRecord(
+            id: .random(), name: registration.name, redirectURIs: registration.redirectURIs,
+            imageURI: registration.imageURI, trusted: registration.trusted, publicClient: registration.publicClient,
+            allowedScopes: registration.allowedScopes, webhookURL: registration.webhookURL,
+            jwtAccessTokens: registration.jwtAccessTokens, secretHash: secret.map(Self.hash), createdAt: clock.now())
+        try await clients.create(record)
+        return (record, secret)
+    }
+
+    public func list() async throws -> [OAuthClientRecord] {
+        try await clients.clients()
+    }
+
+    public func show(_ id: OAuthClientID) async throws -> OAuthClientRecord {
+        try await find(id)
+    }
+
+    /// Applies `change` to the stored client and validates the result.
+    public func update(_ id: OAuthClientID, _ change: (inout OAuthClientRecord) -> Void) async throws -> OAuthClientRecord {
+        var client = try await find(id)
+        change(&client)
+        try validate(name: client.name, redirectURIs: client.redirectURIs, scopes: client.allowedScopes,
+                     publicClient: client.publicClient, imageURI: client.imageURI, webhookURL: client.webhookURL)
+        try await clients.update(client)
+        return try await find(id)
+    }
+
+    /// A new secret; the old one keeps working until
+    /// ``forgetPreviousSecret(_:)`` or the next rotation.
+    public func rotateSecret(_ id: OAuthClientID) async throws -> OAuthClientSecret {
+        let client = try await find(id)
+        guard !client.publicClient else {
+            throw FxAError(status: 400, errno: .auth(.invalidParameter), message: "a public client has no secret to rotate")
+        }
+        let secret = OAuthClientSecret.random()
+        try await clients.rotateSecret(id: id, to: Self.hash(secret))
+        return secret
+    }
+
+    public func forgetPreviousSecret(_ id: OAuthClientID) async throws {
+        _ = try await find(id)
+        try await clients.dropPreviousSecret(id: id)
+    }
+
+    public func delete(_ id: OAuthClientID) async throws {
+        guard try await clients.delete(id: id) else { throw Self.unknown(id) }
+    }
+
+    /// SHA-256 of the secret's bytes, as FxA stores client secrets.
+    static func hash(_ secret: OAuthClientSecret) -> Data {
+        Data(SHA256.hash(data: secret.bytes))
+    }
+
+    private func find(_ id: OAuthClientID) async throws -> OAuthClientRecord {
+        guard let client = try await clients.client(id: id) else { throw Self.unknown(id) }
+        return client
+    }
+
+    private static func unknown(_ id: OAuthClientID) -> FxAError {
+        FxAError(status: 400, errno: .auth(.unknownClientID), message: "no client with id \(id.hex)")
+    }
+
+    private func validate(
+        name: String, redirectURIs: [String], scopes: [String], publicClient: Bool, imageURI: String?, webhookURL: String?
+    ) throws {
+        try ClientRegistration.checkName(name)
+        guard !redirectURIs.isEmpty else {
+            throw FxAError(status: 400, errno: .auth(.missingParameter), message: "a client needs at least one redirect URI")
+        }
+        for uri in redirectURIs { try ClientRegistration.checkRedirectURI(uri, publicClient: publicClient) }
+        for scope in scopes { try ClientRegistration.checkScope(scope) }
+        if let imageURI { try ClientRegistration.checkWebURL(imageURI, field: "image URI") }
+        if let webhookURL { try ClientRegistration.checkWebURL(webhookURL, field: "webhook URL") }
+    }
+}
