@@ -19,6 +19,11 @@ public final class StoreDatabase: Sendable {
     public let location: DatabaseLocation
     private let databases: Databases
     private let logger: Logger
+    /// The file behind `sqlite::memory:`, removed on ``shutdown()``.
+    /// SQLiteKit fakes shared in-memory databases with files in the temporary
+    /// folder that it never deletes (hundreds per test run); owning the file
+    /// lets us clean it up.
+    private let scratchFile: String?
     private static let id = DatabaseID(string: "fxa")
 
     /// Opens connection pools for `location`. Nothing is connected until the
@@ -27,13 +32,17 @@ public final class StoreDatabase: Sendable {
         self.location = location
         self.logger = logger
         databases = Databases(threadPool: .singleton, on: MultiThreadedEventLoopGroup.singleton)
+        var scratchFile: String?
         switch location {
         case .sqliteFile(let path):
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: Self.id)
         case .sqliteInMemory:
-            databases.use(.sqlite(.memory, sqlLogLevel: .trace), as: Self.id)
+            let path = FileManager.default.temporaryDirectory
+                .appendingPathComponent("fxa-scratch-\(UUID().uuidString).sqlite").path
+            scratchFile = path
+            databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: Self.id)
         case .postgres(let url, let searchPath):
             var configuration: SQLPostgresConfiguration
             do {
@@ -46,6 +55,7 @@ public final class StoreDatabase: Sendable {
                 .postgres(configuration: configuration, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace),
                 as: Self.id)
         }
+        self.scratchFile = scratchFile
     }
 
     /// A database handle for one unit of work. Handles are cheap; they share
@@ -140,5 +150,10 @@ public final class StoreDatabase: Sendable {
     /// Closes every pooled connection. Call once, before the process exits.
     public func shutdown() async {
         await databases.shutdownAsync()
+        if let scratchFile {
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                try? FileManager.default.removeItem(atPath: scratchFile + suffix)
+            }
+        }
     }
 }
