@@ -48,18 +48,25 @@ struct PasswordService: Sendable {
     /// answers with a replacement session (verified if the session that
     /// started the change was). A change without v2 fields drops the old v2
     /// credentials, which would otherwise still accept the old password.
+    /// The change token is redeemed first, so two concurrent finishes
+    /// cannot both succeed.
     func finishChange(
         _ request: PasswordChangeFinishRequest, token: AuthenticatedToken, wantKeys: Bool
     ) async throws -> PasswordChangeFinishResponse {
-        guard let account = try await stores.accounts.account(uid: token.uid) else { throw FxAError.invalidToken() }
         let v2Fields = try request.v2Fields()
+        guard try await stores.tokens.consume(idHash: token.idHash) != nil,
+              let account = try await stores.accounts.account(uid: token.uid)
+        else { throw FxAError.invalidToken() }
         let v1 = try await credentials.credentials(authPW: request.authPW, wrapKb: request.wrapKb.bytes)
         var v2: AccountRecord.CredentialsV2?
         if let v2Fields {
             v2 = .init(clientSalt: v2Fields.clientSalt, credentials: try await credentials.credentials(
                 authPW: v2Fields.authPW, wrapKb: v2Fields.wrapKb.bytes))
         }
-        var sessionVerified = account.emailVerified
+        // Without a session (PyFxA 0.8's flow) the old password is the only
+        // proof; when sign-ins must be confirmed by email, that is not enough
+        // for a verified session.
+        var sessionVerified = account.emailVerified && !policy.confirmSignins
         if let id = request.sessionToken {
             let previous = try await stores.tokens.token(idHash: TokenAtRest.idHash(id.bytes))
             sessionVerified = previous.map { $0.uid == account.uid && $0.kind == .sessionToken && $0.verified } ?? false
@@ -166,8 +173,10 @@ struct PasswordService: Sendable {
     /// it is replaced: by the client's new `wrapKb` (v2 body, where the
     /// client chose the new kB) or by random bytes; kA is replaced too.
     func reset(_ request: AccountResetRequest, token: AuthenticatedToken) async throws {
-        guard try await stores.accounts.account(uid: token.uid) != nil else { throw FxAError.invalidToken() }
         let v2Fields = try request.v2Fields()
+        guard try await stores.tokens.consume(idHash: token.idHash) != nil,
+              try await stores.accounts.account(uid: token.uid) != nil
+        else { throw FxAError.invalidToken() }
         let v1 = try await credentials.credentials(
             authPW: request.authPW, wrapKb: v2Fields?.wrapKb.bytes ?? SecureRandom.bytes(32))
         var v2: AccountRecord.CredentialsV2?

@@ -169,4 +169,45 @@ struct PasswordFlowTests {
             #expect(reset.string("accountResetToken") != nil, "\(reset.raw)")
         }
     }
+
+    @Test func aChangeTokenFinishesOnceEvenUnderConcurrency() async throws {
+        try await withTestServer { server in
+            let user = TestUser()
+            let account = try await server.signUp(user)
+            let start = try await server.call(.POST, "/v1/password/change/start", json: [
+                "email": user.email, "oldAuthPW": try user.v1().authPW.hexString], auth: Auth.session(account.sessionToken))
+            let changeToken = try #require(start.string("passwordChangeToken"))
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for index in 0..<3 {
+                    let newUser = TestUser(user.email, password: "new password \(index)")
+                    let body: [String: String] = [
+                        "authPW": try newUser.v1().authPW.hexString, "wrapKb": account.kB.xor(try newUser.v1().unwrapBKey).hexString]
+                    group.addTask {
+                        try await server.call(.POST, "/v1/password/change/finish", json: body,
+                                              auth: .bearer(.passwordChangeToken, token: changeToken)).status
+                    }
+                }
+                return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .ok }.count == 1, "\(statuses)")
+            #expect(statuses.filter { $0 == .unauthorized }.count == 2, "\(statuses)")
+        }
+    }
+
+    @Test func withoutASessionAChangeCannotSkipSignInConfirmation() async throws {
+        try await withTestServer(configure: { $0.accountPolicy.confirmSignins = true }) { server in
+            let user = TestUser()
+            let account = try await server.signUp(user, v2: true)
+            // PyFxA 0.8's flow: start without a session, finish without a session id.
+            let start = try await server.call(.POST, "/v1/password/change/start", json: [
+                "email": user.email, "oldAuthPW": try user.v1().authPW.hexString])
+            let changeToken = try #require(start.string("passwordChangeToken"), "\(start.raw)")
+            let newUser = TestUser(user.email, password: "another new password")
+            let finish = try await server.call(.POST, "/v1/password/change/finish", json: [
+                "authPW": try newUser.v1().authPW.hexString, "wrapKb": account.kB.xor(try newUser.v1().unwrapBKey).hexString],
+                auth: .bearer(.passwordChangeToken, token: changeToken))
+            #expect(finish.status == .ok, "\(finish.raw)")
+            #expect(finish.json["verified"] as? Bool == false)
+        }
+    }
 }
