@@ -12,6 +12,7 @@ public struct Stores: Sendable {
     public let outbox: any OutboxStore
     public let mailbox: any MailboxStore
     public let oauthClients: any OAuthClientStore
+    public let oauthGrants: any OAuthGrantStore
 
     /// The Fluent implementation of every store on `database`.
     public init(database: StoreDatabase) {
@@ -23,5 +24,6 @@ public struct Stores: Sendable {
         outbox = FluentOutboxStore(database: database)
         mailbox = FluentMailboxStore(database: database)
         oauthClients = FluentOAuthClientStore(database: database)
+        oauthGrants = FluentOAuthGrantStore(database: database)
     }
 }

@@ -11,5 +11,6 @@ enum FxAMigrations {
         CreateEventOutbox(),
         CreateDevMail(),
         CreateOAuthClients(),
+        CreateOAuthGrants(),
     ]
 }

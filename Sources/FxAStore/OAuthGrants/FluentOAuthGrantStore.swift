@@ -1,0 +1,90 @@
+import FluentKit
+import FxACore
+import Foundation
+import SQLKit
+
+/// ``OAuthGrantStore`` through Fluent, with the one race that matters
+/// (redeeming a code) settled by a single conditional UPDATE.
+public struct FluentOAuthGrantStore: OAuthGrantStore {
+    let database: StoreDatabase
+
+    public init(database: StoreDatabase) {
+        self.database = database
+    }
+
+    public func insertCode(_ code: OAuthCodeRecord) async throws {
+        try await OAuthCodeModel(code).create(on: database.handle())
+    }
+
+    public func redeemCode(hash: Data, at date: Date) async throws -> OAuthCodeRedemption {
+        let won = try await database.sql().update(OAuthCodeModel.schema)
+            .set("used_at", to: SQLBind(date))
+            .where("code_hash", .equal, SQLBind(hash))
+            .where("used_at", .is, SQLLiteral.null)
+            .returning("code_hash")
+            .all()
+        guard let record = try await OAuthCodeModel.find(hash, on: database.handle())?.record else { return .unknown }
+        return won.isEmpty ? .replayed(record) : .redeemed(record)
+    }
+
+    public func insertToken(_ token: OAuthTokenRecord) async throws {
+        try await OAuthTokenModel(token).create(on: database.handle())
+    }
+
+    public func token(hash: Data) async throws -> OAuthTokenRecord? {
+        try await OAuthTokenModel.find(hash, on: database.handle())?.record
+    }
+
+    public func deleteToken(hash: Data) async throws -> Bool {
+        try await database.handle().transaction { tx in
+            guard let model = try await OAuthTokenModel.find(hash, on: tx) else { return false }
+            if model.kind == OAuthTokenRecord.Kind.refresh.rawValue {
+                try await OAuthTokenModel.query(on: tx).filter(\.$parentHash == hash).delete()
+            }
+            try await model.delete(on: tx)
+            return true
+        }
+    }
+
+    public func deleteTokens(grantCodeHash: Data) async throws {
+        try await database.handle().transaction { tx in
+            let issued = try await OAuthTokenModel.query(on: tx).filter(\.$grantCodeHash == grantCodeHash).all()
+            let refreshHashes = issued.filter { $0.kind == OAuthTokenRecord.Kind.refresh.rawValue }.compactMap(\.id)
+            if !refreshHashes.isEmpty {
+                try await OAuthTokenModel.query(on: tx).filter(\.$parentHash ~~ refreshHashes).delete()
+            }
+            try await OAuthTokenModel.query(on: tx).filter(\.$grantCodeHash == grantCodeHash).delete()
+        }
+    }
+
+    public func tokens(uid: AccountUID) async throws -> [OAuthTokenRecord] {
+        try await OAuthTokenModel.query(on: database.handle())
+            .filter(\.$uid == uid.hex)
+            .sort(\.$createdAt)
+            .all()
+            .compactMap(\.record)
+    }
+
+    public func deleteTokens(uid: AccountUID, clientID: OAuthClientID) async throws {
+        try await OAuthTokenModel.query(on: database.handle())
+            .filter(\.$uid == uid.hex)
+            .filter(\.$clientID == clientID.hex)
+            .delete()
+    }
+
+    public func touchToken(hash: Data, at date: Date) async throws {
+        try await OAuthTokenModel.query(on: database.handle())
+            .filter(\.$id == hash)
+            .set(\.$lastUsedAt, to: date)
+            .update()
+    }
+
+    public func purgeExpired(codesBefore: Date, tokensBefore: Date) async throws {
+        let db = try database.handle()
+        try await OAuthCodeModel.query(on: db).filter(\.$createdAt < codesBefore).delete()
+        try await OAuthTokenModel.query(on: db)
+            .filter(\.$expiresAt != nil)
+            .filter(\.$expiresAt < tokensBefore)
+            .delete()
+    }
+}

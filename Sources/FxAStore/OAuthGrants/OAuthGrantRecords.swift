@@ -1,0 +1,126 @@
+import FxACore
+import Foundation
+
+/// An authorization code as stored: only its SHA-256, and everything the
+/// token endpoint must check and carry over. Redeemed codes are kept
+/// (with `usedAt`) until they expire, so a replay can be recognised and
+/// what the code issued revoked (RFC 6749 §4.1.2, RFC 9700 §4.5).
+public struct OAuthCodeRecord: Sendable, Equatable {
+    public var codeHash: Data
+    public var clientID: OAuthClientID
+    public var uid: AccountUID
+    public var scope: OAuthScopeSet
+    /// The `redirect_uri` the request named, which the token request must
+    /// repeat; `nil` when it was omitted and the registered one was used.
+    public var redirectURI: String?
+    /// The S256 PKCE challenge, if the request carried one.
+    public var codeChallenge: String?
+    /// OIDC `nonce`, echoed in the ID token.
+    public var nonce: String?
+    /// `access_type=offline`: the exchange also issues a refresh token.
+    public var offline: Bool
+    /// When the user authenticated, and how (`amr`, assurance level).
+    public var authAt: Date
+    public var amr: [String]
+    public var aal: Int
+    /// Scoped-keys bundle from the client-side flow, passed through to the token response.
+    public var keysJWE: String?
+    public var createdAt: Date
+    public var usedAt: Date?
+
+    public init(
+        codeHash: Data, clientID: OAuthClientID, uid: AccountUID, scope: OAuthScopeSet, redirectURI: String?,
+        codeChallenge: String?, nonce: String?, offline: Bool, authAt: Date, amr: [String], aal: Int,
+        keysJWE: String?, createdAt: Date, usedAt: Date? = nil
+    ) {
+        self.codeHash = codeHash
+        self.clientID = clientID
+        self.uid = uid
+        self.scope = scope
+        self.redirectURI = redirectURI
+        self.codeChallenge = codeChallenge
+        self.nonce = nonce
+        self.offline = offline
+        self.authAt = authAt
+        self.amr = amr
+        self.aal = aal
+        self.keysJWE = keysJWE
+        self.createdAt = createdAt
+        self.usedAt = usedAt
+    }
+}
+
+/// What happened when a code was presented.
+public enum OAuthCodeRedemption: Sendable, Equatable {
+    /// First use: the caller may issue tokens.
+    case redeemed(OAuthCodeRecord)
+    /// The code was used before: the caller must refuse and revoke what the first use issued.
+    case replayed(OAuthCodeRecord)
+    case unknown
+}
+
+/// An access or refresh token as stored: the SHA-256 of the token.
+public struct OAuthTokenRecord: Sendable, Equatable {
+    public enum Kind: String, Sendable, Codable {
+        case access
+        case refresh
+    }
+
+    public var tokenHash: Data
+    public var kind: Kind
+    public var clientID: OAuthClientID
+    public var uid: AccountUID
+    public var scope: OAuthScopeSet
+    public var createdAt: Date
+    /// Access tokens expire; refresh tokens do not (as in FxA).
+    public var expiresAt: Date?
+    public var lastUsedAt: Date
+    /// For an access token minted by a refresh grant: that refresh token's
+    /// hash, so destroying the refresh token kills its access tokens.
+    public var parentHash: Data?
+    /// The hash of the authorization code that issued it, for revocation on replay.
+    public var grantCodeHash: Data?
+    public var authAt: Date?
+
+    public init(
+        tokenHash: Data, kind: Kind, clientID: OAuthClientID, uid: AccountUID, scope: OAuthScopeSet, createdAt: Date,
+        expiresAt: Date?, lastUsedAt: Date, parentHash: Data? = nil, grantCodeHash: Data? = nil, authAt: Date? = nil
+    ) {
+        self.tokenHash = tokenHash
+        self.kind = kind
+        self.clientID = clientID
+        self.uid = uid
+        self.scope = scope
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.lastUsedAt = lastUsedAt
+        self.parentHash = parentHash
+        self.grantCodeHash = grantCodeHash
+        self.authAt = authAt
+    }
+}
+
+/// Persistence of authorization codes and OAuth tokens.
+public protocol OAuthGrantStore: Sendable {
+    func insertCode(_ code: OAuthCodeRecord) async throws
+    /// Marks the code used, atomically: of concurrent redemptions exactly
+    /// one gets `.redeemed`, the others `.replayed`.
+    func redeemCode(hash: Data, at date: Date) async throws -> OAuthCodeRedemption
+
+    func insertToken(_ token: OAuthTokenRecord) async throws
+    func token(hash: Data) async throws -> OAuthTokenRecord?
+    /// Deletes the token; a refresh token takes the access tokens it minted
+    /// with it. Returns whether a token was deleted.
+    @discardableResult
+    func deleteToken(hash: Data) async throws -> Bool
+    /// Revokes everything an authorization code issued (its replay was seen).
+    func deleteTokens(grantCodeHash: Data) async throws
+    /// The account's tokens, for the "Devices & apps" list.
+    func tokens(uid: AccountUID) async throws -> [OAuthTokenRecord]
+    /// Revokes every token of the account for one client.
+    func deleteTokens(uid: AccountUID, clientID: OAuthClientID) async throws
+    /// Records use of a refresh token.
+    func touchToken(hash: Data, at date: Date) async throws
+    /// Drops codes created before `codesBefore` and access tokens expired before `tokensBefore`.
+    func purgeExpired(codesBefore: Date, tokensBefore: Date) async throws
+}

@@ -1,0 +1,95 @@
+import FxACore
+import FxAStore
+import Foundation
+
+extension StoreConformance {
+    static func sampleCode(client: OAuthClientID = .random(), uid: AccountUID = .random()) -> OAuthCodeRecord {
+        OAuthCodeRecord(
+            codeHash: SecureRandom.bytes(32), clientID: client, uid: uid,
+            scope: OAuthScopeSet(parsing: "profile openid https://identity.mozilla.com/apps/oldsync")!,
+            redirectURI: "https://rp.example/cb", codeChallenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+            nonce: "n-0S6_WzA2Mj", offline: true, authAt: Date(timeIntervalSince1970: 1_700_000_000),
+            amr: ["pwd", "email"], aal: 1, keysJWE: "eyJhbGciOiJFQ0RILUVTIn0..x.y.z",
+            createdAt: Date(timeIntervalSince1970: 1_700_000_010))
+    }
+
+    static func sampleOAuthToken(
+        _ kind: OAuthTokenRecord.Kind, client: OAuthClientID = .random(), uid: AccountUID = .random(),
+        parent: Data? = nil, grant: Data? = nil, created: TimeInterval = 1_700_000_000
+    ) -> OAuthTokenRecord {
+        OAuthTokenRecord(
+            tokenHash: SecureRandom.bytes(32), kind: kind, clientID: client, uid: uid,
+            scope: OAuthScopeSet(parsing: "profile")!, createdAt: Date(timeIntervalSince1970: created),
+            expiresAt: kind == .access ? Date(timeIntervalSince1970: created + 3600) : nil,
+            lastUsedAt: Date(timeIntervalSince1970: created), parentHash: parent, grantCodeHash: grant,
+            authAt: Date(timeIntervalSince1970: created))
+    }
+
+    /// ``OAuthGrantStore``.
+    static let oauthGrantCases: [ConformanceCase] = [
+        ConformanceCase("oauth codes: a code is redeemed once, even under concurrency, then seen as replayed") { stores in
+            let code = sampleCode()
+            try await stores.oauthGrants.insertCode(code)
+            let grants = stores.oauthGrants
+            let outcomes = try await withThrowingTaskGroup(of: OAuthCodeRedemption.self) { group in
+                for _ in 0..<6 { group.addTask { try await grants.redeemCode(hash: code.codeHash, at: Date(timeIntervalSince1970: 1_700_000_020)) } }
+                return try await group.reduce(into: [OAuthCodeRedemption]()) { $0.append($1) }
+            }
+            let redeemed = outcomes.compactMap { if case let .redeemed(record) = $0 { record } else { nil } }
+            try requireEqual(redeemed.count, 1, "exactly one redemption")
+            var expected = code
+            expected.usedAt = Date(timeIntervalSince1970: 1_700_000_020)
+            try requireEqual(redeemed.first, expected, "the record, every field")
+            try require(outcomes.filter { if case .replayed = $0 { true } else { false } }.count == 5, "the rest are replays")
+            try requireEqual(try await grants.redeemCode(hash: SecureRandom.bytes(32), at: Date()), .unknown, "unknown")
+        },
+        ConformanceCase("oauth tokens: read back; destroying a refresh token takes its access tokens") { stores in
+            let refresh = sampleOAuthToken(.refresh)
+            let child = sampleOAuthToken(.access, client: refresh.clientID, uid: refresh.uid, parent: refresh.tokenHash)
+            let other = sampleOAuthToken(.access, client: refresh.clientID, uid: refresh.uid)
+            for token in [refresh, child, other] { try await stores.oauthGrants.insertToken(token) }
+            try requireEqual(try await stores.oauthGrants.token(hash: child.tokenHash), child, "child, every field")
+            try requireEqual(try await stores.oauthGrants.deleteToken(hash: refresh.tokenHash), true, "deleted")
+            try requireEqual(try await stores.oauthGrants.token(hash: child.tokenHash), nil, "child gone")
+            try requireEqual(try await stores.oauthGrants.token(hash: other.tokenHash), other, "unrelated kept")
+            try requireEqual(try await stores.oauthGrants.deleteToken(hash: refresh.tokenHash), false, "second delete")
+        },
+        ConformanceCase("oauth tokens: a replayed code revokes everything it issued") { stores in
+            let code = SecureRandom.bytes(32)
+            let refresh = sampleOAuthToken(.refresh, grant: code)
+            let access = sampleOAuthToken(.access, client: refresh.clientID, uid: refresh.uid, grant: code)
+            let minted = sampleOAuthToken(.access, client: refresh.clientID, uid: refresh.uid, parent: refresh.tokenHash)
+            let unrelated = sampleOAuthToken(.access, client: refresh.clientID, uid: refresh.uid, grant: SecureRandom.bytes(32))
+            for token in [refresh, access, minted, unrelated] { try await stores.oauthGrants.insertToken(token) }
+            try await stores.oauthGrants.deleteTokens(grantCodeHash: code)
+            for token in [refresh, access, minted] {
+                try requireEqual(try await stores.oauthGrants.token(hash: token.tokenHash), nil, "\(token.kind) revoked")
+            }
+            try requireEqual(try await stores.oauthGrants.token(hash: unrelated.tokenHash), unrelated, "unrelated kept")
+        },
+        ConformanceCase("oauth tokens: listing, per-client revocation, touch and purge") { stores in
+            let uid = AccountUID.random()
+            let clientA = OAuthClientID.random()
+            let clientB = OAuthClientID.random()
+            let a1 = sampleOAuthToken(.refresh, client: clientA, uid: uid, created: 1_700_000_001)
+            let a2 = sampleOAuthToken(.access, client: clientA, uid: uid, created: 1_700_000_002)
+            let b1 = sampleOAuthToken(.access, client: clientB, uid: uid, created: 1_700_000_003)
+            let foreign = sampleOAuthToken(.access, client: clientA)
+            for token in [a1, a2, b1, foreign] { try await stores.oauthGrants.insertToken(token) }
+            try requireEqual(try await stores.oauthGrants.tokens(uid: uid).map(\.tokenHash), [a1, a2, b1].map(\.tokenHash), "listed")
+            try await stores.oauthGrants.touchToken(hash: a1.tokenHash, at: Date(timeIntervalSince1970: 1_800_000_000))
+            try requireEqual(try await stores.oauthGrants.token(hash: a1.tokenHash)?.lastUsedAt,
+                             Date(timeIntervalSince1970: 1_800_000_000), "touched")
+            try await stores.oauthGrants.deleteTokens(uid: uid, clientID: clientA)
+            try requireEqual(try await stores.oauthGrants.tokens(uid: uid).map(\.tokenHash), [b1.tokenHash], "client A revoked")
+            try requireEqual(try await stores.oauthGrants.token(hash: foreign.tokenHash), foreign, "other account kept")
+
+            let code = sampleCode(uid: uid)
+            try await stores.oauthGrants.insertCode(code)
+            try await stores.oauthGrants.purgeExpired(
+                codesBefore: Date(timeIntervalSince1970: 1_700_000_011), tokensBefore: Date(timeIntervalSince1970: 1_700_003_604))
+            try requireEqual(try await stores.oauthGrants.redeemCode(hash: code.codeHash, at: Date()), .unknown, "old code purged")
+            try requireEqual(try await stores.oauthGrants.token(hash: b1.tokenHash), nil, "expired access token purged")
+        },
+    ]
+}
