@@ -55,6 +55,15 @@ public func buildApplication(
     try app.register(collection: SessionController(
         service: accounts, authenticator: authenticator, stores: stores, customs: customs))
     try app.register(collection: PasswordController(service: passwords, authenticator: authenticator, customs: customs))
+    let oauthClients = OAuthClientAuthenticator(clients: stores.oauthClients)
+    try app.register(collection: OAuthController(
+        codes: AuthorizationCodeIssuer(clients: oauthClients, grants: stores.oauthGrants, clock: dependencies.clock),
+        tokens: OAuthTokenService(
+            clients: oauthClients, grants: stores.oauthGrants,
+            idTokens: IDTokenSigner(keyRing: dependencies.keyRing, issuer: configuration.publicURL),
+            clock: dependencies.clock),
+        registry: OAuthTokenRegistry(grants: stores.oauthGrants, clients: oauthClients, clock: dependencies.clock),
+        authenticator: authenticator))
     if configuration.mode == .development {
         try app.register(collection: DevMailboxController(store: stores.mailbox))
     }

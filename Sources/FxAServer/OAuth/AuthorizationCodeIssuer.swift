@@ -1,0 +1,97 @@
+import Crypto
+import FxACore
+import FxAStore
+import Foundation
+
+/// Issues authorization codes for a signed-in user: checks the client, the
+/// redirect URI (exact match), PKCE and the scopes, stores the code's hash
+/// with everything the token endpoint must check, and builds the redirect.
+struct AuthorizationCodeIssuer: Sendable {
+    let clients: OAuthClientAuthenticator
+    let grants: any OAuthGrantStore
+    let clock: any WallClock
+
+    /// How long a code can be exchanged (FxA: 15 minutes).
+    static let codeLifetime: TimeInterval = 15 * 60
+
+    /// What a code is for, already validated into typed values.
+    struct Grant: Sendable {
+        var client: OAuthClientRecord
+        var uid: AccountUID
+        var scope: OAuthScopeSet
+        var redirectURI: String
+        var requestedRedirectURI: String?
+        var state: String
+        var codeChallenge: String?
+        var nonce: String?
+        var offline: Bool
+        var keysJWE: String?
+        var authAt: Date
+        var amr: [String]
+    }
+
+    /// Validates a session's request into a ``Grant``.
+    func grant(for body: SessionAuthorizationRequest, session: AuthenticatedToken) async throws -> Grant {
+        let client = try await clients.client(body.client_id)
+        guard session.stored.verified else { throw FxAError.unverifiedSession() }
+        if let responseType = body.response_type, responseType != "code" {
+            throw FxAError.oauth(400, .invalidResponseType, "unsupported_response_type", "Invalid response_type")
+        }
+        guard let state = body.state, !state.isEmpty, state.count <= 512 else {
+            throw FxAError.invalidOAuthParameter(["state"])
+        }
+        guard let scopeText = body.scope, let scope = OAuthScopeSet(parsing: scopeText), !scope.isEmpty else {
+            throw FxAError.invalidOAuthParameter(["scope"])
+        }
+        let redirectURI = try Self.redirectURI(body.redirect_uri, for: client)
+        let challenge = try AuthorizationParameters.pkceChallenge(
+            method: body.code_challenge_method, challenge: body.code_challenge)
+        if client.publicClient, challenge == nil { throw FxAError.missingPKCEParameters() }
+        try OAuthGrantPolicy.check(scope, for: client)
+        if let nonce = body.nonce, nonce.count > 256 { throw FxAError.invalidOAuthParameter(["nonce"]) }
+        return Grant(
+            client: client, uid: session.uid, scope: scope, redirectURI: redirectURI,
+            requestedRedirectURI: body.redirect_uri, state: state, codeChallenge: challenge, nonce: body.nonce,
+            offline: try AuthorizationParameters.offline(body.access_type),
+            keysJWE: try AuthorizationParameters.keysJWE(body.keys_jwe), authAt: session.stored.createdAt,
+            amr: ["pwd", "email"])
+    }
+
+    /// Stores a code for `grant` and returns the response that carries it.
+    func issue(_ grant: Grant) async throws -> AuthorizationCodeResponse {
+        let code = Hex32.random()
+        try await grants.insertCode(OAuthCodeRecord(
+            codeHash: Data(SHA256.hash(data: code.bytes)), clientID: grant.client.id, uid: grant.uid, scope: grant.scope,
+            redirectURI: grant.requestedRedirectURI, codeChallenge: grant.codeChallenge, nonce: grant.nonce,
+            offline: grant.offline, authAt: grant.authAt, amr: grant.amr, aal: 1, keysJWE: grant.keysJWE,
+            createdAt: clock.now()))
+        return AuthorizationCodeResponse(
+            redirect: Self.appendingQuery(to: grant.redirectURI, [("code", code.hex), ("state", grant.state)]),
+            code: code.hex, state: grant.state, scope: grant.scope.description)
+    }
+
+    /// `uri` with `parameters` added to its query (any existing query is
+    /// kept), every value percent-encoded outside RFC 3986's unreserved set
+    /// so that `+`, `&` or `=` in a state survive form decoding.
+    static func appendingQuery(to uri: String, _ parameters: [(String, String)]) -> String {
+        let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+        let query = parameters.map { name, value in
+            "\(name)=\(value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "")"
+        }.joined(separator: "&")
+        let fragmentStart = uri.firstIndex(of: "#") ?? uri.endIndex
+        let base = uri[..<fragmentStart]
+        let separator = base.contains("?") ? (base.hasSuffix("?") || base.hasSuffix("&") ? "" : "&") : "?"
+        return base + separator + query + uri[fragmentStart...]
+    }
+
+    /// The registered URI the request named (byte-for-byte), or the
+    /// client's first registered URI when it named none.
+    static func redirectURI(_ requested: String?, for client: OAuthClientRecord) throws -> String {
+        guard let requested else {
+            guard let first = client.redirectURIs.first else { throw FxAError.incorrectRedirectURI("") }
+            return first
+        }
+        guard client.redirectURIs.contains(requested) else { throw FxAError.incorrectRedirectURI(requested) }
+        return requested
+    }
+}

@@ -1,0 +1,48 @@
+import FxACore
+import FxAStore
+import Vapor
+
+/// The OAuth routes: codes for a signed-in session, and the token endpoint.
+struct OAuthController: RouteCollection {
+    let codes: AuthorizationCodeIssuer
+    let tokens: OAuthTokenService
+    let registry: OAuthTokenRegistry
+    let authenticator: TokenAuthenticator
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.post("v1", "oauth", "authorization", use: authorizeSession)
+        routes.post("v1", "authorization", use: authorizeSession)
+        routes.post("v1", "token", use: token)
+        routes.post("v1", "oauth", "token", use: token)
+        routes.post("v1", "verify", use: verify)
+        routes.post("v1", "destroy", use: destroy)
+        routes.post("v1", "oauth", "destroy", use: revoke)
+    }
+
+    /// A code for the signed-in session's account (PyFxA's
+    /// `authorize_code`, FxA's own pages): Bearer `fxs_` or Hawk.
+    @Sendable func authorizeSession(_ request: Request) async throws -> AuthorizationCodeResponse {
+        let session = try await authenticator.authenticate(request, as: [.sessionToken])
+        let body = try request.content.decode(SessionAuthorizationRequest.self)
+        return try await codes.issue(try await codes.grant(for: body, session: session))
+    }
+
+    @Sendable func verify(_ request: Request) async throws -> VerifyResponse {
+        try await registry.verify(try request.content.decode(VerifyRequest.self))
+    }
+
+    @Sendable func destroy(_ request: Request) async throws -> EmptyJSON {
+        try await registry.destroy(try request.content.decode(DestroyTokenRequest.self), request: request)
+        return EmptyJSON()
+    }
+
+    @Sendable func revoke(_ request: Request) async throws -> EmptyJSON {
+        try await registry.revoke(try request.content.decode(DestroyTokenRequest.self), request: request)
+        return EmptyJSON()
+    }
+
+    @Sendable func token(_ request: Request) async throws -> TokenResponse {
+        let body = try request.content.decode(TokenRequest.self)
+        return try await tokens.exchange(body, request: request)
+    }
+}

@@ -1,0 +1,148 @@
+import Crypto
+import FxACore
+import FxAStore
+import Foundation
+import Vapor
+
+/// `POST /v1/token`: trades an authorization code (with the client's
+/// secret or a PKCE verifier) or a refresh token for tokens, with the
+/// checks of RFC 6749, RFC 7636 and RFC 9700 in FxA's order and errnos.
+struct OAuthTokenService: Sendable {
+    let clients: OAuthClientAuthenticator
+    let grants: any OAuthGrantStore
+    let idTokens: IDTokenSigner
+    let clock: any WallClock
+
+    /// Longest access-token life, and the default (FxA: 6 h 5 min).
+    static let maximumAccessTokenLifetime = 365 * 60
+
+    func exchange(_ body: TokenRequest, request: Request) async throws -> TokenResponse {
+        switch body.grant_type ?? "authorization_code" {
+        case "authorization_code": return try await redeemCode(body, request: request)
+        case "refresh_token": return try await refresh(body, request: request)
+        default: throw FxAError.invalidGrantType()
+        }
+    }
+
+    private func redeemCode(_ body: TokenRequest, request: Request) async throws -> TokenResponse {
+        let (client, secretChecked) = try await clients.authenticate(
+            request, bodyClientID: body.client_id, bodySecret: body.client_secret)
+        guard let codeText = body.code, let code = Hex32(hex: codeText), code.hex == codeText else {
+            throw FxAError.invalidOAuthParameter(["code"])
+        }
+        let verifier = try body.code_verifier.map(Self.checkedVerifier)
+        // A confidential client proves itself with its secret, PKCE or not.
+        if !client.publicClient, !secretChecked { throw FxAError.incorrectClientSecret(client.id.hex) }
+        let ttl = try lifetime(body.ttl)
+
+        let now = clock.now()
+        let codeHash = Data(SHA256.hash(data: code.bytes))
+        let record: OAuthCodeRecord
+        switch try await grants.redeemCode(hash: codeHash, at: now) {
+        case .unknown:
+            throw FxAError.unknownCode()
+        case .replayed:
+            // RFC 6749 §4.1.2: a second use revokes what the first one issued.
+            try await grants.deleteTokens(grantCodeHash: codeHash)
+            throw FxAError.unknownCode()
+        case .redeemed(let redeemed):
+            record = redeemed
+        }
+        guard record.clientID == client.id else { throw FxAError.codeOfAnotherClient() }
+        guard now.timeIntervalSince(record.createdAt) <= AuthorizationCodeIssuer.codeLifetime else { throw FxAError.expiredCode() }
+        switch (record.codeChallenge, verifier) {
+        case (nil, nil): break
+        case (let challenge?, let verifier?):
+            let computed = Data(SHA256.hash(data: Data(verifier.utf8))).base64URLEncodedString
+            guard Data(computed.utf8).constantTimeEquals(Data(challenge.utf8)) else { throw FxAError.incorrectCodeChallenge() }
+        case (_?, nil): throw FxAError.missingPKCEParameters()
+        case (nil, _?): throw FxAError.incorrectCodeChallenge()
+        }
+        if let expected = record.redirectURI {
+            guard body.redirect_uri == expected else { throw FxAError.incorrectRedirectURI(body.redirect_uri ?? "") }
+        } else if let given = body.redirect_uri, !client.redirectURIs.contains(given) {
+            throw FxAError.incorrectRedirectURI(given)
+        }
+
+        var response = try await issueAccessToken(
+            client: client, uid: record.uid, scope: record.scope, ttl: ttl, authAt: record.authAt,
+            parent: nil, grant: codeHash, at: now)
+        response.auth_at = Int64(record.authAt.timeIntervalSince1970)
+        response.keys_jwe = record.keysJWE
+        if record.offline {
+            let refresh = Hex32.random()
+            try await grants.insertToken(OAuthTokenRecord(
+                tokenHash: Data(SHA256.hash(data: refresh.bytes)), kind: .refresh, clientID: client.id, uid: record.uid,
+                scope: Self.withoutOpenID(record.scope), createdAt: now, expiresAt: nil, lastUsedAt: now,
+                grantCodeHash: codeHash, authAt: record.authAt))
+            response.refresh_token = refresh.hex
+        }
+        if record.scope.implies(.openid) {
+            response.id_token = try await idTokens.sign(
+                uid: record.uid, clientID: client.id, accessToken: response.access_token, authAt: record.authAt,
+                amr: record.amr, aal: record.aal, nonce: record.nonce, at: now)
+        }
+        return response
+    }
+
+    private func refresh(_ body: TokenRequest, request: Request) async throws -> TokenResponse {
+        let (client, secretChecked) = try await clients.authenticate(
+            request, bodyClientID: body.client_id, bodySecret: body.client_secret)
+        if !client.publicClient, !secretChecked { throw FxAError.incorrectClientSecret(client.id.hex) }
+        guard let text = body.refresh_token, let token = Hex32(hex: text), token.hex == text else {
+            throw FxAError.invalidOAuthParameter(["refresh_token"])
+        }
+        let ttl = try lifetime(body.ttl)
+        let hash = Data(SHA256.hash(data: token.bytes))
+        guard let stored = try await grants.token(hash: hash), stored.kind == .refresh, stored.clientID == client.id else {
+            throw FxAError.invalidOAuthToken()
+        }
+        var scope = stored.scope
+        if let requestedText = body.scope {
+            guard let requested = OAuthScopeSet(parsing: requestedText) else { throw FxAError.invalidOAuthParameter(["scope"]) }
+            // Narrowing is always allowed; a trusted client may also widen
+            // within its registration, as FxA allows.
+            let ceiling = client.trusted ? stored.scope.union(OAuthScopeSet(client.allowedScopes.compactMap(OAuthScope.init))) : stored.scope
+            let refused = requested.subtracting(ceiling)
+            guard refused.isEmpty else { throw FxAError.invalidScopes(refused) }
+            scope = requested
+        }
+        let now = clock.now()
+        try await grants.touchToken(hash: hash, at: now)
+        return try await issueAccessToken(
+            client: client, uid: stored.uid, scope: Self.withoutOpenID(scope), ttl: ttl, authAt: stored.authAt,
+            parent: hash, grant: nil, at: now)
+    }
+
+    private func issueAccessToken(
+        client: OAuthClientRecord, uid: AccountUID, scope: OAuthScopeSet, ttl: Int, authAt: Date?,
+        parent: Data?, grant: Data?, at now: Date
+    ) async throws -> TokenResponse {
+        let token = Hex32.random()
+        try await grants.insertToken(OAuthTokenRecord(
+            tokenHash: Data(SHA256.hash(data: token.bytes)), kind: .access, clientID: client.id, uid: uid, scope: scope,
+            createdAt: now, expiresAt: now.addingTimeInterval(TimeInterval(ttl)), lastUsedAt: now,
+            parentHash: parent, grantCodeHash: grant, authAt: authAt))
+        return TokenResponse(access_token: token.hex, scope: scope.description, expires_in: ttl)
+    }
+
+    /// The requested `ttl` in seconds, capped at the maximum.
+    private func lifetime(_ ttl: Int?) throws -> Int {
+        guard let ttl else { return Self.maximumAccessTokenLifetime }
+        guard ttl > 0 else { throw FxAError.invalidOAuthParameter(["ttl"]) }
+        return min(ttl, Self.maximumAccessTokenLifetime)
+    }
+
+    /// RFC 7636 §4.1: 43 to 128 unreserved characters.
+    private static func checkedVerifier(_ verifier: String) throws -> String {
+        guard (43...128).contains(verifier.count),
+              verifier.allSatisfy({ AuthorizationParameters.isBase64URL($0) || $0 == "." || $0 == "~" })
+        else { throw FxAError.invalidOAuthParameter(["code_verifier"]) }
+        return verifier
+    }
+
+    /// `openid` is not carried by refresh tokens or refreshed access tokens (FxA strips it).
+    private static func withoutOpenID(_ scope: OAuthScopeSet) -> OAuthScopeSet {
+        OAuthScopeSet(scope.scopes.filter { $0 != .openid })
+    }
+}

@@ -1,0 +1,84 @@
+import Crypto
+import FxACore
+import FxAStore
+import Foundation
+import Vapor
+
+/// `POST /v1/verify`: what resource servers (and PyFxA's `verify_token`)
+/// ask about an access token.
+struct VerifyRequest: Content {
+    var token: String?
+}
+
+struct VerifyResponse: Content {
+    var user: String
+    var client_id: String
+    var scope: [String]
+}
+
+/// `POST /v1/destroy` (FxA: one of `access_token`, `refresh_token`,
+/// `refresh_token_id`, or the legacy `token`) and `POST /v1/oauth/destroy`
+/// (RFC 7009: `token` with an optional `token_type_hint`).
+struct DestroyTokenRequest: Content {
+    var access_token: String?
+    var refresh_token: String?
+    var refresh_token_id: String?
+    var token: String?
+    var token_type_hint: String?
+    var client_id: String?
+    var client_secret: String?
+}
+
+/// Looks up, verifies and destroys OAuth tokens by the SHA-256 of the
+/// token (or, for `refresh_token_id`, that hash itself).
+struct OAuthTokenRegistry: Sendable {
+    let grants: any OAuthGrantStore
+    let clients: OAuthClientAuthenticator
+    let clock: any WallClock
+
+    func verify(_ body: VerifyRequest) async throws -> VerifyResponse {
+        guard let text = body.token, let token = Hex32(hex: text), token.hex == text else {
+            throw FxAError.invalidOAuthToken()
+        }
+        guard let stored = try await grants.token(hash: Data(SHA256.hash(data: token.bytes))), stored.kind == .access else {
+            throw FxAError.invalidOAuthToken()
+        }
+        if let expiresAt = stored.expiresAt, expiresAt <= clock.now() {
+            throw FxAError.oauth(400, .expiredToken, "invalid_token", "Expired token")
+        }
+        return VerifyResponse(user: stored.uid.hex, client_id: stored.clientID.hex, scope: stored.scope.sortedValues)
+    }
+
+    /// FxA's destroy: exactly one token field; unknown is errno 108; with
+    /// client credentials the token must be that client's.
+    func destroy(_ body: DestroyTokenRequest, request: Request) async throws {
+        let fields = [body.access_token ?? body.token, body.refresh_token, body.refresh_token_id].compactMap { $0 }
+        guard fields.count == 1, let text = fields.first, let value = Hex32(hex: text), value.hex == text else {
+            throw FxAError.invalidOAuthParameter(["token"])
+        }
+        let hash = body.refresh_token_id != nil ? value.bytes : Data(SHA256.hash(data: value.bytes))
+        guard let stored = try await grants.token(hash: hash) else { throw FxAError.invalidOAuthToken() }
+        let expectedKind: OAuthTokenRecord.Kind = body.access_token != nil || body.token != nil ? .access : .refresh
+        guard stored.kind == expectedKind else { throw FxAError.invalidOAuthToken() }
+        if body.client_id != nil || request.headers.basicAuthorization != nil {
+            let (client, _) = try await clients.authenticate(request, bodyClientID: body.client_id, bodySecret: body.client_secret)
+            guard client.id == stored.clientID else { throw FxAError.invalidOAuthToken() }
+        }
+        try await grants.deleteToken(hash: hash)
+    }
+
+    /// RFC 7009 revocation: the client authenticates (secret, or only its
+    /// id for a public client), may revoke only its own tokens, and an
+    /// unknown token is not an error.
+    func revoke(_ body: DestroyTokenRequest, request: Request) async throws {
+        let (client, secretChecked) = try await clients.authenticate(
+            request, bodyClientID: body.client_id, bodySecret: body.client_secret)
+        if !client.publicClient, !secretChecked { throw FxAError.incorrectClientSecret(client.id.hex) }
+        if let hint = body.token_type_hint, hint.count > 64 { throw FxAError.invalidOAuthParameter(["token_type_hint"]) }
+        guard let text = body.token else { throw FxAError.invalidOAuthParameter(["token"]) }
+        guard let value = Hex32(hex: text), value.hex == text else { return }
+        let hash = Data(SHA256.hash(data: value.bytes))
+        guard let stored = try await grants.token(hash: hash), stored.clientID == client.id else { return }
+        try await grants.deleteToken(hash: hash)
+    }
+}
