@@ -1,0 +1,65 @@
+"""PyFxA 0.9's OAuth client, unchanged, against fxa-server: a session-
+authorized code, trade_code with a client secret, PKCE for a public client
+(authorize_token), verify_token and destroy_token."""
+import json
+
+import pytest
+from fxa.core import Client
+from fxa.errors import ClientError
+from fxa.oauth import Client as OAuth
+
+from pyfxa_support import new_email
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def setup(start_server, fxa_cli):
+    def register(*flags):
+        result = fxa_cli("client", "create", "--name", "PyFxA RP", "--redirect-uri", "https://rp.example/cb",
+                         "--scope", "profile", "--scope", "openid", "--trusted", "--json", *flags)
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+
+    confidential, public = register(), register("--public")
+    server = start_server(env={"FXA_RATE_LIMIT_IP": "0", "FXA_AUTO_VERIFY": "true"})
+    core = Client(server.base + "/v1")
+    email = new_email("oauth")
+    core.create_account(email, PASSWORD)
+    session = core.login(email, PASSWORD)
+    return server, session, confidential, public
+
+
+def test_code_for_a_confidential_client_then_verify_and_destroy(setup):
+    server, session, confidential, _ = setup
+    oauth = OAuth(client_id=confidential["client_id"], client_secret=confidential["client_secret"],
+                  server_url=server.base + "/v1")
+    code = oauth.authorize_code(session, scope="profile")
+    tokens = oauth.trade_code(code)
+    assert tokens["token_type"] == "bearer" and tokens["scope"] == "profile"
+    info = oauth.verify_token(tokens["access_token"], scope="profile")
+    assert info["user"] == session.uid
+    assert info["client_id"] == confidential["client_id"]
+    # A code is single-use, and its replay revokes what it issued (RFC 6749 §4.1.2).
+    with pytest.raises(ClientError):
+        oauth.trade_code(code)
+    fresh = OAuth(server_url=server.base + "/v1", cache=None)
+    with pytest.raises(ClientError):
+        fresh.verify_token(tokens["access_token"])
+
+    second = oauth.trade_code(oauth.authorize_code(session, scope="profile"))["access_token"]
+    assert fresh.verify_token(second)["user"] == session.uid
+    oauth.destroy_token(second)
+    with pytest.raises(ClientError):
+        fresh.verify_token(second)
+
+
+def test_pkce_for_a_public_client(setup):
+    server, session, _, public = setup
+    oauth = OAuth(client_id=public["client_id"], server_url=server.base + "/v1", cache=None)
+    token = oauth.authorize_token(session, scope="profile openid")
+    info = oauth.verify_token(token, scope="profile")
+    assert info["user"] == session.uid
+    assert sorted(info["scope"]) == ["openid", "profile"]
+    with pytest.raises(ClientError):
+        oauth.authorize_code(session, scope="profile")  # no PKCE: errno 118
