@@ -15,6 +15,8 @@ struct OAuthController: RouteCollection {
         routes.post("v1", "token", use: token)
         routes.post("v1", "oauth", "token", use: token)
         routes.post("v1", "verify", use: verify)
+        routes.post("v1", "introspect", use: introspect)
+        routes.get("v1", "client", ":client_id", use: clientInfo)
         routes.post("v1", "destroy", use: destroy)
         routes.post("v1", "oauth", "destroy", use: revoke)
     }
@@ -29,6 +31,19 @@ struct OAuthController: RouteCollection {
 
     @Sendable func verify(_ request: Request) async throws -> VerifyResponse {
         try await registry.verify(try request.content.decode(VerifyRequest.self))
+    }
+
+    @Sendable func introspect(_ request: Request) async throws -> IntrospectResponse {
+        try await registry.introspect(try request.content.decode(IntrospectRequest.self))
+    }
+
+    /// Public facts about a client: name, logo, trust, redirect URI(s),
+    /// comma-separated as FxA's field is.
+    @Sendable func clientInfo(_ request: Request) async throws -> ClientInfoResponse {
+        let client = try await registry.clients.client(request.parameters.get("client_id"))
+        return ClientInfoResponse(
+            id: client.id.hex, name: client.name, trusted: client.trusted, image_uri: client.imageURI,
+            redirect_uri: client.redirectURIs.joined(separator: ","))
     }
 
     @Sendable func destroy(_ request: Request) async throws -> EmptyJSON {

@@ -29,6 +29,41 @@ struct DestroyTokenRequest: Content {
     var client_secret: String?
 }
 
+/// `POST /v1/introspect` (RFC 7662).
+struct IntrospectRequest: Content {
+    var token: String?
+    var token_type_hint: String?
+}
+
+/// RFC 7662's answer with FxA's fields; times in milliseconds, as FxA sends them.
+struct IntrospectResponse: Content {
+    var active: Bool
+    var scope: String?
+    var client_id: String?
+    var token_type: String?
+    var iat: Int64?
+    var exp: Int64?
+    var sub: String?
+    var jti: String?
+    var fxa_lastUsedAt: Int64?
+
+    enum CodingKeys: String, CodingKey {
+        case active, scope, client_id, token_type, iat, exp, sub, jti
+        case fxa_lastUsedAt = "fxa-lastUsedAt"
+    }
+
+    static let inactive = IntrospectResponse(active: false)
+}
+
+/// `GET /v1/client/:client_id`: what the consent screen shows about a client.
+struct ClientInfoResponse: Content {
+    var id: String
+    var name: String
+    var trusted: Bool
+    var image_uri: String?
+    var redirect_uri: String
+}
+
 /// Looks up, verifies and destroys OAuth tokens by the SHA-256 of the
 /// token (or, for `refresh_token_id`, that hash itself).
 struct OAuthTokenRegistry: Sendable {
@@ -47,6 +82,33 @@ struct OAuthTokenRegistry: Sendable {
             throw FxAError.oauth(400, .expiredToken, "invalid_token", "Expired token")
         }
         return VerifyResponse(user: stored.uid.hex, client_id: stored.clientID.hex, scope: stored.scope.sortedValues)
+    }
+
+    /// RFC 7662: an unknown, malformed or expired token is `{active: false}`.
+    /// A refresh token is described only to its own public client, as FxA
+    /// does (a confidential client's refresh token is a secret of its backend).
+    func introspect(_ body: IntrospectRequest) async throws -> IntrospectResponse {
+        if let hint = body.token_type_hint, !["access_token", "refresh_token"].contains(hint) {
+            throw FxAError.invalidOAuthParameter(["token_type_hint"])
+        }
+        guard let text = body.token, let token = Hex32(hex: text), token.hex == text else { return .inactive }
+        let hash = Data(SHA256.hash(data: token.bytes))
+        guard let stored = try await grants.token(hash: hash) else { return .inactive }
+        let milliseconds = { (date: Date) in Int64(date.timeIntervalSince1970 * 1000) }
+        var response = IntrospectResponse(
+            active: true, scope: stored.scope.description, client_id: stored.clientID.hex,
+            token_type: stored.kind == .access ? "access_token" : "refresh_token", iat: milliseconds(stored.createdAt),
+            sub: stored.uid.hex, jti: hash.hexString)
+        switch stored.kind {
+        case .access:
+            guard let expiresAt = stored.expiresAt, expiresAt > clock.now() else { return .inactive }
+            response.exp = milliseconds(expiresAt)
+        case .refresh:
+            let client = try await clients.client(stored.clientID.hex)
+            guard client.publicClient else { throw FxAError.notPublicClient() }
+            response.fxa_lastUsedAt = milliseconds(stored.lastUsedAt)
+        }
+        return response
     }
 
     /// FxA's destroy: exactly one token field; unknown is errno 108; with
