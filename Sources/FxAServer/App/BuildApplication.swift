@@ -64,6 +64,7 @@ public func buildApplication(
             clock: dependencies.clock),
         registry: OAuthTokenRegistry(grants: stores.oauthGrants, clients: oauthClients, clock: dependencies.clock),
         authenticator: authenticator))
+    app.lifecycle.use(ExpiredGrantSweeper(grants: stores.oauthGrants, clock: dependencies.clock))
     if configuration.mode == .development {
         try app.register(collection: DevMailboxController(store: stores.mailbox))
     }
