@@ -21,17 +21,17 @@ def setup(start_server, fxa_cli):
         assert result.returncode == 0, result.stderr
         return json.loads(result.stdout)
 
-    confidential, public = register(), register("--public")
+    confidential, public, jwt = register(), register("--public"), register("--public", "--jwt-access-tokens")
     server = start_server(env={"FXA_RATE_LIMIT_IP": "0", "FXA_AUTO_VERIFY": "true"})
     core = Client(server.base + "/v1")
     email = new_email("oauth")
     core.create_account(email, PASSWORD)
     session = core.login(email, PASSWORD)
-    return server, session, confidential, public
+    return server, session, confidential, public, jwt
 
 
 def test_code_for_a_confidential_client_then_verify_and_destroy(setup):
-    server, session, confidential, _ = setup
+    server, session, confidential, _, _ = setup
     oauth = OAuth(client_id=confidential["client_id"], client_secret=confidential["client_secret"],
                   server_url=server.base + "/v1")
     code = oauth.authorize_code(session, scope="profile")
@@ -55,7 +55,7 @@ def test_code_for_a_confidential_client_then_verify_and_destroy(setup):
 
 
 def test_pkce_for_a_public_client(setup):
-    server, session, _, public = setup
+    server, session, _, public, _ = setup
     oauth = OAuth(client_id=public["client_id"], server_url=server.base + "/v1", cache=None)
     token = oauth.authorize_token(session, scope="profile openid")
     info = oauth.verify_token(token, scope="profile")
@@ -63,3 +63,13 @@ def test_pkce_for_a_public_client(setup):
     assert sorted(info["scope"]) == ["openid", "profile"]
     with pytest.raises(ClientError):
         oauth.authorize_code(session, scope="profile")  # no PKCE: errno 118
+
+
+def test_jwt_access_tokens_verify_locally_against_the_jwks(setup):
+    server, session, _, _, jwt_client = setup
+    oauth = OAuth(client_id=jwt_client["client_id"], server_url=server.base + "/v1", cache=None)
+    token = oauth.authorize_token(session, scope="profile")
+    assert token.count(".") == 2  # a JWT, verified by PyFxA itself with /v1/jwks
+    info = oauth.verify_token(token, scope="profile")
+    assert info["user"] == session.uid
+    assert info["client_id"] == jwt_client["client_id"]

@@ -56,13 +56,15 @@ public func buildApplication(
         service: accounts, authenticator: authenticator, stores: stores, customs: customs))
     try app.register(collection: PasswordController(service: passwords, authenticator: authenticator, customs: customs))
     let oauthClients = OAuthClientAuthenticator(clients: stores.oauthClients)
+    let accessJWT = AccessTokenJWT(keyRing: dependencies.keyRing, issuer: configuration.publicURL)
     try app.register(collection: OAuthController(
         codes: AuthorizationCodeIssuer(clients: oauthClients, grants: stores.oauthGrants, clock: dependencies.clock),
         tokens: OAuthTokenService(
             clients: oauthClients, grants: stores.oauthGrants,
             idTokens: IDTokenSigner(keyRing: dependencies.keyRing, issuer: configuration.publicURL),
-            clock: dependencies.clock),
-        registry: OAuthTokenRegistry(grants: stores.oauthGrants, clients: oauthClients, clock: dependencies.clock),
+            accessJWT: accessJWT, clock: dependencies.clock),
+        registry: OAuthTokenRegistry(
+            grants: stores.oauthGrants, clients: oauthClients, clock: dependencies.clock, accessJWT: accessJWT),
         authenticator: authenticator))
     app.lifecycle.use(ExpiredGrantSweeper(grants: stores.oauthGrants, clock: dependencies.clock))
     if configuration.mode == .development {

@@ -11,6 +11,7 @@ struct OAuthTokenService: Sendable {
     let clients: OAuthClientAuthenticator
     let grants: any OAuthGrantStore
     let idTokens: IDTokenSigner
+    let accessJWT: AccessTokenJWT
     let clock: any WallClock
 
     /// Longest access-token life, and the default (FxA: 6 h 5 min).
@@ -119,11 +120,15 @@ struct OAuthTokenService: Sendable {
         parent: Data?, grant: Data?, at now: Date
     ) async throws -> TokenResponse {
         let token = Hex32.random()
+        let expiresAt = now.addingTimeInterval(TimeInterval(ttl))
         try await grants.insertToken(OAuthTokenRecord(
             tokenHash: Data(SHA256.hash(data: token.bytes)), kind: .access, clientID: client.id, uid: uid, scope: scope,
-            createdAt: now, expiresAt: now.addingTimeInterval(TimeInterval(ttl)), lastUsedAt: now,
+            createdAt: now, expiresAt: expiresAt, lastUsedAt: now,
             parentHash: parent, grantCodeHash: grant, authAt: authAt))
-        return TokenResponse(access_token: token.hex, scope: scope.description, expires_in: ttl)
+        let presented = client.jwtAccessTokens
+            ? try await accessJWT.sign(opaque: token, uid: uid, clientID: client.id, scope: scope, issuedAt: now, expiresAt: expiresAt)
+            : token.hex
+        return TokenResponse(access_token: presented, scope: scope.description, expires_in: ttl)
     }
 
     /// The requested `ttl` in seconds, capped at the maximum.

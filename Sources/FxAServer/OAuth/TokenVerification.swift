@@ -70,14 +70,24 @@ struct OAuthTokenRegistry: Sendable {
     let grants: any OAuthGrantStore
     let clients: OAuthClientAuthenticator
     let clock: any WallClock
+    let accessJWT: AccessTokenJWT
+
+    /// The row id of an access token given as 64 hex or as a JWT access
+    /// token (whose signature, type and expiry are checked first); `nil`
+    /// for anything else.
+    private func accessTokenHash(_ text: String?) async throws -> Data? {
+        guard let text else { return nil }
+        if AccessTokenJWT.looksLikeJWT(text) {
+            return Data(SHA256.hash(data: try await accessJWT.opaqueToken(in: text).bytes))
+        }
+        guard let token = Hex32(hex: text), token.hex == text else { return nil }
+        return Data(SHA256.hash(data: token.bytes))
+    }
 
     func verify(_ body: VerifyRequest) async throws -> VerifyResponse {
-        guard let text = body.token, let token = Hex32(hex: text), token.hex == text else {
-            throw FxAError.invalidOAuthToken()
-        }
-        guard let stored = try await grants.token(hash: Data(SHA256.hash(data: token.bytes))), stored.kind == .access else {
-            throw FxAError.invalidOAuthToken()
-        }
+        guard let hash = try await accessTokenHash(body.token), let stored = try await grants.token(hash: hash),
+              stored.kind == .access
+        else { throw FxAError.invalidOAuthToken() }
         if let expiresAt = stored.expiresAt, expiresAt <= clock.now() {
             throw FxAError.oauth(400, .expiredToken, "invalid_token", "Expired token")
         }
@@ -91,8 +101,15 @@ struct OAuthTokenRegistry: Sendable {
         if let hint = body.token_type_hint, !["access_token", "refresh_token"].contains(hint) {
             throw FxAError.invalidOAuthParameter(["token_type_hint"])
         }
-        guard let text = body.token, let token = Hex32(hex: text), token.hex == text else { return .inactive }
-        let hash = Data(SHA256.hash(data: token.bytes))
+        guard let text = body.token else { return .inactive }
+        let hash: Data
+        if AccessTokenJWT.looksLikeJWT(text) {
+            guard let opaque = try? await accessJWT.opaqueToken(in: text) else { return .inactive }
+            hash = Data(SHA256.hash(data: opaque.bytes))
+        } else {
+            guard let token = Hex32(hex: text), token.hex == text else { return .inactive }
+            hash = Data(SHA256.hash(data: token.bytes))
+        }
         guard let stored = try await grants.token(hash: hash) else { return .inactive }
         let milliseconds = { (date: Date) in Int64(date.timeIntervalSince1970 * 1000) }
         var response = IntrospectResponse(
@@ -114,13 +131,20 @@ struct OAuthTokenRegistry: Sendable {
     /// FxA's destroy: exactly one token field; unknown is errno 108; with
     /// client credentials the token must be that client's.
     func destroy(_ body: DestroyTokenRequest, request: Request) async throws {
-        let fields = [body.access_token ?? body.token, body.refresh_token, body.refresh_token_id].compactMap { $0 }
-        guard fields.count == 1, let text = fields.first, let value = Hex32(hex: text), value.hex == text else {
-            throw FxAError.invalidOAuthParameter(["token"])
+        let access = body.access_token ?? body.token
+        let fields = [access, body.refresh_token, body.refresh_token_id].compactMap { $0 }
+        guard fields.count == 1 else { throw FxAError.invalidOAuthParameter(["token"]) }
+        let hash: Data
+        if access != nil {
+            guard let accessHash = try await accessTokenHash(access) else { throw FxAError.invalidOAuthParameter(["token"]) }
+            hash = accessHash
+        } else {
+            let text = fields[0]
+            guard let value = Hex32(hex: text), value.hex == text else { throw FxAError.invalidOAuthParameter(["token"]) }
+            hash = body.refresh_token_id != nil ? value.bytes : Data(SHA256.hash(data: value.bytes))
         }
-        let hash = body.refresh_token_id != nil ? value.bytes : Data(SHA256.hash(data: value.bytes))
         guard let stored = try await grants.token(hash: hash) else { throw FxAError.invalidOAuthToken() }
-        let expectedKind: OAuthTokenRecord.Kind = body.access_token != nil || body.token != nil ? .access : .refresh
+        let expectedKind: OAuthTokenRecord.Kind = access != nil ? .access : .refresh
         guard stored.kind == expectedKind else { throw FxAError.invalidOAuthToken() }
         if body.client_id != nil || request.headers.basicAuthorization != nil {
             let (client, _) = try await clients.authenticate(request, bodyClientID: body.client_id, bodySecret: body.client_secret)
@@ -138,8 +162,7 @@ struct OAuthTokenRegistry: Sendable {
         if !client.publicClient, !secretChecked { throw FxAError.incorrectClientSecret(client.id.hex) }
         if let hint = body.token_type_hint, hint.count > 64 { throw FxAError.invalidOAuthParameter(["token_type_hint"]) }
         guard let text = body.token else { throw FxAError.invalidOAuthParameter(["token"]) }
-        guard let value = Hex32(hex: text), value.hex == text else { return }
-        let hash = Data(SHA256.hash(data: value.bytes))
+        guard let hash = try? await accessTokenHash(text) else { return }
         guard let stored = try await grants.token(hash: hash), stored.clientID == client.id else { return }
         try await grants.deleteToken(hash: hash)
     }
