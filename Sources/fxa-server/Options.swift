@@ -53,6 +53,9 @@ struct ServeOptions: ParsableArguments {
 
     @Flag(inversion: .prefixedNo, help: "Confirm each sign-in with an emailed code (env FXA_CONFIRM_SIGNINS; default off).")
     var confirmSignins: Bool?
+
+    @Option(help: "Comma-separated browser origins allowed to call the API (env FXA_CORS_ORIGINS; default: the integration guide's loopback origins in development, none in production).")
+    var corsOrigins: String?
 }
 
 extension ConfigurationInput {
@@ -64,6 +67,7 @@ extension ConfigurationInput {
             signingKeyFile: serve?.signingKeyFile, previousSigningKeyFile: serve?.previousSigningKeyFile,
             metrics: serve?.metrics, logLevel: storage.logLevel, maxBodySize: serve?.maxBodySize,
             mode: serve?.mode, autoVerify: serve?.autoVerify, signup: serve?.signup,
-            confirmSignins: serve?.confirmSignins, smtpURL: serve?.smtpURL, mailFrom: serve?.mailFrom)
+            confirmSignins: serve?.confirmSignins, smtpURL: serve?.smtpURL, mailFrom: serve?.mailFrom,
+            corsOrigins: serve?.corsOrigins)
     }
 }

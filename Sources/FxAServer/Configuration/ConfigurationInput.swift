@@ -26,13 +26,14 @@ public struct ConfigurationInput: Sendable {
     public var confirmSignins: Bool?
     public var smtpURL: String?
     public var mailFrom: String?
+    public var corsOrigins: String?
 
     public init(
         host: String? = nil, port: Int? = nil, publicURL: String? = nil, databaseURL: String? = nil,
         dataDirectory: String? = nil, signingKeyFile: String? = nil, previousSigningKeyFile: String? = nil,
         metrics: Bool? = nil, logLevel: String? = nil, maxBodySize: Int? = nil,
         mode: String? = nil, autoVerify: Bool? = nil, signup: String? = nil, confirmSignins: Bool? = nil,
-        smtpURL: String? = nil, mailFrom: String? = nil
+        smtpURL: String? = nil, mailFrom: String? = nil, corsOrigins: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -50,6 +51,7 @@ public struct ConfigurationInput: Sendable {
         self.confirmSignins = confirmSignins
         self.smtpURL = smtpURL
         self.mailFrom = mailFrom
+        self.corsOrigins = corsOrigins
     }
 
     /// The environment variables read, with what each sets. Also used by the
@@ -76,6 +78,7 @@ public struct ConfigurationInput: Sendable {
         ("FXA_RATE_LIMIT_PASSWORD", "sign-ups/logins/deletions per email per window, 0 = off (default 20)"),
         ("FXA_RATE_LIMIT_CODE", "code verifications per account per window, 0 = off (default 10)"),
         ("FXA_RATE_LIMIT_EMAIL", "emails sent per address per window, 0 = off (default 5)"),
+        ("FXA_CORS_ORIGINS", "comma-separated browser origins allowed to call the API (default: the guide's loopback origins in development, none in production)"),
         ("FXA_RATE_LIMIT_IP", "counted requests per IP address per window, 0 = off (default 300)"),
     ]
 
@@ -172,11 +175,22 @@ public struct ConfigurationInput: Sendable {
             emailsPerAddress: try limit("FXA_RATE_LIMIT_EMAIL", defaults.emailsPerAddress),
             attemptsPerIP: try limit("FXA_RATE_LIMIT_IP", defaults.attemptsPerIP))
 
+        var corsOrigins = mode == .development ? ServerConfiguration.developmentCORSOrigins : []
+        if let list = pick(self.corsOrigins, "FXA_CORS_ORIGINS") {
+            corsOrigins = []
+            for origin in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !origin.isEmpty {
+                guard let url = URLComponents(string: origin), let scheme = url.scheme, ["http", "https"].contains(scheme),
+                      url.host != nil, url.path.isEmpty, url.query == nil, url.fragment == nil, url.user == nil
+                else { throw FxAError.invalidConfiguration("CORS origin \(origin) must be scheme://host[:port] with nothing after it") }
+                corsOrigins.insert(origin)
+            }
+        }
+
         return ServerConfiguration(
             host: host, port: port, publicURL: publicURL, database: database, dataDirectory: dataDirectory,
             signingKeys: signingKeys, metricsEnabled: metrics, logLevel: level, maxBodySize: maxBodySize,
             version: VersionInfo.detect(environment: environment), accountPolicy: accountPolicy,
-            customs: customs, mode: mode, smtp: smtp)
+            customs: customs, mode: mode, smtp: smtp, corsOrigins: corsOrigins)
     }
 
     private static func integer(_ value: String?, name: String) throws -> Int? {

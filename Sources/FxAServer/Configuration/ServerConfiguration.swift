@@ -37,6 +37,8 @@ public struct ServerConfiguration: Sendable {
     public var mode: ServerMode
     /// The SMTP relay for production mail.
     public var smtp: SMTPSettings?
+    /// Browser origins allowed to call the API cross-origin (exact match).
+    public var corsOrigins: Set<String>
 
     /// Where signing keys come from.
     public enum SigningKeySource: Sendable, Equatable {
@@ -62,7 +64,8 @@ public struct ServerConfiguration: Sendable {
         accountPolicy: AccountPolicy = AccountPolicy(),
         customs: CustomsPolicy = CustomsPolicy(),
         mode: ServerMode = .development,
-        smtp: SMTPSettings? = nil
+        smtp: SMTPSettings? = nil,
+        corsOrigins: Set<String> = []
     ) {
         self.host = host
         self.port = port
@@ -78,7 +81,14 @@ public struct ServerConfiguration: Sendable {
         self.customs = customs
         self.mode = mode
         self.smtp = smtp
+        self.corsOrigins = corsOrigins
     }
+
+    /// The loopback origins FxA's integration guide uses for local relying
+    /// parties; the development-mode default for ``corsOrigins``.
+    public static let developmentCORSOrigins: Set<String> = [
+        "http://127.0.0.1:8001", "http://localhost:8000", "http://127.0.0.1:8000",
+    ]
 
     /// One line for the startup log: every setting, no secret (database
     /// passwords are redacted, key material is never included).
@@ -92,6 +102,7 @@ public struct ServerConfiguration: Sendable {
             + "max-body=\(maxBodySize) mode=\(mode.rawValue) mail=\(smtp?.redactedDescription ?? "dev-mailbox") "
             + "signup=\(accountPolicy.signup.summary) auto-verify=\(accountPolicy.autoVerify) "
             + "confirm-signins=\(accountPolicy.confirmSignins) rate-limits=\(customs.summary) "
+            + "cors-origins=\(corsOrigins.isEmpty ? "none" : corsOrigins.sorted().joined(separator: ",")) "
             + "version=\(version.version) commit=\(version.commit)"
     }
 }

@@ -1,0 +1,47 @@
+import FxACore
+import Vapor
+
+/// Cross-origin access for browser relying parties, from an exact allowlist
+/// of origins: an allowed origin is echoed in `Access-Control-Allow-Origin`
+/// (never `*`, never with credentials: the API authenticates with tokens,
+/// not cookies), every cross-origin answer carries `Vary: Origin` so caches
+/// keep them apart, and a preflight from an origin not on the list is
+/// refused with FxA's error body instead of a permissive empty 200.
+struct CORSAllowlistMiddleware: AsyncMiddleware {
+    let allowedOrigins: Set<String>
+
+    /// Headers a browser client sends (Hawk and Bearer both ride in Authorization).
+    static let allowedHeaders = "Authorization, Content-Type"
+    static let allowedMethods = "GET, POST, DELETE, OPTIONS"
+    /// Response headers scripts may read: Hawk clients correct their clock from Timestamp.
+    static let exposedHeaders = "Timestamp, Retry-After, X-Request-Id"
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard let origin = request.headers.first(name: .origin) else {
+            return try await next.respond(to: request)
+        }
+        let allowed = allowedOrigins.contains(origin)
+        let isPreflight = request.method == .OPTIONS && request.headers.first(name: .accessControlRequestMethod) != nil
+        let response: Response
+        if isPreflight {
+            guard allowed else {
+                let refused = FxAErrorMiddleware.response(
+                    for: FxAError(status: 403, errno: .auth(.unexpectedError), message: "Origin not allowed"))
+                refused.headers.add(name: .vary, value: "Origin")
+                return refused
+            }
+            response = Response(status: .noContent)
+            response.headers.replaceOrAdd(name: .accessControlAllowMethods, value: Self.allowedMethods)
+            response.headers.replaceOrAdd(name: .accessControlAllowHeaders, value: Self.allowedHeaders)
+            response.headers.replaceOrAdd(name: .accessControlMaxAge, value: "600")
+        } else {
+            response = try await next.respond(to: request)
+        }
+        response.headers.add(name: .vary, value: "Origin")
+        if allowed {
+            response.headers.replaceOrAdd(name: .accessControlAllowOrigin, value: origin)
+            response.headers.replaceOrAdd(name: .accessControlExpose, value: Self.exposedHeaders)
+        }
+        return response
+    }
+}

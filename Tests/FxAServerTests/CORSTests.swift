@@ -1,0 +1,57 @@
+import FxACore
+import FxAServer
+import Foundation
+import Testing
+import Vapor
+
+@Suite("CORS allowlist")
+struct CORSTests {
+    @Test func anAllowedOriginIsEchoedOnAnswersAndPreflights() async throws {
+        try await withTestServer(configure: { $0.corsOrigins = ["https://rp.example"] }) { server in
+            let answer = try await server.call(.POST, "/v1/get_random_bytes", headers: [("Origin", "https://rp.example")])
+            #expect(answer.headers.first(name: .accessControlAllowOrigin) == "https://rp.example")
+            #expect(answer.headers[.vary].contains { $0.contains("Origin") })
+            #expect(answer.headers.first(name: .accessControlExpose)?.contains("Timestamp") == true)
+            #expect(answer.headers.first(name: .accessControlAllowCredentials) == nil)
+
+            let preflight = try await server.call(.OPTIONS, "/v1/token", headers: [
+                ("Origin", "https://rp.example"), ("Access-Control-Request-Method", "POST"),
+                ("Access-Control-Request-Headers", "content-type")])
+            #expect(preflight.status == .noContent)
+            #expect(preflight.headers.first(name: .accessControlAllowOrigin) == "https://rp.example")
+            #expect(preflight.headers.first(name: .accessControlAllowMethods)?.contains("POST") == true)
+            #expect(preflight.headers.first(name: .accessControlAllowHeaders)?.contains("Authorization") == true)
+
+            // Errors carry the headers too, so a browser client can read them.
+            let error = try await server.call(.GET, "/v1/session/status", headers: [("Origin", "https://rp.example")])
+            #expect(error.status == .unauthorized)
+            #expect(error.headers.first(name: .accessControlAllowOrigin) == "https://rp.example")
+        }
+    }
+
+    @Test func otherOriginsGetNoCORSAndTheirPreflightIsRefused() async throws {
+        try await withTestServer(configure: { $0.corsOrigins = ["https://rp.example"] }) { server in
+            for origin in ["https://evil.example", "https://rp.example.evil.test", "http://rp.example", "null"] {
+                let answer = try await server.call(.POST, "/v1/get_random_bytes", headers: [("Origin", origin)])
+                #expect(answer.headers.first(name: .accessControlAllowOrigin) == nil, "\(origin)")
+                let preflight = try await server.call(.OPTIONS, "/v1/token", headers: [
+                    ("Origin", origin), ("Access-Control-Request-Method", "POST")])
+                expectError(preflight, .forbidden, errno: 999)
+                #expect(preflight.headers.first(name: .accessControlAllowOrigin) == nil)
+            }
+            let sameOrigin = try await server.call(.POST, "/v1/get_random_bytes")
+            #expect(sameOrigin.headers.first(name: .accessControlAllowOrigin) == nil)
+        }
+    }
+
+    @Test func developmentDefaultsToTheGuidesLoopbackOriginsAndProductionToNone() throws {
+        let development = try ConfigurationInput().resolve(environment: [:])
+        #expect(development.corsOrigins == ["http://127.0.0.1:8001", "http://localhost:8000", "http://127.0.0.1:8000"])
+        let production = try ConfigurationInput().resolve(environment: ["FXA_MODE": "production", "FXA_SMTP_URL": "smtp://relay.test"])
+        #expect(production.corsOrigins.isEmpty)
+        let configured = try ConfigurationInput(corsOrigins: "https://a.example, https://b.example:8443").resolve(environment: [:])
+        #expect(configured.corsOrigins == ["https://a.example", "https://b.example:8443"])
+        #expect(throws: FxAError.self) { try ConfigurationInput(corsOrigins: "https://a.example/path").resolve(environment: [:]) }
+        #expect(throws: FxAError.self) { try ConfigurationInput(corsOrigins: "*").resolve(environment: [:]) }
+    }
+}
