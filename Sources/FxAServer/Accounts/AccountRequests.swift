@@ -19,14 +19,33 @@ struct CreateAccountRequest: Content {
     ///
     /// - Throws: errno 108 naming the first missing v2 field when only some
     ///   are present.
-    func v2Fields() throws -> (authPW: Hex32, wrapKb: Hex32, wrapKbVersion2: Hex32, clientSalt: ClientSalt)? {
-        let present = [authPWVersion2 != nil, wrapKbVersion2 != nil, clientSalt != nil, wrapKb != nil]
-        guard present.contains(true) else { return nil }
-        guard let authPWVersion2 else { throw FxAError.missingParameter("authPWVersion2") }
+    func v2Fields() throws -> V2Credentials? {
+        try V2Credentials(authPW: authPWVersion2, wrapKb: wrapKb, wrapKbVersion2: wrapKbVersion2, clientSalt: clientSalt)
+    }
+}
+
+/// The v2 half of a sign-up or reset body: `authPWVersion2`,
+/// `wrapKbVersion2`, `clientSalt`, and the client-chosen v1 `wrapKb` that
+/// wraps the same kB. All four or none.
+struct V2Credentials {
+    let authPW: Hex32
+    let wrapKb: Hex32
+    let wrapKbVersion2: Hex32
+    let clientSalt: ClientSalt
+
+    /// `nil` when none is present.
+    ///
+    /// - Throws: errno 108 naming the first missing field when only some are.
+    init?(authPW: Hex32?, wrapKb: Hex32?, wrapKbVersion2: Hex32?, clientSalt: ClientSalt?) throws {
+        guard authPW != nil || wrapKb != nil || wrapKbVersion2 != nil || clientSalt != nil else { return nil }
+        guard let authPW else { throw FxAError.missingParameter("authPWVersion2") }
         guard let wrapKbVersion2 else { throw FxAError.missingParameter("wrapKbVersion2") }
         guard let clientSalt else { throw FxAError.missingParameter("clientSalt") }
         guard let wrapKb else { throw FxAError.missingParameter("wrapKb") }
-        return (authPWVersion2, wrapKb, wrapKbVersion2, clientSalt)
+        self.authPW = authPW
+        self.wrapKb = wrapKb
+        self.wrapKbVersion2 = wrapKbVersion2
+        self.clientSalt = clientSalt
     }
 }
 

@@ -38,13 +38,8 @@ struct AccountResetRequest: Content {
     var clientSalt: ClientSalt?
 
     /// The v2 credentials and the client's new v1 `wrapKb`, all four or none.
-    func v2Fields() throws -> (authPW: Hex32, wrapKb: Hex32, wrapKbVersion2: Hex32, clientSalt: ClientSalt)? {
-        guard authPWVersion2 != nil || wrapKbVersion2 != nil || clientSalt != nil || wrapKb != nil else { return nil }
-        guard let authPWVersion2 else { throw FxAError.missingParameter("authPWVersion2") }
-        guard let wrapKbVersion2 else { throw FxAError.missingParameter("wrapKbVersion2") }
-        guard let clientSalt else { throw FxAError.missingParameter("clientSalt") }
-        guard let wrapKb else { throw FxAError.missingParameter("wrapKb") }
-        return (authPWVersion2, wrapKb, wrapKbVersion2, clientSalt)
+    func v2Fields() throws -> V2Credentials? {
+        try V2Credentials(authPW: authPWVersion2, wrapKb: wrapKb, wrapKbVersion2: wrapKbVersion2, clientSalt: clientSalt)
     }
 }
 

@@ -2,41 +2,44 @@ import FxACore
 import FxAStore
 import Foundation
 
-/// The messages the account flows send, with FxA's code headers.
+/// The messages the account flows send, with FxA's code headers: every
+/// message carries the account in `X-Uid`, the code both in its text and in
+/// the header FxA's test tooling reads, and FxA's template name.
 enum AccountMails {
-    /// Sign-up verification: the code in `X-Verify-Code`, the account in `X-Uid`.
+    /// Sign-up verification: the code in `X-Verify-Code`.
     static func verifyEmail(to email: String, uid: AccountUID, code: String, at date: Date) -> MailMessage {
-        MailMessage(
-            to: email, subject: "Confirm your account",
-            headers: ["X-Uid": uid.hex, "X-Verify-Code": code, "X-Template-Name": "verify"],
-            text: "Confirm your account with this code: \(code)\n\nIf you did not create an account, ignore this email.",
-            sentAt: date)
+        codeMail(to: email, uid: uid, at: date, subject: "Confirm your account", codeHeader: "X-Verify-Code", code: code,
+                 template: "verify",
+                 text: "Confirm your account with this code: \(code)\n\nIf you did not create an account, ignore this email.")
     }
 
-    /// Forgot password: the one-time code in `X-Password-Forgot-Otp`.
+    /// Forgot password: the 8-digit one-time code in `X-Password-Forgot-Otp`.
     static func passwordForgotOTP(to email: String, uid: AccountUID, code: String, at date: Date) -> MailMessage {
-        MailMessage(
-            to: email, subject: "Reset your password",
-            headers: ["X-Uid": uid.hex, "X-Password-Forgot-Otp": code, "X-Template-Name": "passwordForgotOtp"],
-            text: "Use this code to reset your password: \(code)\n\nIt expires in 10 minutes. If you did not ask for it, ignore this email.",
-            sentAt: date)
+        codeMail(to: email, uid: uid, at: date, subject: "Reset your password", codeHeader: "X-Password-Forgot-Otp",
+                 code: code, template: "passwordForgotOtp",
+                 text: "Use this code to reset your password: \(code)\n\nIt expires in 10 minutes. If you did not ask for it, ignore this email.")
     }
 
     /// Sign-in confirmation: the 6-digit code in `X-Signin-Verify-Code`.
     static func signinCode(to email: String, uid: AccountUID, code: String, at date: Date) -> MailMessage {
-        MailMessage(
-            to: email, subject: "Confirm your sign-in",
-            headers: ["X-Uid": uid.hex, "X-Signin-Verify-Code": code, "X-Template-Name": "verifyLoginCode"],
-            text: "Confirm this sign-in with the code \(code).\n\nIf it was not you, change your password now.",
-            sentAt: date)
+        codeMail(to: email, uid: uid, at: date, subject: "Confirm your sign-in", codeHeader: "X-Signin-Verify-Code",
+                 code: code, template: "verifyLoginCode",
+                 text: "Confirm this sign-in with the code \(code).\n\nIf it was not you, change your password now.")
     }
 
     /// Legacy forgot password: the code in `X-Recovery-Code`.
     static func recoveryCode(to email: String, uid: AccountUID, code: String, at date: Date) -> MailMessage {
+        codeMail(to: email, uid: uid, at: date, subject: "Reset your password", codeHeader: "X-Recovery-Code",
+                 code: code, template: "recoveryEmail",
+                 text: "Use this code to reset your password: \(code)\n\nIf you did not ask for it, ignore this email.")
+    }
+
+    private static func codeMail(
+        to email: String, uid: AccountUID, at date: Date, subject: String, codeHeader: String, code: String,
+        template: String, text: String
+    ) -> MailMessage {
         MailMessage(
-            to: email, subject: "Reset your password",
-            headers: ["X-Uid": uid.hex, "X-Recovery-Code": code, "X-Template-Name": "recoveryEmail"],
-            text: "Use this code to reset your password: \(code)\n\nIf you did not ask for it, ignore this email.",
-            sentAt: date)
+            to: email, subject: subject, headers: ["X-Uid": uid.hex, codeHeader: code, "X-Template-Name": template],
+            text: text, sentAt: date)
     }
 }
