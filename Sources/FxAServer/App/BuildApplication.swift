@@ -67,6 +67,11 @@ public func buildApplication(
         registry: OAuthTokenRegistry(
             grants: stores.oauthGrants, clients: oauthClients, clock: dependencies.clock, accessJWT: accessJWT),
         authenticator: authenticator))
+    let flowKeys = MetricsFlowKeys(keyRing: dependencies.keyRing)
+    try app.register(collection: MetricsFlowController(keys: flowKeys, clock: dependencies.clock))
+    try app.register(collection: AuthorizationPageController(
+        validator: BrowserAuthorizationValidator(clients: oauthClients, flowKeys: flowKeys, clock: dependencies.clock),
+        publicURL: configuration.publicURL))
     app.lifecycle.use(ExpiredGrantSweeper(grants: stores.oauthGrants, clock: dependencies.clock))
     if configuration.mode == .development {
         try app.register(collection: DevMailboxController(store: stores.mailbox))

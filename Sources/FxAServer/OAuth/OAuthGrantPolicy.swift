@@ -8,11 +8,17 @@ import FxAStore
 enum OAuthGrantPolicy {
     /// The requested scopes, or errno 114 naming the ones refused.
     static func check(_ requested: OAuthScopeSet, for client: OAuthClientRecord) throws {
+        let refused = refused(requested, for: client)
+        guard refused.isEmpty else { throw FxAError.invalidScopes(refused) }
+    }
+
+    /// The part of `requested` that `client` may not have.
+    static func refused(_ requested: OAuthScopeSet, for client: OAuthClientRecord) -> OAuthScopeSet {
         let allowed = OAuthScopeSet(client.allowedScopes.compactMap(OAuthScope.init))
         var refused = requested.subtracting(allowed)
         if !client.trusted {
             refused = refused.union(requested.subtracting(OAuthScopeSet(OAuthScope.untrustedAllowlist)))
         }
-        guard refused.isEmpty else { throw FxAError.invalidScopes(refused) }
+        return refused
     }
 }

@@ -1,0 +1,36 @@
+import Foundation
+
+/// Escaping for the server-rendered pages. Every value that did not come
+/// from our own source code goes through one of these before it reaches
+/// HTML: client names and URIs are chosen by RP developers, and the query
+/// parameters by whoever wrote the link.
+enum HTML {
+    /// Text and attribute-value escaping (`& < > " '`).
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    /// JSON safe to place inside `<script type="application/json">`: the
+    /// characters that could close the element or open a comment are
+    /// written as JSON `\u` escapes, which only occur inside strings.
+    static func scriptJSON(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = String(decoding: try encoder.encode(value), as: UTF8.self)
+        return json.replacingOccurrences(of: "<", with: "\\u003c")
+            .replacingOccurrences(of: ">", with: "\\u003e")
+            .replacingOccurrences(of: "&", with: "\\u0026")
+    }
+}

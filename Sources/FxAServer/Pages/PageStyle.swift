@@ -1,0 +1,25 @@
+/// The pages' stylesheet, served at `/assets/fxa.css`: one readable column
+/// on a phone, a centred card on a desktop, visible focus, and colours
+/// with WCAG AA contrast.
+enum PageStyle {
+    static let source = """
+    :root { color-scheme: light dark; --fg: #15141a; --bg: #f9f9fb; --card: #fff; --accent: #0060df; --muted: #5b5b66; --error: #b3001e; }
+    @media (prefers-color-scheme: dark) { :root { --fg: #fbfbfe; --bg: #1c1b22; --card: #2b2a33; --accent: #80ebff; --muted: #cfcfd8; --error: #ff9aa2; } }
+    * { box-sizing: border-box; }
+    body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); }
+    main { max-width: 26rem; margin: 0 auto; padding: 1.5rem 1rem; }
+    .card { background: var(--card); border-radius: 0.5rem; padding: 1.5rem; box-shadow: 0 1px 4px rgba(0,0,0,.15); }
+    header { display: flex; align-items: center; gap: 0.75rem; margin-bottom: 1rem; }
+    header img { width: 48px; height: 48px; border-radius: 0.5rem; }
+    h1 { font-size: 1.25rem; margin: 0; }
+    label { display: block; font-weight: 600; margin: 0.75rem 0 0.25rem; }
+    input { width: 100%; font: inherit; padding: 0.6rem; border: 1px solid var(--muted); border-radius: 0.25rem; background: var(--card); color: var(--fg); }
+    button { font: inherit; margin-top: 1rem; padding: 0.6rem 1rem; border: 0; border-radius: 0.25rem; background: var(--accent); color: var(--card); cursor: pointer; }
+    button.secondary { background: transparent; color: var(--accent); border: 1px solid var(--accent); }
+    button:disabled { opacity: 0.6; }
+    :focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
+    .muted { color: var(--muted); }
+    .error, #message { color: var(--error); min-height: 1.5em; }
+    [hidden] { display: none !important; }
+    """
+}

@@ -1,0 +1,136 @@
+import FxACore
+import Foundation
+
+/// The minimal sign-in page that `/authorization` shows: email first, then
+/// password (sign-in or sign-up), an emailed code when the server asks for
+/// one, consent for clients that are not trusted, and the return to the RP.
+/// The web pages issue replaces it with the full set of pages.
+struct SigninPage {
+    let request: BrowserAuthorizationRequest
+    /// Whether to show the consent step before the code is issued.
+    var askConsent: Bool { !request.client.trusted || request.prompt.contains(.consent) }
+
+    /// What the page's script needs; no secret is in it.
+    struct ScriptData: Encodable {
+        var clientId: String
+        var clientName: String
+        var scope: String
+        var state: String
+        var redirectUri: String?
+        var accessType: String
+        var codeChallenge: String?
+        var nonce: String?
+        var action: String
+        var email: String?
+        var loginHint: String?
+        var askConsent: Bool
+        var denyRedirect: String
+        /// The verified metrics flow, sent on as `metricsContext` with the
+        /// account calls as FxA's pages do; absent when none was valid.
+        var flowId: String?
+        var flowBeginTime: Int64?
+    }
+
+    /// The Content-Security-Policy for the page: our script and style only,
+    /// API calls to our origin only, and the client's icon from its origin.
+    var contentSecurityPolicy: String {
+        var images = "'self'"
+        if let origin = Self.imageOrigin(request.client.imageURI) { images += " " + origin }
+        return "default-src 'none'; script-src 'self'; style-src 'self'; img-src \(images); connect-src 'self'; "
+            + "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    }
+
+    func render() throws -> String {
+        let client = request.client
+        let deny = AuthorizationErrorRedirect(
+            redirectURI: request.redirectURI, error: "access_denied", description: "The user declined", state: request.state)
+        let data = ScriptData(
+            clientId: client.id.hex, clientName: client.name, scope: request.scope.description, state: request.state,
+            redirectUri: request.requestedRedirectURI, accessType: request.offline ? "offline" : "online",
+            codeChallenge: request.codeChallenge, nonce: request.nonce, action: request.action.rawValue,
+            email: request.email, loginHint: request.loginHint, askConsent: askConsent, denyRedirect: deny.location,
+            flowId: request.flow?.id, flowBeginTime: request.flow?.beginTime)
+        let name = HTML.escape(client.name)
+        let icon = Self.imageOrigin(client.imageURI) != nil
+            ? #"<img src="\#(HTML.escape(client.imageURI ?? ""))" alt="">"# : ""
+        let scopes = request.scope.sortedValues.map { "<li>\(HTML.escape(Self.describe($0)))</li>" }.joined()
+        return """
+        <!doctype html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>Sign in to continue to \(name)</title>
+        <link rel="stylesheet" href="/assets/fxa.css">
+        </head>
+        <body>
+        <main>
+        <div class="card">
+        <header>\(icon)<h1>Continue to \(name)</h1></header>
+        <noscript><p class="error">This page needs JavaScript: your password is protected in your browser and never sent to the server.</p></noscript>
+        <form id="email-form" hidden>
+        <label for="email">Email</label>
+        <input id="email" name="email" type="email" autocomplete="email" required maxlength="255">
+        <button type="submit">Continue</button>
+        </form>
+        <form id="password-form" hidden>
+        <p><strong id="password-email"></strong><br><span id="password-intro" class="muted"></span></p>
+        <label for="password">Password</label>
+        <input id="password" name="password" type="password" autocomplete="current-password" required>
+        <div id="confirm-row" hidden>
+        <label for="password-confirm">Repeat password</label>
+        <input id="password-confirm" name="password-confirm" type="password" autocomplete="new-password">
+        </div>
+        <button id="password-submit" type="submit">Sign in</button>
+        </form>
+        <form id="code-form" hidden>
+        <p>We emailed a confirmation code to <strong id="code-email"></strong>.</p>
+        <label for="code">Code</label>
+        <input id="code" name="code" autocomplete="one-time-code" required maxlength="32">
+        <button type="submit">Confirm</button>
+        <button id="resend" type="button" class="secondary">Send a new code</button>
+        </form>
+        <form id="consent" hidden>
+        <p>\(name) asks to:</p>
+        <ul>\(scopes)</ul>
+        <button type="submit">Allow</button>
+        <button id="deny" type="button" class="secondary">Cancel</button>
+        </form>
+        <p id="message" role="alert" aria-live="polite"></p>
+        </div>
+        </main>
+        <script type="application/json" id="authorization-request">\(try HTML.scriptJSON(data))</script>
+        <script src="/assets/signin.js"></script>
+        </body>
+        </html>
+        """
+    }
+
+    /// A scope in plain words, for the consent step.
+    static func describe(_ scope: String) -> String {
+        switch scope {
+        case "openid": "Know who you are (your account id)"
+        case "profile": "See your profile: email address, name, picture and language"
+        case "profile:uid": "Know your account id"
+        case "profile:email": "See your email address"
+        case "profile:display_name": "See your display name"
+        case "profile:avatar": "See your profile picture"
+        case "profile:locale": "See your language"
+        case "profile:write": "Change your profile"
+        case "email": "See your email address"
+        case "https://identity.mozilla.com/apps/oldsync": "Read and write your Firefox Sync data"
+        case "https://identity.mozilla.com/account/subscriptions": "See your subscriptions"
+        default: "Use: \(scope)"
+        }
+    }
+
+    /// `https://host[:port]` of an https icon URI; icons over plain http
+    /// are not shown (mixed content, and trivially swapped in transit).
+    static func imageOrigin(_ uri: String?) -> String? {
+        guard let uri, let components = URLComponents(string: uri), components.scheme == "https",
+              let host = components.host, !host.isEmpty,
+              host.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "." || $0 == "-") })
+        else { return nil }
+        return "https://" + host + (components.port.map { ":\($0)" } ?? "")
+    }
+}
