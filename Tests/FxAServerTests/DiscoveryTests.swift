@@ -13,7 +13,14 @@ struct DiscoveryTests {
         var id_token_signing_alg_values_supported: [String]
         var subject_types_supported: [String]
         var response_types_supported: [String]
-        var authorization_endpoint: String?
+        var authorization_endpoint: String
+        var token_endpoint: String
+        var introspection_endpoint: String
+        var revocation_endpoint: String
+        var code_challenge_methods_supported: [String]
+        var grant_types_supported: [String]
+        var token_endpoint_auth_methods_supported: [String]
+        var request_uri_parameter_supported: Bool
     }
 
     @Test func everyURLInDiscoveryIsBuiltFromThePublicBaseURL() async throws {
@@ -26,9 +33,33 @@ struct DiscoveryTests {
                 #expect(doc.jwks_uri == "https://id.example.org/fxa/v1/jwks")
                 #expect(doc.id_token_signing_alg_values_supported == ["RS256"])
                 #expect(doc.subject_types_supported == ["public"])
-                // Not implemented yet, so not advertised.
-                #expect(doc.authorization_endpoint == nil)
+                #expect(doc.authorization_endpoint == "https://id.example.org/fxa/authorization")
+                #expect(doc.token_endpoint == "https://id.example.org/fxa/v1/token")
+                #expect(doc.code_challenge_methods_supported == ["S256"], "plain is never accepted")
+                #expect(doc.request_uri_parameter_supported == false)
             }
+        }
+    }
+
+    @Test("every endpoint discovery advertises is served, and RFC 8414 metadata is the same document")
+    func advertisedEndpointsExist() async throws {
+        try await withTestServer { server in
+            let oidc = try await server.call(.GET, "/.well-known/openid-configuration")
+            let oauth = try await server.call(.GET, "/.well-known/oauth-authorization-server")
+            func canonical(_ json: [String: Any]) throws -> Data { try JSONSerialization.data(withJSONObject: json, options: .sortedKeys) }
+            #expect(try canonical(oauth.json) == canonical(oidc.json))
+            let doc = try JSONDecoder().decode(Discovery.self, from: Data(oidc.raw.utf8))
+            let base = "https://accounts.example.test"
+            for (url, method) in [
+                (doc.authorization_endpoint, HTTPMethod.GET), (doc.token_endpoint, .POST), (doc.jwks_uri, .GET),
+                (doc.introspection_endpoint, .POST), (doc.revocation_endpoint, .POST),
+            ] {
+                #expect(url.hasPrefix(base))
+                let response = try await server.call(method, String(url.dropFirst(base.count)), json: method == .POST ? [:] : nil)
+                #expect(response.status != .notFound && response.status != .methodNotAllowed, "\(url): \(response.status)")
+            }
+            #expect(Set(doc.grant_types_supported) == ["authorization_code", "refresh_token", "fxa-credentials"])
+            #expect(Set(doc.token_endpoint_auth_methods_supported) == ["client_secret_basic", "client_secret_post", "none"])
         }
     }
 

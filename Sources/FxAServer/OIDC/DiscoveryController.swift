@@ -9,10 +9,13 @@ struct DiscoveryController: RouteCollection {
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get(".well-known", "openid-configuration", use: openIDConfiguration)
+        routes.get(".well-known", "oauth-authorization-server", use: openIDConfiguration)
         routes.get("v1", "jwks", use: jwks)
     }
 
-    /// Cached for an hour by clients, as FxA's content server does.
+    /// Cached for an hour by clients, as FxA's content server does. The
+    /// RFC 8414 path serves the same document: every field in it is also
+    /// defined by RFC 8414 or its registry.
     @Sendable func openIDConfiguration(_ request: Request) async throws -> Response {
         try await cacheable(OpenIDConfiguration.current(publicURL: publicURL), maxAge: 3600, for: request)
     }
