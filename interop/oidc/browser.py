@@ -1,0 +1,78 @@
+"""A headless Chromium that plays the user on fxa-server's pages, and a
+loopback callback endpoint that plays the relying party's redirect URI."""
+import http.server
+import os
+import shutil
+import threading
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+
+def chromium():
+    binary = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = shutil.which("chromedriver")
+    if not binary or not driver:
+        if os.environ.get("CI"):
+            pytest.fail("chromium and chromedriver are required in CI (apt-get install chromium chromium-driver)")
+        pytest.skip("chromium/chromedriver not installed")
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                 "--no-first-run", "--password-store=basic", "--window-size=1000,900"):
+        options.add_argument(flag)
+    browser = webdriver.Chrome(service=Service(driver), options=options)
+    browser.set_page_load_timeout(30)
+    return browser
+
+
+class Page:
+    """The sign-in page as a user sees it: visible fields and buttons."""
+
+    def __init__(self, browser, timeout=20):
+        self.browser = browser
+        self.wait = WebDriverWait(browser, timeout)
+
+    def visible(self, element_id):
+        return self.wait.until(EC.visibility_of_element_located((By.ID, element_id)))
+
+    def fill(self, element_id, text):
+        field = self.visible(element_id)
+        field.clear()
+        field.send_keys(text)
+
+    def submit(self, form_id):
+        self.visible(form_id).find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+
+    def message(self):
+        return self.browser.find_element(By.ID, "message").text
+
+    def wait_for_url(self, prefix):
+        self.wait.until(lambda b: b.current_url.startswith(prefix))
+        return self.browser.current_url
+
+
+class Callback:
+    """`http://127.0.0.1:<port>/callback`: answers 200 to whatever arrives."""
+
+    def __init__(self):
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
+                self.end_headers()
+                self.wfile.write(b"callback reached")
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.uri = f"http://127.0.0.1:{self.httpd.server_address[1]}/callback"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()

@@ -1,0 +1,193 @@
+"""A standard OIDC relying party (Authlib) against fxa-server: everything
+found through discovery, the user signed in by a real Chromium on the
+server's own page (password stretched in the browser, emailed code,
+consent), code + PKCE exchanged, and the ID token validated against the
+JWKS by two independent JOSE libraries."""
+import hashlib
+import base64
+import json
+import re
+from urllib.parse import parse_qs, urlparse
+
+import jwt as pyjwt
+import pytest
+import requests
+from authlib.common.security import generate_token
+from authlib.integrations.requests_client import OAuth2Session
+from joserfc import jwt
+from joserfc.jwk import KeySet
+
+from browser import Callback, Page, chromium
+from pyfxa_support import mail_header, new_email
+
+PASSWORD = "a long enough password"
+
+
+@pytest.fixture
+def callback():
+    endpoint = Callback()
+    yield endpoint
+    endpoint.close()
+
+
+@pytest.fixture
+def browser():
+    driver = chromium()
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def provider(start_server, fxa_cli, callback):
+    """A server with an untrusted confidential client and a trusted public one."""
+    def register(*flags):
+        result = fxa_cli("client", "create", "--name", "Authlib RP", "--redirect-uri", callback.uri,
+                         "--scope", "openid", "--scope", "profile:email", "--json", *flags)
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+
+    confidential, public = register(), register("--public", "--trusted")
+    server = start_server(env={"FXA_RATE_LIMIT_IP": "0"})
+    meta = requests.get(server.base + "/.well-known/openid-configuration", timeout=10).json()
+    return server, meta, confidential, public
+
+
+def at_hash(access_token):
+    digest = hashlib.sha256(access_token.encode()).digest()
+    return base64.urlsafe_b64encode(digest[:16]).rstrip(b"=").decode()
+
+
+def validate_id_token(meta, client_id, token, nonce):
+    """Checks signature, iss, aud, exp, nonce and at_hash with joserfc, then
+    the signature and registered claims again with PyJWT's JWKS client."""
+    keys = KeySet.import_key_set(requests.get(meta["jwks_uri"], timeout=10).json())
+    decoded = jwt.decode(token["id_token"], keys, algorithms=meta["id_token_signing_alg_values_supported"])
+    jwt.JWTClaimsRegistry(
+        iss={"essential": True, "value": meta["issuer"]}, aud={"essential": True, "value": client_id},
+        sub={"essential": True}, exp={"essential": True}, nonce={"essential": True, "value": nonce},
+    ).validate(decoded.claims)
+    assert decoded.claims["at_hash"] == at_hash(token["access_token"])
+    signing_key = pyjwt.PyJWKClient(meta["jwks_uri"]).get_signing_key_from_jwt(token["id_token"])
+    claims = pyjwt.decode(token["id_token"], signing_key.key, algorithms=["RS256"], audience=client_id,
+                          issuer=meta["issuer"], options={"require": ["exp", "iat", "sub", "aud", "iss"]})
+    assert claims["sub"] == decoded.claims["sub"]
+    return claims
+
+
+def sign_up_in_browser(browser, server, auth_url, email, consent=True):
+    """The user's side: email first, new password, emailed code, consent."""
+    page = Page(browser)
+    browser.get(auth_url)
+    page.fill("email", email)
+    page.submit("email-form")
+    page.fill("password", PASSWORD)
+    page.fill("password-confirm", PASSWORD)
+    page.submit("password-form")
+    page.fill("code", mail_header(server, email, "x-verify-code"))
+    page.submit("code-form")
+    if consent:
+        assert "See your email address" in page.visible("consent").text
+        page.submit("consent")
+    return page
+
+
+def test_discovery_code_pkce_and_id_token_for_a_confidential_client(provider, browser, callback):
+    server, meta, client, _ = provider
+    assert meta["issuer"] == server.base
+    assert "S256" in meta["code_challenge_methods_supported"]
+    session = OAuth2Session(client["client_id"], client["client_secret"], scope="openid profile:email",
+                            redirect_uri=callback.uri, code_challenge_method="S256",
+                            token_endpoint_auth_method="client_secret_basic")
+    verifier, nonce = generate_token(48), generate_token(20)
+    auth_url, state = session.create_authorization_url(meta["authorization_endpoint"], code_verifier=verifier, nonce=nonce)
+
+    page = sign_up_in_browser(browser, server, auth_url, new_email("authlib"))
+    returned = page.wait_for_url(callback.uri)
+    assert parse_qs(urlparse(returned).query)["state"] == [state]
+
+    token = session.fetch_token(meta["token_endpoint"], authorization_response=returned, code_verifier=verifier)
+    assert token["token_type"].lower() == "bearer" and set(token["scope"].split()) == {"openid", "profile:email"}
+    claims = validate_id_token(meta, client["client_id"], token, nonce)
+    assert re.fullmatch(r"[0-9a-f]{32}", claims["sub"])
+
+    # The code is single-use: a replay fails and revokes what it issued.
+    with pytest.raises(Exception):
+        session.fetch_token(meta["token_endpoint"], authorization_response=returned, code_verifier=verifier)
+    introspected = requests.post(meta["introspection_endpoint"], data={"token": token["access_token"]}, timeout=10).json()
+    assert introspected["active"] is False
+
+
+def test_public_client_signs_in_an_existing_user_and_revokes(provider, browser, callback):
+    server, meta, _, public = provider
+    email = new_email("authlib-public")
+    # A first visit creates the account ...
+    first = OAuth2Session(public["client_id"], None, scope="openid", redirect_uri=callback.uri,
+                          code_challenge_method="S256", token_endpoint_auth_method="none")
+    url, _ = first.create_authorization_url(meta["authorization_endpoint"], code_verifier=generate_token(48))
+    sign_up_in_browser(browser, server, url, email, consent=False).wait_for_url(callback.uri)
+
+    # ... and the second signs in with the password (trusted: no consent).
+    browser.delete_all_cookies()
+    session = OAuth2Session(public["client_id"], None, scope="openid profile:email", redirect_uri=callback.uri,
+                            code_challenge_method="S256", token_endpoint_auth_method="none")
+    verifier, nonce = generate_token(64), generate_token(16)
+    url, state = session.create_authorization_url(meta["authorization_endpoint"], code_verifier=verifier, nonce=nonce,
+                                                  login_hint=email, prompt="login")
+    page = Page(browser)
+    browser.get(url)
+    assert page.visible("email").get_attribute("value") == email
+    page.submit("email-form")
+    assert page.visible("password-intro").text == "Enter your password."
+    page.fill("password", "not the password")
+    page.submit("password-form")
+    page.wait.until(lambda _: "Incorrect password" in page.message())
+    page.fill("password", PASSWORD)
+    page.submit("password-form")
+    returned = page.wait_for_url(callback.uri)
+
+    token = session.fetch_token(meta["token_endpoint"], authorization_response=returned, code_verifier=verifier)
+    validate_id_token(meta, public["client_id"], token, nonce)
+    session.revoke_token(meta["revocation_endpoint"], token["access_token"], token_type_hint="access_token")
+    introspected = requests.post(meta["introspection_endpoint"], data={"token": token["access_token"]}, timeout=10).json()
+    assert introspected["active"] is False
+
+
+def test_email_first_flow_keeps_the_metrics_flow_and_cancel_returns_access_denied(provider, browser, callback):
+    server, meta, client, _ = provider
+    flow = requests.get(server.base + "/metrics-flow", params={
+        "entrypoint": "rp-email-form", "form_type": "email", "utm_source": "rp", "utm_campaign": "autumn"}, timeout=10).json()
+    email = new_email("flow")
+    params = {"client_id": client["client_id"], "scope": "profile:email", "state": "flow-state", "entrypoint": "rp-email-form",
+              "action": "email", "email": email, "flow_id": flow["flowId"], "flow_begin_time": flow["flowBeginTime"],
+              "utm_source": "rp", "utm_campaign": "autumn"}
+    page = Page(browser)
+    browser.get(server.base + "/authorization?" + requests.compat.urlencode(params))
+    assert page.visible("email").get_attribute("value") == email
+    page.submit("email-form")
+    page.fill("password", PASSWORD)
+    page.fill("password-confirm", PASSWORD)
+    page.submit("password-form")
+    page.fill("code", mail_header(server, email, "x-verify-code"))
+    page.submit("code-form")
+    page.visible("deny").click()
+    returned = parse_qs(urlparse(page.wait_for_url(callback.uri)).query)
+    assert returned["error"] == ["access_denied"] and returned["state"] == ["flow-state"]
+    assert flow["flowId"] in server.log(), "the verified flow id is logged with the authorization"
+
+    forged = dict(params, flow_id=flow["flowId"][:-1] + ("0" if flow["flowId"][-1] != "0" else "1"))
+    assert requests.get(server.base + "/authorization", params=forged, timeout=10).status_code == 200
+    assert "flow id dropped" in server.log()
+
+
+def test_invalid_requests_are_refused_where_rfc_6749_says(provider, callback):
+    server, meta, client, _ = provider
+    base = {"client_id": client["client_id"], "scope": "openid", "state": "s1", "response_type": "code"}
+    unknown = requests.get(meta["authorization_endpoint"], params=dict(base, client_id="0" * 16), allow_redirects=False, timeout=10)
+    assert unknown.status_code == 400 and "location" not in unknown.headers and "text/html" in unknown.headers["content-type"]
+    evil = requests.get(meta["authorization_endpoint"], params=dict(base, redirect_uri="https://evil.example/cb"),
+                        allow_redirects=False, timeout=10)
+    assert evil.status_code == 400 and "location" not in evil.headers
+    bad_scope = requests.get(meta["authorization_endpoint"], params=dict(base, scope="openid profile"),
+                             allow_redirects=False, timeout=10)
+    location = bad_scope.headers["location"]
+    assert location.startswith(callback.uri) and parse_qs(urlparse(location).query)["error"] == ["invalid_scope"]
