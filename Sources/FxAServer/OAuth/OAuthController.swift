@@ -13,7 +13,7 @@ struct OAuthController: RouteCollection {
         routes.post("v1", "oauth", "authorization", use: authorizeSession)
         routes.post("v1", "authorization", use: authorizeSession)
         routes.post("v1", "token", use: token)
-        routes.post("v1", "oauth", "token", use: token)
+        routes.post("v1", "oauth", "token", use: sessionRouteToken)
         routes.post("v1", "verify", use: verify)
         routes.post("v1", "introspect", use: introspect)
         routes.get("v1", "client", ":client_id", use: clientInfo)
@@ -56,8 +56,33 @@ struct OAuthController: RouteCollection {
         return EmptyJSON()
     }
 
+    /// `POST /v1/token`: the OAuth server's token endpoint. A session
+    /// header makes `fxa-credentials` work here too (there are no BrowserID
+    /// assertions in swift-fxa to carry it otherwise).
     @Sendable func token(_ request: Request) async throws -> TokenResponse {
         let body = try request.content.decode(TokenRequest.self)
-        return try await tokens.exchange(body, request: request)
+        let grant = try OAuthTokenService.grant(of: body, sessionRoute: false)
+        if grant == .fxaCredentials {
+            let session = try await authenticator.authenticate(request, as: [.sessionToken])
+            return try await tokens.credentialsGrant(body, session: session, request: request)
+        }
+        return try await tokens.exchange(body, grant: grant, request: request)
+    }
+
+    /// `POST /v1/oauth/token`: the auth server's twin that Firefox calls with
+    /// its session (Hawk or Bearer). As in FxA, an invalid refresh token is
+    /// reported with the auth errno 110 here, not the OAuth errno 108.
+    @Sendable func sessionRouteToken(_ request: Request) async throws -> TokenResponse {
+        let body = try request.content.decode(TokenRequest.self)
+        let grant = try OAuthTokenService.grant(of: body, sessionRoute: true)
+        if grant == .fxaCredentials {
+            let session = try await authenticator.authenticate(request, as: [.sessionToken])
+            return try await tokens.credentialsGrant(body, session: session, request: request)
+        }
+        do {
+            return try await tokens.exchange(body, grant: grant, request: request)
+        } catch let error as FxAError where error.errno == .oauth(.invalidToken) {
+            throw FxAError.invalidToken()
+        }
     }
 }

@@ -17,12 +17,64 @@ struct OAuthTokenService: Sendable {
     /// Longest access-token life, and the default (FxA: 6 h 5 min).
     static let maximumAccessTokenLifetime = 365 * 60
 
-    func exchange(_ body: TokenRequest, request: Request) async throws -> TokenResponse {
-        switch body.grant_type ?? "authorization_code" {
-        case "authorization_code": return try await redeemCode(body, request: request)
-        case "refresh_token": return try await refresh(body, request: request)
-        default: throw FxAError.invalidGrantType()
+    /// The grants this endpoint serves. `fxa-credentials` is FxA's own:
+    /// a signed-in session (Firefox's) asks for tokens directly.
+    enum Grant: String {
+        case authorizationCode = "authorization_code"
+        case refreshToken = "refresh_token"
+        case fxaCredentials = "fxa-credentials"
+    }
+
+    /// The grant a request asks for. FxA defaults a missing `grant_type` to
+    /// `authorization_code` on `/v1/token` (PyFxA's `trade_code` sends
+    /// none), and on the session route `/v1/oauth/token` to
+    /// `fxa-credentials` unless a `code` is present.
+    static func grant(of body: TokenRequest, sessionRoute: Bool) throws -> Grant {
+        guard let text = body.grant_type else {
+            return sessionRoute && body.code == nil ? .fxaCredentials : .authorizationCode
         }
+        guard let grant = Grant(rawValue: text) else { throw FxAError.invalidGrantType() }
+        return grant
+    }
+
+    func exchange(_ body: TokenRequest, grant: Grant, request: Request) async throws -> TokenResponse {
+        switch grant {
+        case .authorizationCode: return try await redeemCode(body, request: request)
+        case .refreshToken: return try await refresh(body, request: request)
+        case .fxaCredentials: throw FxAError.invalidToken("Missing authentication")
+        }
+    }
+
+    /// `fxa-credentials`: tokens for a verified session, for clients FxA
+    /// calls `canGrant` (here: public clients the operator marked trusted,
+    /// such as a browser), with `access_type=offline` for a refresh token.
+    func credentialsGrant(_ body: TokenRequest, session: AuthenticatedToken, request: Request) async throws -> TokenResponse {
+        let (client, _) = try await clients.authenticate(
+            request, bodyClientID: body.client_id, bodySecret: body.client_secret)
+        guard client.publicClient else { throw FxAError.notPublicClient() }
+        guard client.trusted else { throw FxAError.invalidGrantType() }
+        guard session.stored.verified else { throw FxAError.unverifiedSession() }
+        guard let scopeText = body.scope, let scope = OAuthScopeSet(parsing: scopeText), !scope.isEmpty else {
+            throw FxAError.invalidOAuthParameter(["scope"])
+        }
+        try OAuthGrantPolicy.check(scope, for: client)
+        let offline = try AuthorizationParameters.offline(body.access_type)
+        let ttl = try lifetime(body.ttl)
+        let now = clock.now()
+        let authAt = session.stored.createdAt
+        var response = try await issueAccessToken(
+            client: client, uid: session.uid, scope: scope, ttl: ttl, authAt: authAt, parent: nil, grant: nil, at: now)
+        response.auth_at = Int64(authAt.timeIntervalSince1970)
+        if offline {
+            response.refresh_token = try await issueRefreshToken(
+                client: client, uid: session.uid, scope: scope, authAt: authAt, grant: nil, at: now)
+        }
+        if scope.implies(.openid) {
+            response.id_token = try await idTokens.sign(
+                uid: session.uid, clientID: client.id, accessToken: response.access_token, authAt: authAt,
+                amr: ["pwd", "email"], aal: 1, nonce: nil, at: now)
+        }
+        return response
     }
 
     private func redeemCode(_ body: TokenRequest, request: Request) async throws -> TokenResponse {
@@ -71,12 +123,8 @@ struct OAuthTokenService: Sendable {
         response.auth_at = Int64(record.authAt.timeIntervalSince1970)
         response.keys_jwe = record.keysJWE
         if record.offline {
-            let refresh = Hex32.random()
-            try await grants.insertToken(OAuthTokenRecord(
-                tokenHash: Data(SHA256.hash(data: refresh.bytes)), kind: .refresh, clientID: client.id, uid: record.uid,
-                scope: Self.withoutOpenID(record.scope), createdAt: now, expiresAt: nil, lastUsedAt: now,
-                grantCodeHash: codeHash, authAt: record.authAt))
-            response.refresh_token = refresh.hex
+            response.refresh_token = try await issueRefreshToken(
+                client: client, uid: record.uid, scope: record.scope, authAt: record.authAt, grant: codeHash, at: now)
         }
         if record.scope.implies(.openid) {
             response.id_token = try await idTokens.sign(
@@ -113,6 +161,18 @@ struct OAuthTokenService: Sendable {
         return try await issueAccessToken(
             client: client, uid: stored.uid, scope: Self.withoutOpenID(scope), ttl: ttl, authAt: stored.authAt,
             parent: hash, grant: nil, at: now)
+    }
+
+    /// A refresh token (never carrying `openid`), returned in hex once.
+    private func issueRefreshToken(
+        client: OAuthClientRecord, uid: AccountUID, scope: OAuthScopeSet, authAt: Date?, grant: Data?, at now: Date
+    ) async throws -> String {
+        let refresh = Hex32.random()
+        try await grants.insertToken(OAuthTokenRecord(
+            tokenHash: Data(SHA256.hash(data: refresh.bytes)), kind: .refresh, clientID: client.id, uid: uid,
+            scope: Self.withoutOpenID(scope), createdAt: now, expiresAt: nil, lastUsedAt: now,
+            grantCodeHash: grant, authAt: authAt))
+        return refresh.hex
     }
 
     private func issueAccessToken(

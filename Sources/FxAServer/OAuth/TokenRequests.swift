@@ -13,6 +13,8 @@ struct TokenRequest: Content {
     var refresh_token: String?
     var scope: String?
     var ttl: Int?
+    /// `fxa-credentials` only: `offline` adds a refresh token.
+    var access_type: String?
 }
 
 /// FxA's token response (`generateTokens`).
