@@ -67,6 +67,9 @@ public func buildApplication(
         registry: OAuthTokenRegistry(
             grants: stores.oauthGrants, clients: oauthClients, clock: dependencies.clock, accessJWT: accessJWT),
         authenticator: authenticator))
+    try app.register(collection: AuthorizedClientsController(
+        service: AuthorizedClients(grants: stores.oauthGrants, clients: stores.oauthClients, clock: dependencies.clock),
+        authenticator: authenticator))
     let flowKeys = MetricsFlowKeys(keyRing: dependencies.keyRing)
     try app.register(collection: MetricsFlowController(keys: flowKeys, clock: dependencies.clock))
     try app.register(collection: AuthorizationPageController(

@@ -65,4 +65,8 @@ extension FxAError {
     static func invalidGrantType() -> FxAError {
         .oauth(400, .invalidGrantType, "unsupported_grant_type", "Invalid grant_type")
     }
+
+    static func unknownOAuthToken() -> FxAError {
+        .oauth(400, .unknownToken, "invalid_request", "Unknown token")
+    }
 }
