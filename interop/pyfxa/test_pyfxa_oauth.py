@@ -73,3 +73,23 @@ def test_jwt_access_tokens_verify_locally_against_the_jwks(setup):
     info = oauth.verify_token(token, scope="profile")
     assert info["user"] == session.uid
     assert info["client_id"] == jwt_client["client_id"]
+
+
+def test_get_redirect_url_leads_to_the_sign_in_page(setup):
+    """PyFxA builds `<server>/v1/authorization?...` (no entrypoint, no
+    response_type); fxa-server forwards it to the sign-in page, which
+    carries the state and PKCE challenge on to the code request."""
+    import re
+    import requests
+
+    server, _, _, public, _ = setup
+    oauth = OAuth(client_id=public["client_id"], server_url=server.base + "/v1", cache=None)
+    pkce, _ = oauth.generate_pkce_challenge()
+    url = oauth.get_redirect_url(state="pyfxa-state", scope="profile", action="email", email="someone@example.test",
+                                 access_type="offline", **pkce)
+    assert url.startswith(server.base + "/v1/authorization?")
+    page = requests.get(url, timeout=10)
+    assert page.status_code == 200 and page.url.startswith(server.base + "/authorization?")
+    data = json.loads(re.search(r'id="authorization-request">(.*?)</script>', page.text).group(1))
+    assert data["state"] == "pyfxa-state" and data["codeChallenge"] == pkce["code_challenge"]
+    assert data["email"] == "someone@example.test" and data["accessType"] == "offline"

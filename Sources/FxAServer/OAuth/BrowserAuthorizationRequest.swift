@@ -27,8 +27,9 @@ struct BrowserAuthorizationRequest: Sendable {
     var requestedRedirectURI: String?
     var scope: OAuthScopeSet
     var state: String
-    /// Required by FxA's guide; absent only for standard OAuth clients that
-    /// send `response_type=code` and know nothing of FxA's metrics.
+    /// The guide asks every RP to send one; FxA does not refuse a request
+    /// without it (PyFxA's `get_redirect_url` and standard OIDC clients send
+    /// none), so neither does swift-fxa: the flow is logged as having none.
     var entrypoint: String?
     var action: Action
     /// The address the RP already knows (email-first, `force_auth`).
@@ -116,9 +117,6 @@ struct BrowserAuthorizationValidator: Sendable {
         let (metrics, invalidMetrics) = FlowMetricsContext.parse(query)
         if invalidMetrics.contains(where: FlowMetricsContext.entrypointNames.contains) {
             throw refuse("invalid_request", "entrypoint must be 1-128 letters, digits or . : _ -")
-        }
-        if metrics.entrypoint == nil, query["response_type"] == nil {
-            throw refuse("invalid_request", "entrypoint is required (the FxA integration guide's metrics parameter)")
         }
 
         let challenge: String?

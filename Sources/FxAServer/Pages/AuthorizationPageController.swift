@@ -76,6 +76,9 @@ struct AuthorizationPageController: RouteCollection {
                 "client_id": .string(authorization.client.id.hex),
             ])
         }
+        if authorization.entrypoint == nil {
+            metadata["entrypoint"] = "none"
+        }
         request.logger.info("flow.authorization", metadata: metadata)
     }
 

@@ -126,7 +126,6 @@ struct AuthorizationPageTests {
                 (client, ["scope": nil], "invalid_scope"),
                 (client, ["scope": "profile:email https://identity.mozilla.com/apps/oldsync"], "invalid_scope"),
                 (untrusted, ["scope": "profile"], "invalid_scope"),
-                (client, ["entrypoint": nil], "invalid_request"),
                 (client, ["entrypoint": "has space"], "invalid_request"),
                 (client, ["code_challenge_method": "plain"], "invalid_request"),
                 (client, ["code_challenge": "short"], "invalid_request"),
@@ -160,7 +159,7 @@ struct AuthorizationPageTests {
         }
     }
 
-    @Test("standard OIDC requests (response_type=code, no FxA metrics) and every optional parameter are accepted")
+    @Test("requests without FxA's metrics parameters (PyFxA's get_redirect_url, standard OIDC) and every optional parameter are accepted")
     func optionalParameters() async throws {
         try await withTestServer { server in
             let client = try await server.registerClient(trusted: true)
@@ -177,6 +176,8 @@ struct AuthorizationPageTests {
             #expect(data["redirectUri"] as? String == client.redirectURI)
             #expect(data["email"] as? String == "a@example.com")
             #expect(data["action"] as? String == "force_auth")
+            let bare = try await server.call(.GET, "/authorization?client_id=\(client.id)&state=s&scope=profile")
+            #expect(bare.status == .ok, "no entrypoint, no response_type: \(bare.raw)")
         }
     }
 
