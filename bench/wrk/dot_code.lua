@@ -10,13 +10,14 @@ local authorize_headers = { ["Cookie"] = os.getenv("COOKIE") }
 local token_headers = {
   ["Content-Type"] = "application/x-www-form-urlencoded", ["Authorization"] = "Basic " .. os.getenv("BASIC"),
 }
-local token_template = "grant_type=authorization_code&redirect_uri=" .. redirect .. "&code_verifier=" ..
-  os.getenv("VERIFIER") .. "&code=%s"
+-- Concatenated, not formatted: the encoded redirect URI is full of "%".
+local token_prefix = "grant_type=authorization_code&redirect_uri=" .. redirect .. "&code_verifier=" ..
+  os.getenv("VERIFIER") .. "&code="
 
 function request()
   local code = table.remove(codes)
   if code then
-    return wrk.format("POST", "/o/token/", token_headers, string.format(token_template, code))
+    return wrk.format("POST", "/o/token/", token_headers, token_prefix .. code)
   end
   return wrk.format("GET", authorize_path, authorize_headers)
 end

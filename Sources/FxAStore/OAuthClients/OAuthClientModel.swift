@@ -1,4 +1,5 @@
 import FluentKit
+import SQLKit
 import FxACore
 import Foundation
 
@@ -93,8 +94,26 @@ public struct FluentOAuthClientStore: OAuthClientStore {
         }
     }
 
+    /// One plain SQL statement: every token request and authorization
+    /// looks its client up, so this skips Fluent's model reflection.
     public func client(id: OAuthClientID) async throws -> OAuthClientRecord? {
-        try await OAuthClientModel.find(id.hex, on: database.handle())?.record
+        let query: SQLQueryString = """
+            SELECT id, name, redirect_uris, image_uri, trusted, public_client, allowed_scopes, webhook_url, \
+            jwt_access_tokens, secret_hash, previous_secret_hash, created_at FROM oauth_clients WHERE id = \(bind: id.hex)
+            """
+        guard let row = try await database.sql().raw(query).first() else { return nil }
+        return OAuthClientRecord(
+            id: id, name: try row.decode(column: "name", as: String.self),
+            redirectURIs: try row.decode(column: "redirect_uris", as: [String].self),
+            imageURI: try row.decode(column: "image_uri", as: String?.self),
+            trusted: try row.decode(column: "trusted", as: Bool.self),
+            publicClient: try row.decode(column: "public_client", as: Bool.self),
+            allowedScopes: try row.decode(column: "allowed_scopes", as: [String].self),
+            webhookURL: try row.decode(column: "webhook_url", as: String?.self),
+            jwtAccessTokens: try row.decode(column: "jwt_access_tokens", as: Bool.self),
+            secretHash: try row.decode(column: "secret_hash", as: Data?.self),
+            previousSecretHash: try row.decode(column: "previous_secret_hash", as: Data?.self),
+            createdAt: try row.decode(column: "created_at", as: Date.self))
     }
 
     public func clients() async throws -> [OAuthClientRecord] {

@@ -13,26 +13,28 @@ public struct FluentOAuthGrantStore: OAuthGrantStore {
     }
 
     public func insertCode(_ code: OAuthCodeRecord) async throws {
-        try await OAuthCodeModel(code).create(on: database.handle())
+        try await database.sql().raw(OAuthGrantSQL.insert(code)).run()
     }
 
     public func redeemCode(hash: Data, at date: Date) async throws -> OAuthCodeRedemption {
-        let won = try await database.sql().update(OAuthCodeModel.schema)
-            .set("used_at", to: SQLBind(date))
-            .where("code_hash", .equal, SQLBind(hash))
-            .where("used_at", .is, SQLLiteral.null)
-            .returning("code_hash")
-            .all()
-        guard let record = try await OAuthCodeModel.find(hash, on: database.handle())?.record else { return .unknown }
-        return won.isEmpty ? .replayed(record) : .redeemed(record)
+        let sql = try database.sql()
+        if let row = try await sql.raw(OAuthGrantSQL.redeem(hash: hash, at: date)).first(),
+           let record = try OAuthGrantSQL.code(from: row) {
+            return .redeemed(record)
+        }
+        guard let row = try await sql.raw(OAuthGrantSQL.selectCode(hash: hash)).first(),
+              let record = try OAuthGrantSQL.code(from: row)
+        else { return .unknown }
+        return .replayed(record)
     }
 
     public func insertToken(_ token: OAuthTokenRecord) async throws {
-        try await OAuthTokenModel(token).create(on: database.handle())
+        try await database.sql().raw(OAuthGrantSQL.insert(token)).run()
     }
 
     public func token(hash: Data) async throws -> OAuthTokenRecord? {
-        try await OAuthTokenModel.find(hash, on: database.handle())?.record
+        guard let row = try await database.sql().raw(OAuthGrantSQL.selectToken(hash: hash)).first() else { return nil }
+        return try OAuthGrantSQL.token(from: row)
     }
 
     public func deleteToken(hash: Data) async throws -> Bool {

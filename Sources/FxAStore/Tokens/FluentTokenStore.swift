@@ -15,8 +15,24 @@ public struct FluentTokenStore: TokenStore {
         try await TokenModel(token).create(on: database.handle())
     }
 
+    /// One plain SQL statement: every authenticated request reads its token,
+    /// so this skips Fluent's model reflection.
     public func token(idHash: Data) async throws -> StoredToken? {
-        try await TokenModel.find(idHash, on: database.handle())?.token
+        let query: SQLQueryString = """
+            SELECT kind, uid, wrapped_keys, created_at, verified, stretch_version, parent_id_hash, sealed_key_bundle \
+            FROM auth_tokens WHERE id_hash = \(bind: idHash)
+            """
+        guard let row = try await database.sql().raw(query).first(),
+              let kind = FxATokenKind(rawValue: try row.decode(column: "kind", as: String.self)),
+              let uid = AccountUID(hex: try row.decode(column: "uid", as: String.self))
+        else { return nil }
+        return StoredToken(
+            idHash: idHash, kind: kind, uid: uid, wrappedKeys: try row.decode(column: "wrapped_keys", as: Data.self),
+            createdAt: try row.decode(column: "created_at", as: Date.self),
+            verified: try row.decode(column: "verified", as: Bool.self),
+            stretchVersion: try row.decode(column: "stretch_version", as: Int?.self).flatMap(KeyStretchVersion.init(rawValue:)),
+            parentIDHash: try row.decode(column: "parent_id_hash", as: Data?.self),
+            sealedKeyBundle: try row.decode(column: "sealed_key_bundle", as: Data?.self))
     }
 
     public func consume(idHash: Data) async throws -> StoredToken? {
