@@ -43,6 +43,35 @@ extension StoreConformance {
             try require(outcomes.filter { if case .replayed = $0 { true } else { false } }.count == 5, "the rest are replays")
             try requireEqual(try await grants.redeemCode(hash: SecureRandom.bytes(32), at: Date()), .unknown, "unknown")
         },
+        ConformanceCase("oauth codes: a redemption stores the tokens it issues; a refused one burns the code and stores nothing") { stores in
+            let grants = stores.oauthGrants
+            let code = sampleCode()
+            try await grants.insertCode(code)
+            let access = sampleOAuthToken(.access, client: code.clientID, uid: code.uid, grant: code.codeHash)
+            let refresh = sampleOAuthToken(.refresh, client: code.clientID, uid: code.uid, grant: code.codeHash)
+            let outcome = try await grants.redeemCode(hash: code.codeHash, at: Date(timeIntervalSince1970: 1_700_000_020)) { record in
+                record.clientID == code.clientID ? [access, refresh] : []
+            }
+            guard case .redeemed = outcome else { throw ConformanceFailure(description: "redeemed, got \(outcome)") }
+            try requireEqual(try await grants.token(hash: access.tokenHash), access, "access token stored with the redemption")
+            try requireEqual(try await grants.token(hash: refresh.tokenHash), refresh, "refresh token stored with the redemption")
+
+            struct Refused: Error {}
+            let refused = sampleCode()
+            try await grants.insertCode(refused)
+            let unstored = sampleOAuthToken(.access, client: refused.clientID, uid: refused.uid)
+            do {
+                _ = try await grants.redeemCode(hash: refused.codeHash, at: Date()) { _ in
+                    _ = unstored
+                    throw Refused()
+                }
+                throw ConformanceFailure(description: "the refusal was not rethrown")
+            } catch is Refused {}
+            try requireEqual(try await grants.token(hash: unstored.tokenHash), nil, "nothing stored")
+            guard case .replayed = try await grants.redeemCode(hash: refused.codeHash, at: Date()) else {
+                throw ConformanceFailure(description: "a refused code stays used")
+            }
+        },
         ConformanceCase("oauth tokens: read back; destroying a refresh token takes its access tokens") { stores in
             let refresh = sampleOAuthToken(.refresh)
             let child = sampleOAuthToken(.access, client: refresh.clientID, uid: refresh.uid, parent: refresh.tokenHash)

@@ -90,8 +90,24 @@ struct OAuthTokenService: Sendable {
 
         let now = clock.now()
         let codeHash = Data(SHA256.hash(data: code.bytes))
+        let access = Hex32.random()
+        let refresh = Hex32.random()
+        let redirectURI = body.redirect_uri
+        // The checks and the tokens go into the store's redemption, so the
+        // code is burnt and the tokens stored in one commit.
+        let outcome = try await grants.redeemCode(hash: codeHash, at: now) { record in
+            try Self.checkRedemption(record, client: client, verifier: verifier, redirectURI: redirectURI, at: now)
+            var tokens = [Self.accessTokenRecord(
+                access, client: client, uid: record.uid, scope: record.scope, ttl: ttl, authAt: record.authAt,
+                parent: nil, grant: codeHash, at: now)]
+            if record.offline {
+                tokens.append(Self.refreshTokenRecord(
+                    refresh, client: client, uid: record.uid, scope: record.scope, authAt: record.authAt, grant: codeHash, at: now))
+            }
+            return tokens
+        }
         let record: OAuthCodeRecord
-        switch try await grants.redeemCode(hash: codeHash, at: now) {
+        switch outcome {
         case .unknown:
             throw FxAError.unknownCode()
         case .replayed:
@@ -101,6 +117,26 @@ struct OAuthTokenService: Sendable {
         case .redeemed(let redeemed):
             record = redeemed
         }
+
+        var response = TokenResponse(
+            access_token: try await present(access, client: client, uid: record.uid, scope: record.scope, ttl: ttl, at: now),
+            scope: record.scope.description, expires_in: ttl)
+        response.auth_at = Int64(record.authAt.timeIntervalSince1970)
+        response.keys_jwe = record.keysJWE
+        if record.offline { response.refresh_token = refresh.hex }
+        if record.scope.implies(.openid) {
+            response.id_token = try await idTokens.sign(
+                uid: record.uid, clientID: client.id, accessToken: response.access_token, authAt: record.authAt,
+                amr: record.amr, aal: record.aal, nonce: record.nonce, at: now)
+        }
+        return response
+    }
+
+    /// FxA's checks on a redeemed code, in FxA's order: the client it was
+    /// issued to, its age, PKCE, and the redirect URI it was bound to.
+    private static func checkRedemption(
+        _ record: OAuthCodeRecord, client: OAuthClientRecord, verifier: String?, redirectURI: String?, at now: Date
+    ) throws {
         guard record.clientID == client.id else { throw FxAError.codeOfAnotherClient() }
         guard now.timeIntervalSince(record.createdAt) <= AuthorizationCodeIssuer.codeLifetime else { throw FxAError.expiredCode() }
         switch (record.codeChallenge, verifier) {
@@ -112,26 +148,10 @@ struct OAuthTokenService: Sendable {
         case (nil, _?): throw FxAError.incorrectCodeChallenge()
         }
         if let expected = record.redirectURI {
-            guard body.redirect_uri == expected else { throw FxAError.incorrectRedirectURI(body.redirect_uri ?? "") }
-        } else if let given = body.redirect_uri, !client.redirectURIs.contains(given) {
+            guard redirectURI == expected else { throw FxAError.incorrectRedirectURI(redirectURI ?? "") }
+        } else if let given = redirectURI, !client.redirectURIs.contains(given) {
             throw FxAError.incorrectRedirectURI(given)
         }
-
-        var response = try await issueAccessToken(
-            client: client, uid: record.uid, scope: record.scope, ttl: ttl, authAt: record.authAt,
-            parent: nil, grant: codeHash, at: now)
-        response.auth_at = Int64(record.authAt.timeIntervalSince1970)
-        response.keys_jwe = record.keysJWE
-        if record.offline {
-            response.refresh_token = try await issueRefreshToken(
-                client: client, uid: record.uid, scope: record.scope, authAt: record.authAt, grant: codeHash, at: now)
-        }
-        if record.scope.implies(.openid) {
-            response.id_token = try await idTokens.sign(
-                uid: record.uid, clientID: client.id, accessToken: response.access_token, authAt: record.authAt,
-                amr: record.amr, aal: record.aal, nonce: record.nonce, at: now)
-        }
-        return response
     }
 
     private func refresh(_ body: TokenRequest, request: Request) async throws -> TokenResponse {
@@ -168,10 +188,8 @@ struct OAuthTokenService: Sendable {
         client: OAuthClientRecord, uid: AccountUID, scope: OAuthScopeSet, authAt: Date?, grant: Data?, at now: Date
     ) async throws -> String {
         let refresh = Hex32.random()
-        try await grants.insertToken(OAuthTokenRecord(
-            tokenHash: Data(SHA256.hash(data: refresh.bytes)), kind: .refresh, clientID: client.id, uid: uid,
-            scope: Self.withoutOpenID(scope), createdAt: now, expiresAt: nil, lastUsedAt: now,
-            grantCodeHash: grant, authAt: authAt))
+        try await grants.insertToken(Self.refreshTokenRecord(
+            refresh, client: client, uid: uid, scope: scope, authAt: authAt, grant: grant, at: now))
         return refresh.hex
     }
 
@@ -180,15 +198,41 @@ struct OAuthTokenService: Sendable {
         parent: Data?, grant: Data?, at now: Date
     ) async throws -> TokenResponse {
         let token = Hex32.random()
-        let expiresAt = now.addingTimeInterval(TimeInterval(ttl))
-        try await grants.insertToken(OAuthTokenRecord(
+        try await grants.insertToken(Self.accessTokenRecord(
+            token, client: client, uid: uid, scope: scope, ttl: ttl, authAt: authAt, parent: parent, grant: grant, at: now))
+        return TokenResponse(
+            access_token: try await present(token, client: client, uid: uid, scope: scope, ttl: ttl, at: now),
+            scope: scope.description, expires_in: ttl)
+    }
+
+    /// The access token as the client receives it: the opaque token in hex,
+    /// or for clients that chose them a JWT whose `jti` is that token.
+    private func present(
+        _ token: Hex32, client: OAuthClientRecord, uid: AccountUID, scope: OAuthScopeSet, ttl: Int, at now: Date
+    ) async throws -> String {
+        guard client.jwtAccessTokens else { return token.hex }
+        return try await accessJWT.sign(
+            opaque: token, uid: uid, clientID: client.id, scope: scope, issuedAt: now,
+            expiresAt: now.addingTimeInterval(TimeInterval(ttl)))
+    }
+
+    private static func accessTokenRecord(
+        _ token: Hex32, client: OAuthClientRecord, uid: AccountUID, scope: OAuthScopeSet, ttl: Int, authAt: Date?,
+        parent: Data?, grant: Data?, at now: Date
+    ) -> OAuthTokenRecord {
+        OAuthTokenRecord(
             tokenHash: Data(SHA256.hash(data: token.bytes)), kind: .access, clientID: client.id, uid: uid, scope: scope,
-            createdAt: now, expiresAt: expiresAt, lastUsedAt: now,
-            parentHash: parent, grantCodeHash: grant, authAt: authAt))
-        let presented = client.jwtAccessTokens
-            ? try await accessJWT.sign(opaque: token, uid: uid, clientID: client.id, scope: scope, issuedAt: now, expiresAt: expiresAt)
-            : token.hex
-        return TokenResponse(access_token: presented, scope: scope.description, expires_in: ttl)
+            createdAt: now, expiresAt: now.addingTimeInterval(TimeInterval(ttl)), lastUsedAt: now,
+            parentHash: parent, grantCodeHash: grant, authAt: authAt)
+    }
+
+    private static func refreshTokenRecord(
+        _ token: Hex32, client: OAuthClientRecord, uid: AccountUID, scope: OAuthScopeSet, authAt: Date?, grant: Data?,
+        at now: Date
+    ) -> OAuthTokenRecord {
+        OAuthTokenRecord(
+            tokenHash: Data(SHA256.hash(data: token.bytes)), kind: .refresh, clientID: client.id, uid: uid,
+            scope: withoutOpenID(scope), createdAt: now, expiresAt: nil, lastUsedAt: now, grantCodeHash: grant, authAt: authAt)
     }
 
     /// The requested `ttl` in seconds, capped at the maximum.

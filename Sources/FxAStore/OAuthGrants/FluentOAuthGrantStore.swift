@@ -16,16 +16,28 @@ public struct FluentOAuthGrantStore: OAuthGrantStore {
         try await database.sql().raw(OAuthGrantSQL.insert(code)).run()
     }
 
-    public func redeemCode(hash: Data, at date: Date) async throws -> OAuthCodeRedemption {
-        let sql = try database.sql()
-        if let row = try await sql.raw(OAuthGrantSQL.redeem(hash: hash, at: date)).first(),
-           let record = try OAuthGrantSQL.code(from: row) {
-            return .redeemed(record)
+    public func redeemCode(
+        hash: Data, at date: Date, issuing issue: @escaping @Sendable (OAuthCodeRecord) throws -> [OAuthTokenRecord]
+    ) async throws -> OAuthCodeRedemption {
+        let (outcome, refusal) = try await database.handle().transaction { tx -> (OAuthCodeRedemption, (any Error)?) in
+            let sql = tx as! any SQLDatabase
+            guard let row = try await sql.raw(OAuthGrantSQL.redeem(hash: hash, at: date)).first(),
+                  let record = try OAuthGrantSQL.code(from: row)
+            else {
+                guard let row = try await sql.raw(OAuthGrantSQL.selectCode(hash: hash)).first(),
+                      let record = try OAuthGrantSQL.code(from: row)
+                else { return (.unknown, nil) }
+                return (.replayed(record), nil)
+            }
+            let tokens: [OAuthTokenRecord]
+            do { tokens = try issue(record) } catch { return (.redeemed(record), error) }
+            for token in tokens {
+                try await sql.raw(OAuthGrantSQL.insert(token)).run()
+            }
+            return (.redeemed(record), nil)
         }
-        guard let row = try await sql.raw(OAuthGrantSQL.selectCode(hash: hash)).first(),
-              let record = try OAuthGrantSQL.code(from: row)
-        else { return .unknown }
-        return .replayed(record)
+        if let refusal { throw refusal }
+        return outcome
     }
 
     public func insertToken(_ token: OAuthTokenRecord) async throws {

@@ -103,9 +103,17 @@ public struct OAuthTokenRecord: Sendable, Equatable {
 /// Persistence of authorization codes and OAuth tokens.
 public protocol OAuthGrantStore: Sendable {
     func insertCode(_ code: OAuthCodeRecord) async throws
-    /// Marks the code used, atomically: of concurrent redemptions exactly
-    /// one gets `.redeemed`, the others `.replayed`.
-    func redeemCode(hash: Data, at date: Date) async throws -> OAuthCodeRedemption
+    /// Marks the code used and stores the tokens `issue` makes for it, in
+    /// one transaction: of concurrent redemptions exactly one gets
+    /// `.redeemed`, the others `.replayed`, and a crash never leaves a used
+    /// code without its tokens (one durable commit per exchange, too).
+    ///
+    /// `issue` sees the redeemed code and either returns the tokens to store
+    /// or throws; a throw still commits the code as used (a code that failed
+    /// a check is burnt, not retried) and is rethrown after the commit.
+    func redeemCode(
+        hash: Data, at date: Date, issuing issue: @escaping @Sendable (OAuthCodeRecord) throws -> [OAuthTokenRecord]
+    ) async throws -> OAuthCodeRedemption
 
     func insertToken(_ token: OAuthTokenRecord) async throws
     func token(hash: Data) async throws -> OAuthTokenRecord?
@@ -123,4 +131,11 @@ public protocol OAuthGrantStore: Sendable {
     func touchToken(hash: Data, at date: Date) async throws
     /// Drops codes created before `codesBefore` and access tokens expired before `tokensBefore`.
     func purgeExpired(codesBefore: Date, tokensBefore: Date) async throws
+}
+
+extension OAuthGrantStore {
+    /// Marks the code used without issuing anything.
+    public func redeemCode(hash: Data, at date: Date) async throws -> OAuthCodeRedemption {
+        try await redeemCode(hash: hash, at: date, issuing: { _ in [] })
+    }
 }
