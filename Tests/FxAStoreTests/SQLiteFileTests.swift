@@ -24,6 +24,22 @@ struct SQLiteFileTests {
         #expect(FileManager.default.fileExists(atPath: path))
     }
 
+    /// SQLiteNIO's own busy handler spins; every pooled connection must
+    /// use SQLite's sleeping one instead (checked on many random handles,
+    /// which land on every event loop's connection).
+    @Test func everyConnectionWaitsForALockBySleeping() async throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = try StoreDatabase(location: .sqliteFile(path: path), logger: Logger(label: "test"))
+        try await database.migrate()
+        var timeouts: Set<Int> = []
+        for _ in 0..<40 {
+            let rows = try await (try database.handle() as! any SQLDatabase).raw("PRAGMA busy_timeout").all()
+            timeouts.insert(try rows.first?.decode(column: "timeout", as: Int.self) ?? -1)
+        }
+        await database.shutdown()
+        #expect(timeouts == [10_000])
+    }
+
     @Test func aKeyWrittenBeforeAReopenIsStillThere() async throws {
         defer { try? FileManager.default.removeItem(at: folder) }
         let key = StoredSigningKey(kid: "k1", pem: "pem", status: .current, createdAt: Date(timeIntervalSince1970: 1_700_000_000))

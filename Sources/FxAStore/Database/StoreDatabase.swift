@@ -92,6 +92,7 @@ public final class StoreDatabase: Sendable {
             // crash (kill -9) without losing committed transactions.
             try await sql().raw("PRAGMA journal_mode=WAL").run()
         }
+        try await configureSQLiteConnections()
         let migrations = Migrations()
         for migration in FxAMigrations.all {
             migrations.add(migration, to: Self.id)
@@ -101,6 +102,31 @@ public final class StoreDatabase: Sendable {
             on: databases.eventLoopGroup.any(), migrationLogLevel: .info)
         try await migrator.setupIfNeeded().get()
         try await migrator.prepareBatch().get()
+    }
+
+    /// How long a SQLite connection waits for another one's write to
+    /// finish before failing with "database is locked".
+    static let sqliteBusyTimeoutMilliseconds = 10_000
+
+    /// Gives every SQLite connection SQLite's own sleeping busy handler.
+    ///
+    /// SQLiteNIO installs a busy handler that retries at once, forever: when
+    /// two connections (one per event loop) both write, the one waiting for
+    /// the lock spins on a CPU while the other fsyncs, which under load took
+    /// a core away from the event loops (bench/oauth). `PRAGMA busy_timeout`
+    /// replaces it with SQLite's handler, which sleeps between retries. The
+    /// pools hold one connection per event loop, so one statement on each
+    /// loop reaches every connection.
+    private func configureSQLiteConnections() async throws {
+        switch location {
+        case .sqliteFile, .sqliteInMemory: break
+        case .postgres: return
+        }
+        for loop in databases.eventLoopGroup.makeIterator() {
+            guard let database = databases.database(Self.id, logger: logger, on: loop) else { continue }
+            try await (database as! any SQLDatabase)
+                .raw("PRAGMA busy_timeout = \(unsafeRaw: String(Self.sqliteBusyTimeoutMilliseconds))").run()
+        }
     }
 
     /// Proves the database answers a query (for `/__heartbeat__`).
