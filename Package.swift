@@ -78,6 +78,8 @@ let package = Package(
                 "FxAServer",
                 "FxAStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         // The scrypt baseline of bench/run; not shipped.

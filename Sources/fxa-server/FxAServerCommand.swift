@@ -1,5 +1,7 @@
 import ArgumentParser
 import FxACore
+import NIOCore
+import NIOPosix
 
 /// `fxa-server`: the provider and its operator commands in one binary.
 ///
@@ -14,4 +16,13 @@ struct FxAServerCommand: AsyncParsableCommand {
         version: FxAVersion.current,
         subcommands: [ServeCommand.self, MigrateCommand.self, KeysCommand.self, AccountCommand.self, ClientCommand.self],
         defaultSubcommand: ServeCommand.self)
+
+    /// Runs Swift concurrency on NIO's event loops before anything else, so
+    /// an `await` in a route handler does not hop to another thread pool and
+    /// back (Vapor's recommended setup). Work that blocks a thread (scrypt,
+    /// SQLite) already runs on thread pools of its own.
+    static func main() async {
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        await main(nil)
+    }
 }
