@@ -24,10 +24,10 @@ struct SQLiteFileTests {
         #expect(FileManager.default.fileExists(atPath: path))
     }
 
-    /// SQLiteNIO's own busy handler spins; every pooled connection must
-    /// use SQLite's sleeping one instead (checked on many random handles,
-    /// which land on every event loop's connection).
-    @Test func everyConnectionWaitsForALockBySleeping() async throws {
+    /// Writes go through one connection; when another process (an operator
+    /// command) holds the lock, it waits with SQLite's sleeping busy handler
+    /// rather than SQLiteNIO's spinning one (checked on many handles).
+    @Test func theWriterWaitsForAnotherProcessesLockBySleeping() async throws {
         defer { try? FileManager.default.removeItem(at: folder) }
         let database = try StoreDatabase(location: .sqliteFile(path: path), logger: Logger(label: "test"))
         try await database.migrate()

@@ -24,7 +24,14 @@ public final class StoreDatabase: Sendable {
     /// folder that it never deletes (hundreds per test run); owning the file
     /// lets us clean it up.
     private let scratchFile: String?
+    /// SQLite: the one event loop whose pool (of one connection) every
+    /// statement goes through. PostgreSQL: nil, any loop's pool will do.
+    private let sqliteLoop: (any EventLoop)?
     private static let id = DatabaseID(string: "fxa")
+    /// SQLite only: connections (one per event loop) for the lookups that
+    /// every request makes, so they run beside the writer (WAL) instead of
+    /// queueing behind its commits.
+    private static let readID = DatabaseID(string: "fxa-read")
 
     /// Opens connection pools for `location`. Nothing is connected until the
     /// first query; call ``prepare()`` or ``migrate()`` before serving.
@@ -38,11 +45,13 @@ public final class StoreDatabase: Sendable {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: Self.id)
+            databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: Self.readID, isDefault: false)
         case .sqliteInMemory:
             let path = FileManager.default.temporaryDirectory
                 .appendingPathComponent("fxa-scratch-\(UUID().uuidString).sqlite").path
             scratchFile = path
             databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: Self.id)
+            databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: Self.readID, isDefault: false)
         case .postgres(let url, let searchPath):
             var configuration: SQLPostgresConfiguration
             do {
@@ -56,6 +65,11 @@ public final class StoreDatabase: Sendable {
                 as: Self.id)
         }
         self.scratchFile = scratchFile
+        if case .postgres = location {
+            sqliteLoop = nil
+        } else {
+            sqliteLoop = databases.eventLoopGroup.next()
+        }
     }
 
     /// A database handle for one unit of work. Handles are cheap; they share
@@ -64,10 +78,21 @@ public final class StoreDatabase: Sendable {
     /// - Throws: ``FxAStoreError/unavailable(_:)`` after ``shutdown()``, so a
     ///   request that races a graceful stop fails cleanly instead of crashing.
     public func handle() throws -> any Database {
-        guard let database = databases.database(Self.id, logger: logger, on: databases.eventLoopGroup.any()) else {
+        guard let database = databases.database(Self.id, logger: logger, on: sqliteLoop ?? databases.eventLoopGroup.any()) else {
             throw FxAStoreError.unavailable("the database connections are closed")
         }
         return database
+    }
+
+    /// A handle for a single read that must not wait for the writer: the
+    /// token, session and client lookups of every request. Anything that
+    /// writes, or reads inside a transaction, uses ``handle()``.
+    func readSQL() throws -> any SQLDatabase {
+        guard sqliteLoop != nil else { return try sql() }
+        guard let database = databases.database(Self.readID, logger: logger, on: databases.eventLoopGroup.any()) else {
+            throw FxAStoreError.unavailable("the database connections are closed")
+        }
+        return database as! any SQLDatabase
     }
 
     /// The same handle seen as SQL, for the few statements Fluent cannot
@@ -99,33 +124,32 @@ public final class StoreDatabase: Sendable {
         }
         let migrator = Migrator(
             databases: databases, migrations: migrations, logger: logger,
-            on: databases.eventLoopGroup.any(), migrationLogLevel: .info)
+            on: sqliteLoop ?? databases.eventLoopGroup.any(), migrationLogLevel: .info)
         try await migrator.setupIfNeeded().get()
         try await migrator.prepareBatch().get()
     }
 
-    /// How long a SQLite connection waits for another one's write to
-    /// finish before failing with "database is locked".
+    /// How long SQLite waits for a lock held by another process (an
+    /// operator command next to the server) before "database is locked".
     static let sqliteBusyTimeoutMilliseconds = 10_000
 
-    /// Gives every SQLite connection SQLite's own sleeping busy handler.
-    ///
-    /// SQLiteNIO installs a busy handler that retries at once, forever: when
-    /// two connections (one per event loop) both write, the one waiting for
-    /// the lock spins on a CPU while the other fsyncs, which under load took
-    /// a core away from the event loops (bench/oauth). `PRAGMA busy_timeout`
-    /// replaces it with SQLite's handler, which sleeps between retries. The
-    /// pools hold one connection per event loop, so one statement on each
-    /// loop reaches every connection.
+    /// SQLite writes go through one connection, so writers in this process
+    /// never contend for SQLite's lock: with a connection per event loop they did,
+    /// and SQLiteNIO's busy handler spins while SQLite's own sleeps with a
+    /// growing back-off, either of which wrecked latency under concurrent
+    /// writes (bench/oauth). SQLite commits one writer at a time anyway. The
+    /// hot lookups read on their own read-only connections. The busy timeout covers the other
+    /// processes that may open the file (`fxa-server account …` while the
+    /// server runs).
     private func configureSQLiteConnections() async throws {
-        switch location {
-        case .sqliteFile, .sqliteInMemory: break
-        case .postgres: return
-        }
+        guard sqliteLoop != nil else { return }
+        let busyTimeout: SQLQueryString = "PRAGMA busy_timeout = \(unsafeRaw: String(Self.sqliteBusyTimeoutMilliseconds))"
+        try await sql().raw(busyTimeout).run()
+        // One read connection per event loop: one statement on each reaches them all.
         for loop in databases.eventLoopGroup.makeIterator() {
-            guard let database = databases.database(Self.id, logger: logger, on: loop) else { continue }
-            try await (database as! any SQLDatabase)
-                .raw("PRAGMA busy_timeout = \(unsafeRaw: String(Self.sqliteBusyTimeoutMilliseconds))").run()
+            guard let reader = databases.database(Self.readID, logger: logger, on: loop) else { continue }
+            try await (reader as! any SQLDatabase).raw(busyTimeout).run()
+            try await (reader as! any SQLDatabase).raw("PRAGMA query_only = 1").run()
         }
     }
 

@@ -101,7 +101,7 @@ public struct FluentOAuthClientStore: OAuthClientStore {
             SELECT id, name, redirect_uris, image_uri, trusted, public_client, allowed_scopes, webhook_url, \
             jwt_access_tokens, secret_hash, previous_secret_hash, created_at FROM oauth_clients WHERE id = \(bind: id.hex)
             """
-        guard let row = try await database.sql().raw(query).first() else { return nil }
+        guard let row = try await database.readSQL().raw(query).first() else { return nil }
         return OAuthClientRecord(
             id: id, name: try row.decode(column: "name", as: String.self),
             redirectURIs: try row.decode(column: "redirect_uris", as: [String].self),

@@ -45,7 +45,7 @@ public struct FluentOAuthGrantStore: OAuthGrantStore {
     }
 
     public func token(hash: Data) async throws -> OAuthTokenRecord? {
-        guard let row = try await database.sql().raw(OAuthGrantSQL.selectToken(hash: hash)).first() else { return nil }
+        guard let row = try await database.readSQL().raw(OAuthGrantSQL.selectToken(hash: hash)).first() else { return nil }
         return try OAuthGrantSQL.token(from: row)
     }
 

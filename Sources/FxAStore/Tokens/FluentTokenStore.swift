@@ -22,7 +22,7 @@ public struct FluentTokenStore: TokenStore {
             SELECT kind, uid, wrapped_keys, created_at, verified, stretch_version, parent_id_hash, sealed_key_bundle \
             FROM auth_tokens WHERE id_hash = \(bind: idHash)
             """
-        guard let row = try await database.sql().raw(query).first(),
+        guard let row = try await database.readSQL().raw(query).first(),
               let kind = FxATokenKind(rawValue: try row.decode(column: "kind", as: String.self)),
               let uid = AccountUID(hex: try row.decode(column: "uid", as: String.self))
         else { return nil }
