@@ -129,6 +129,7 @@ def main():
     parser.add_argument("--server-binary", required=True, help="fxa-server, for `client create`")
     parser.add_argument("--data-dir", required=True, help="the running server's data folder")
     parser.add_argument("--dot-port", type=int, help="django-oauth-toolkit on loopback; omit to skip the peer")
+    parser.add_argument("--sqlite-synchronous", default="full", help="what the server was started with (reported)")
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
     args = parser.parse_args()
@@ -149,6 +150,7 @@ def main():
     hello = (runs["hello_before"]["ok_per_second"] + runs["hello_after"]["ok_per_second"]) / 2
     report = {
         "cpus": os.cpu_count(), "seconds": seconds, "connections": connections,
+        "sqlite_synchronous": args.sqlite_synchronous,
         "hello_per_second": round(hello, 1),
         "verify_per_second": runs["verify"]["ok_per_second"],
         "code_flows_per_second": runs["code"]["flows_per_second"],

@@ -17,6 +17,12 @@ struct ConfigurationTests {
         #expect(configuration.logLevel == .info)
     }
 
+    @Test func sqliteDurabilityIsFullUnlessTheOperatorChoosesNormal() throws {
+        #expect(try ConfigurationInput().resolve(environment: [:]).sqliteDurability == .full)
+        #expect(try ConfigurationInput().resolve(environment: ["FXA_SQLITE_SYNCHRONOUS": "NORMAL"]).sqliteDurability == .normal)
+        #expect(throws: FxAError.self) { try ConfigurationInput().resolve(environment: ["FXA_SQLITE_SYNCHRONOUS": "off"]) }
+    }
+
     @Test func flagsWinOverEnvironmentWhichWinsOverDefaults() throws {
         let environment = [
             "FXA_PORT": "9100", "FXA_HOST": "127.0.0.2", "FXA_DATABASE_URL": "postgres://fxa@db/fxa",

@@ -40,6 +40,17 @@ struct SQLiteFileTests {
         #expect(timeouts == [10_000])
     }
 
+    @Test(arguments: [(SQLiteDurability.full, 2), (.normal, 1)])
+    func theWriterUsesTheChosenDurability(durability: SQLiteDurability, pragmaValue: Int) async throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = try StoreDatabase(location: .sqliteFile(path: path), logger: Logger(label: "test"), sqliteDurability: durability)
+        try await database.migrate()
+        let rows = try await (try database.handle() as! any SQLDatabase).raw("PRAGMA synchronous").all()
+        let value = try rows.first?.decode(column: "synchronous", as: Int.self)
+        await database.shutdown()
+        #expect(value == pragmaValue)
+    }
+
     @Test func aKeyWrittenBeforeAReopenIsStillThere() async throws {
         defer { try? FileManager.default.removeItem(at: folder) }
         let key = StoredSigningKey(kid: "k1", pem: "pem", status: .current, createdAt: Date(timeIntervalSince1970: 1_700_000_000))

@@ -35,7 +35,8 @@ public struct Dependencies: Sendable {
     public static func open(
         configuration: ServerConfiguration, logger: Logger, clock: any WallClock = SystemWallClock()
     ) throws -> Dependencies {
-        let database = try StoreDatabase(location: configuration.database, logger: logger)
+        let database = try StoreDatabase(
+            location: configuration.database, logger: logger, sqliteDurability: configuration.sqliteDurability)
         let stores = Stores(database: database)
         let keyRing = try SigningKeyRing.configured(configuration.signingKeys, store: stores.signingKeys, clock: clock)
         return Dependencies(

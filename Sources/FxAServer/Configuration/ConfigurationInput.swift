@@ -62,6 +62,7 @@ public struct ConfigurationInput: Sendable {
         ("FXA_PUBLIC_URL", "public base URL and OIDC issuer (default http://<host>:<port>)"),
         ("FXA_DATABASE_URL", "postgres://user:pass@host:5432/db, sqlite:///path or sqlite::memory: (default sqlite in the data folder)"),
         ("FXA_DATA_DIR", "folder for the embedded database (default ./data)"),
+        ("FXA_SQLITE_SYNCHRONOUS", "full (default: every commit fsynced) or normal (WAL checkpoints only; a power loss may drop the last commits)"),
         ("FXA_SIGNING_KEY_FILE", "PEM RSA private key to sign with instead of a database key"),
         ("FXA_PREVIOUS_SIGNING_KEY_FILE", "PEM RSA private key still published in the JWKS"),
         ("FXA_METRICS", "true to serve Prometheus metrics at /metrics (default false)"),
@@ -112,6 +113,11 @@ public struct ConfigurationInput: Sendable {
             }
         } else {
             database = .sqliteFile(path: (dataDirectory as NSString).appendingPathComponent("fxa.sqlite"))
+        }
+
+        let durabilityName = (environment["FXA_SQLITE_SYNCHRONOUS"] ?? "full").lowercased()
+        guard let sqliteDurability = SQLiteDurability(rawValue: durabilityName) else {
+            throw FxAError.invalidConfiguration("FXA_SQLITE_SYNCHRONOUS must be full or normal, got \(durabilityName)")
         }
 
         let signingKeys: ServerConfiguration.SigningKeySource
@@ -190,7 +196,7 @@ public struct ConfigurationInput: Sendable {
             host: host, port: port, publicURL: publicURL, database: database, dataDirectory: dataDirectory,
             signingKeys: signingKeys, metricsEnabled: metrics, logLevel: level, maxBodySize: maxBodySize,
             version: VersionInfo.detect(environment: environment), accountPolicy: accountPolicy,
-            customs: customs, mode: mode, smtp: smtp, corsOrigins: corsOrigins)
+            customs: customs, mode: mode, smtp: smtp, corsOrigins: corsOrigins, sqliteDurability: sqliteDurability)
     }
 
     private static func integer(_ value: String?, name: String) throws -> Int? {

@@ -15,6 +15,8 @@ public struct ServerConfiguration: Sendable {
     public var publicURL: PublicBaseURL
     /// Where data lives.
     public var database: DatabaseLocation
+    /// Whether SQLite fsyncs every commit (see ``SQLiteDurability``).
+    public var sqliteDurability: SQLiteDurability
     /// Folder for the embedded database and other local state.
     public var dataDirectory: String
     /// Where the RS256 signing keys come from.
@@ -65,8 +67,10 @@ public struct ServerConfiguration: Sendable {
         customs: CustomsPolicy = CustomsPolicy(),
         mode: ServerMode = .development,
         smtp: SMTPSettings? = nil,
-        corsOrigins: Set<String> = []
+        corsOrigins: Set<String> = [],
+        sqliteDurability: SQLiteDurability = .full
     ) {
+        self.sqliteDurability = sqliteDurability
         self.host = host
         self.port = port
         self.publicURL = publicURL

@@ -27,6 +27,7 @@ public final class StoreDatabase: Sendable {
     /// SQLite: the one event loop whose pool (of one connection) every
     /// statement goes through. PostgreSQL: nil, any loop's pool will do.
     private let sqliteLoop: (any EventLoop)?
+    private let sqliteDurability: SQLiteDurability
     private static let id = DatabaseID(string: "fxa")
     /// SQLite only: connections (one per event loop) for the lookups that
     /// every request makes, so they run beside the writer (WAL) instead of
@@ -35,8 +36,9 @@ public final class StoreDatabase: Sendable {
 
     /// Opens connection pools for `location`. Nothing is connected until the
     /// first query; call ``prepare()`` or ``migrate()`` before serving.
-    public init(location: DatabaseLocation, logger: Logger) throws {
+    public init(location: DatabaseLocation, logger: Logger, sqliteDurability: SQLiteDurability = .full) throws {
         self.location = location
+        self.sqliteDurability = sqliteDurability
         self.logger = logger
         databases = Databases(threadPool: .singleton, on: MultiThreadedEventLoopGroup.singleton)
         var scratchFile: String?
@@ -145,6 +147,7 @@ public final class StoreDatabase: Sendable {
         guard sqliteLoop != nil else { return }
         let busyTimeout: SQLQueryString = "PRAGMA busy_timeout = \(unsafeRaw: String(Self.sqliteBusyTimeoutMilliseconds))"
         try await sql().raw(busyTimeout).run()
+        try await sql().raw("PRAGMA synchronous = \(unsafeRaw: sqliteDurability.rawValue.uppercased())").run()
         // One read connection per event loop: one statement on each reaches them all.
         for loop in databases.eventLoopGroup.makeIterator() {
             guard let reader = databases.database(Self.readID, logger: logger, on: loop) else { continue }
