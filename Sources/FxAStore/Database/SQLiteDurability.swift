@@ -11,7 +11,8 @@ public enum SQLiteDurability: String, Sendable, CaseIterable {
     case full
     /// Commits reach the OS at once and the disk at each checkpoint: after
     /// a power loss the last moments of commits may be missing (users sign
-    /// in again; a just-changed password may revert). About twice the write
-    /// throughput on a typical virtual disk (bench/oauth).
+    /// in again; a just-changed password may revert). Worth it only where
+    /// writes are bound by the disk: the code flow gained about a fifth
+    /// on the 2-core build machine (docs/benchmarks.md).
     case normal
 }
