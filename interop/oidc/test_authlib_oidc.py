@@ -74,10 +74,13 @@ def validate_id_token(meta, client_id, token, nonce):
     return claims
 
 
-def sign_up_in_browser(browser, server, auth_url, email, consent=True):
-    """The user's side: email first, new password, emailed code, consent."""
+def sign_up_in_browser(browser, server, auth_url, email, consent=True, prefilled=False):
+    """The user's side: email first, new password, emailed code, consent
+    (`consent=False` stops at the consent step or where there is none)."""
     page = Page(browser)
     browser.get(auth_url)
+    if prefilled:
+        assert page.visible("email").get_attribute("value") == email
     page.fill("email", email)
     page.submit("email-form")
     page.fill("password", PASSWORD)
@@ -160,15 +163,8 @@ def test_email_first_flow_keeps_the_metrics_flow_and_cancel_returns_access_denie
     params = {"client_id": client["client_id"], "scope": "profile:email", "state": "flow-state", "entrypoint": "rp-email-form",
               "action": "email", "email": email, "flow_id": flow["flowId"], "flow_begin_time": flow["flowBeginTime"],
               "utm_source": "rp", "utm_campaign": "autumn"}
-    page = Page(browser)
-    browser.get(server.base + "/authorization?" + requests.compat.urlencode(params))
-    assert page.visible("email").get_attribute("value") == email
-    page.submit("email-form")
-    page.fill("password", PASSWORD)
-    page.fill("password-confirm", PASSWORD)
-    page.submit("password-form")
-    page.fill("code", mail_header(server, email, "x-verify-code"))
-    page.submit("code-form")
+    page = sign_up_in_browser(browser, server, server.base + "/authorization?" + requests.compat.urlencode(params), email,
+                              consent=False, prefilled=True)
     page.visible("deny").click()
     returned = parse_qs(urlparse(page.wait_for_url(callback.uri)).query)
     assert returned["error"] == ["access_denied"] and returned["state"] == ["flow-state"]

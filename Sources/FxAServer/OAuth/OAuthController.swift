@@ -60,29 +60,25 @@ struct OAuthController: RouteCollection {
     /// header makes `fxa-credentials` work here too (there are no BrowserID
     /// assertions in swift-fxa to carry it otherwise).
     @Sendable func token(_ request: Request) async throws -> TokenResponse {
-        let body = try request.content.decode(TokenRequest.self)
-        let grant = try OAuthTokenService.grant(of: body, sessionRoute: false)
-        if grant == .fxaCredentials {
-            let session = try await authenticator.authenticate(request, as: [.sessionToken])
-            return try await tokens.credentialsGrant(body, session: session, request: request)
-        }
-        return try await tokens.exchange(body, grant: grant, request: request)
+        try await exchange(request, sessionRoute: false)
     }
 
     /// `POST /v1/oauth/token`: the auth server's twin that Firefox calls with
     /// its session (Hawk or Bearer). As in FxA, an invalid refresh token is
     /// reported with the auth errno 110 here, not the OAuth errno 108.
     @Sendable func sessionRouteToken(_ request: Request) async throws -> TokenResponse {
-        let body = try request.content.decode(TokenRequest.self)
-        let grant = try OAuthTokenService.grant(of: body, sessionRoute: true)
-        if grant == .fxaCredentials {
-            let session = try await authenticator.authenticate(request, as: [.sessionToken])
-            return try await tokens.credentialsGrant(body, session: session, request: request)
-        }
         do {
-            return try await tokens.exchange(body, grant: grant, request: request)
+            return try await exchange(request, sessionRoute: true)
         } catch let error as FxAError where error.errno == .oauth(.invalidToken) {
             throw FxAError.invalidToken()
         }
+    }
+
+    private func exchange(_ request: Request, sessionRoute: Bool) async throws -> TokenResponse {
+        let body = try request.content.decode(TokenRequest.self)
+        let grant = try OAuthTokenService.grant(of: body, sessionRoute: sessionRoute)
+        guard grant == .fxaCredentials else { return try await tokens.exchange(body, grant: grant, request: request) }
+        let session = try await authenticator.authenticate(request, as: [.sessionToken])
+        return try await tokens.credentialsGrant(body, session: session, request: request)
     }
 }

@@ -13,25 +13,12 @@ struct ErrorPage {
         case .oauth(.invalidRequestParameter): "The client_id is missing or is not 16 hexadecimal characters."
         default: error.message
         }
-        return """
-        <!doctype html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>Cannot sign in</title>
-        <link rel="stylesheet" href="/assets/fxa.css">
-        </head>
-        <body>
-        <main>
-        <div class="card">
-        <h1>This sign-in link does not work</h1>
-        <p>\(HTML.escape(explanation))</p>
-        <p class="muted">If you followed a link from a website or app, tell its developers. Error \(error.errno.rawValue): \(HTML.escape(error.message)).</p>
-        </div>
-        </main>
-        </body>
-        </html>
-        """
+        return HTML.document(title: "Cannot sign in", body: """
+            <div class="card">
+            <h1>This sign-in link does not work</h1>
+            <p>\(HTML.escape(explanation))</p>
+            <p class="muted">If you followed a link from a website or app, tell its developers. Error \(error.errno.rawValue): \(HTML.escape(error.message)).</p>
+            </div>
+            """)
     }
 }
