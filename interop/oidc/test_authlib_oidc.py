@@ -120,7 +120,7 @@ def test_discovery_code_pkce_and_id_token_for_a_confidential_client(provider, br
     assert introspected["active"] is False
 
 
-def test_public_client_signs_in_an_existing_user_and_revokes(provider, browser, callback):
+def test_public_client_signs_in_an_existing_user_refreshes_and_signs_out(provider, browser, callback):
     server, meta, _, public = provider
     email = new_email("authlib-public")
     # A first visit creates the account ...
@@ -135,7 +135,7 @@ def test_public_client_signs_in_an_existing_user_and_revokes(provider, browser, 
                             code_challenge_method="S256", token_endpoint_auth_method="none")
     verifier, nonce = generate_token(64), generate_token(16)
     url, state = session.create_authorization_url(meta["authorization_endpoint"], code_verifier=verifier, nonce=nonce,
-                                                  login_hint=email, prompt="login")
+                                                  login_hint=email, prompt="login", access_type="offline")
     page = Page(browser)
     browser.get(url)
     assert page.visible("email").get_attribute("value") == email
@@ -150,9 +150,19 @@ def test_public_client_signs_in_an_existing_user_and_revokes(provider, browser, 
 
     token = session.fetch_token(meta["token_endpoint"], authorization_response=returned, code_verifier=verifier)
     validate_id_token(meta, public["client_id"], token, nonce)
+    assert "refresh_token" in token, "access_type=offline gives a refresh token"
+
+    # Authlib's refresh: a new access token, narrowed, never carrying openid.
+    refreshed = session.refresh_token(meta["token_endpoint"], refresh_token=token["refresh_token"], scope="profile:email")
+    assert refreshed["access_token"] != token["access_token"] and refreshed["scope"] == "profile:email"
+    assert "id_token" not in refreshed
+
+    # Sign-out: revoking the refresh token kills it and the access token it minted.
     session.revoke_token(meta["revocation_endpoint"], token["access_token"], token_type_hint="access_token")
-    introspected = requests.post(meta["introspection_endpoint"], data={"token": token["access_token"]}, timeout=10).json()
-    assert introspected["active"] is False
+    session.revoke_token(meta["revocation_endpoint"], token["refresh_token"], token_type_hint="refresh_token")
+    for dead in (token["access_token"], refreshed["access_token"]):
+        introspected = requests.post(meta["introspection_endpoint"], data={"token": dead}, timeout=10).json()
+        assert introspected["active"] is False
 
 
 def test_email_first_flow_keeps_the_metrics_flow_and_cancel_returns_access_denied(provider, browser, callback):
