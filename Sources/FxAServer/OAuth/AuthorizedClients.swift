@@ -109,7 +109,7 @@ struct AuthorizedClientsController: RouteCollection {
     @Sendable func destroy(_ request: Request) async throws -> EmptyJSON {
         let session = try await authenticator.authenticate(request, as: [.sessionToken])
         guard session.stored.verified else { throw FxAError.unverifiedSession() }
-        try await service.destroy(uid: session.uid, try request.content.decode(DestroyAuthorizedClientRequest.self))
+        try await service.destroy(uid: session.uid, try request.oauthBody(DestroyAuthorizedClientRequest.self))
         return EmptyJSON()
     }
 }

@@ -25,16 +25,16 @@ struct OAuthController: RouteCollection {
     /// `authorize_code`, FxA's own pages): Bearer `fxs_` or Hawk.
     @Sendable func authorizeSession(_ request: Request) async throws -> AuthorizationCodeResponse {
         let session = try await authenticator.authenticate(request, as: [.sessionToken])
-        let body = try request.content.decode(SessionAuthorizationRequest.self)
+        let body = try request.oauthBody(SessionAuthorizationRequest.self)
         return try await codes.issue(try await codes.grant(for: body, session: session))
     }
 
     @Sendable func verify(_ request: Request) async throws -> VerifyResponse {
-        try await registry.verify(try request.content.decode(VerifyRequest.self))
+        try await registry.verify(try request.oauthBody(VerifyRequest.self))
     }
 
     @Sendable func introspect(_ request: Request) async throws -> IntrospectResponse {
-        try await registry.introspect(try request.content.decode(IntrospectRequest.self))
+        try await registry.introspect(try request.oauthBody(IntrospectRequest.self))
     }
 
     /// Public facts about a client: name, logo, trust, redirect URI(s),
@@ -47,12 +47,12 @@ struct OAuthController: RouteCollection {
     }
 
     @Sendable func destroy(_ request: Request) async throws -> EmptyJSON {
-        try await registry.destroy(try request.content.decode(DestroyTokenRequest.self), request: request)
+        try await registry.destroy(try request.oauthBody(DestroyTokenRequest.self), request: request)
         return EmptyJSON()
     }
 
     @Sendable func revoke(_ request: Request) async throws -> EmptyJSON {
-        try await registry.revoke(try request.content.decode(DestroyTokenRequest.self), request: request)
+        try await registry.revoke(try request.oauthBody(DestroyTokenRequest.self), request: request)
         return EmptyJSON()
     }
 
@@ -75,7 +75,7 @@ struct OAuthController: RouteCollection {
     }
 
     private func exchange(_ request: Request, sessionRoute: Bool) async throws -> TokenResponse {
-        let body = try request.content.decode(TokenRequest.self)
+        let body = try request.oauthBody(TokenRequest.self)
         let grant = try OAuthTokenService.grant(of: body, sessionRoute: sessionRoute)
         guard grant == .fxaCredentials else { return try await tokens.exchange(body, grant: grant, request: request) }
         let session = try await authenticator.authenticate(request, as: [.sessionToken])

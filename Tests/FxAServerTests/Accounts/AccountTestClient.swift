@@ -52,7 +52,7 @@ extension TestServer {
     /// Sends one request to the app in memory.
     func call(
         _ method: HTTPMethod, _ path: String, json body: [String: Any]? = nil, auth: TestAuth = .none,
-        headers extra: [(String, String)] = []
+        headers extra: [(String, String)] = [], rawBody: String? = nil
     ) async throws -> APIResponse {
         var result: APIResponse?
         try await app.testing().test(method, path, beforeRequest: { req in
@@ -61,6 +61,7 @@ extension TestServer {
                 req.headers.contentType = .json
                 req.body = ByteBuffer(data: try JSONSerialization.data(withJSONObject: body))
             }
+            if let rawBody { req.body = ByteBuffer(string: rawBody) }
             switch auth {
             case .none: break
             case let .bearer(kind, token, prefix):

@@ -81,3 +81,23 @@ struct FxACredentialsGrantTests {
         }
     }
 }
+
+/// Bodies of the wrong shape on the OAuth routes.
+@Suite("OAuth request bodies")
+struct OAuthBodyTests {
+    @Test("a wrong type or malformed JSON is errno 109 / invalid_request naming the field")
+    func malformedBodies() async throws {
+        try await withTestServer { server in
+            let client = try await server.registerClient()
+            let wrongType = try await server.token(["client_id": client.id, "code": String(repeating: "a", count: 64), "ttl": "soon"])
+            expectOAuthError(wrongType, .badRequest, errno: 109, error: "invalid_request")
+            let validation = try #require(wrongType.json["validation"] as? [String: Any])
+            #expect(validation["keys"] as? [String] == ["ttl"])
+
+            for path in ["/v1/token", "/v1/verify", "/v1/introspect", "/v1/oauth/destroy"] {
+                let broken = try await server.call(.POST, path, headers: [("Content-Type", "application/json")], rawBody: "{\"token\":")
+                expectOAuthError(broken, .badRequest, errno: 109, error: "invalid_request")
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import FxACore
+import Vapor
+
+extension Request {
+    /// Decodes an OAuth request body (JSON or form). A body of the wrong
+    /// shape is FxA's OAuth errno 109 with the RFC 6749 `invalid_request`
+    /// code, naming the field, rather than the auth server's 106-108 that
+    /// a standard OAuth library would not understand.
+    func oauthBody<Body: Content>(_ type: Body.Type) throws -> Body {
+        do {
+            return try content.decode(type)
+        } catch let error as DecodingError {
+            throw FxAError.invalidOAuthParameter([Self.fieldName(of: error) ?? "body"])
+        } catch let error as any AbortError where error.status == .badRequest {
+            throw FxAError.invalidOAuthParameter(["body"])
+        }
+    }
+
+    private static func fieldName(of error: DecodingError) -> String? {
+        switch error {
+        case .keyNotFound(let key, _): key.stringValue
+        case .valueNotFound(_, let context), .typeMismatch(_, let context), .dataCorrupted(let context):
+            context.codingPath.last?.stringValue
+        @unknown default: nil
+        }
+    }
+}
