@@ -13,6 +13,7 @@ public struct Stores: Sendable {
     public let mailbox: any MailboxStore
     public let oauthClients: any OAuthClientStore
     public let oauthGrants: any OAuthGrantStore
+    public let profiles: any ProfileStore
 
     /// The Fluent implementation of every store on `database`.
     public init(database: StoreDatabase) {
@@ -25,5 +26,6 @@ public struct Stores: Sendable {
         mailbox = FluentMailboxStore(database: database)
         oauthClients = FluentOAuthClientStore(database: database)
         oauthGrants = FluentOAuthGrantStore(database: database)
+        profiles = FluentProfileStore(database: database)
     }
 }

@@ -20,6 +20,10 @@ final class AccountModel: Model, @unchecked Sendable {
     @OptionalField(key: "wrap_wrap_kb_v2") var wrapWrapKbV2: Data?
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "verifier_set_at") var verifierSetAt: Date
+    @OptionalField(key: "locale") var locale: String?
+    @OptionalField(key: "display_name") var displayName: String?
+    @OptionalField(key: "avatar_id") var avatarID: String?
+    @OptionalField(key: "profile_changed_at") var profileChangedAt: Date?
 
     init() {}
 
@@ -38,6 +42,7 @@ final class AccountModel: Model, @unchecked Sendable {
         wrapWrapKbV2 = record.v2?.credentials.wrapWrapKb
         createdAt = record.createdAt
         verifierSetAt = record.verifierSetAt
+        locale = record.locale
     }
 
     /// The stored value; `nil` only for a row this code could not have written.
@@ -50,7 +55,7 @@ final class AccountModel: Model, @unchecked Sendable {
         var value = AccountRecord(
             uid: uid, email: email, emailVerified: emailVerified, kA: kA,
             v1: .init(authSalt: authSalt, verifyHash: verifyHash, wrapWrapKb: wrapWrapKb), v2: v2,
-            createdAt: createdAt, verifierSetAt: verifierSetAt)
+            createdAt: createdAt, verifierSetAt: verifierSetAt, locale: locale)
         value.normalizedEmail = normalizedEmail
         return value
     }

@@ -22,6 +22,9 @@ public struct AccountRecord: Sendable, Equatable {
     public var createdAt: Date
     /// When the password last changed; tokens older than this are invalid.
     public var verifierSetAt: Date
+    /// The browser's `Accept-Language` at sign-up, as FxA keeps it; the
+    /// profile API reports it to RPs granted `profile:locale`.
+    public var locale: String?
 
     /// One stretch version's verifier and wrapped key.
     public struct Credentials: Sendable, Equatable {
@@ -47,7 +50,7 @@ public struct AccountRecord: Sendable, Equatable {
 
     public init(
         uid: AccountUID, email: String, emailVerified: Bool, kA: Data, v1: Credentials, v2: CredentialsV2?,
-        createdAt: Date, verifierSetAt: Date
+        createdAt: Date, verifierSetAt: Date, locale: String? = nil
     ) {
         self.uid = uid
         self.email = email
@@ -58,6 +61,7 @@ public struct AccountRecord: Sendable, Equatable {
         self.v2 = v2
         self.createdAt = createdAt
         self.verifierSetAt = verifierSetAt
+        self.locale = locale
     }
 
     /// The stretch version clients should use now.

@@ -33,7 +33,8 @@ public protocol AccountStore: Sendable {
         at date: Date, recording event: OutboxEvent
     ) async throws
 
-    /// Deletes the account with its tokens and codes, and records `event`,
-    /// atomically.
+    /// Deletes the account with its session tokens, verification codes,
+    /// OAuth codes and tokens and avatar, and records `event`, atomically:
+    /// nothing issued to a deleted account keeps working.
     func delete(uid: AccountUID, recording event: OutboxEvent) async throws
 }

@@ -77,6 +77,9 @@ public struct FluentAccountStore: AccountStore {
         try await database.handle().transaction { tx in
             try await TokenModel.query(on: tx).filter(\.$uid == uid.hex).delete()
             try await CodeModel.query(on: tx).filter(\.$uid == uid.hex).delete()
+            try await OAuthTokenModel.query(on: tx).filter(\.$uid == uid.hex).delete()
+            try await OAuthCodeModel.query(on: tx).filter(\.$uid == uid.hex).delete()
+            try await AvatarModel.query(on: tx).filter(\.$uid == uid.hex).delete()
             try await AccountModel.query(on: tx).filter(\.$id == uid.hex).delete()
             try await outbox.create(on: tx)
         }

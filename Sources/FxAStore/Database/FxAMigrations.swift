@@ -12,5 +12,7 @@ enum FxAMigrations {
         CreateDevMail(),
         CreateOAuthClients(),
         CreateOAuthGrants(),
+        AddAccountProfileFields(),
+        CreateAvatars(),
     ]
 }

@@ -1,0 +1,55 @@
+import Foundation
+import FluentKit
+import SQLKit
+
+/// Adds the profile columns to `accounts`. One column per statement:
+/// SQLite's ALTER TABLE adds a single column at a time.
+struct AddAccountProfileFields: AsyncMigration {
+    static let columns: [(FieldKey, DatabaseSchema.DataType)] = [
+        ("locale", .string), ("display_name", .string), ("avatar_id", .string), ("profile_changed_at", .datetime),
+    ]
+
+    func prepare(on database: any Database) async throws {
+        for (name, type) in Self.columns {
+            try await database.schema(AccountModel.schema).field(name, type).update()
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        for (name, _) in Self.columns.reversed() {
+            try await database.schema(AccountModel.schema).deleteField(name).update()
+        }
+    }
+}
+
+/// The `avatars` table: uploaded images, looked up by id (serving) and by
+/// uid (replacing, deleting the account).
+final class AvatarModel: Model, @unchecked Sendable {
+    static let schema = "avatars"
+
+    @ID(custom: "id", generatedBy: .user) var id: String?
+    @Field(key: "uid") var uid: String
+    @Field(key: "content_type") var contentType: String
+    @Field(key: "bytes") var bytes: Data
+    @Field(key: "created_at") var createdAt: Date
+
+    init() {}
+}
+
+/// Creates `avatars` with an index on `uid`.
+struct CreateAvatars: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(AvatarModel.schema)
+            .field("id", .string, .identifier(auto: false))
+            .field("uid", .string, .required)
+            .field("content_type", .string, .required)
+            .field("bytes", .data, .required)
+            .field("created_at", .datetime, .required)
+            .create()
+        try await sqlDatabase(database).create(index: "avatars_uid").on(AvatarModel.schema).column("uid").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(AvatarModel.schema).delete()
+    }
+}
