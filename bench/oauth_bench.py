@@ -10,6 +10,9 @@ Scenarios (wrk, one thread, C connections, S seconds each, loopback only):
   code        the code flow as a request stream: POST /v1/oauth/authorization
               (session) then POST /v1/token (secret + PKCE + ID token); a
               flow is one successful exchange.
+  profile     GET /v1/profile with a live `profile` access token.
+  profile-304 the same with If-None-Match: the polling RP whose profile
+              did not change.
   dot-introspect, dot-code
               DOT's equivalents: POST /o/introspect/ (Basic), and GET
               /o/authorize/ (Django session, consent skipped) then POST
@@ -132,15 +135,23 @@ def main():
     parser.add_argument("--sqlite-synchronous", default="full", help="what the server was started with (reported)")
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--only", choices=["oauth", "profile"], help="one group of scenarios (default: both)")
     args = parser.parse_args()
     seconds, connections = min(args.seconds, 30), min(args.connections, 64)
 
     fxa_url = f"http://127.0.0.1:{args.port}"
     fxa = prepare_fxa(args.port, args.server_binary, args.data_dir)
     runs = {"hello_before": wrk(fxa_url + "/__lbheartbeat__", "hello.lua", {}, seconds, connections)}
-    runs["verify"] = wrk(fxa_url + "/v1/verify", "fxa_verify.lua", fxa, seconds, connections)
-    runs["code"] = wrk(fxa_url, "fxa_code.lua", fxa, seconds, connections)
-    if args.dot_port:
+    if args.only != "profile":
+        runs["verify"] = wrk(fxa_url + "/v1/verify", "fxa_verify.lua", fxa, seconds, connections)
+        runs["code"] = wrk(fxa_url, "fxa_code.lua", fxa, seconds, connections)
+    if args.only != "oauth":
+        status, headers, body = call(args.port, "GET", "/v1/profile", headers={"Authorization": "Bearer " + fxa["TOKEN"]})
+        assert status == 200, body
+        runs["profile"] = wrk(fxa_url + "/v1/profile", "fxa_profile.lua", fxa, seconds, connections)
+        runs["profile_304"] = wrk(fxa_url + "/v1/profile", "fxa_profile_304.lua", {**fxa, "ETAG": headers["ETag"]},
+                                  seconds, connections)
+    if args.dot_port and args.only != "profile":
         dot_url = f"http://127.0.0.1:{args.dot_port}"
         dot = prepare_dot(args.dot_port)
         runs["dot_introspect"] = wrk(dot_url + "/o/introspect/", "dot_introspect.lua", dot, seconds, connections)
@@ -152,17 +163,17 @@ def main():
         "cpus": os.cpu_count(), "seconds": seconds, "connections": connections,
         "sqlite_synchronous": args.sqlite_synchronous,
         "hello_per_second": round(hello, 1),
-        "verify_per_second": runs["verify"]["ok_per_second"],
-        "code_flows_per_second": runs["code"]["flows_per_second"],
+        "per_second": {name: run["ok_per_second"] if name != "code" else run["flows_per_second"]
+                       for name, run in runs.items()},
         "ratios": {
-            "verify_to_hello": round(runs["verify"]["ok_per_second"] / hello, 3),
-            "code_flow_to_hello": round(runs["code"]["flows_per_second"] / hello, 3),
+            f"{name}_to_hello": round((run["flows_per_second"] if name == "code" else run["ok_per_second"]) / hello, 3)
+            for name, run in runs.items() if not name.startswith(("hello", "dot"))
         },
         "p99_ms": {name: run["p99_ms"] for name, run in runs.items()},
         "failures": {name: run["failures"] + run["socket_errors"] for name, run in runs.items()},
         "runs": runs,
     }
-    if args.dot_port:
+    if "dot_code" in runs:
         report["vs_django_oauth_toolkit"] = {
             "verify_vs_introspect_throughput": round(runs["verify"]["ok_per_second"] / runs["dot_introspect"]["ok_per_second"], 2),
             "code_flow_throughput": round(runs["code"]["flows_per_second"] / max(runs["dot_code"]["flows_per_second"], 0.1), 2),

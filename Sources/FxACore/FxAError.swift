@@ -9,17 +9,19 @@ import Foundation
 /// each constructor mirrors the one in Mozilla's `lib/error.js` with the same
 /// status, errno, `error` phrase and message.
 public struct FxAError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// Which errno table the number comes from. The auth and OAuth servers
-    /// reuse numbers with different meanings, so a bare `Int` would be ambiguous.
+    /// Which errno table the number comes from. The auth, OAuth and profile
+    /// servers reuse numbers with different meanings, so a bare `Int` would be ambiguous.
     public enum Number: Sendable, Equatable {
         case auth(AuthErrno)
         case oauth(OAuthErrno)
+        case profile(ProfileErrno)
 
         /// The integer that goes on the wire.
         public var rawValue: Int {
             switch self {
             case .auth(let errno): errno.rawValue
             case .oauth(let errno): errno.rawValue
+            case .profile(let errno): errno.rawValue
             }
         }
     }

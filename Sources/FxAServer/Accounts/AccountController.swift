@@ -25,7 +25,8 @@ struct AccountController: RouteCollection {
     @Sendable func create(_ request: Request) async throws -> SessionResponse {
         let body = try request.content.decode(CreateAccountRequest.self)
         try await customs.check(.passwordCheck, subject: body.email.normalized, ip: request.clientIP)
-        return try await service.create(body, wantKeys: try KeysQuery.wantsKeys(request))
+        return try await service.create(
+            body, wantKeys: try KeysQuery.wantsKeys(request), locale: AcceptLanguage.locale(in: request.headers))
     }
 
     @Sendable func login(_ request: Request) async throws -> SessionResponse {
@@ -86,10 +87,12 @@ struct AccountController: RouteCollection {
     /// once the sign-in (or sign-up) was confirmed by code.
     @Sendable func profile(_ request: Request) async throws -> AccountProfileResponse {
         let session = try await authenticator.authenticate(request, as: [.sessionToken])
-        guard let account = try await stores.accounts.account(uid: session.uid) else { throw FxAError.invalidToken() }
-        let changedAt = max(account.createdAt, account.verifierSetAt)
+        guard let account = try await stores.accounts.account(uid: session.uid),
+              let profile = try await stores.profiles.profile(uid: session.uid)
+        else { throw FxAError.invalidToken() }
+        let changedAt = max(profile.changedAt, account.verifierSetAt)
         return AccountProfileResponse(
-            email: account.email, locale: nil,
+            email: account.email, locale: account.locale,
             authenticationMethods: session.stored.verified ? ["pwd", "email"] : ["pwd"],
             authenticatorAssuranceLevel: 1, profileChangedAt: Int64(changedAt.timeIntervalSince1970 * 1000))
     }

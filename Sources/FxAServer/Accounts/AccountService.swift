@@ -15,8 +15,9 @@ struct AccountService: Sendable {
     let policy: AccountPolicy
 
     /// Creates the account, its first session and (with `wantKeys`) a
-    /// key-fetch token, and emails the verification code.
-    func create(_ request: CreateAccountRequest, wantKeys: Bool) async throws -> SessionResponse {
+    /// key-fetch token, and emails the verification code. `locale` is the
+    /// browser's language list, kept for the profile API.
+    func create(_ request: CreateAccountRequest, wantKeys: Bool, locale: String? = nil) async throws -> SessionResponse {
         let email = request.email
         guard policy.signup.admits(normalizedEmail: email.normalized) else { throw FxAError.signupNotAllowed() }
         if try await stores.accounts.account(normalizedEmail: email.normalized) != nil {
@@ -36,7 +37,7 @@ struct AccountService: Sendable {
         let account = AccountRecord(
             uid: .random(), email: email.value, emailVerified: policy.autoVerify, kA: SecureRandom.bytes(32),
             v1: v1, v2: v2,
-            createdAt: now, verifierSetAt: now)
+            createdAt: now, verifierSetAt: now, locale: locale)
         do {
             try await stores.accounts.create(account)
         } catch FxAStoreError.conflict {

@@ -70,6 +70,13 @@ public func buildApplication(
     try app.register(collection: AuthorizedClientsController(
         service: AuthorizedClients(grants: stores.oauthGrants, clients: stores.oauthClients, clock: dependencies.clock),
         authenticator: authenticator))
+    let profileAuthenticator = ProfileAuthenticator(profiles: stores.profiles, accessJWT: accessJWT, clock: dependencies.clock)
+    let profileService = ProfileService(profiles: stores.profiles, clock: dependencies.clock)
+    let avatarURLs = AvatarURLs(publicURL: configuration.publicURL)
+    try app.register(collection: ProfileController(
+        authenticator: profileAuthenticator, service: profileService, avatars: avatarURLs))
+    try app.register(collection: AvatarController(
+        authenticator: profileAuthenticator, service: profileService, profiles: stores.profiles, avatars: avatarURLs))
     let flowKeys = MetricsFlowKeys(keyRing: dependencies.keyRing)
     try app.register(collection: MetricsFlowController(keys: flowKeys, clock: dependencies.clock))
     try app.register(collection: AuthorizationPageController(

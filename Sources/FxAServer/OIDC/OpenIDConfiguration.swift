@@ -7,7 +7,7 @@ import Vapor
 /// It lists only what the server actually implements: a standard OIDC
 /// client trusts this document, so advertising an endpoint or a value that
 /// does not work would break it later rather than now. The profile API
-/// adds `userinfo_endpoint` when it lands.
+/// answers as `userinfo_endpoint`.
 struct OpenIDConfiguration: Content, Equatable {
     var issuer: String
     var jwksURI: String
@@ -65,6 +65,7 @@ struct OpenIDConfiguration: Content, Equatable {
             jwksURI: publicURL.appending("/v1/jwks"),
             authorizationEndpoint: publicURL.appending("/authorization"),
             tokenEndpoint: publicURL.appending("/v1/token"),
+            userinfoEndpoint: publicURL.appending("/v1/profile"),
             introspectionEndpoint: publicURL.appending("/v1/introspect"),
             revocationEndpoint: publicURL.appending("/v1/oauth/destroy"),
             responseTypesSupported: ["code"],
@@ -73,10 +74,13 @@ struct OpenIDConfiguration: Content, Equatable {
             subjectTypesSupported: ["public"],
             idTokenSigningAlgValuesSupported: ["RS256"],
             scopesSupported: [
-                "openid", "profile", "email", "profile:uid", "profile:email", "profile:display_name",
+                "openid", "profile", "email", "profile:uid", "profile:email", "profile:display_name", "profile:avatar",
+                "profile:locale", "profile:amr", "profile:write", "profile:display_name:write", "profile:avatar:write",
                 "https://identity.mozilla.com/apps/oldsync", "https://identity.mozilla.com/account/subscriptions",
             ],
-            claimsSupported: ["acr", "amr", "at_hash", "aud", "auth_time", "exp", "fxa-aal", "iat", "iss", "nonce", "sub"],
+            claimsSupported: [
+                "acr", "amr", "at_hash", "aud", "auth_time", "email", "exp", "fxa-aal", "iat", "iss", "locale", "nonce", "sub",
+            ],
             tokenEndpointAuthMethodsSupported: ["client_secret_basic", "client_secret_post", "none"],
             revocationEndpointAuthMethodsSupported: ["client_secret_basic", "client_secret_post", "none"],
             codeChallengeMethodsSupported: ["S256"],

@@ -21,6 +21,8 @@ struct APIResponse {
     let headers: HTTPHeaders
     let json: [String: Any]
     let raw: String
+    /// The body as bytes, for responses that are not JSON (images).
+    var bytes = Data()
 
     var errno: Int? { json["errno"] as? Int }
     func string(_ key: String) -> String? { json[key] as? String }
@@ -52,7 +54,7 @@ extension TestServer {
     /// Sends one request to the app in memory.
     func call(
         _ method: HTTPMethod, _ path: String, json body: [String: Any]? = nil, auth: TestAuth = .none,
-        headers extra: [(String, String)] = [], rawBody: String? = nil
+        headers extra: [(String, String)] = [], rawBody: String? = nil, data: Data? = nil
     ) async throws -> APIResponse {
         var result: APIResponse?
         try await app.testing().test(method, path, beforeRequest: { req in
@@ -62,6 +64,7 @@ extension TestServer {
                 req.body = ByteBuffer(data: try JSONSerialization.data(withJSONObject: body))
             }
             if let rawBody { req.body = ByteBuffer(string: rawBody) }
+            if let data { req.body = ByteBuffer(data: data) }
             switch auth {
             case .none: break
             case let .bearer(kind, token, prefix):
@@ -74,7 +77,8 @@ extension TestServer {
         }) { res async throws in
             let text = res.body.string
             let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
-            result = APIResponse(status: res.status, headers: res.headers, json: object, raw: text)
+            result = APIResponse(
+                status: res.status, headers: res.headers, json: object, raw: text, bytes: Data(buffer: res.body))
         }
         return try #require(result)
     }

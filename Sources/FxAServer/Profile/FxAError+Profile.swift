@@ -1,0 +1,35 @@
+import FxACore
+
+/// Profile-server errors (`fxa-profile-server/lib/error.js`), with the
+/// profile errno table.
+extension FxAError {
+    /// 401 errno 100 with FxA's `reason`: no, malformed, unknown or expired token.
+    static func profileUnauthorized(_ reason: String) -> FxAError {
+        FxAError(status: 401, errno: .profile(.unauthorized), message: "Unauthorized", extra: ["reason": .string(reason)])
+    }
+
+    /// A valid token without the scope the route needs.
+    static func insufficientProfileScope(_ scope: OAuthScope) -> FxAError {
+        FxAError(
+            status: 403, errno: .profile(.unauthorized), error: "Forbidden", message: "Insufficient scope",
+            extra: ["reason": .string("Token lacks the \(scope) scope")])
+    }
+
+    /// A body or path parameter that is not valid, naming it (`validation`
+    /// as hapi reports it).
+    static func invalidProfileParameter(_ key: String) -> FxAError {
+        FxAError(
+            status: 400, errno: .profile(.invalidRequestParameter), message: "Invalid request parameter",
+            extra: ["validation": .object(["source": .string(key == "id" ? "params" : "payload"), "keys": .array([.string(key)])])])
+    }
+
+    /// An upload that is not a PNG, JPEG, GIF or WebP image.
+    static func unsupportedAvatarImage() -> FxAError {
+        FxAError(status: 415, errno: .profile(.invalidRequestParameter), message: "Unsupported image: send PNG, JPEG, GIF or WebP")
+    }
+
+    /// An upload over the size limit.
+    static func avatarTooLarge(limit: Int) -> FxAError {
+        FxAError(status: 413, errno: .profile(.invalidRequestParameter), message: "Image larger than \(limit) bytes")
+    }
+}

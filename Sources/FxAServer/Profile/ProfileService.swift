@@ -1,0 +1,61 @@
+import FxACore
+import FxAStore
+import Foundation
+
+/// Changes to a profile. Each one records a profile-change event for the
+/// event broker in the same transaction, so RPs hear about exactly the
+/// changes that were kept.
+struct ProfileService: Sendable {
+    let profiles: any ProfileStore
+    let clock: any WallClock
+
+    /// FxA's profile server limit: uploads above 1 MiB are refused.
+    static let avatarMaxBytes = 1 << 20
+    /// FxA's display-name limit.
+    static let displayNameMaxLength = 256
+
+    /// Sets the display name; an empty one clears it. Refuses names over 256
+    /// characters and names with characters that FxA refuses (C0/C1 control
+    /// characters, line and paragraph separators, private-use and
+    /// specials), which would otherwise reach RPs' pages and logs.
+    func setDisplayName(_ name: String, for uid: AccountUID) async throws {
+        guard name.count <= Self.displayNameMaxLength, name.unicodeScalars.allSatisfy(Self.isDisplayable) else {
+            throw FxAError.invalidProfileParameter("displayName")
+        }
+        let now = clock.now()
+        try await profiles.setDisplayName(
+            name.isEmpty ? nil : name, uid: uid, at: now, recording: Self.profileChange(uid, at: now))
+    }
+
+    /// Stores `bytes` as the new avatar when they are a PNG, JPEG, GIF or
+    /// WebP image by their own signature; returns its id.
+    func uploadAvatar(_ bytes: Data, for uid: AccountUID) async throws -> AvatarID {
+        guard bytes.count <= Self.avatarMaxBytes else { throw FxAError.avatarTooLarge(limit: Self.avatarMaxBytes) }
+        guard let type = AvatarImageType(sniffing: bytes) else { throw FxAError.unsupportedAvatarImage() }
+        let now = clock.now()
+        let image = AvatarImage(id: .random(), uid: uid, type: type, bytes: bytes, createdAt: now)
+        try await profiles.setAvatar(image, at: now, recording: Self.profileChange(uid, at: now))
+        return image.id
+    }
+
+    /// Deletes the account's avatar `id`. Deleting an id that is not (or no
+    /// longer) this account's avatar changes nothing and is not an error, so
+    /// a retried DELETE is harmless and nothing tells a caller whether
+    /// someone else's id exists.
+    func deleteAvatar(_ id: AvatarID, for uid: AccountUID) async throws {
+        let now = clock.now()
+        _ = try await profiles.deleteAvatar(id: id, uid: uid, at: now, recording: Self.profileChange(uid, at: now))
+    }
+
+    static func profileChange(_ uid: AccountUID, at date: Date) -> OutboxEvent {
+        OutboxEvent(uid: uid, kind: .profileChange, occurredAt: date)
+    }
+
+    /// FxA's display-name character rule.
+    static func isDisplayable(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029, 0xE000...0xF8FF, 0xFFF9...0xFFFC, 0xFFFE, 0xFFFF: false
+        default: true
+        }
+    }
+}
