@@ -149,7 +149,7 @@ def main():
         status, headers, body = call(args.port, "GET", "/v1/profile", headers={"Authorization": "Bearer " + fxa["TOKEN"]})
         assert status == 200, body
         runs["profile"] = wrk(fxa_url + "/v1/profile", "fxa_profile.lua", fxa, seconds, connections)
-        runs["profile_304"] = wrk(fxa_url + "/v1/profile", "fxa_profile_304.lua", {**fxa, "ETAG": headers["ETag"]},
+        runs["profile_304"] = wrk(fxa_url + "/v1/profile", "fxa_profile_304.lua", {**fxa, "ETAG": {k.lower(): v for k, v in headers.items()}["etag"]},
                                   seconds, connections)
     if args.dot_port and args.only != "profile":
         dot_url = f"http://127.0.0.1:{args.dot_port}"

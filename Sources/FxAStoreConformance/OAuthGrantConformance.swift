@@ -109,8 +109,16 @@ extension StoreConformance {
             try await stores.oauthGrants.touchToken(hash: a1.tokenHash, at: Date(timeIntervalSince1970: 1_800_000_000))
             try requireEqual(try await stores.oauthGrants.token(hash: a1.tokenHash)?.lastUsedAt,
                              Date(timeIntervalSince1970: 1_800_000_000), "touched")
+            let pendingA = sampleCode(client: clientA, uid: uid)
+            let pendingB = sampleCode(client: clientB, uid: uid)
+            for code in [pendingA, pendingB] { try await stores.oauthGrants.insertCode(code) }
             try await stores.oauthGrants.deleteTokens(uid: uid, clientID: clientA)
             try requireEqual(try await stores.oauthGrants.tokens(uid: uid).map(\.tokenHash), [b1.tokenHash], "client A revoked")
+            try requireEqual(
+                try await stores.oauthGrants.redeemCode(hash: pendingA.codeHash, at: Date()), .unknown, "client A's pending code revoked")
+            if case .redeemed = try await stores.oauthGrants.redeemCode(hash: pendingB.codeHash, at: Date()) {} else {
+                throw ConformanceFailure(description: "client B's pending code was revoked too")
+            }
             try requireEqual(try await stores.oauthGrants.token(hash: foreign.tokenHash), foreign, "other account kept")
 
             let code = sampleCode(uid: uid)

@@ -23,6 +23,14 @@ struct ConfigurationTests {
         #expect(throws: FxAError.self) { try ConfigurationInput().resolve(environment: ["FXA_SQLITE_SYNCHRONOUS": "off"]) }
     }
 
+    @Test func theProfileCacheLastsTwoSecondsUnlessTheOperatorChooses() throws {
+        #expect(try ConfigurationInput().resolve(environment: [:]).profileCacheSeconds == 2)
+        #expect(try ConfigurationInput().resolve(environment: ["FXA_PROFILE_CACHE_SECONDS": "0"]).profileCacheSeconds == 0)
+        for bad in ["-1", "301", "soon"] {
+            #expect(throws: FxAError.self) { try ConfigurationInput().resolve(environment: ["FXA_PROFILE_CACHE_SECONDS": bad]) }
+        }
+    }
+
     @Test func flagsWinOverEnvironmentWhichWinsOverDefaults() throws {
         let environment = [
             "FXA_PORT": "9100", "FXA_HOST": "127.0.0.2", "FXA_DATABASE_URL": "postgres://fxa@db/fxa",

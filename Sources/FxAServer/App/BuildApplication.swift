@@ -70,9 +70,12 @@ public func buildApplication(
     try app.register(collection: AuthorizedClientsController(
         service: AuthorizedClients(grants: stores.oauthGrants, clients: stores.oauthClients, clock: dependencies.clock),
         authenticator: authenticator))
-    let profileAuthenticator = ProfileAuthenticator(profiles: stores.profiles, accessJWT: accessJWT, clock: dependencies.clock)
-    let profileService = ProfileService(profiles: stores.profiles, clock: dependencies.clock)
     let avatarURLs = AvatarURLs(publicURL: configuration.publicURL)
+    let profileAuthenticator = ProfileAuthenticator(
+        profiles: stores.profiles, database: stores.database,
+        cache: ProfileReadCache(lifetime: TimeInterval(configuration.profileCacheSeconds)), accessJWT: accessJWT,
+        avatars: avatarURLs, clock: dependencies.clock)
+    let profileService = ProfileService(profiles: stores.profiles, clock: dependencies.clock)
     try app.register(collection: ProfileController(
         authenticator: profileAuthenticator, service: profileService, avatars: avatarURLs))
     try app.register(collection: AvatarController(

@@ -81,6 +81,7 @@ public struct ConfigurationInput: Sendable {
         ("FXA_RATE_LIMIT_EMAIL", "emails sent per address per window, 0 = off (default 5)"),
         ("FXA_CORS_ORIGINS", "comma-separated browser origins allowed to call the API (default: the guide's loopback origins in development, none in production)"),
         ("FXA_RATE_LIMIT_IP", "counted requests per IP address per window, 0 = off (default 300)"),
+        ("FXA_PROFILE_CACHE_SECONDS", "how long the profile API reuses a verified token and profile; bounds how late another instance's changes are seen, 0 = off (default 2)"),
     ]
 
     /// Validates and combines the inputs.
@@ -192,11 +193,17 @@ public struct ConfigurationInput: Sendable {
             }
         }
 
+        let profileCacheSeconds = try Self.integer(environment["FXA_PROFILE_CACHE_SECONDS"], name: "FXA_PROFILE_CACHE_SECONDS") ?? 2
+        guard (0...300).contains(profileCacheSeconds) else {
+            throw FxAError.invalidConfiguration("FXA_PROFILE_CACHE_SECONDS must be between 0 and 300")
+        }
+
         return ServerConfiguration(
             host: host, port: port, publicURL: publicURL, database: database, dataDirectory: dataDirectory,
             signingKeys: signingKeys, metricsEnabled: metrics, logLevel: level, maxBodySize: maxBodySize,
             version: VersionInfo.detect(environment: environment), accountPolicy: accountPolicy,
-            customs: customs, mode: mode, smtp: smtp, corsOrigins: corsOrigins, sqliteDurability: sqliteDurability)
+            customs: customs, mode: mode, smtp: smtp, corsOrigins: corsOrigins, sqliteDurability: sqliteDurability,
+            profileCacheSeconds: profileCacheSeconds)
     }
 
     private static func integer(_ value: String?, name: String) throws -> Int? {

@@ -41,6 +41,11 @@ public struct ServerConfiguration: Sendable {
     public var smtp: SMTPSettings?
     /// Browser origins allowed to call the API cross-origin (exact match).
     public var corsOrigins: Set<String>
+    /// How long (seconds) the profile API may reuse a verified access token
+    /// and its profile before reading them again; bounds how late a change
+    /// made by *another* process is seen (this process's own changes are seen
+    /// at once). 0 turns the cache off.
+    public var profileCacheSeconds: Int
 
     /// Where signing keys come from.
     public enum SigningKeySource: Sendable, Equatable {
@@ -68,9 +73,11 @@ public struct ServerConfiguration: Sendable {
         mode: ServerMode = .development,
         smtp: SMTPSettings? = nil,
         corsOrigins: Set<String> = [],
-        sqliteDurability: SQLiteDurability = .full
+        sqliteDurability: SQLiteDurability = .full,
+        profileCacheSeconds: Int = 2
     ) {
         self.sqliteDurability = sqliteDurability
+        self.profileCacheSeconds = profileCacheSeconds
         self.host = host
         self.port = port
         self.publicURL = publicURL
@@ -107,6 +114,6 @@ public struct ServerConfiguration: Sendable {
             + "signup=\(accountPolicy.signup.summary) auto-verify=\(accountPolicy.autoVerify) "
             + "confirm-signins=\(accountPolicy.confirmSignins) rate-limits=\(customs.summary) "
             + "cors-origins=\(corsOrigins.isEmpty ? "none" : corsOrigins.sorted().joined(separator: ",")) "
-            + "version=\(version.version) commit=\(version.commit)"
+            + "profile-cache=\(profileCacheSeconds)s version=\(version.version) commit=\(version.commit)"
     }
 }

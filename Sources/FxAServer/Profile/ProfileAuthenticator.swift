@@ -8,6 +8,8 @@ import Vapor
 struct AuthorizedProfile: Sendable {
     let token: OAuthTokenRecord
     let profile: ProfileRecord
+    /// What `GET /v1/profile` answers for this token.
+    let document: ProfileDocument
 
     /// Refuses unless the token's scopes grant `scope` (FxA's implication
     /// rules: `profile` grants every read scope, `profile:write` every one).
@@ -21,10 +23,14 @@ struct AuthorizedProfile: Sendable {
 /// the OAuth server over HTTP for every request). An opaque token is 64
 /// hex; a JWT access token is checked (signature, `typ`, expiry) and then
 /// looked up by the opaque token inside, so a destroyed JWT stops working
-/// at once, as an opaque one does.
+/// at once, as an opaque one does. Verified tokens are kept in a
+/// ``ProfileReadCache`` (see there for why that is never stale in-process).
 struct ProfileAuthenticator: Sendable {
     let profiles: any ProfileStore
+    let database: StoreDatabase
+    let cache: ProfileReadCache
     let accessJWT: AccessTokenJWT
+    let avatars: AvatarURLs
     let clock: any WallClock
 
     func authenticate(_ request: Request) async throws -> AuthorizedProfile {
@@ -48,12 +54,25 @@ struct ProfileAuthenticator: Sendable {
             }
             opaque = token
         }
-        guard let found = try await profiles.profile(accessTokenHash: Data(SHA256.hash(data: opaque.bytes))),
-              found.token.kind == .access
-        else { throw FxAError.profileUnauthorized("Invalid token") }
-        guard let expiresAt = found.token.expiresAt, expiresAt > clock.now() else {
+        let hash = Data(SHA256.hash(data: opaque.bytes))
+        let now = clock.now()
+        // Read before the lookup: a change committed during it makes the entry unusable.
+        let generation = database.changeGeneration
+        let entry: ProfileReadCache.Entry
+        if let cached = cache.entry(hash, generation: generation, now: now) {
+            entry = cached
+        } else {
+            guard let found = try await profiles.profile(accessTokenHash: hash), found.token.kind == .access else {
+                throw FxAError.profileUnauthorized("Invalid token")
+            }
+            entry = ProfileReadCache.Entry(
+                found: found, document: try ProfileDocument(profile: found.profile, scope: found.token.scope, avatars: avatars),
+                generation: generation, storedAt: now)
+            cache.store(hash, entry)
+        }
+        guard let expiresAt = entry.found.token.expiresAt, expiresAt > now else {
             throw FxAError.profileUnauthorized("Expired token")
         }
-        return AuthorizedProfile(token: found.token, profile: found.profile)
+        return AuthorizedProfile(token: entry.found.token, profile: entry.found.profile, document: entry.document)
     }
 }

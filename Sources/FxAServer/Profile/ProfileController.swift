@@ -32,10 +32,10 @@ struct ProfileController: RouteCollection {
         guard ProfileDocument.readable(with: authorized.token.scope) else {
             throw FxAError.insufficientProfileScope(.profile)
         }
-        let document = try ProfileDocument(profile: authorized.profile, scope: authorized.token.scope, avatars: avatars)
+        let document = authorized.document
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .eTag, value: document.etag)
-        headers.lastModified = HTTPHeaders.LastModified(authorized.profile.changedAt)
+        headers.replaceOrAdd(name: .lastModified, value: IMFFixdate.string(from: authorized.profile.changedAt))
         // Personal data: a browser may keep it but must revalidate; no shared cache may.
         headers.replaceOrAdd(name: .cacheControl, value: "private, no-cache")
         headers.replaceOrAdd(name: .vary, value: "Authorization")

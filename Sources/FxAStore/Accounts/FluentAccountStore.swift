@@ -54,6 +54,7 @@ public struct FluentAccountStore: AccountStore {
         uid: AccountUID, v1: AccountRecord.Credentials, v2: AccountRecord.CredentialsV2?, kA: Data?,
         at date: Date, recording event: OutboxEvent
     ) async throws {
+        defer { database.noteCommittedChange() }
         let outbox = try OutboxModel(event)
         try await database.handle().transaction { tx in
             guard let model = try await AccountModel.find(uid.hex, on: tx) else { throw FxAStoreError.notFound }
@@ -73,6 +74,7 @@ public struct FluentAccountStore: AccountStore {
     }
 
     public func delete(uid: AccountUID, recording event: OutboxEvent) async throws {
+        defer { database.noteCommittedChange() }
         let outbox = try OutboxModel(event)
         try await database.handle().transaction { tx in
             try await TokenModel.query(on: tx).filter(\.$uid == uid.hex).delete()

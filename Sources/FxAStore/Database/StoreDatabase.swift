@@ -7,6 +7,7 @@ import NIOCore
 import NIOPosix
 import PostgresNIO
 import SQLKit
+import Synchronization
 
 /// The one database a server process talks to: its connection pools, its
 /// migrations, a health probe and a cross-process startup lock.
@@ -28,6 +29,7 @@ public final class StoreDatabase: Sendable {
     /// statement goes through. PostgreSQL: nil, any loop's pool will do.
     private let sqliteLoop: (any EventLoop)?
     private let sqliteDurability: SQLiteDurability
+    private let changes = Atomic<UInt64>(0)
     private static let id = DatabaseID(string: "fxa")
     /// SQLite only: connections (one per event loop) for the lookups that
     /// every request makes, so they run beside the writer (WAL) instead of
@@ -72,6 +74,21 @@ public final class StoreDatabase: Sendable {
         } else {
             sqliteLoop = databases.eventLoopGroup.next()
         }
+    }
+
+    /// Counts the changes this process committed that can make a cached
+    /// read wrong: a token destroyed, an account deleted or its credentials
+    /// replaced, a profile changed. A cache of such reads keeps the value it
+    /// saw *before* reading and trusts an entry only while it is unchanged,
+    /// so within one process nothing stale is ever served; changes made by
+    /// other processes are bounded by the cache's own lifetime instead.
+    public var changeGeneration: UInt64 { changes.load(ordering: .acquiring) }
+
+    /// Records that a change of that kind has committed. Stores call it when
+    /// the write is done (not before: a reader between the two would cache
+    /// the old value under the new count).
+    func noteCommittedChange() {
+        changes.wrappingAdd(1, ordering: .releasing)
     }
 
     /// A database handle for one unit of work. Handles are cheap; they share

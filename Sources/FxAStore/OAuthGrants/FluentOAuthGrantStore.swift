@@ -50,7 +50,8 @@ public struct FluentOAuthGrantStore: OAuthGrantStore {
     }
 
     public func deleteToken(hash: Data) async throws -> Bool {
-        try await database.handle().transaction { tx in
+        defer { database.noteCommittedChange() }
+        return try await database.handle().transaction { tx in
             guard let model = try await OAuthTokenModel.find(hash, on: tx) else { return false }
             if model.kind == OAuthTokenRecord.Kind.refresh.rawValue {
                 try await OAuthTokenModel.query(on: tx).filter(\.$parentHash == hash).delete()
@@ -61,6 +62,7 @@ public struct FluentOAuthGrantStore: OAuthGrantStore {
     }
 
     public func deleteTokens(grantCodeHash: Data) async throws {
+        defer { database.noteCommittedChange() }
         try await database.handle().transaction { tx in
             let issued = try await OAuthTokenModel.query(on: tx).filter(\.$grantCodeHash == grantCodeHash).all()
             let refreshHashes = issued.filter { $0.kind == OAuthTokenRecord.Kind.refresh.rawValue }.compactMap(\.id)
@@ -80,10 +82,11 @@ public struct FluentOAuthGrantStore: OAuthGrantStore {
     }
 
     public func deleteTokens(uid: AccountUID, clientID: OAuthClientID) async throws {
-        try await OAuthTokenModel.query(on: database.handle())
-            .filter(\.$uid == uid.hex)
-            .filter(\.$clientID == clientID.hex)
-            .delete()
+        defer { database.noteCommittedChange() }
+        try await database.handle().transaction { tx in
+            try await OAuthTokenModel.query(on: tx).filter(\.$uid == uid.hex).filter(\.$clientID == clientID.hex).delete()
+            try await OAuthCodeModel.query(on: tx).filter(\.$uid == uid.hex).filter(\.$clientID == clientID.hex).delete()
+        }
     }
 
     public func touchToken(hash: Data, at date: Date) async throws {

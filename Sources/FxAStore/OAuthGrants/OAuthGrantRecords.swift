@@ -125,7 +125,8 @@ public protocol OAuthGrantStore: Sendable {
     func deleteTokens(grantCodeHash: Data) async throws
     /// The account's tokens, for the "Devices & apps" list.
     func tokens(uid: AccountUID) async throws -> [OAuthTokenRecord]
-    /// Revokes every token of the account for one client.
+    /// Revokes every token of the account for one client, and the codes not
+    /// yet exchanged, so an exchange in flight cannot undo the revocation.
     func deleteTokens(uid: AccountUID, clientID: OAuthClientID) async throws
     /// Records use of a refresh token.
     func touchToken(hash: Data, at date: Date) async throws

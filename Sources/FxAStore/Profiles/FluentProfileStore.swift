@@ -35,6 +35,7 @@ public struct FluentProfileStore: ProfileStore {
     }
 
     public func setDisplayName(_ name: String?, uid: AccountUID, at date: Date, recording event: OutboxEvent) async throws {
+        defer { database.noteCommittedChange() }
         let outbox = try OutboxModel(event)
         try await database.handle().transaction { tx in
             let updated = try await sqlDatabase(tx).raw("""
@@ -47,6 +48,7 @@ public struct FluentProfileStore: ProfileStore {
     }
 
     public func setAvatar(_ image: AvatarImage, at date: Date, recording event: OutboxEvent) async throws {
+        defer { database.noteCommittedChange() }
         let outbox = try OutboxModel(event)
         try await database.handle().transaction { tx in
             let sql = sqlDatabase(tx)
@@ -65,6 +67,7 @@ public struct FluentProfileStore: ProfileStore {
     }
 
     public func deleteAvatar(id: AvatarID, uid: AccountUID, at date: Date, recording event: OutboxEvent) async throws -> Bool {
+        defer { database.noteCommittedChange() }
         let outbox = try OutboxModel(event)
         return try await database.handle().transaction { tx in
             let sql = sqlDatabase(tx)
