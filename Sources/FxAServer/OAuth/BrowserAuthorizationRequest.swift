@@ -1,6 +1,7 @@
 import FxACore
 import FxAStore
 import Foundation
+import Logging
 
 /// A relying party's `GET /authorization` request, validated: every
 /// parameter of FxA's integration guide (and the standard OAuth/OIDC ones)
@@ -82,7 +83,7 @@ struct BrowserAuthorizationValidator: Sendable {
     let clock: any WallClock
 
     func validate(
-        _ query: [String: String], defaultAction: BrowserAuthorizationRequest.Action?
+        _ query: [String: String], defaultAction: BrowserAuthorizationRequest.Action?, logger: Logger
     ) async throws(AuthorizationRequestFailure) -> BrowserAuthorizationRequest {
         let client: OAuthClientRecord
         let redirectURI: String
@@ -92,6 +93,8 @@ struct BrowserAuthorizationValidator: Sendable {
         } catch let error as FxAError {
             throw .shownHere(error)
         } catch {
+            // An outage (the database), not the user's mistake: the operator needs the cause.
+            logger.error("authorization request failed", metadata: ["cause": .string(String(reflecting: error))])
             throw .shownHere(.unexpected())
         }
         let state = query["state"].flatMap { $0.isEmpty || $0.count > 512 ? nil : $0 }

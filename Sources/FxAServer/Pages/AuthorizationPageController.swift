@@ -29,7 +29,7 @@ struct AuthorizationPageController: RouteCollection {
         let query = try request.query.decode([String: String].self)
         let authorization: BrowserAuthorizationRequest
         do {
-            authorization = try await validator.validate(query, defaultAction: defaultAction)
+            authorization = try await validator.validate(query, defaultAction: defaultAction, logger: request.logger)
         } catch .redirected(let redirect) {
             request.logger.info("authorization.refused", metadata: [
                 "client_id": .string(query["client_id"] ?? ""), "error": .string(redirect.error),

@@ -146,7 +146,19 @@ enum SigninScript {
   }
 
   guard($("consent"), () => finish());
-  $("deny").addEventListener("click", () => { window.location.assign(request.denyRedirect); });
+  // The session exists only to authorize this one request: it is destroyed
+  // before leaving, so no sign-in through this page leaves a live session
+  // token behind. (Browser sessions for single sign-on come with settings.)
+  async function forgetSession() {
+    if (!session) return;
+    try { await api("/v1/session/destroy", {}, session.id); } catch (error) { /* already gone */ }
+    session = null;
+  }
+
+  $("deny").addEventListener("click", async () => {
+    await forgetSession();
+    window.location.assign(request.denyRedirect);
+  });
 
   async function finish() {
     const body = {
@@ -156,6 +168,7 @@ enum SigninScript {
     if (request.codeChallenge) { body.code_challenge = request.codeChallenge; body.code_challenge_method = "S256"; }
     if (request.nonce) body.nonce = request.nonce;
     const answer = await api("/v1/oauth/authorization", body, session.id);
+    await forgetSession();
     say("Signed in. Returning to " + request.clientName + "…");
     window.location.assign(answer.redirect);
   }

@@ -14,22 +14,19 @@ struct AvatarController: RouteCollection {
 
     static let read = OAuthScope("profile:avatar")!
     static let write = OAuthScope("profile:avatar:write")!
-    /// The id FxA reports for the default avatar.
-    static let defaultID = String(repeating: "0", count: 32)
-
     func boot(routes: any RoutesBuilder) throws {
         routes.get("v1", "avatar", use: current)
         routes.on(.POST, "v1", "avatar", "upload", body: .stream, use: upload)
         routes.delete("v1", "avatar", ":id", use: delete)
         routes.delete("v1", "avatar", use: deleteCurrent)
-        routes.get("a", "default", use: serveDefault)
+        routes.get("v1", "avatar", ":character", use: serveMonogram)
         routes.get("a", ":id", use: serve)
     }
 
     @Sendable func current(_ request: Request) async throws -> Response {
         let authorized = try await authenticator.authenticate(request)
         try authorized.require(Self.read)
-        let id = authorized.profile.avatarID?.hex ?? Self.defaultID
+        let id = authorized.profile.avatarID?.hex ?? DefaultAvatar.id
         let url = avatars.url(for: authorized.profile)
         let response = try await AvatarResponse(
             id: id, avatar: url, avatarDefault: authorized.profile.avatarID == nil, url: url
@@ -54,27 +51,29 @@ struct AvatarController: RouteCollection {
             bytes.append(contentsOf: chunk.readableBytesView)
         }
         let id = try await service.uploadAvatar(bytes, for: authorized.profile.uid)
-        let response = try await AvatarUploadResponse(url: avatars.publicURL.appending(AvatarURLs.path(id)))
+        return try await AvatarUploadResponse(url: avatars.publicURL.appending(AvatarURLs.path(id)), id: id.hex)
             .encodeResponse(status: .created, for: request)
-        return response
     }
 
+    /// Deleting the default avatar's id is a no-op, as in FxA.
     @Sendable func delete(_ request: Request) async throws -> EmptyJSON {
         let authorized = try await authenticator.authenticate(request)
         try authorized.require(Self.write)
         guard let text = request.parameters.get("id"), let id = AvatarID(hex: text), id.hex == text else {
             throw FxAError.invalidProfileParameter("id")
         }
-        try await service.deleteAvatar(id, for: authorized.profile.uid)
+        if text != DefaultAvatar.id {
+            try await service.deleteAvatar(id, for: authorized.profile.uid)
+        }
         return EmptyJSON()
     }
 
+    /// The current avatar; 404 when there is none.
     @Sendable func deleteCurrent(_ request: Request) async throws -> EmptyJSON {
         let authorized = try await authenticator.authenticate(request)
         try authorized.require(Self.write)
-        if let id = authorized.profile.avatarID {
-            try await service.deleteAvatar(id, for: authorized.profile.uid)
-        }
+        guard let id = authorized.profile.avatarID else { throw FxAError.avatarNotFound() }
+        try await service.deleteAvatar(id, for: authorized.profile.uid)
         return EmptyJSON()
     }
 
@@ -82,6 +81,10 @@ struct AvatarController: RouteCollection {
     /// cached for a year; it is served with the type sniffed at upload, under
     /// a CSP that runs nothing, so no upload can act as a page or a script.
     @Sendable func serve(_ request: Request) async throws -> Response {
+        if request.parameters.get("id") == DefaultAvatar.id {
+            return Self.imageResponse(
+                DefaultAvatar.silhouette, type: DefaultAvatar.mimeType, etag: "silhouette-1", maxAge: 604_800, immutable: true)
+        }
         guard let text = request.parameters.get("id"), let id = AvatarID(hex: text), id.hex == text,
               let image = try await profiles.avatar(id: id)
         else { throw FxAError.unknownEndpoint() }
@@ -91,8 +94,12 @@ struct AvatarController: RouteCollection {
         return Self.imageResponse(image.bytes, type: image.type.mimeType, etag: id.hex, maxAge: 31_536_000, immutable: true)
     }
 
-    @Sendable func serveDefault(_ request: Request) async throws -> Response {
-        Self.imageResponse(DefaultAvatar.svg, type: DefaultAvatar.mimeType, etag: "default-1", maxAge: 86_400, immutable: false)
+    /// A default avatar: public, like every avatar URL, and unchanging.
+    @Sendable func serveMonogram(_ request: Request) async throws -> Response {
+        let character = DefaultAvatar.drawnCharacter(request.parameters.get("character") ?? "?")
+        return Self.imageResponse(
+            DefaultAvatar.monogram(character), type: DefaultAvatar.mimeType,
+            etag: "monogram-1-\(character.unicodeScalars.first?.value ?? 0)", maxAge: 604_800, immutable: true)
     }
 
     static func imageResponse(_ bytes: Data, type: String, etag: String, maxAge: Int, immutable: Bool) -> Response {
@@ -118,4 +125,5 @@ struct AvatarResponse: Content {
 
 struct AvatarUploadResponse: Content {
     var url: String
+    var id: String
 }

@@ -23,6 +23,11 @@ extension FxAError {
             extra: ["validation": .object(["source": .string(key == "id" ? "params" : "payload"), "keys": .array([.string(key)])])])
     }
 
+    /// No such avatar (FxA: 404, errno 999, "Not Found").
+    static func avatarNotFound() -> FxAError {
+        FxAError(status: 404, errno: .profile(.unexpectedError), message: "Not Found")
+    }
+
     /// An upload that is not a PNG, JPEG, GIF or WebP image.
     static func unsupportedAvatarImage() -> FxAError {
         FxAError(status: 415, errno: .profile(.invalidRequestParameter), message: "Unsupported image: send PNG, JPEG, GIF or WebP")

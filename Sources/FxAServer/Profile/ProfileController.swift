@@ -36,8 +36,8 @@ struct ProfileController: RouteCollection {
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .eTag, value: document.etag)
         headers.replaceOrAdd(name: .lastModified, value: IMFFixdate.string(from: authorized.profile.changedAt))
-        // Personal data: a browser may keep it but must revalidate; no shared cache may.
-        headers.replaceOrAdd(name: .cacheControl, value: "private, no-cache")
+        // Personal data: stored by no cache (FxA's header); RPs poll with If-None-Match.
+        headers.replaceOrAdd(name: .cacheControl, value: "private, no-cache, no-store, must-revalidate")
         headers.replaceOrAdd(name: .vary, value: "Authorization")
         if EntityTag.requestMatches(request.headers, document.etag) {
             return Response(status: .notModified, headers: headers)

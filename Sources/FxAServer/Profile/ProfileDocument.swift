@@ -60,15 +60,17 @@ struct ProfileDocument: Sendable {
 }
 
 /// Where avatars are served: uploaded ones at `/a/<id>` (immutable: a new
-/// upload gets a new id), everyone else's at the default avatar.
+/// upload gets a new id), everyone else's as a monogram at
+/// `/v1/avatar/<character>`, as FxA serves its defaults.
 struct AvatarURLs: Sendable {
     let publicURL: PublicBaseURL
 
     /// The path an uploaded avatar is served at.
     static func path(_ id: AvatarID) -> String { "/a/\(id.hex)" }
-    static let defaultPath = "/a/default"
 
     func url(for profile: ProfileRecord) -> String {
-        publicURL.appending(profile.avatarID.map(Self.path) ?? Self.defaultPath)
+        if let id = profile.avatarID { return publicURL.appending(Self.path(id)) }
+        let character = DefaultAvatar.character(displayName: profile.displayName, email: profile.email)
+        return publicURL.appending("/v1/avatar/" + (character == "?" ? "%3F" : String(character)))
     }
 }

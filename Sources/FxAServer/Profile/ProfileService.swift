@@ -14,12 +14,13 @@ struct ProfileService: Sendable {
     /// FxA's display-name limit.
     static let displayNameMaxLength = 256
 
-    /// Sets the display name; an empty one clears it. Refuses names over 256
-    /// characters and names with characters that FxA refuses (C0/C1 control
-    /// characters, line and paragraph separators, private-use and
-    /// specials), which would otherwise reach RPs' pages and logs.
+    /// Sets the display name; an empty one clears it. Refuses what FxA
+    /// refuses: more than 256 UTF-16 code units (JavaScript's length, which
+    /// FxA's limit counts), C0/C1 control characters, line and paragraph
+    /// separators, private-use characters and the specials block, which
+    /// would otherwise reach RPs' pages and logs.
     func setDisplayName(_ name: String, for uid: AccountUID) async throws {
-        guard name.count <= Self.displayNameMaxLength, name.unicodeScalars.allSatisfy(Self.isDisplayable) else {
+        guard name.utf16.count <= Self.displayNameMaxLength, name.unicodeScalars.allSatisfy(Self.isDisplayable) else {
             throw FxAError.invalidProfileParameter("displayName")
         }
         let now = clock.now()
@@ -38,13 +39,15 @@ struct ProfileService: Sendable {
         return image.id
     }
 
-    /// Deletes the account's avatar `id`. Deleting an id that is not (or no
-    /// longer) this account's avatar changes nothing and is not an error, so
-    /// a retried DELETE is harmless and nothing tells a caller whether
-    /// someone else's id exists.
+    /// Deletes the account's avatar `id`, answering as FxA does: 404 for an
+    /// id that does not exist (any more), 401 for another account's.
     func deleteAvatar(_ id: AvatarID, for uid: AccountUID) async throws {
+        guard let image = try await profiles.avatar(id: id) else { throw FxAError.avatarNotFound() }
+        guard image.uid == uid else { throw FxAError.profileUnauthorized("Avatar not owned by user") }
         let now = clock.now()
-        _ = try await profiles.deleteAvatar(id: id, uid: uid, at: now, recording: Self.profileChange(uid, at: now))
+        guard try await profiles.deleteAvatar(id: id, uid: uid, at: now, recording: Self.profileChange(uid, at: now)) else {
+            throw FxAError.avatarNotFound()  // deleted meanwhile
+        }
     }
 
     static func profileChange(_ uid: AccountUID, at date: Date) -> OutboxEvent {
@@ -54,7 +57,7 @@ struct ProfileService: Sendable {
     /// FxA's display-name character rule.
     static func isDisplayable(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
-        case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029, 0xE000...0xF8FF, 0xFFF9...0xFFFC, 0xFFFE, 0xFFFF: false
+        case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029, 0xE000...0xF8FF, 0xFFF9...0xFFFF: false
         default: true
         }
     }

@@ -48,11 +48,25 @@ struct ProfileWriteTests {
                 expectProfileError(response, .badRequest, errno: 101)
                 #expect(response.status == .badRequest, "\(label)")
             }
-            let ok = try await server.profileCall(
-                .POST, "/v1/display_name", token: user.accessToken, json: ["displayName": String(repeating: "é", count: 256)])
-            #expect(ok.status == .ok, "256 characters are allowed: \(ok.raw)")
+            // FxA counts JavaScript's UTF-16 length: 128 rockets are 256 units, 129 too many.
+            let rockets = try await server.profileCall(
+                .POST, "/v1/display_name", token: user.accessToken, json: ["displayName": String(repeating: "🚀", count: 129)])
+            expectProfileError(rockets, .badRequest, errno: 101)
+            let replacement = try await server.profileCall(
+                .POST, "/v1/display_name", token: user.accessToken, json: ["displayName": "Ada\u{FFFD}"])
+            expectProfileError(replacement, .badRequest, errno: 101)
+            for name in [String(repeating: "é", count: 256), String(repeating: "🚀", count: 128)] {
+                let ok = try await server.profileCall(.POST, "/v1/display_name", token: user.accessToken, json: ["displayName": name])
+                #expect(ok.status == .ok, "\(ok.raw)")
+            }
             let uid = try #require(AccountUID(hex: user.uid))
-            #expect(try await server.dependencies.stores.outbox.events(uid: uid).count == 1)
+            #expect(try await server.dependencies.stores.outbox.events(uid: uid).count == 2)
+
+            // The default avatar follows the display name's first character.
+            _ = try await server.profileCall(.POST, "/v1/display_name", token: user.accessToken, json: ["displayName": "zoë"])
+            let avatarToken = try await server.accessToken(user.client, session: user.session, scope: "profile")
+            let profile = try await server.profileCall(.GET, "/v1/profile", token: avatarToken)
+            #expect(profile.string("avatar") == "https://accounts.example.test/v1/avatar/Z")
         }
     }
 
@@ -62,18 +76,26 @@ struct ProfileWriteTests {
             let initial = try await server.profileCall(.GET, "/v1/avatar", token: user.accessToken)
             #expect(initial.json as NSDictionary == [
                 "id": String(repeating: "0", count: 32), "avatarDefault": true,
-                "avatar": "https://accounts.example.test/a/default", "url": "https://accounts.example.test/a/default",
+                "avatar": "https://accounts.example.test/v1/avatar/U", "url": "https://accounts.example.test/v1/avatar/U",
             ] as NSDictionary, "\(initial.raw)")
-            let defaultImage = try await server.call(.GET, "/a/default")
-            #expect(defaultImage.status == .ok)
-            #expect(defaultImage.headers.first(name: .contentType) == "image/svg+xml")
-            #expect(defaultImage.raw.hasPrefix("<svg"))
+            let monogram = try await server.call(.GET, "/v1/avatar/U")
+            #expect(monogram.status == .ok)
+            #expect(monogram.headers.first(name: .contentType) == "image/svg+xml")
+            #expect(monogram.raw.hasPrefix("<svg") && monogram.raw.contains(">U</text>"))
+            #expect(try await server.call(.GET, "/v1/avatar/%3Cscript%3E").raw.contains(">?</text>"))
+            let silhouette = try await server.call(.GET, "/a/\(String(repeating: "0", count: 32))")
+            #expect(silhouette.headers.first(name: .contentType) == "image/svg+xml")
+            // Deleting the default avatar's id is a no-op, as in FxA.
+            #expect(try await server.profileCall(.DELETE, "/v1/avatar/\(String(repeating: "0", count: 32))", token: user.accessToken).status == .ok)
+            expectProfileError(try await server.profileCall(.DELETE, "/v1/avatar", token: user.accessToken), .notFound, errno: 999)
 
             // Declared as a JPEG; it is a PNG, and is served as one.
             let upload = try await server.profileCall(
                 .POST, "/v1/avatar/upload", token: user.accessToken, headers: [("Content-Type", "image/jpeg")], data: onePixelPNG)
             #expect(upload.status == .created, "\(upload.raw)")
             let url = try #require(upload.string("url"))
+            let uploadedID = try #require(upload.string("id"))
+            #expect(url.hasSuffix("/a/\(uploadedID)"))
             #expect(url.hasPrefix("https://accounts.example.test/a/"))
             let path = String(url.dropFirst("https://accounts.example.test".count))
 
@@ -96,10 +118,10 @@ struct ProfileWriteTests {
             #expect(profile.string("avatar") == url)
             #expect(profile.json["avatarDefault"] as? Bool == false)
 
-            // Another account's deletion of this id changes nothing.
+            // Another account cannot delete it (FxA: 401, "Avatar not owned by user").
             let other = try await server.profileToken(scope: "profile:avatar:write")
             let foreign = try await server.profileCall(.DELETE, "/v1/avatar/\(id)", token: other.accessToken)
-            #expect(foreign.status == .ok)
+            expectProfileError(foreign, .unauthorized, errno: 100, reason: "Avatar not owned by user")
             #expect(try await server.call(.GET, path).status == .ok)
 
             let deleted = try await server.profileCall(.DELETE, "/v1/avatar/\(id)", token: user.accessToken)
@@ -107,6 +129,8 @@ struct ProfileWriteTests {
             #expect(try await server.call(.GET, path).status == .notFound)
             let after = try await server.profileCall(.GET, "/v1/avatar", token: user.accessToken)
             #expect(after.json["avatarDefault"] as? Bool == true)
+            expectProfileError(
+                try await server.profileCall(.DELETE, "/v1/avatar/\(id)", token: user.accessToken), .notFound, errno: 999)
 
             let uid = try #require(AccountUID(hex: user.uid))
             #expect(try await server.dependencies.stores.outbox.events(uid: uid).map(\.kind) == [.profileChange, .profileChange])
