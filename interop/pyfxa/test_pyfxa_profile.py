@@ -99,6 +99,43 @@ def test_uploading_reading_and_deleting_an_avatar(rp):
     assert errno_of(not_an_image) == 101
 
 
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "GIF", "WEBP"])
+def test_uploaded_avatars_lose_their_metadata_but_not_a_pixel(rp, fmt):
+    """Cameras embed EXIF (with GPS), editors text and comments; avatar URLs
+    are public. Pillow (a third-party decoder) checks the served image."""
+    import io
+    from PIL import Image, PngImagePlugin
+
+    server, _, _, token = rp
+    writer = token("profile profile:write")
+    image = Image.new("RGB", (8, 5))
+    image.putdata([(x * 30, y * 50, 90) for y in range(5) for x in range(8)])
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCam"
+    exif[0x8825] = {1: "N", 2: (48.0, 51.0, 24.0), 3: "E", 4: (2.0, 21.0, 3.0)}
+    options = {"JPEG": {"exif": exif.tobytes(), "comment": b"a secret", "quality": 95},
+               "PNG": {"exif": exif.tobytes(), "pnginfo": PngImagePlugin.PngInfo()},
+               "GIF": {"comment": b"a secret"},
+               "WEBP": {"exif": exif.tobytes(), "lossless": True}}[fmt]
+    if fmt == "PNG":
+        options["pnginfo"].add_text("Comment", "a secret")
+    source = image.convert("P") if fmt == "GIF" else image
+    upload = io.BytesIO()
+    source.save(upload, fmt, **options)
+    assert b"secret" in upload.getvalue().replace(b"Secret", b"secret")
+
+    url = Profile(server.base).apiclient.post("/avatar/upload", data=upload.getvalue(),
+                                              headers={"Content-Type": "image/" + fmt.lower()},
+                                              auth=BearerTokenAuth(writer))["url"]
+    served = requests.get(url, timeout=10).content
+    assert b"secret" not in served.lower() and b"SecretCam" not in served
+    cleaned = Image.open(io.BytesIO(served))
+    original = Image.open(io.BytesIO(upload.getvalue()))
+    assert cleaned.format == fmt and cleaned.size == (8, 5)
+    assert not cleaned.getexif() and "comment" not in cleaned.info and "Comment" not in cleaned.info
+    assert cleaned.convert("RGB").tobytes() == original.convert("RGB").tobytes()
+
+
 def test_scopes_and_bad_tokens(rp):
     server, _, email, token = rp
     profile = Profile(server.base)

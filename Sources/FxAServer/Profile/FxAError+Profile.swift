@@ -33,6 +33,16 @@ extension FxAError {
         FxAError(status: 415, errno: .profile(.invalidRequestParameter), message: "Unsupported image: send PNG, JPEG, GIF or WebP")
     }
 
+    /// An upload whose structure is broken or truncated.
+    static func unreadableAvatarImage() -> FxAError {
+        FxAError(status: 400, errno: .profile(.invalidRequestParameter), message: "The image is damaged or incomplete")
+    }
+
+    /// An upload with more pixels a side than an avatar needs.
+    static func avatarDimensionsTooLarge(limit: Int) -> FxAError {
+        FxAError(status: 400, errno: .profile(.invalidRequestParameter), message: "Image larger than \(limit)x\(limit) pixels")
+    }
+
     /// An upload over the size limit.
     static func avatarTooLarge(limit: Int) -> FxAError {
         FxAError(status: 413, errno: .profile(.invalidRequestParameter), message: "Image larger than \(limit) bytes")

@@ -28,13 +28,24 @@ struct ProfileService: Sendable {
             name.isEmpty ? nil : name, uid: uid, at: now, recording: Self.profileChange(uid, at: now))
     }
 
-    /// Stores `bytes` as the new avatar when they are a PNG, JPEG, GIF or
-    /// WebP image by their own signature; returns its id.
+    /// Stores `bytes` as the new avatar when they are a well-formed PNG,
+    /// JPEG, GIF or WebP image (by their own structure, whatever the upload
+    /// claimed) of at most 4096 pixels a side, with its metadata (EXIF, GPS,
+    /// XMP, comments) removed; returns its id.
     func uploadAvatar(_ bytes: Data, for uid: AccountUID) async throws -> AvatarID {
         guard bytes.count <= Self.avatarMaxBytes else { throw FxAError.avatarTooLarge(limit: Self.avatarMaxBytes) }
-        guard let type = AvatarImageType(sniffing: bytes) else { throw FxAError.unsupportedAvatarImage() }
+        let clean: CleanAvatarImage
+        do {
+            clean = try AvatarImageCleaner.clean(bytes)
+        } catch .unsupportedType {
+            throw FxAError.unsupportedAvatarImage()
+        } catch .malformed {
+            throw FxAError.unreadableAvatarImage()
+        } catch .tooLarge {
+            throw FxAError.avatarDimensionsTooLarge(limit: AvatarImageCleaner.maximumDimension)
+        }
         let now = clock.now()
-        let image = AvatarImage(id: .random(), uid: uid, type: type, bytes: bytes, createdAt: now)
+        let image = AvatarImage(id: .random(), uid: uid, type: clean.type, bytes: clean.bytes, createdAt: now)
         try await profiles.setAvatar(image, at: now, recording: Self.profileChange(uid, at: now))
         return image.id
     }
