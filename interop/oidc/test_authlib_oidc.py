@@ -113,6 +113,12 @@ def test_discovery_code_pkce_and_id_token_for_a_confidential_client(provider, br
     claims = validate_id_token(meta, client["client_id"], token, nonce)
     assert re.fullmatch(r"[0-9a-f]{32}", claims["sub"])
 
+    # OIDC userinfo, found by discovery, with the session's Bearer token:
+    # the same subject, and only what the scopes grant.
+    userinfo = session.get(meta["userinfo_endpoint"], timeout=10)
+    assert userinfo.status_code == 200, userinfo.text
+    assert userinfo.json()["sub"] == claims["sub"] and set(userinfo.json()) == {"sub", "email"}
+
     # The code is single-use: a replay fails and revokes what it issued.
     with pytest.raises(Exception):
         session.fetch_token(meta["token_endpoint"], authorization_response=returned, code_verifier=verifier)
