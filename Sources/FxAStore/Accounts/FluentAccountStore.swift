@@ -1,6 +1,7 @@
 import FluentKit
 import FxACore
 import Foundation
+import SQLKit
 
 /// ``AccountStore`` through Fluent.
 public struct FluentAccountStore: AccountStore {
@@ -55,7 +56,6 @@ public struct FluentAccountStore: AccountStore {
         at date: Date, recording event: OutboxEvent
     ) async throws {
         defer { database.noteCommittedChange() }
-        let outbox = try OutboxModel(event)
         try await database.handle().transaction { tx in
             guard let model = try await AccountModel.find(uid.hex, on: tx) else { throw FxAStoreError.notFound }
             model.authSalt = v1.authSalt
@@ -69,13 +69,12 @@ public struct FluentAccountStore: AccountStore {
             model.verifierSetAt = date
             try await model.save(on: tx)
             try await TokenModel.query(on: tx).filter(\.$uid == uid.hex).delete()
-            try await outbox.create(on: tx)
+            try await OutboxSQL.record(event, on: tx)
         }
     }
 
     public func delete(uid: AccountUID, recording event: OutboxEvent) async throws {
         defer { database.noteCommittedChange() }
-        let outbox = try OutboxModel(event)
         try await database.handle().transaction { tx in
             try await TokenModel.query(on: tx).filter(\.$uid == uid.hex).delete()
             try await CodeModel.query(on: tx).filter(\.$uid == uid.hex).delete()
@@ -83,7 +82,9 @@ public struct FluentAccountStore: AccountStore {
             try await OAuthCodeModel.query(on: tx).filter(\.$uid == uid.hex).delete()
             try await AvatarModel.query(on: tx).filter(\.$uid == uid.hex).delete()
             try await AccountModel.query(on: tx).filter(\.$id == uid.hex).delete()
-            try await outbox.create(on: tx)
+            // Fan out to the RPs the account authorized, then forget them.
+            try await OutboxSQL.record(event, on: tx)
+            try await sqlDatabase(tx).raw("DELETE FROM account_clients WHERE uid = \(bind: uid.hex)").run()
         }
     }
 }

@@ -35,6 +35,13 @@ public enum DatabaseLocation: Sendable, Equatable {
     }
 
     /// A description safe to log: the kind and where, never a password.
+    /// Whether this is PostgreSQL (several processes may write at once)
+    /// rather than SQLite (one writer).
+    public var isPostgres: Bool {
+        if case .postgres = self { return true }
+        return false
+    }
+
     public var redactedDescription: String {
         switch self {
         case .sqliteFile(let path): return "sqlite file \(path)"

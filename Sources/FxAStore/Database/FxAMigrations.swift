@@ -14,5 +14,7 @@ enum FxAMigrations {
         CreateOAuthGrants(),
         AddAccountProfileFields(),
         CreateAvatars(),
+        CreateAccountClients(),
+        CreateEventDeliveries(),
     ]
 }

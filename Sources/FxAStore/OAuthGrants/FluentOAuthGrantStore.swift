@@ -34,14 +34,28 @@ public struct FluentOAuthGrantStore: OAuthGrantStore {
             for token in tokens {
                 try await sql.raw(OAuthGrantSQL.insert(token)).run()
             }
+            if !tokens.isEmpty {
+                try await OutboxSQL.noteAuthorization(uid: record.uid, clientID: record.clientID, at: date, on: sql)
+            }
             return (.redeemed(record), nil)
         }
         if let refusal { throw refusal }
         return outcome
     }
 
+    /// A token minted from a refresh token only needs its row; any other
+    /// (the `fxa-credentials` grant) also records the authorization, for
+    /// the event broker.
     public func insertToken(_ token: OAuthTokenRecord) async throws {
-        try await database.sql().raw(OAuthGrantSQL.insert(token)).run()
+        guard token.parentHash == nil else {
+            try await database.sql().raw(OAuthGrantSQL.insert(token)).run()
+            return
+        }
+        try await database.handle().transaction { tx in
+            let sql = sqlDatabase(tx)
+            try await sql.raw(OAuthGrantSQL.insert(token)).run()
+            try await OutboxSQL.noteAuthorization(uid: token.uid, clientID: token.clientID, at: token.createdAt, on: sql)
+        }
     }
 
     public func token(hash: Data) async throws -> OAuthTokenRecord? {

@@ -28,8 +28,32 @@ public struct OutboxEvent: Sendable, Equatable {
     }
 }
 
-/// Reading the outbox (writing happens inside other stores' transactions).
+/// Reading the outbox and working through its deliveries. Events and their
+/// deliveries are written inside other stores' transactions (the change
+/// that caused them); this is the delivery worker's and the operator's side.
 public protocol OutboxStore: Sendable {
     /// Every recorded event for `uid`, oldest first.
     func events(uid: AccountUID) async throws -> [OutboxEvent]
+
+    /// Takes up to `limit` pending deliveries due at `now` whose lease (if
+    /// any) has lapsed, leasing them to `owner` until `leaseUntil`, oldest
+    /// due first. Two workers never get the same delivery while a lease
+    /// holds (PostgreSQL: `FOR UPDATE SKIP LOCKED`; SQLite: one writer).
+    func claimDeliveries(owner: String, now: Date, leaseUntil: Date, limit: Int) async throws -> [EventDelivery]
+
+    /// Records an attempt's outcome, if `owner` still holds the lease (a
+    /// worker whose lease lapsed and was taken over changes nothing).
+    /// Returns whether it did.
+    @discardableResult
+    func finish(deliveryID: UUID, owner: String, attempts: Int, outcome: DeliveryOutcome) async throws -> Bool
+
+    /// Recent deliveries, newest first, optionally of one status and client.
+    func deliveries(status: EventDelivery.Status?, clientID: OAuthClientID?, limit: Int) async throws -> [EventDelivery]
+
+    /// Makes deliveries pending and due at `now` again: the one with `id`,
+    /// or every failed one (of `clientID` when given). Returns how many.
+    func retry(id: UUID?, clientID: OAuthClientID?, now: Date) async throws -> Int
+
+    /// How many deliveries are pending (the queue depth).
+    func pendingCount() async throws -> Int
 }

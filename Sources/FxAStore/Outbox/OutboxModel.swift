@@ -1,6 +1,7 @@
 import FluentKit
 import FxACore
 import Foundation
+import SQLKit
 
 /// The `event_outbox` table: one row per event to deliver.
 final class OutboxModel: Model, @unchecked Sendable {
@@ -61,5 +62,86 @@ public struct FluentOutboxStore: OutboxStore {
             .sort(\.$occurredAt)
             .all()
             .compactMap(\.event)
+    }
+
+    public func claimDeliveries(owner: String, now: Date, leaseUntil: Date, limit: Int) async throws -> [EventDelivery] {
+        // SQLite has one writer, so the inner SELECT cannot race another
+        // claim; PostgreSQL needs the rows locked and skips locked ones.
+        let locking = database.location.isPostgres ? " FOR UPDATE SKIP LOCKED" : ""
+        let rows = try await database.sql().raw("""
+            UPDATE event_deliveries SET lease_owner = \(bind: owner), lease_until = \(bind: leaseUntil) \
+            WHERE id IN (SELECT id FROM event_deliveries WHERE status = 'pending' AND next_attempt_at <= \(bind: now) \
+            AND (lease_until IS NULL OR lease_until < \(bind: now)) ORDER BY next_attempt_at LIMIT \(unsafeRaw: String(max(1, limit)))\
+            \(unsafeRaw: locking)) RETURNING \(unsafeRaw: OutboxSQL.deliveryColumns)
+            """).all()
+        return try rows.compactMap(OutboxSQL.delivery(from:)).sorted { $0.nextAttemptAt < $1.nextAttemptAt }
+    }
+
+    public func finish(deliveryID: UUID, owner: String, attempts: Int, outcome: DeliveryOutcome) async throws -> Bool {
+        let id = deliveryID.uuidString.lowercased()
+        let held: SQLQueryString = "id = \(bind: id) AND lease_owner = \(bind: owner) AND status = 'pending'"
+        return try await database.handle().transaction { tx in
+            let sql = sqlDatabase(tx)
+            let updated: (any SQLRow)?
+            switch outcome {
+            case let .delivered(status, at):
+                updated = try await sql.raw("""
+                    UPDATE event_deliveries SET status = 'delivered', delivered_at = \(bind: at), attempts = \(bind: attempts), \
+                    last_status = \(bind: status), last_error = NULL, lease_owner = NULL, lease_until = NULL \
+                    WHERE \(held) RETURNING client_id
+                    """).first()
+            case let .retry(status, error, next):
+                updated = try await sql.raw("""
+                    UPDATE event_deliveries SET next_attempt_at = \(bind: next), attempts = \(bind: attempts), \
+                    last_status = \(bind: status), last_error = \(bind: error), lease_owner = NULL, lease_until = NULL \
+                    WHERE \(held) RETURNING client_id
+                    """).first()
+            case let .failed(status, error, disableWebhook):
+                updated = try await sql.raw("""
+                    UPDATE event_deliveries SET status = 'failed', attempts = \(bind: attempts), last_status = \(bind: status), \
+                    last_error = \(bind: error), lease_owner = NULL, lease_until = NULL WHERE \(held) RETURNING client_id
+                    """).first()
+                if disableWebhook, let row = updated {
+                    // 410 Gone: the RP says the endpoint will never work again.
+                    let clientID = try row.decode(column: "client_id", as: String.self)
+                    try await sql.raw("UPDATE oauth_clients SET webhook_url = NULL WHERE id = \(bind: clientID)").run()
+                    try await sql.raw("""
+                        UPDATE event_deliveries SET status = 'failed', last_error = \(bind: "webhook turned off after 410 Gone"), \
+                        lease_owner = NULL, lease_until = NULL WHERE client_id = \(bind: clientID) AND status = 'pending'
+                        """).run()
+                }
+            }
+            return updated != nil
+        }
+    }
+
+    public func deliveries(status: EventDelivery.Status?, clientID: OAuthClientID?, limit: Int) async throws -> [EventDelivery] {
+        var query: SQLQueryString = "SELECT \(unsafeRaw: OutboxSQL.deliveryColumns) FROM event_deliveries WHERE 1 = 1"
+        if let status { query.appendInterpolation(unsafeRaw: " AND status = "); query.appendInterpolation(bind: status.rawValue) }
+        if let clientID { query.appendInterpolation(unsafeRaw: " AND client_id = "); query.appendInterpolation(bind: clientID.hex) }
+        query.appendInterpolation(unsafeRaw: " ORDER BY created_at DESC, id LIMIT \(max(1, limit))")
+        return try await database.sql().raw(query).all().compactMap(OutboxSQL.delivery(from:))
+    }
+
+    public func retry(id: UUID?, clientID: OAuthClientID?, now: Date) async throws -> Int {
+        var query: SQLQueryString = """
+            UPDATE event_deliveries SET status = 'pending', next_attempt_at = \(bind: now), lease_owner = NULL, \
+            lease_until = NULL WHERE
+            """
+        if let id {
+            query.appendInterpolation(unsafeRaw: " id = ")
+            query.appendInterpolation(bind: id.uuidString.lowercased())
+            query.appendInterpolation(unsafeRaw: " AND status <> 'delivered'")
+        } else {
+            query.appendInterpolation(unsafeRaw: " status = 'failed'")
+        }
+        if let clientID { query.appendInterpolation(unsafeRaw: " AND client_id = "); query.appendInterpolation(bind: clientID.hex) }
+        query.appendInterpolation(unsafeRaw: " RETURNING id")
+        return try await database.sql().raw(query).all().count
+    }
+
+    public func pendingCount() async throws -> Int {
+        let row = try await database.readSQL().raw("SELECT COUNT(*) AS n FROM event_deliveries WHERE status = 'pending'").first()
+        return try row?.decode(column: "n", as: Int.self) ?? 0
     }
 }

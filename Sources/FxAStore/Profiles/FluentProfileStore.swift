@@ -36,20 +36,18 @@ public struct FluentProfileStore: ProfileStore {
 
     public func setDisplayName(_ name: String?, uid: AccountUID, at date: Date, recording event: OutboxEvent) async throws {
         defer { database.noteCommittedChange() }
-        let outbox = try OutboxModel(event)
         try await database.handle().transaction { tx in
             let updated = try await sqlDatabase(tx).raw("""
                 UPDATE accounts SET display_name = \(bind: name), profile_changed_at = \(bind: date) \
                 WHERE uid = \(bind: uid.hex) RETURNING uid
                 """).first()
             guard updated != nil else { throw FxAStoreError.notFound }
-            try await outbox.create(on: tx)
+            try await OutboxSQL.record(event, on: tx)
         }
     }
 
     public func setAvatar(_ image: AvatarImage, at date: Date, recording event: OutboxEvent) async throws {
         defer { database.noteCommittedChange() }
-        let outbox = try OutboxModel(event)
         try await database.handle().transaction { tx in
             let sql = sqlDatabase(tx)
             let updated = try await sql.raw("""
@@ -62,13 +60,12 @@ public struct FluentProfileStore: ProfileStore {
                 INSERT INTO avatars (id, uid, content_type, bytes, created_at) VALUES (\(bind: image.id.hex), \
                 \(bind: image.uid.hex), \(bind: image.type.mimeType), \(bind: image.bytes), \(bind: image.createdAt))
                 """).run()
-            try await outbox.create(on: tx)
+            try await OutboxSQL.record(event, on: tx)
         }
     }
 
     public func deleteAvatar(id: AvatarID, uid: AccountUID, at date: Date, recording event: OutboxEvent) async throws -> Bool {
         defer { database.noteCommittedChange() }
-        let outbox = try OutboxModel(event)
         return try await database.handle().transaction { tx in
             let sql = sqlDatabase(tx)
             let deleted = try await sql.raw("""
@@ -78,7 +75,7 @@ public struct FluentProfileStore: ProfileStore {
             try await sql.raw("""
                 UPDATE accounts SET avatar_id = NULL, profile_changed_at = \(bind: date) WHERE uid = \(bind: uid.hex)
                 """).run()
-            try await outbox.create(on: tx)
+            try await OutboxSQL.record(event, on: tx)
             return true
         }
     }

@@ -1,0 +1,55 @@
+import FluentKit
+import Foundation
+import SQLKit
+
+/// `account_clients`: which relying parties each account has authorized
+/// (a code or token was issued to them), kept after the tokens expire,
+/// because an RP that once held a user's data must hear when it changes.
+/// Rows go with the account, after its delete-user event is fanned out.
+struct CreateAccountClients: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("account_clients")
+            .field("uid", .string, .required)
+            .field("client_id", .string, .required)
+            .field("first_authorized_at", .datetime, .required)
+            .compositeIdentifier(over: "uid", "client_id")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("account_clients").delete()
+    }
+}
+
+/// `event_deliveries`: one row per event per webhook (see ``EventDelivery``).
+struct CreateEventDeliveries: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("event_deliveries")
+            .field("id", .string, .identifier(auto: false))
+            .field("event_id", .string, .required)
+            .field("client_id", .string, .required)
+            .field("uid", .string, .required)
+            .field("kind", .string, .required)
+            .field("payload", .string, .required)
+            .field("jti", .string, .required)
+            .field("occurred_at", .datetime, .required)
+            .field("created_at", .datetime, .required)
+            .field("status", .string, .required)
+            .field("attempts", .int, .required)
+            .field("next_attempt_at", .datetime, .required)
+            .field("lease_owner", .string)
+            .field("lease_until", .datetime)
+            .field("last_status", .int)
+            .field("last_error", .string)
+            .field("delivered_at", .datetime)
+            .unique(on: "jti", name: "event_deliveries_jti_key")
+            .create()
+        let sql = sqlDatabase(database)
+        try await sql.create(index: "event_deliveries_due").on("event_deliveries").column("status").column("next_attempt_at").run()
+        try await sql.create(index: "event_deliveries_client").on("event_deliveries").column("client_id").column("created_at").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("event_deliveries").delete()
+    }
+}

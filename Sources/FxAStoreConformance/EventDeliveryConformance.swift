@@ -1,0 +1,111 @@
+import FxACore
+import FxAStore
+import Foundation
+
+extension StoreConformance {
+    /// An account, and clients: `a` and `b` authorized with webhooks, `c`
+    /// authorized without one, `d` with a webhook the account never used.
+    static func deliveryFixture(_ stores: Stores) async throws -> (
+        account: AccountRecord, a: OAuthClientRecord, b: OAuthClientRecord, c: OAuthClientRecord, d: OAuthClientRecord
+    ) {
+        let account = sampleAccount("events-\(AccountUID.random().hex.prefix(6))@example.org")
+        try await stores.accounts.create(account)
+        var clients: [OAuthClientRecord] = []
+        for name in ["a", "b", "c", "d"] {
+            var client = sampleClient(name: name)
+            if name == "c" { client.webhookURL = nil }
+            try await stores.oauthClients.create(client)
+            clients.append(client)
+        }
+        // a: through a code exchange; b and c: a token without a code (fxa-credentials).
+        let code = sampleCode(client: clients[0].id, uid: account.uid)
+        try await stores.oauthGrants.insertCode(code)
+        _ = try await stores.oauthGrants.redeemCode(hash: code.codeHash, at: Date(timeIntervalSince1970: 1_700_000_020)) { record in
+            [sampleOAuthToken(.access, client: record.clientID, uid: record.uid, grant: record.codeHash)]
+        }
+        for client in clients[1...2] {
+            try await stores.oauthGrants.insertToken(sampleOAuthToken(.access, client: client.id, uid: account.uid))
+        }
+        return (account, clients[0], clients[1], clients[2], clients[3])
+    }
+
+    /// Event fan-out and the delivery queue.
+    static let eventDeliveryCases: [ConformanceCase] = [
+        ConformanceCase("events: a change fans out to each authorized client with a webhook, and only those") { stores in
+            let (account, a, b, _, _) = try await deliveryFixture(stores)
+            let at = Date(timeIntervalSince1970: 1_700_000_100)
+            try await stores.profiles.setDisplayName("Ada", uid: account.uid, at: at, recording: profileChange(account.uid, at: 1_700_000_100))
+            let deliveries = try await stores.outbox.deliveries(status: .pending, clientID: nil, limit: 100)
+                .filter { $0.uid == account.uid }
+            try requireEqual(Set(deliveries.map(\.clientID)), [a.id, b.id], "recipients")
+            try requireEqual(Set(deliveries.map(\.jti)).count, 2, "distinct jti")
+            try require(deliveries.allSatisfy { $0.kind == .profileChange && $0.nextAttemptAt == at && $0.attempts == 0 }, "due now")
+            try requireEqual(try await stores.outbox.pendingCount() >= 2, true, "queue depth")
+        },
+        ConformanceCase("events: deleting an account fans out delete-user, then forgets its clients") { stores in
+            let (account, a, b, _, _) = try await deliveryFixture(stores)
+            try await stores.accounts.delete(
+                uid: account.uid, recording: OutboxEvent(uid: account.uid, kind: .deleteUser, occurredAt: Date(timeIntervalSince1970: 1_700_000_200)))
+            let deliveries = try await stores.outbox.deliveries(status: nil, clientID: nil, limit: 100).filter { $0.uid == account.uid }
+            try requireEqual(Set(deliveries.map(\.clientID)), [a.id, b.id], "recipients")
+            try require(deliveries.allSatisfy { $0.kind == .deleteUser }, "kind")
+        },
+        ConformanceCase("events: claims lease deliveries once; outcomes need the lease; retry and 410") { stores in
+            let (account, a, b, _, _) = try await deliveryFixture(stores)
+            let at = Date(timeIntervalSince1970: 1_700_000_100)
+            for second in 0..<3 {
+                let when = at.addingTimeInterval(TimeInterval(second))
+                try await stores.profiles.setDisplayName(
+                    "v\(second)", uid: account.uid, at: when, recording: OutboxEvent(uid: account.uid, kind: .profileChange, occurredAt: when))
+            }
+            let now = at.addingTimeInterval(10)
+            let early = try await stores.outbox.claimDeliveries(owner: "w0", now: at.addingTimeInterval(-1), leaseUntil: now, limit: 10)
+            try requireEqual(early.count, 0, "nothing due before it happened")
+            let first = try await stores.outbox.claimDeliveries(owner: "w1", now: now, leaseUntil: now.addingTimeInterval(30), limit: 4)
+            try requireEqual(first.count, 4, "limit")
+            try require(first.allSatisfy { $0.leaseOwner == "w1" }, "leased to w1")
+            let second = try await stores.outbox.claimDeliveries(owner: "w2", now: now, leaseUntil: now.addingTimeInterval(30), limit: 10)
+            try requireEqual(second.count, 2, "the rest")
+            try requireEqual(Set(first.map(\.id)).intersection(second.map(\.id)).count, 0, "no delivery twice")
+            let none = try await stores.outbox.claimDeliveries(owner: "w3", now: now.addingTimeInterval(29), leaseUntil: now.addingTimeInterval(60), limit: 10)
+            try requireEqual(none.count, 0, "all leased")
+
+            let done = first[0]
+            let byStranger = try await stores.outbox.finish(deliveryID: done.id, owner: "w2", attempts: 1, outcome: .delivered(status: 200, at: now))
+            try require(!byStranger, "wrong owner")
+            let byOwner = try await stores.outbox.finish(deliveryID: done.id, owner: "w1", attempts: 1, outcome: .delivered(status: 200, at: now))
+            try require(byOwner, "owner")
+            let retried = first[1]
+            try await stores.outbox.finish(
+                deliveryID: retried.id, owner: "w1", attempts: 1, outcome: .retry(status: 503, error: "HTTP 503", next: now.addingTimeInterval(5)))
+
+            // w2 crashed: its leases lapse and w3 takes those deliveries over.
+            let takeover = try await stores.outbox.claimDeliveries(owner: "w3", now: now.addingTimeInterval(31), leaseUntil: now.addingTimeInterval(90), limit: 10)
+            try requireEqual(Set(takeover.map(\.id)), Set(second.map(\.id) + first[2...].map(\.id) + [retried.id]), "lapsed leases and the due retry")
+            let again = takeover.first { $0.id == retried.id }
+            try requireEqual(again?.attempts, 1, "attempts kept")
+            try requireEqual(again?.lastStatus, 503, "last status kept")
+
+            // 410 Gone from b: b's webhook is turned off and its pending deliveries fail with it.
+            let fromB = try requireValue(takeover.first { $0.clientID == b.id })
+            try await stores.outbox.finish(
+                deliveryID: fromB.id, owner: "w3", attempts: 1, outcome: .failed(status: 410, error: "HTTP 410", disableWebhook: true))
+            try requireEqual(try await stores.oauthClients.client(id: b.id)?.webhookURL, nil, "b's webhook off")
+            let bPending = try await stores.outbox.deliveries(status: .pending, clientID: b.id, limit: 10)
+            try requireEqual(bPending.count, 0, "b has nothing pending")
+            let bFailed = try await stores.outbox.deliveries(status: .failed, clientID: b.id, limit: 10)
+            try require(bFailed.count >= 1, "b's deliveries kept as failed")
+            try requireEqual(try await stores.outbox.deliveries(status: .delivered, clientID: nil, limit: 10).filter { $0.uid == account.uid }.map(\.id), [done.id], "delivered")
+
+            let revived = try await stores.outbox.retry(id: nil, clientID: b.id, now: now.addingTimeInterval(100))
+            try requireEqual(revived, bFailed.count, "failed ones retried")
+            try requireEqual(try await stores.outbox.retry(id: done.id, clientID: nil, now: now), 0, "a delivered one stays delivered")
+        },
+    ]
+}
+
+/// Unwraps or fails the case.
+func requireValue<T>(_ value: T?, _ what: String = "value", file: StaticString = #fileID, line: UInt = #line) throws -> T {
+    guard let value else { throw ConformanceFailure(description: "\(file):\(line): \(what) missing") }
+    return value
+}
