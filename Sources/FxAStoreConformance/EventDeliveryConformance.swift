@@ -59,15 +59,15 @@ extension StoreConformance {
                     "v\(second)", uid: account.uid, at: when, recording: OutboxEvent(uid: account.uid, kind: .profileChange, occurredAt: when))
             }
             let now = at.addingTimeInterval(10)
-            let early = try await stores.outbox.claimDeliveries(owner: "w0", now: at.addingTimeInterval(-1), leaseUntil: now, limit: 10)
+            let early = try await stores.outbox.claimDeliveries(owner: "w0", now: at.addingTimeInterval(-1), leaseUntil: now, limit: 10, excluding: [])
             try requireEqual(early.count, 0, "nothing due before it happened")
-            let first = try await stores.outbox.claimDeliveries(owner: "w1", now: now, leaseUntil: now.addingTimeInterval(30), limit: 4)
+            let first = try await stores.outbox.claimDeliveries(owner: "w1", now: now, leaseUntil: now.addingTimeInterval(30), limit: 4, excluding: [])
             try requireEqual(first.count, 4, "limit")
             try require(first.allSatisfy { $0.leaseOwner == "w1" }, "leased to w1")
-            let second = try await stores.outbox.claimDeliveries(owner: "w2", now: now, leaseUntil: now.addingTimeInterval(30), limit: 10)
+            let second = try await stores.outbox.claimDeliveries(owner: "w2", now: now, leaseUntil: now.addingTimeInterval(30), limit: 10, excluding: [])
             try requireEqual(second.count, 2, "the rest")
             try requireEqual(Set(first.map(\.id)).intersection(second.map(\.id)).count, 0, "no delivery twice")
-            let none = try await stores.outbox.claimDeliveries(owner: "w3", now: now.addingTimeInterval(29), leaseUntil: now.addingTimeInterval(60), limit: 10)
+            let none = try await stores.outbox.claimDeliveries(owner: "w3", now: now.addingTimeInterval(29), leaseUntil: now.addingTimeInterval(60), limit: 10, excluding: [])
             try requireEqual(none.count, 0, "all leased")
 
             let done = first[0]
@@ -79,15 +79,26 @@ extension StoreConformance {
             try await stores.outbox.finish(
                 deliveryID: retried.id, owner: "w1", attempts: 1, outcome: .retry(status: 503, error: "HTTP 503", next: now.addingTimeInterval(5)))
 
-            // w2 crashed: its leases lapse and w3 takes those deliveries over.
-            let takeover = try await stores.outbox.claimDeliveries(owner: "w3", now: now.addingTimeInterval(31), leaseUntil: now.addingTimeInterval(90), limit: 10)
-            try requireEqual(Set(takeover.map(\.id)), Set(second.map(\.id) + first[2...].map(\.id) + [retried.id]), "lapsed leases and the due retry")
+            // w2 crashed: its leases lapse and w3 takes those deliveries over,
+            // skipping the clients it has no free slot for.
+            let later = now.addingTimeInterval(31)
+            let full = try await stores.outbox.claimDeliveries(
+                owner: "w3", now: later, leaseUntil: later.addingTimeInterval(60), limit: 10, excluding: [a.id, b.id])
+            try requireEqual(full.count, 0, "both clients excluded")
+            let onlyA = try await stores.outbox.claimDeliveries(
+                owner: "w3", now: later, leaseUntil: later.addingTimeInterval(60), limit: 10, excluding: [b.id])
+            try require(onlyA.allSatisfy { $0.clientID == a.id }, "b excluded")
+            let onlyB = try await stores.outbox.claimDeliveries(
+                owner: "w3", now: later, leaseUntil: later.addingTimeInterval(60), limit: 10, excluding: [])
+            let takeover = onlyA + onlyB
+            let expected = Set(second.map(\.id) + first[2...].map(\.id) + [retried.id])
+            try requireEqual(Set(takeover.map(\.id)), expected, "lapsed leases and the due retry")
             let again = takeover.first { $0.id == retried.id }
             try requireEqual(again?.attempts, 1, "attempts kept")
             try requireEqual(again?.lastStatus, 503, "last status kept")
 
             // 410 Gone from b: b's webhook is turned off and its pending deliveries fail with it.
-            let fromB = try requireValue(takeover.first { $0.clientID == b.id })
+            let fromB = try requireValue(onlyB.first { $0.clientID == b.id })
             try await stores.outbox.finish(
                 deliveryID: fromB.id, owner: "w3", attempts: 1, outcome: .failed(status: 410, error: "HTTP 410", disableWebhook: true))
             try requireEqual(try await stores.oauthClients.client(id: b.id)?.webhookURL, nil, "b's webhook off")

@@ -86,6 +86,10 @@ public func buildApplication(
         validator: BrowserAuthorizationValidator(clients: oauthClients, flowKeys: flowKeys, clock: dependencies.clock),
         publicURL: configuration.publicURL))
     app.lifecycle.use(ExpiredGrantSweeper(grants: stores.oauthGrants, clock: dependencies.clock))
+    app.lifecycle.use(EventDeliveryWorker(
+        outbox: stores.outbox, clients: stores.oauthClients,
+        signer: SecurityEventTokenSigner(keyRing: dependencies.keyRing, issuer: configuration.publicURL),
+        policy: configuration.eventDelivery, clock: dependencies.clock, metrics: dependencies.metrics))
     if configuration.mode == .development {
         try app.register(collection: DevMailboxController(store: stores.mailbox))
     }

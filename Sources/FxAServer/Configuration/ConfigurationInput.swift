@@ -81,6 +81,8 @@ public struct ConfigurationInput: Sendable {
         ("FXA_RATE_LIMIT_EMAIL", "emails sent per address per window, 0 = off (default 5)"),
         ("FXA_CORS_ORIGINS", "comma-separated browser origins allowed to call the API (default: the guide's loopback origins in development, none in production)"),
         ("FXA_RATE_LIMIT_IP", "counted requests per IP address per window, 0 = off (default 300)"),
+        ("FXA_WEBHOOK_TIMEOUT_SECONDS", "longest wait for a relying party's webhook to answer, 1-60 (default 10)"),
+        ("FXA_EVENT_MAX_AGE_HOURS", "how long a failing event delivery is retried before it is marked failed, 1-720 (default 72)"),
         ("FXA_PROFILE_CACHE_SECONDS", "how long the profile API reuses a verified token and profile; bounds how late another instance's changes are seen, 0 = off (default 2)"),
     ]
 
@@ -198,12 +200,25 @@ public struct ConfigurationInput: Sendable {
             throw FxAError.invalidConfiguration("FXA_PROFILE_CACHE_SECONDS must be between 0 and 300")
         }
 
+        var eventDelivery = EventDeliveryPolicy()
+        let webhookTimeout = try Self.integer(environment["FXA_WEBHOOK_TIMEOUT_SECONDS"], name: "FXA_WEBHOOK_TIMEOUT_SECONDS") ?? 10
+        guard (1...60).contains(webhookTimeout) else {
+            throw FxAError.invalidConfiguration("FXA_WEBHOOK_TIMEOUT_SECONDS must be between 1 and 60")
+        }
+        let maxAgeHours = try Self.integer(environment["FXA_EVENT_MAX_AGE_HOURS"], name: "FXA_EVENT_MAX_AGE_HOURS") ?? 72
+        guard (1...720).contains(maxAgeHours) else {
+            throw FxAError.invalidConfiguration("FXA_EVENT_MAX_AGE_HOURS must be between 1 and 720")
+        }
+        eventDelivery.timeout = TimeInterval(webhookTimeout)
+        eventDelivery.lease = max(eventDelivery.lease, TimeInterval(webhookTimeout) * 3)
+        eventDelivery.maxAge = TimeInterval(maxAgeHours) * 3600
+
         return ServerConfiguration(
             host: host, port: port, publicURL: publicURL, database: database, dataDirectory: dataDirectory,
             signingKeys: signingKeys, metricsEnabled: metrics, logLevel: level, maxBodySize: maxBodySize,
             version: VersionInfo.detect(environment: environment), accountPolicy: accountPolicy,
             customs: customs, mode: mode, smtp: smtp, corsOrigins: corsOrigins, sqliteDurability: sqliteDurability,
-            profileCacheSeconds: profileCacheSeconds)
+            profileCacheSeconds: profileCacheSeconds, eventDelivery: eventDelivery)
     }
 
     private static func integer(_ value: String?, name: String) throws -> Int? {

@@ -46,6 +46,8 @@ public struct ServerConfiguration: Sendable {
     /// made by *another* process is seen (this process's own changes are seen
     /// at once). 0 turns the cache off.
     public var profileCacheSeconds: Int
+    /// How webhooks are called, retried and given up on.
+    public var eventDelivery: EventDeliveryPolicy
 
     /// Where signing keys come from.
     public enum SigningKeySource: Sendable, Equatable {
@@ -74,8 +76,10 @@ public struct ServerConfiguration: Sendable {
         smtp: SMTPSettings? = nil,
         corsOrigins: Set<String> = [],
         sqliteDurability: SQLiteDurability = .full,
-        profileCacheSeconds: Int = 2
+        profileCacheSeconds: Int = 2,
+        eventDelivery: EventDeliveryPolicy = EventDeliveryPolicy()
     ) {
+        self.eventDelivery = eventDelivery
         self.sqliteDurability = sqliteDurability
         self.profileCacheSeconds = profileCacheSeconds
         self.host = host
@@ -114,6 +118,7 @@ public struct ServerConfiguration: Sendable {
             + "signup=\(accountPolicy.signup.summary) auto-verify=\(accountPolicy.autoVerify) "
             + "confirm-signins=\(accountPolicy.confirmSignins) rate-limits=\(customs.summary) "
             + "cors-origins=\(corsOrigins.isEmpty ? "none" : corsOrigins.sorted().joined(separator: ",")) "
-            + "profile-cache=\(profileCacheSeconds)s version=\(version.version) commit=\(version.commit)"
+            + "profile-cache=\(profileCacheSeconds)s webhook-timeout=\(Int(eventDelivery.timeout))s "
+            + "event-max-age=\(Int(eventDelivery.maxAge / 3600))h version=\(version.version) commit=\(version.commit)"
     }
 }

@@ -37,9 +37,12 @@ public protocol OutboxStore: Sendable {
 
     /// Takes up to `limit` pending deliveries due at `now` whose lease (if
     /// any) has lapsed, leasing them to `owner` until `leaseUntil`, oldest
-    /// due first. Two workers never get the same delivery while a lease
-    /// holds (PostgreSQL: `FOR UPDATE SKIP LOCKED`; SQLite: one writer).
-    func claimDeliveries(owner: String, now: Date, leaseUntil: Date, limit: Int) async throws -> [EventDelivery]
+    /// due first, skipping the clients in `excluding` (whose slots are
+    /// full). Two workers never get the same delivery while a lease holds
+    /// (PostgreSQL: `FOR UPDATE SKIP LOCKED`; SQLite: one writer).
+    func claimDeliveries(
+        owner: String, now: Date, leaseUntil: Date, limit: Int, excluding: Set<OAuthClientID>
+    ) async throws -> [EventDelivery]
 
     /// Records an attempt's outcome, if `owner` still holds the lease (a
     /// worker whose lease lapsed and was taken over changes nothing).

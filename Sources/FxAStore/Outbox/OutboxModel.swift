@@ -64,16 +64,24 @@ public struct FluentOutboxStore: OutboxStore {
             .compactMap(\.event)
     }
 
-    public func claimDeliveries(owner: String, now: Date, leaseUntil: Date, limit: Int) async throws -> [EventDelivery] {
-        // SQLite has one writer, so the inner SELECT cannot race another
-        // claim; PostgreSQL needs the rows locked and skips locked ones.
-        let locking = database.location.isPostgres ? " FOR UPDATE SKIP LOCKED" : ""
-        let rows = try await database.sql().raw("""
+    public func claimDeliveries(
+        owner: String, now: Date, leaseUntil: Date, limit: Int, excluding: Set<OAuthClientID>
+    ) async throws -> [EventDelivery] {
+        var query: SQLQueryString = """
             UPDATE event_deliveries SET lease_owner = \(bind: owner), lease_until = \(bind: leaseUntil) \
             WHERE id IN (SELECT id FROM event_deliveries WHERE status = 'pending' AND next_attempt_at <= \(bind: now) \
-            AND (lease_until IS NULL OR lease_until < \(bind: now)) ORDER BY next_attempt_at LIMIT \(unsafeRaw: String(max(1, limit)))\
-            \(unsafeRaw: locking)) RETURNING \(unsafeRaw: OutboxSQL.deliveryColumns)
-            """).all()
+            AND (lease_until IS NULL OR lease_until < \(bind: now))
+            """
+        for client in excluding.sorted(by: { $0.hex < $1.hex }) {
+            query.appendInterpolation(unsafeRaw: " AND client_id <> ")
+            query.appendInterpolation(bind: client.hex)
+        }
+        query.appendInterpolation(unsafeRaw: " ORDER BY next_attempt_at LIMIT \(max(1, limit))")
+        // SQLite has one writer, so the inner SELECT cannot race another
+        // claim; PostgreSQL needs the rows locked and skips locked ones.
+        if database.location.isPostgres { query.appendInterpolation(unsafeRaw: " FOR UPDATE SKIP LOCKED") }
+        query.appendInterpolation(unsafeRaw: ") RETURNING \(OutboxSQL.deliveryColumns)")
+        let rows = try await database.sql().raw(query).all()
         return try rows.compactMap(OutboxSQL.delivery(from:)).sorted { $0.nextAttemptAt < $1.nextAttemptAt }
     }
 

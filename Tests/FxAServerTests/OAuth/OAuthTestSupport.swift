@@ -17,12 +17,12 @@ extension TestServer {
     /// Registers a client the way the operator does.
     func registerClient(
         publicClient: Bool = false, trusted: Bool = true, scopes: [String] = ["profile", "openid"],
-        redirectURIs: [String] = ["https://rp.example/cb"], jwtAccessTokens: Bool = false
+        redirectURIs: [String] = ["https://rp.example/cb"], jwtAccessTokens: Bool = false, webhookURL: String? = nil
     ) async throws -> TestClient {
         let admin = ClientAdministration(dependencies: dependencies)
         let (client, secret) = try await admin.create(.init(
             name: "Test RP", redirectURIs: redirectURIs, allowedScopes: scopes, publicClient: publicClient,
-            trusted: trusted, imageURI: nil, webhookURL: nil, jwtAccessTokens: jwtAccessTokens))
+            trusted: trusted, imageURI: nil, webhookURL: webhookURL, jwtAccessTokens: jwtAccessTokens))
         return TestClient(id: client.id.hex, secret: secret?.hex, redirectURI: redirectURIs[0])
     }
 

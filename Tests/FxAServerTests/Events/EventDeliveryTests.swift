@@ -1,0 +1,184 @@
+import FxACore
+import FxAStore
+import Foundation
+import JWTKit
+import Testing
+import Vapor
+@testable import FxAServer
+
+/// The event broker end to end: changes made through the API reach the
+/// webhooks of the RPs the user authorized, as SETs signed with the JWKS key.
+@Suite("Event broker: webhook deliveries", .serialized)
+struct EventDeliveryTests {
+    /// A quick policy for tests: fast polls, a one-second timeout.
+    static func configure(_ configuration: inout ServerConfiguration) {
+        configuration.eventDelivery.pollInterval = 0.02
+        configuration.eventDelivery.timeout = 1
+        // The tests fast-forward the clock past backoffs; a long lease keeps
+        // that from also expiring claims in flight (lease takeover is a
+        // store conformance case).
+        configuration.eventDelivery.lease = 3600
+        configuration.eventDelivery.initialBackoff = 1
+        configuration.eventDelivery.maxBackoff = 8
+    }
+
+    /// Verifies a SET with the server's published keys; returns its claims.
+    static func verify(_ token: String, on server: TestServer) async throws -> SecurityEventTokenClaims {
+        let keys = JWTKeyCollection()
+        for key in try await server.dependencies.keyRing.published() {
+            await keys.add(rsa: key.privateKey.publicKey, digestAlgorithm: .sha256, kid: JWKIdentifier(string: key.kid))
+        }
+        let header = try JSONDecoder().decode(JWTHeader.self, from: try #require(Data(base64URLEncoded: token.split(separator: ".")[0])))
+        #expect(header.typ == "secevent+jwt")
+        #expect(header.alg == "RS256")
+        return try await keys.verify(token, as: SecurityEventTokenSigner.Payload.self).claims
+    }
+
+    @Test func everyEventReachesEveryAuthorizedRPAndOnlyThose() async throws {
+        let first = try await WebhookReceiver.start()
+        let second = try await WebhookReceiver.start()
+        let stranger = try await WebhookReceiver.start()
+        defer { Task { for receiver in [first, second, stranger] { await receiver.stop() } } }
+        try await withTestServer(configure: Self.configure) { server in
+            let one = try await server.registerClient(scopes: ["profile", "profile:write"], webhookURL: first.url)
+            let two = try await server.registerClient(scopes: ["profile"], webhookURL: second.url)
+            let other = try await server.registerClient(scopes: ["profile"], webhookURL: stranger.url)
+            let silent = try await server.registerClient(scopes: ["profile"])
+            let user = try await server.verifiedSession()
+            let writer = try await server.accessToken(one, session: user.session, scope: "profile:write")
+            _ = try await server.accessToken(two, session: user.session, scope: "profile")
+            _ = try await server.accessToken(silent, session: user.session, scope: "profile")
+            // Another account authorized `other`; our user never did.
+            let someoneElse = try await server.verifiedSession()
+            _ = try await server.accessToken(other, session: someoneElse.session, scope: "profile")
+
+            _ = try await server.profileCall(.POST, "/v1/display_name", token: writer, json: ["displayName": "Ada"])
+            let uid = try #require(AccountUID(hex: user.uid))
+            let now = server.clock.now()
+            try await server.dependencies.stores.accounts.replaceCredentials(
+                uid: uid, v1: .init(authSalt: SecureRandom.bytes(32), verifyHash: SecureRandom.bytes(32), wrapWrapKb: SecureRandom.bytes(32)),
+                v2: nil, kA: nil, at: now,
+                recording: OutboxEvent(uid: uid, kind: .passwordChange, payload: ["changeTime": .int(Int(now.timeIntervalSince1970 * 1000))], occurredAt: now))
+            try await server.dependencies.stores.accounts.delete(uid: uid, recording: OutboxEvent(uid: uid, kind: .deleteUser, occurredAt: now))
+
+            #expect(try await eventually { first.accepted.count == 3 && second.accepted.count == 3 })
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(stranger.received.isEmpty, "an RP the user never authorized heard nothing")
+            for (receiver, client) in [(first, one), (second, two)] {
+                #expect(receiver.received.count == 3)
+                var kinds: [String: [String: JSONValue]] = [:]
+                var jtis = Set<String>()
+                for token in receiver.accepted {
+                    let claims = try await Self.verify(token, on: server)
+                    #expect(claims.iss == "https://accounts.example.test")
+                    #expect(claims.aud == client.id)
+                    #expect(claims.sub == user.uid)
+                    #expect(claims.events.count == 1)
+                    jtis.insert(claims.jti)
+                    kinds.merge(claims.events) { $1 }
+                }
+                #expect(jtis.count == 3)
+                #expect(Set(kinds.keys) == [SecurityEventURI.profileChange, SecurityEventURI.passwordChange, SecurityEventURI.deleteUser])
+                #expect(kinds[SecurityEventURI.passwordChange]?["changeTime"] == .int(Int(now.timeIntervalSince1970 * 1000)))
+            }
+            let delivered = try await server.dependencies.stores.outbox.deliveries(status: .delivered, clientID: nil, limit: 100)
+            #expect(delivered.count == 6)
+            #expect(delivered.allSatisfy { $0.attempts == 1 && $0.lastStatus == 200 })
+        }
+    }
+
+    @Test func flakyAndLateReceiversGetEveryEventOnceAfterDeduplication() async throws {
+        let flaky = try await WebhookReceiver.start(.flaky)
+        // A receiver that is down at first: a port with nothing listening yet.
+        let placeholder = try await WebhookReceiver.start()
+        let downPort = placeholder.port
+        await placeholder.stop()
+        defer { Task { await flaky.stop() } }
+        try await withTestServer(configure: Self.configure) { server in
+            let flakyClient = try await server.registerClient(scopes: ["profile", "profile:write"], webhookURL: flaky.url)
+            let downClient = try await server.registerClient(scopes: ["profile"], webhookURL: "http://127.0.0.1:\(downPort)/events")
+            let user = try await server.verifiedSession()
+            let writer = try await server.accessToken(flakyClient, session: user.session, scope: "profile:write")
+            _ = try await server.accessToken(downClient, session: user.session, scope: "profile")
+            let started = server.clock.now()
+            for index in 0..<10 {
+                _ = try await server.profileCall(.POST, "/v1/display_name", token: writer, json: ["displayName": "name \(index)"])
+            }
+            // The flaky one fails half its requests and the other is down: both
+            // are retried after backoffs, which the test fast-forwards; the
+            // second receiver comes up a while in.
+            var late: WebhookReceiver?
+            let deadline = Date().addingTimeInterval(20)
+            while Date() < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+                server.clock.advance(by: 1)
+                if late == nil, server.clock.now().timeIntervalSince(started) > 60 {
+                    late = try await WebhookReceiver.start(port: downPort)
+                }
+                if let late, Set(flaky.accepted).count == 10, Set(late.accepted).count == 10 { break }
+            }
+            let up = try #require(late)
+            defer { Task { await up.stop() } }
+            #expect(Set(flaky.accepted).count == 10 && Set(up.accepted).count == 10)
+            for receiver in [flaky, up] {
+                var jtis = Set<String>()
+                for token in receiver.accepted { jtis.insert(try await Self.verify(token, on: server).jti) }
+                #expect(jtis.count == 10, "every event exactly once after de-duplication by jti")
+            }
+            #expect(flaky.received.count > 10, "the flaky receiver saw retries")
+            let pending = try await server.dependencies.stores.outbox.pendingCount()
+            #expect(pending == 0)
+        }
+    }
+
+    @Test func aReceiverThatHangsDoesNotHoldUpTheOthers() async throws {
+        let slow = try await WebhookReceiver.start(.sleep(3))
+        let fast = try await WebhookReceiver.start()
+        defer { Task { await slow.stop(); await fast.stop() } }
+        try await withTestServer(configure: Self.configure) { server in
+            let slowClient = try await server.registerClient(scopes: ["profile", "profile:write"], webhookURL: slow.url)
+            let fastClient = try await server.registerClient(scopes: ["profile"], webhookURL: fast.url)
+            let user = try await server.verifiedSession()
+            let writer = try await server.accessToken(slowClient, session: user.session, scope: "profile:write")
+            _ = try await server.accessToken(fastClient, session: user.session, scope: "profile")
+            let started = Date()
+            for index in 0..<8 {
+                _ = try await server.profileCall(.POST, "/v1/display_name", token: writer, json: ["displayName": "n\(index)"])
+            }
+            #expect(try await eventually(timeout: 5) { fast.accepted.count == 8 })
+            #expect(Date().timeIntervalSince(started) < 1.5, "the fast RP is not queued behind the slow one's timeouts")
+            let slowDeliveries = try await server.dependencies.stores.outbox.deliveries(status: nil, clientID: OAuthClientID(hex: slowClient.id), limit: 20)
+            #expect(try await eventually(timeout: 5) {
+                let now = try await server.dependencies.stores.outbox.deliveries(status: .pending, clientID: OAuthClientID(hex: slowClient.id), limit: 20)
+                return now.contains { $0.lastError?.contains("timed out") == true }
+            }, "the slow RP's attempts time out and are retried")
+            #expect(slowDeliveries.count == 8)
+        }
+    }
+
+    @Test func gone410TurnsTheWebhookOffAndRedirectsAreNotFollowed() async throws {
+        let gone = try await WebhookReceiver.start(.answer(410))
+        let target = try await WebhookReceiver.start()
+        let redirecting = try await WebhookReceiver.start(.redirect(target.url))
+        defer { Task { for receiver in [gone, target, redirecting] { await receiver.stop() } } }
+        try await withTestServer(configure: Self.configure) { server in
+            let goneClient = try await server.registerClient(scopes: ["profile", "profile:write"], webhookURL: gone.url)
+            let redirectClient = try await server.registerClient(scopes: ["profile"], webhookURL: redirecting.url)
+            let user = try await server.verifiedSession()
+            let writer = try await server.accessToken(goneClient, session: user.session, scope: "profile:write")
+            _ = try await server.accessToken(redirectClient, session: user.session, scope: "profile")
+            _ = try await server.profileCall(.POST, "/v1/display_name", token: writer, json: ["displayName": "x"])
+
+            let goneID = try #require(OAuthClientID(hex: goneClient.id))
+            #expect(try await eventually { try await server.dependencies.stores.oauthClients.client(id: goneID)?.webhookURL == nil })
+            let failed = try await server.dependencies.stores.outbox.deliveries(status: .failed, clientID: goneID, limit: 5)
+            #expect(failed.first?.lastStatus == 410)
+
+            let redirectID = try #require(OAuthClientID(hex: redirectClient.id))
+            #expect(try await eventually {
+                try await server.dependencies.stores.outbox.deliveries(status: .pending, clientID: redirectID, limit: 5).first?.lastStatus == 307
+            })
+            #expect(target.received.isEmpty, "the redirect target never saw the token")
+        }
+    }
+}
