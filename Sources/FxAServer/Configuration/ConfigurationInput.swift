@@ -210,7 +210,10 @@ public struct ConfigurationInput: Sendable {
             throw FxAError.invalidConfiguration("FXA_EVENT_MAX_AGE_HOURS must be between 1 and 720")
         }
         eventDelivery.timeout = TimeInterval(webhookTimeout)
-        eventDelivery.lease = max(eventDelivery.lease, TimeInterval(webhookTimeout) * 3)
+        // A claim outlives one attempt (sign, POST until the timeout, record)
+        // with room to spare, and no more: it is also how long a crashed
+        // instance's claims wait before another instance takes them over.
+        eventDelivery.lease = TimeInterval(webhookTimeout) * 3
         eventDelivery.maxAge = TimeInterval(maxAgeHours) * 3600
 
         return ServerConfiguration(

@@ -14,8 +14,9 @@ public struct EventDeliveryPolicy: Sendable, Equatable {
     /// Requests open at once in this process.
     public var maxInFlight = 64
     /// How long a claimed delivery stays this worker's; past it, another
-    /// worker may take it over (this one crashed). Longer than `timeout`.
-    public var lease: TimeInterval = 60
+    /// worker may take it over (this one crashed). Longer than `timeout`
+    /// (the configuration makes it three times the timeout).
+    public var lease: TimeInterval = 30
     /// How often the worker looks for due deliveries when idle.
     public var pollInterval: TimeInterval = 0.25
     /// First retry delay, doubled per attempt up to `maxBackoff`.
