@@ -98,3 +98,23 @@ def fxa_cli(tmp_path):
         )
 
     return run
+
+
+POSTGRES_URL = os.environ.get("FXA_TEST_POSTGRES_URL")
+
+
+def psql(url, sql):
+    libpq_url = url.replace("tlsmode=", "sslmode=")
+    subprocess.run(["psql", libpq_url, "-v", "ON_ERROR_STOP=1", "-c", sql], check=True, capture_output=True)
+
+
+@pytest.fixture
+def fresh_database():
+    """A new, empty database on the test PostgreSQL server, dropped afterwards."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    name = "fxa_interop_" + uuid.uuid4().hex[:8]
+    psql(POSTGRES_URL, f"CREATE DATABASE {name}")
+    parts = urlsplit(POSTGRES_URL)
+    yield urlunsplit(parts._replace(path="/" + name))
+    psql(POSTGRES_URL, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

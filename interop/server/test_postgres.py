@@ -2,32 +2,15 @@
 
 .ci/run starts a throwaway cluster and sets FXA_TEST_POSTGRES_URL.
 """
-import os
-import subprocess
 import threading
-import uuid
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import requests
 
-POSTGRES_URL = os.environ.get("FXA_TEST_POSTGRES_URL")
+from conftest import POSTGRES_URL, psql
+
 pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="FXA_TEST_POSTGRES_URL is not set")
-
-
-def psql(url, sql):
-    libpq_url = url.replace("tlsmode=", "sslmode=")
-    subprocess.run(["psql", libpq_url, "-v", "ON_ERROR_STOP=1", "-c", sql], check=True, capture_output=True)
-
-
-@pytest.fixture
-def fresh_database():
-    """A new, empty database on the test server, dropped afterwards."""
-    name = "fxa_interop_" + uuid.uuid4().hex[:8]
-    psql(POSTGRES_URL, f"CREATE DATABASE {name}")
-    parts = urlsplit(POSTGRES_URL)
-    yield urlunsplit(parts._replace(path="/" + name))
-    psql(POSTGRES_URL, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def with_password(url, password):
