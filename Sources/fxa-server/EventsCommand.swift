@@ -17,19 +17,21 @@ struct EventsCommand: AsyncParsableCommand {
         @OptionGroup var storage: StorageOptions
         @Option(help: "pending, delivered or failed.") var status: String?
         @Option(name: .customLong("client"), help: "Only this client's (16 hex).") var clientID: String?
-        @Option(help: "How many (default 50, at most 1000).") var limit = 50
+        @Option(help: "How many (default 50, at most 100000).") var limit = 50
         @Flag(help: "One JSON object per line.") var json = false
 
         func run() async throws {
             let status = try parseStatus(self.status)
             let client = try parseClient(clientID)
             let deliveries = try await withOutbox(storage) { outbox in
-                try await outbox.deliveries(status: status, clientID: client, limit: min(max(limit, 1), 1000))
+                try await outbox.deliveries(status: status, clientID: client, limit: min(max(limit, 1), 100_000))
             }
             let format = ISO8601DateFormatter()
+            let precise = ISO8601DateFormatter()
+            precise.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
             for delivery in deliveries {
                 if json {
-                    print(try jsonLine(delivery))
+                    print(try jsonLine(delivery, format: precise))
                 } else {
                     let answer = delivery.lastStatus.map { "HTTP \($0)" } ?? (delivery.attempts == 0 ? "-" : "no answer")
                     print([
@@ -85,8 +87,8 @@ private func parseClient(_ text: String?) throws -> OAuthClientID? {
     return client
 }
 
-private func jsonLine(_ delivery: EventDelivery) throws -> String {
-    let format = ISO8601DateFormatter()
+/// One delivery as JSON, times with milliseconds.
+private func jsonLine(_ delivery: EventDelivery, format: ISO8601DateFormatter) throws -> String {
     var object: [String: JSONValue] = [
         "id": .string(delivery.id.uuidString.lowercased()), "status": .string(delivery.status.rawValue),
         "attempts": .int(delivery.attempts), "event": .string(delivery.kind.rawValue),

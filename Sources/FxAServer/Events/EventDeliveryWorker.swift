@@ -31,6 +31,8 @@ final class EventDeliveryWorker: LifecycleHandler, Sendable {
 
     private struct State {
         var task: Task<Void, Never>?
+        var recorder: DeliveryOutcomeRecorder?
+        var recorderTask: Task<Void, Never>?
         var client: HTTPClient?
         var wake: AsyncStream<Void>.Continuation?
     }
@@ -55,30 +57,39 @@ final class EventDeliveryWorker: LifecycleHandler, Sendable {
         let client = WebhookSender.makeClient(eventLoopGroup: application.eventLoopGroup)
         let (signals, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         let logger = application.logger
+        let recorder = DeliveryOutcomeRecorder(outbox: outbox)
+        let recorderTask = Task { await recorder.run(logger: logger) }
         let task = Task { [self] in
-            await run(sender: WebhookSender(client: client), signals: signals, logger: logger)
+            await run(sender: WebhookSender(client: client), recorder: recorder, signals: signals, logger: logger)
         }
         state.withLockedValue { state in
             state.client = client
             state.wake = continuation
             state.task = task
+            state.recorder = recorder
+            state.recorderTask = recorderTask
         }
     }
 
     func shutdownAsync(_ application: Application) async {
-        let (task, client, wake) = state.withLockedValue { state in
+        let (task, client, wake, recorder, recorderTask) = state.withLockedValue { state in
             defer { state = State() }
-            return (state.task, state.client, state.wake)
+            return (state.task, state.client, state.wake, state.recorder, state.recorderTask)
         }
         wake?.finish()
         task?.cancel()
         await task?.value
+        // Outcomes of the attempts that finished are written before stopping.
+        recorder?.close()
+        await recorderTask?.value
         try? await client?.shutdown()
     }
 
     /// The loop: claim what there is room for, start it, wait for a
     /// completion, a wake-up or the poll interval; until cancelled.
-    private func run(sender: WebhookSender, signals: AsyncStream<Void>, logger: Logger) async {
+    private func run(
+        sender: WebhookSender, recorder: DeliveryOutcomeRecorder, signals: AsyncStream<Void>, logger: Logger
+    ) async {
         let inFlight = NIOLockedValueBox([OAuthClientID: Int]())
         let ticker = Task { [self, state] in
             var lastDepthReport = ContinuousClock.now - .seconds(60)
@@ -112,6 +123,11 @@ final class EventDeliveryWorker: LifecycleHandler, Sendable {
                     logger.warning("event deliveries not claimed", metadata: ["cause": "\(error)"])
                     continue
                 }
+                // One look-up per client per batch, not per delivery.
+                var webhooks: [OAuthClientID: String?] = [:]
+                for clientID in Set(claimed.map(\.clientID)) {
+                    webhooks[clientID] = try? await clients.client(id: clientID)?.webhookURL
+                }
                 for delivery in claimed {
                     let admitted = inFlight.withLockedValue { counts in
                         guard counts[delivery.clientID, default: 0] < policy.perClientConcurrency else { return false }
@@ -127,8 +143,9 @@ final class EventDeliveryWorker: LifecycleHandler, Sendable {
                             outcome: .retry(status: delivery.lastStatus, error: delivery.lastError ?? "waiting for a slot", next: clock.now()))
                         continue
                     }
+                    let webhook = webhooks[delivery.clientID] ?? nil
                     group.addTask { [self, state] in
-                        await attempt(delivery, sender: sender, logger: logger)
+                        await attempt(delivery, webhook: webhook, sender: sender, recorder: recorder, logger: logger)
                         inFlight.withLockedValue { counts in
                             counts[delivery.clientID, default: 1] -= 1
                             if counts[delivery.clientID] == 0 { counts[delivery.clientID] = nil }
@@ -141,35 +158,37 @@ final class EventDeliveryWorker: LifecycleHandler, Sendable {
         }
     }
 
-    /// One attempt: sign, POST, record the outcome.
-    private func attempt(_ delivery: EventDelivery, sender: WebhookSender, logger: Logger) async {
+    /// One attempt: sign, POST, hand the outcome to the recorder.
+    private func attempt(
+        _ delivery: EventDelivery, webhook: String?, sender: WebhookSender, recorder: DeliveryOutcomeRecorder, logger: Logger
+    ) async {
         let attempts = delivery.attempts + 1
         var metadata: Logger.Metadata = [
             "delivery": "\(delivery.id)", "client": "\(delivery.clientID.hex)", "event": "\(delivery.kind.rawValue)",
             "jti": "\(delivery.jti)", "attempt": "\(attempts)",
         ]
-        let started = ContinuousClock.now
-        var outcome: DeliveryOutcome
-        do {
-            guard let client = try await clients.client(id: delivery.clientID), let url = client.webhookURL else {
-                outcome = .failed(status: nil, error: "the client has no webhook any more", disableWebhook: false)
-                try await record(delivery, attempts: attempts, outcome: outcome, metadata: metadata, logger: logger)
-                return
+        let outcome: DeliveryOutcome
+        if let webhook {
+            let started = ContinuousClock.now
+            do {
+                let token = try await signer.sign(delivery, at: clock.now())
+                let answer = await sender.post(token, to: webhook, timeout: policy.timeout)
+                let elapsed = ContinuousClock.now - started
+                let nanoseconds = Int64(elapsed.components.seconds) * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+                metadata["latency_ms"] = "\(nanoseconds / 1_000_000)"
+                Timer(label: "fxa_event_delivery_duration_seconds", dimensions: [("client", delivery.clientID.hex)], factory: metrics.factory)
+                    .recordNanoseconds(nanoseconds)
+                outcome = decide(answer, delivery: delivery, attempts: attempts)
+            } catch {
+                outcome = .retry(
+                    status: nil, error: "not sent: \(WebhookSender.describe(error))",
+                    next: policy.nextAttempt(after: attempts, now: clock.now()))
             }
-            let token = try await signer.sign(delivery, at: clock.now())
-            let answer = await sender.post(token, to: url, timeout: policy.timeout)
-            let elapsed = ContinuousClock.now - started
-            let nanoseconds = Int64(elapsed.components.seconds) * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
-            metadata["latency_ms"] = "\(nanoseconds / 1_000_000)"
-            Timer(label: "fxa_event_delivery_duration_seconds", dimensions: [("client", delivery.clientID.hex)], factory: metrics.factory)
-                .recordNanoseconds(nanoseconds)
-            outcome = decide(answer, delivery: delivery, attempts: attempts)
-        } catch {
-            outcome = .retry(
-                status: nil, error: "not sent: \(WebhookSender.describe(error))",
-                next: policy.nextAttempt(after: attempts, now: clock.now()))
+        } else {
+            outcome = .failed(status: nil, error: "the client has no webhook any more", disableWebhook: false)
         }
-        try? await record(delivery, attempts: attempts, outcome: outcome, metadata: metadata, logger: logger)
+        log(delivery, outcome: outcome, metadata: metadata, logger: logger)
+        recorder.record(DeliveryResult(deliveryID: delivery.id, owner: owner, attempts: attempts, outcome: outcome))
     }
 
     /// 2xx delivered; 410 failed for good (webhook off); anything else
@@ -197,31 +216,27 @@ final class EventDeliveryWorker: LifecycleHandler, Sendable {
         return .retry(status: status, error: error, next: next)
     }
 
-    private func record(
-        _ delivery: EventDelivery, attempts: Int, outcome: DeliveryOutcome, metadata: Logger.Metadata, logger: Logger
-    ) async throws {
+    private func log(_ delivery: EventDelivery, outcome: DeliveryOutcome, metadata: Logger.Metadata, logger: Logger) {
         var metadata = metadata
         let dimensions = [("client", delivery.clientID.hex)]
+        let label: String
         switch outcome {
         case .delivered(let status, _):
             metadata["status"] = "\(status)"
             logger.info("event delivered", metadata: metadata)
-            Counter(label: "fxa_event_deliveries_total", dimensions: dimensions + [("outcome", "delivered")], factory: metrics.factory).increment()
+            label = "delivered"
         case let .retry(status, error, next):
             metadata["status"] = "\(status.map(String.init) ?? "none")"
             metadata["error"] = "\(error)"
             metadata["next_attempt"] = "\(next)"
             logger.warning("event delivery failed, will retry", metadata: metadata)
-            Counter(label: "fxa_event_deliveries_total", dimensions: dimensions + [("outcome", "retry")], factory: metrics.factory).increment()
+            label = "retry"
         case let .failed(status, error, _):
             metadata["status"] = "\(status.map(String.init) ?? "none")"
             metadata["error"] = "\(error)"
             logger.error("event delivery given up", metadata: metadata)
-            Counter(label: "fxa_event_deliveries_total", dimensions: dimensions + [("outcome", "failed")], factory: metrics.factory).increment()
+            label = "failed"
         }
-        let kept = try await outbox.finish(deliveryID: delivery.id, owner: owner, attempts: attempts, outcome: outcome)
-        if !kept {
-            logger.warning("event delivery outcome not recorded: the lease was lost to another worker", metadata: metadata)
-        }
+        Counter(label: "fxa_event_deliveries_total", dimensions: dimensions + [("outcome", label)], factory: metrics.factory).increment()
     }
 }

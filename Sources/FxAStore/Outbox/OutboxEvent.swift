@@ -50,6 +50,12 @@ public protocol OutboxStore: Sendable {
     @discardableResult
     func finish(deliveryID: UUID, owner: String, attempts: Int, outcome: DeliveryOutcome) async throws -> Bool
 
+    /// Records several attempts' outcomes in one transaction (one commit, so
+    /// one disk flush, for a whole batch of webhook answers). Returns how
+    /// many were recorded (the others' leases had been lost).
+    @discardableResult
+    func finish(_ results: [DeliveryResult]) async throws -> Int
+
     /// Recent deliveries, newest first, optionally of one status and client.
     func deliveries(status: EventDelivery.Status?, clientID: OAuthClientID?, limit: Int) async throws -> [EventDelivery]
 
@@ -59,4 +65,19 @@ public protocol OutboxStore: Sendable {
 
     /// How many deliveries are pending (the queue depth).
     func pendingCount() async throws -> Int
+}
+
+/// One attempt's outcome, as the worker reports it in batches.
+public struct DeliveryResult: Sendable, Equatable {
+    public var deliveryID: UUID
+    public var owner: String
+    public var attempts: Int
+    public var outcome: DeliveryOutcome
+
+    public init(deliveryID: UUID, owner: String, attempts: Int, outcome: DeliveryOutcome) {
+        self.deliveryID = deliveryID
+        self.owner = owner
+        self.attempts = attempts
+        self.outcome = outcome
+    }
 }

@@ -86,41 +86,54 @@ public struct FluentOutboxStore: OutboxStore {
     }
 
     public func finish(deliveryID: UUID, owner: String, attempts: Int, outcome: DeliveryOutcome) async throws -> Bool {
-        let id = deliveryID.uuidString.lowercased()
-        let held: SQLQueryString = "id = \(bind: id) AND lease_owner = \(bind: owner) AND status = 'pending'"
+        try await finish([DeliveryResult(deliveryID: deliveryID, owner: owner, attempts: attempts, outcome: outcome)]) == 1
+    }
+
+    public func finish(_ results: [DeliveryResult]) async throws -> Int {
+        guard !results.isEmpty else { return 0 }
         return try await database.handle().transaction { tx in
             let sql = sqlDatabase(tx)
-            let updated: (any SQLRow)?
-            switch outcome {
-            case let .delivered(status, at):
-                updated = try await sql.raw("""
-                    UPDATE event_deliveries SET status = 'delivered', delivered_at = \(bind: at), attempts = \(bind: attempts), \
-                    last_status = \(bind: status), last_error = NULL, lease_owner = NULL, lease_until = NULL \
-                    WHERE \(held) RETURNING client_id
-                    """).first()
-            case let .retry(status, error, next):
-                updated = try await sql.raw("""
-                    UPDATE event_deliveries SET next_attempt_at = \(bind: next), attempts = \(bind: attempts), \
-                    last_status = \(bind: status), last_error = \(bind: error), lease_owner = NULL, lease_until = NULL \
-                    WHERE \(held) RETURNING client_id
-                    """).first()
-            case let .failed(status, error, disableWebhook):
-                updated = try await sql.raw("""
-                    UPDATE event_deliveries SET status = 'failed', attempts = \(bind: attempts), last_status = \(bind: status), \
-                    last_error = \(bind: error), lease_owner = NULL, lease_until = NULL WHERE \(held) RETURNING client_id
-                    """).first()
-                if disableWebhook, let row = updated {
-                    // 410 Gone: the RP says the endpoint will never work again.
-                    let clientID = try row.decode(column: "client_id", as: String.self)
-                    try await sql.raw("UPDATE oauth_clients SET webhook_url = NULL WHERE id = \(bind: clientID)").run()
-                    try await sql.raw("""
-                        UPDATE event_deliveries SET status = 'failed', last_error = \(bind: "webhook turned off after 410 Gone"), \
-                        lease_owner = NULL, lease_until = NULL WHERE client_id = \(bind: clientID) AND status = 'pending'
-                        """).run()
-                }
-            }
-            return updated != nil
+            var recorded = 0
+            for result in results where try await Self.finish(result, on: sql) { recorded += 1 }
+            return recorded
         }
+    }
+
+    /// One outcome, if its owner still holds the lease.
+    private static func finish(_ result: DeliveryResult, on sql: any SQLDatabase) async throws -> Bool {
+        let id = result.deliveryID.uuidString.lowercased()
+        let attempts = result.attempts
+        let held: SQLQueryString = "id = \(bind: id) AND lease_owner = \(bind: result.owner) AND status = 'pending'"
+        let updated: (any SQLRow)?
+        switch result.outcome {
+        case let .delivered(status, at):
+            updated = try await sql.raw("""
+                UPDATE event_deliveries SET status = 'delivered', delivered_at = \(bind: at), attempts = \(bind: attempts), \
+                last_status = \(bind: status), last_error = NULL, lease_owner = NULL, lease_until = NULL \
+                WHERE \(held) RETURNING client_id
+                """).first()
+        case let .retry(status, error, next):
+            updated = try await sql.raw("""
+                UPDATE event_deliveries SET next_attempt_at = \(bind: next), attempts = \(bind: attempts), \
+                last_status = \(bind: status), last_error = \(bind: error), lease_owner = NULL, lease_until = NULL \
+                WHERE \(held) RETURNING client_id
+                """).first()
+        case let .failed(status, error, disableWebhook):
+            updated = try await sql.raw("""
+                UPDATE event_deliveries SET status = 'failed', attempts = \(bind: attempts), last_status = \(bind: status), \
+                last_error = \(bind: error), lease_owner = NULL, lease_until = NULL WHERE \(held) RETURNING client_id
+                """).first()
+            if disableWebhook, let row = updated {
+                // 410 Gone: the RP says the endpoint will never work again.
+                let clientID = try row.decode(column: "client_id", as: String.self)
+                try await sql.raw("UPDATE oauth_clients SET webhook_url = NULL WHERE id = \(bind: clientID)").run()
+                try await sql.raw("""
+                    UPDATE event_deliveries SET status = 'failed', last_error = \(bind: "webhook turned off after 410 Gone"), \
+                    lease_owner = NULL, lease_until = NULL WHERE client_id = \(bind: clientID) AND status = 'pending'
+                    """).run()
+            }
+        }
+        return updated != nil
     }
 
     public func deliveries(status: EventDelivery.Status?, clientID: OAuthClientID?, limit: Int) async throws -> [EventDelivery] {
