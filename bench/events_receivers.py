@@ -32,7 +32,7 @@ async def serve(port_holder, log):
                 parts = token.split(b".")
                 log.append((time.time(), parts[1] if len(parts) == 3 else b""))
                 writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
-        except (asyncio.IncompleteReadError, ConnectionError):
+        except (asyncio.IncompleteReadError, ConnectionError, asyncio.CancelledError):
             pass
         finally:
             writer.close()

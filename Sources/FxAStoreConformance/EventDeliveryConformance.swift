@@ -42,6 +42,22 @@ extension StoreConformance {
             try require(deliveries.allSatisfy { $0.kind == .profileChange && $0.nextAttemptAt == at && $0.attempts == 0 }, "due now")
             try requireEqual(try await stores.outbox.pendingCount() >= 2, true, "queue depth")
         },
+        ConformanceCase("events: capabilities are replaced with their events, atomically") { stores in
+            let (account, a, b, _, _) = try await deliveryFixture(stores)
+            try requireEqual(try await stores.accounts.capabilities(uid: account.uid), [], "none at first")
+            let event = OutboxEvent(
+                uid: account.uid, kind: .subscriptionStateChange,
+                payload: ["capabilities": .array([.string("vpn")]), "isActive": .bool(true)], occurredAt: Date(timeIntervalSince1970: 1_700_000_300))
+            try await stores.accounts.setCapabilities(["vpn", "sync", "vpn"], uid: account.uid, recording: [event])
+            try requireEqual(try await stores.accounts.capabilities(uid: account.uid), ["sync", "vpn"], "sorted, unique")
+            let deliveries = try await stores.outbox.deliveries(status: .pending, clientID: nil, limit: 100).filter { $0.uid == account.uid }
+            try requireEqual(Set(deliveries.map(\.clientID)), [a.id, b.id], "recipients")
+            try require(deliveries.allSatisfy { $0.kind == .subscriptionStateChange && $0.payload == event.payload }, "payload")
+            let stranger = AccountUID.random()
+            var refused = false
+            do { try await stores.accounts.setCapabilities(["x"], uid: stranger, recording: []) } catch FxAStoreError.notFound { refused = true }
+            try require(refused, "unknown uid")
+        },
         ConformanceCase("events: deleting an account fans out delete-user, then forgets its clients") { stores in
             let (account, a, b, _, _) = try await deliveryFixture(stores)
             try await stores.accounts.delete(

@@ -9,7 +9,7 @@ import Foundation
 struct AccountCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "account", abstract: "Create, list, verify and delete accounts.",
-        subcommands: [Create.self, List.self, Verify.self, Delete.self])
+        subcommands: [Create.self, List.self, Verify.self, Delete.self, Capabilities.self])
 
     /// Creates an account. The password is read from standard input, never
     /// from the command line, where other users could read it in `ps`.
@@ -67,6 +67,29 @@ struct AccountCommand: AsyncParsableCommand {
             let address = try parseEmail(email)
             let account = try await withAdministration(storage) { try await $0.delete(email: address) }
             print("deleted \(account.email) uid \(account.uid.hex)")
+        }
+    }
+}
+
+extension AccountCommand {
+    /// Subscription capabilities, granted by the operator in place of payments.
+    struct Capabilities: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show or set an account's subscription capabilities; relying parties get subscription-state-change events.")
+        @OptionGroup var storage: StorageOptions
+        @Option(help: "The account's email address.") var email: String
+        @Option(help: "Replace the capabilities with this comma-separated list (empty: none).") var set: String?
+
+        func run() async throws {
+            let address = try parseEmail(email)
+            let (account, capabilities) = try await withAdministration(storage) { administration in
+                if let set {
+                    let list = set.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                    return try await administration.setCapabilities(list, email: address)
+                }
+                return try await administration.capabilities(email: address)
+            }
+            print("\(account.email) uid \(account.uid.hex): \(capabilities.isEmpty ? "no capabilities" : capabilities.joined(separator: ","))")
         }
     }
 }

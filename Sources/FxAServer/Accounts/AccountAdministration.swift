@@ -77,6 +77,40 @@ public struct AccountAdministration: Sendable {
         return account
     }
 
+    /// The account's subscription capabilities.
+    public func capabilities(email: EmailAddress) async throws -> (AccountRecord, [String]) {
+        let account = try await find(email)
+        return (account, try await stores.accounts.capabilities(uid: account.uid))
+    }
+
+    /// Replaces the account's subscription capabilities (swift-fxa has no
+    /// payments: the operator grants them) and tells the RPs as FxA does:
+    /// a `subscription-state-change` event with the capabilities that
+    /// became active (`isActive: true`) and one with those that ended
+    /// (`isActive: false`). Returns the new list.
+    public func setCapabilities(_ capabilities: [String], email: EmailAddress) async throws -> (AccountRecord, [String]) {
+        for capability in capabilities {
+            guard !capability.isEmpty, capability.count <= 64,
+                  capability.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_-.:".contains($0)) })
+            else { throw FxAError.invalidParameter(["capabilities"]) }
+        }
+        let account = try await find(email)
+        let before = Set(try await stores.accounts.capabilities(uid: account.uid))
+        let after = Set(capabilities)
+        let now = clock.now()
+        let changeTime = JSONValue.int(Int(now.timeIntervalSince1970 * 1000))
+        var events: [OutboxEvent] = []
+        for (changed, active) in [(after.subtracting(before), true), (before.subtracting(after), false)] where !changed.isEmpty {
+            events.append(OutboxEvent(
+                uid: account.uid, kind: .subscriptionStateChange,
+                payload: ["capabilities": .array(changed.sorted().map(JSONValue.string)), "isActive": .bool(active),
+                          "changeTime": changeTime],
+                occurredAt: now))
+        }
+        try await stores.accounts.setCapabilities(Array(after), uid: account.uid, recording: events)
+        return (account, after.sorted())
+    }
+
     private func find(_ email: EmailAddress) async throws -> AccountRecord {
         guard let account = try await stores.accounts.account(normalizedEmail: email.normalized) else {
             throw FxAError.unknownAccount()

@@ -33,6 +33,16 @@ public protocol AccountStore: Sendable {
         at date: Date, recording event: OutboxEvent
     ) async throws
 
+    /// The account's subscription capabilities (what an operator granted;
+    /// swift-fxa has no payments), sorted; empty for an unknown uid.
+    func capabilities(uid: AccountUID) async throws -> [String]
+
+    /// Replaces the capabilities and records `events` (one per change of
+    /// state: capabilities added, capabilities removed), atomically.
+    ///
+    /// - Throws: ``FxAStoreError/notFound`` for an unknown uid.
+    func setCapabilities(_ capabilities: [String], uid: AccountUID, recording events: [OutboxEvent]) async throws
+
     /// Deletes the account with its session tokens, verification codes,
     /// OAuth codes and tokens and avatar, and records `event`, atomically:
     /// nothing issued to a deleted account keeps working.

@@ -73,6 +73,25 @@ public struct FluentAccountStore: AccountStore {
         }
     }
 
+    public func capabilities(uid: AccountUID) async throws -> [String] {
+        guard let row = try await database.readSQL().raw("SELECT capabilities FROM accounts WHERE uid = \(bind: uid.hex)").first(),
+              let text = try row.decode(column: "capabilities", as: String?.self),
+              let list = try? JSONDecoder().decode([String].self, from: Data(text.utf8))
+        else { return [] }
+        return list.sorted()
+    }
+
+    public func setCapabilities(_ capabilities: [String], uid: AccountUID, recording events: [OutboxEvent]) async throws {
+        let text = String(decoding: try JSONEncoder().encode(Array(Set(capabilities)).sorted()), as: UTF8.self)
+        try await database.handle().transaction { tx in
+            let updated = try await sqlDatabase(tx).raw("""
+                UPDATE accounts SET capabilities = \(bind: text) WHERE uid = \(bind: uid.hex) RETURNING uid
+                """).first()
+            guard updated != nil else { throw FxAStoreError.notFound }
+            for event in events { try await OutboxSQL.record(event, on: tx) }
+        }
+    }
+
     public func delete(uid: AccountUID, recording event: OutboxEvent) async throws {
         defer { database.noteCommittedChange() }
         try await database.handle().transaction { tx in

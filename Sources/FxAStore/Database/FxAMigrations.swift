@@ -16,5 +16,6 @@ enum FxAMigrations {
         CreateAvatars(),
         CreateAccountClients(),
         CreateEventDeliveries(),
+        AddAccountCapabilities(),
     ]
 }

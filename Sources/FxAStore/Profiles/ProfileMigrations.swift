@@ -53,3 +53,15 @@ struct CreateAvatars: AsyncMigration {
         try await database.schema(AvatarModel.schema).delete()
     }
 }
+
+/// Adds `accounts.capabilities`: a JSON list of subscription capabilities
+/// the operator granted (sent to RPs as subscription-state-change events).
+struct AddAccountCapabilities: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(AccountModel.schema).field("capabilities", .string).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(AccountModel.schema).deleteField("capabilities").update()
+    }
+}

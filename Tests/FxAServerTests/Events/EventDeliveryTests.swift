@@ -87,6 +87,40 @@ struct EventDeliveryTests {
         }
     }
 
+    /// swift-fxa has no payments: the operator grants capabilities, and RPs
+    /// hear about each change as FxA's subscription-state-change.
+    @Test func capabilitiesSetByTheOperatorReachRPsAsSubscriptionStateChanges() async throws {
+        let hook = try await WebhookReceiver.start()
+        defer { Task { await hook.stop() } }
+        try await withTestServer(configure: Self.configure) { server in
+            let client = try await server.registerClient(scopes: ["profile"], webhookURL: hook.url)
+            let user = TestUser()
+            let account = try await server.signUp(user)
+            _ = try await server.accessToken(client, session: account.sessionToken, scope: "profile")
+            let admin = AccountAdministration(dependencies: server.dependencies)
+            let email = try #require(EmailAddress(user.email))
+            let (_, granted) = try await admin.setCapabilities(["vpn", "relay"], email: email)
+            #expect(granted == ["relay", "vpn"])
+            _ = try await admin.setCapabilities(["relay", "monitor"], email: email)
+            #expect(try await admin.capabilities(email: email).1 == ["monitor", "relay"])
+            await #expect(throws: FxAError.self) { try await admin.setCapabilities(["bad value"], email: email) }
+
+            #expect(try await eventually { hook.accepted.count == 3 })
+            var states: [[String: JSONValue]] = []
+            for token in hook.accepted {
+                let claims = try await Self.verify(token, on: server)
+                #expect(claims.sub == account.uid)
+                states.append(try #require(claims.events[SecurityEventURI.subscriptionStateChange]))
+            }
+            let summary = Set(states.map { "\($0["isActive"] == .bool(true) ? "+" : "-")\($0["capabilities"].map { "\($0)" } ?? "")" })
+            #expect(summary == [
+                "+\(JSONValue.array([.string("relay"), .string("vpn")]))", "+\(JSONValue.array([.string("monitor")]))",
+                "-\(JSONValue.array([.string("vpn")]))",
+            ])
+            #expect(states.allSatisfy { if case .int = $0["changeTime"] { true } else { false } })
+        }
+    }
+
     @Test func flakyAndLateReceiversGetEveryEventOnceAfterDeduplication() async throws {
         let flaky = try await WebhookReceiver.start(.flaky)
         // A receiver that is down at first: a port with nothing listening yet.
