@@ -88,7 +88,8 @@ public func buildApplication(
     app.lifecycle.use(ExpiredGrantSweeper(grants: stores.oauthGrants, clock: dependencies.clock))
     app.lifecycle.use(EventDeliveryWorker(
         outbox: stores.outbox, clients: stores.oauthClients,
-        signer: SecurityEventTokenSigner(keyRing: dependencies.keyRing, issuer: configuration.publicURL),
+        signer: SecurityEventTokenSigner(
+            keyRing: dependencies.keyRing, issuer: configuration.publicURL, threadPool: dependencies.hashingPool),
         policy: configuration.eventDelivery, clock: dependencies.clock, metrics: dependencies.metrics))
     if configuration.mode == .development {
         try app.register(collection: DevMailboxController(store: stores.mailbox))

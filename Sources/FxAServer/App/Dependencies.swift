@@ -13,8 +13,9 @@ public struct Dependencies: Sendable {
     public let clock: any WallClock
     public let keyRing: SigningKeyRing
     public let metrics: ServerMetrics
-    /// Threads that run scrypt, one per core, at a lower scheduling
-    /// priority than the event loops (see ``PasswordHasher``).
+    /// Threads for CPU-heavy work off the event loops (scrypt, and the
+    /// RSA signatures of the event broker), one per core, at a lower
+    /// scheduling priority than the event loops (see ``PasswordHasher``).
     let hashingPool: NIOThreadPool
 
     public init(

@@ -10,7 +10,7 @@ public struct EventDeliveryPolicy: Sendable, Equatable {
     /// marked failed and kept for the operator (`fxa-server events retry`).
     public var maxAge: TimeInterval = 3 * 24 * 3600
     /// Requests open at once to one RP, so one RP cannot take every slot.
-    public var perClientConcurrency = 4
+    public var perClientConcurrency = 16
     /// Requests open at once in this process.
     public var maxInFlight = 64
     /// How long a claimed delivery stays this worker's; past it, another
