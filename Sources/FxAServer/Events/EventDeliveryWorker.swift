@@ -123,12 +123,25 @@ final class EventDeliveryWorker: LifecycleHandler, Sendable {
                     logger.warning("event deliveries not claimed", metadata: ["cause": "\(error)"])
                     continue
                 }
-                // One look-up per client per batch, not per delivery.
+                // One look-up per client per batch, not per delivery. A failed
+                // look-up (the database) is not "no webhook": those deliveries
+                // go back to the queue untouched.
                 var webhooks: [OAuthClientID: String?] = [:]
                 for clientID in Set(claimed.map(\.clientID)) {
-                    webhooks[clientID] = try? await clients.client(id: clientID)?.webhookURL
+                    do {
+                        webhooks[clientID] = .some(try await clients.client(id: clientID)?.webhookURL)
+                    } catch {
+                        logger.warning("event deliveries postponed: client not read", metadata: ["cause": "\(error)"])
+                    }
                 }
                 for delivery in claimed {
+                    guard let webhook = webhooks[delivery.clientID] else {
+                        _ = try? await outbox.finish(
+                            deliveryID: delivery.id, owner: owner, attempts: delivery.attempts,
+                            outcome: .retry(status: delivery.lastStatus, error: delivery.lastError ?? "postponed",
+                                            next: clock.now().addingTimeInterval(1)))
+                        continue
+                    }
                     let admitted = inFlight.withLockedValue { counts in
                         guard counts[delivery.clientID, default: 0] < policy.perClientConcurrency else { return false }
                         counts[delivery.clientID, default: 0] += 1
@@ -143,7 +156,6 @@ final class EventDeliveryWorker: LifecycleHandler, Sendable {
                             outcome: .retry(status: delivery.lastStatus, error: delivery.lastError ?? "waiting for a slot", next: clock.now()))
                         continue
                     }
-                    let webhook = webhooks[delivery.clientID] ?? nil
                     group.addTask { [self, state] in
                         await attempt(delivery, webhook: webhook, sender: sender, recorder: recorder, logger: logger)
                         inFlight.withLockedValue { counts in
