@@ -41,3 +41,33 @@ def credentials_version(server, email):
 def server(start_server):
     # One test IP makes every request: the per-IP limit would throttle a suite.
     return start_server(env={"FXA_RATE_LIMIT_IP": "0", "FXA_LOG_LEVEL": "warning"})
+
+
+def register_client(fxa_cli, name, *flags, scopes=("profile", "profile:write")):
+    """A trusted confidential client registered through the operator CLI."""
+    import json
+
+    scope_flags = [flag for scope in scopes for flag in ("--scope", scope)]
+    created = fxa_cli("client", "create", "--name", name, "--redirect-uri", "https://rp.example/cb", *scope_flags,
+                      "--trusted", "--json", *flags)
+    assert created.returncode == 0, created.stderr
+    return json.loads(created.stdout)
+
+
+def sign_in(server, prefix, password="correct horse battery"):
+    """A new verified account (the server auto-verifies) and a PyFxA session for it."""
+    from fxa.core import Client
+
+    email = new_email(prefix)
+    core = Client(server.base + "/v1")
+    core.create_account(email, password)
+    return email, core, core.login(email, password)
+
+
+def access_token(server, client, session, scope):
+    """An access token for `client` through PyFxA's session-authorized code flow."""
+    from fxa.oauth import Client as OAuth
+
+    oauth = OAuth(client_id=client["client_id"], client_secret=client["client_secret"],
+                  server_url=server.base + "/v1", cache=None)
+    return oauth.trade_code(oauth.authorize_code(session, scope=scope))["access_token"]

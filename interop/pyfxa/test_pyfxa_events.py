@@ -10,11 +10,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import jwt
 import pytest
 from fxa._utils import BearerTokenAuth
-from fxa.core import Client
-from fxa.oauth import Client as OAuth
 from fxa.profile import Client as Profile
 
-from pyfxa_support import new_email
+from pyfxa_support import access_token, register_client, sign_in
 
 PASSWORD = "correct horse battery"
 EVENT = "https://schemas.accounts.firefox.com/event/"
@@ -56,18 +54,10 @@ def webhook():
 
 
 def test_changes_arrive_as_sets_that_pyjwt_verifies(start_server, fxa_cli, webhook):
-    created = fxa_cli("client", "create", "--name", "Webhook RP", "--redirect-uri", "https://rp.example/cb",
-                      "--scope", "profile", "--scope", "profile:write", "--trusted", "--webhook-url", webhook.url, "--json")
-    assert created.returncode == 0, created.stderr
-    client = json.loads(created.stdout)
+    client = register_client(fxa_cli, "Webhook RP", "--webhook-url", webhook.url)
     server = start_server(env={"FXA_RATE_LIMIT_IP": "0", "FXA_AUTO_VERIFY": "true"})
-    email = new_email("events")
-    core = Client(server.base + "/v1")
-    core.create_account(email, PASSWORD)
-    session = core.login(email, PASSWORD)
-    oauth = OAuth(client_id=client["client_id"], client_secret=client["client_secret"],
-                  server_url=server.base + "/v1", cache=None)
-    token = oauth.trade_code(oauth.authorize_code(session, scope="profile:write"))["access_token"]
+    email, core, session = sign_in(server, "events", PASSWORD)
+    token = access_token(server, client, session, "profile:write")
 
     Profile(server.base).apiclient.post("/display_name", {"displayName": "Ada"}, auth=BearerTokenAuth(token))
     session.change_password(PASSWORD, PASSWORD + "!")
@@ -97,17 +87,10 @@ def test_changes_arrive_as_sets_that_pyjwt_verifies(start_server, fxa_cli, webho
 
 
 def test_a_gone_webhook_is_turned_off_and_the_operator_can_requeue(start_server, fxa_cli, webhook):
-    created = fxa_cli("client", "create", "--name", "Gone RP", "--redirect-uri", "https://rp.example/cb",
-                      "--scope", "profile", "--scope", "profile:write", "--trusted", "--webhook-url", webhook.url, "--json")
-    client = json.loads(created.stdout)
+    client = register_client(fxa_cli, "Gone RP", "--webhook-url", webhook.url)
     server = start_server(env={"FXA_RATE_LIMIT_IP": "0", "FXA_AUTO_VERIFY": "true"})
-    email = new_email("gone")
-    core = Client(server.base + "/v1")
-    core.create_account(email, PASSWORD)
-    session = core.login(email, PASSWORD)
-    oauth = OAuth(client_id=client["client_id"], client_secret=client["client_secret"],
-                  server_url=server.base + "/v1", cache=None)
-    token = oauth.trade_code(oauth.authorize_code(session, scope="profile:write"))["access_token"]
+    _, _, session = sign_in(server, "gone")
+    token = access_token(server, client, session, "profile:write")
     webhook.status = 410
     Profile(server.base).apiclient.post("/display_name", {"displayName": "Gone"}, auth=BearerTokenAuth(token))
     webhook.wait_for(1)

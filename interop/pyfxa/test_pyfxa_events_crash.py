@@ -12,32 +12,20 @@ import jwt
 import requests
 
 from conftest import free_port
-from pyfxa_support import new_email
+from pyfxa_support import access_token, register_client, sign_in
 from test_pyfxa_events import Webhook
-from fxa.core import Client
-from fxa.oauth import Client as OAuth
-
-PASSWORD = "correct horse battery"
 
 
 def test_no_event_is_lost_when_the_server_is_killed(start_server, fxa_cli):
     webhook = Webhook()
     try:
-        created = fxa_cli("client", "create", "--name", "Crash RP", "--redirect-uri", "https://rp.example/cb",
-                          "--scope", "profile", "--scope", "profile:write", "--trusted", "--webhook-url", webhook.url,
-                          "--json")
-        client = json.loads(created.stdout)
+        client = register_client(fxa_cli, "Crash RP", "--webhook-url", webhook.url)
         port = free_port()
         env = {"FXA_RATE_LIMIT_IP": "0", "FXA_RATE_LIMIT_PASSWORD": "0", "FXA_AUTO_VERIFY": "true",
                "FXA_WEBHOOK_TIMEOUT_SECONDS": "1", "FXA_LOG_LEVEL": "warning"}
         server = start_server(port=port, env=env)
-        email = new_email("crash")
-        core = Client(server.base + "/v1")
-        core.create_account(email, PASSWORD)
-        session = core.login(email, PASSWORD)
-        oauth = OAuth(client_id=client["client_id"], client_secret=client["client_secret"],
-                      server_url=server.base + "/v1", cache=None)
-        token = oauth.trade_code(oauth.authorize_code(session, scope="profile:write"))["access_token"]
+        _, _, session = sign_in(server, "crash")
+        token = access_token(server, client, session, "profile:write")
         headers = {"Authorization": "Bearer " + token}
 
         rng = random.Random(20261125)

@@ -7,15 +7,11 @@ import json
 import jwt
 import pytest
 import requests
-from fxa.core import Client
-from fxa.oauth import Client as OAuth
-
 from conftest import POSTGRES_URL
-from pyfxa_support import new_email
+from pyfxa_support import access_token, register_client, sign_in
 from test_pyfxa_events import Webhook
 
 pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="FXA_TEST_POSTGRES_URL is not set")
-PASSWORD = "correct horse battery"
 
 
 def test_two_instances_drain_one_outbox(start_server, fxa_cli, fresh_database):
@@ -24,25 +20,13 @@ def test_two_instances_drain_one_outbox(start_server, fxa_cli, fresh_database):
         database = ["--database-url", fresh_database]
         env = {"FXA_RATE_LIMIT_IP": "0", "FXA_RATE_LIMIT_PASSWORD": "0", "FXA_AUTO_VERIFY": "true",
                "FXA_LOG_LEVEL": "warning"}
-        clients = []
-        for index, hook in enumerate(webhooks):
-            created = fxa_cli("client", "create", *database, "--name", f"RP {index}", "--redirect-uri",
-                              "https://rp.example/cb", "--scope", "profile", "--scope", "profile:write", "--trusted",
-                              "--webhook-url", hook.url, "--json")
-            assert created.returncode == 0, created.stderr
-            clients.append(json.loads(created.stdout))
+        clients = [register_client(fxa_cli, f"RP {index}", *database, "--webhook-url", hook.url)
+                   for index, hook in enumerate(webhooks)]
         first = start_server(*database, env=env)
         second = start_server(*database, env=env)
 
-        email = new_email("two")
-        core = Client(first.base + "/v1")
-        core.create_account(email, PASSWORD)
-        session = core.login(email, PASSWORD)
-        tokens = []
-        for client in clients:
-            oauth = OAuth(client_id=client["client_id"], client_secret=client["client_secret"],
-                          server_url=first.base + "/v1", cache=None)
-            tokens.append(oauth.trade_code(oauth.authorize_code(session, scope="profile:write"))["access_token"])
+        _, _, session = sign_in(first, "two")
+        tokens = [access_token(first, client, session, "profile:write") for client in clients]
 
         events = 200
         for index in range(events):

@@ -3,19 +3,14 @@
 methods for reading (profile, email, uid, avatar URL); writing the display
 name and uploading or deleting an avatar go through the same client's
 `apiclient` with PyFxA's own BearerTokenAuth, as an RP using PyFxA would."""
-import json
-
 import pytest
 import requests
 from fxa._utils import BearerTokenAuth
-from fxa.core import Client
 from fxa.errors import ClientError
-from fxa.oauth import Client as OAuth
 from fxa.profile import Client as Profile
 
-from pyfxa_support import errno_of, new_email
+from pyfxa_support import access_token, errno_of, register_client, sign_in
 
-PASSWORD = "correct horse battery"
 # A 1x1 PNG.
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63"
@@ -24,23 +19,10 @@ PNG = bytes.fromhex(
 
 @pytest.fixture
 def rp(start_server, fxa_cli):
-    created = fxa_cli("client", "create", "--name", "Profile RP", "--redirect-uri", "https://rp.example/cb",
-                      "--scope", "profile", "--scope", "profile:write", "--scope", "openid",
-                      "--trusted", "--json")
-    assert created.returncode == 0, created.stderr
-    client = json.loads(created.stdout)
+    client = register_client(fxa_cli, "Profile RP", scopes=("profile", "profile:write", "openid"))
     server = start_server(env={"FXA_RATE_LIMIT_IP": "0", "FXA_AUTO_VERIFY": "true"})
-    email = new_email("profile")
-    core = Client(server.base + "/v1")
-    core.create_account(email, PASSWORD)
-    session = core.login(email, PASSWORD)
-    oauth = OAuth(client_id=client["client_id"], client_secret=client["client_secret"],
-                  server_url=server.base + "/v1", cache=None)
-
-    def token(scope):
-        return oauth.trade_code(oauth.authorize_code(session, scope=scope))["access_token"]
-
-    return server, session, email, token
+    email, _, session = sign_in(server, "profile")
+    return server, session, email, lambda scope: access_token(server, client, session, scope)
 
 
 def test_reading_the_profile_email_uid_and_avatar(rp):

@@ -6,7 +6,6 @@ import threading
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-import requests
 
 from conftest import POSTGRES_URL, psql
 
