@@ -29,6 +29,37 @@ struct AvatarImageCleanerTests {
         #expect(try AvatarImageCleaner.clean(clean.bytes) == clean, "\(name)")
     }
 
+    /// What cameras put around the picture: a multi-picture index in APP2,
+    /// and a preview or a motion-photo video after the end of the image.
+    @Test func jpegTrailersAndNonColourAPP2AreRemoved() throws {
+        var bytes = [UInt8](AvatarFixtures.jpeg)
+        let mpf: [UInt8] = [0xFF, 0xE2, 0x00, 0x10] + Array("MPF\0GPS-LEAK-1".utf8)
+        bytes.insert(contentsOf: mpf, at: 2)
+        bytes += Array("ftypmp42 MOTION-PHOTO GPS-LEAK-2".utf8)
+        let clean = try AvatarImageCleaner.clean(Data(bytes))
+        let text = String(decoding: clean.bytes, as: UTF8.self)
+        #expect(!text.contains("GPS-LEAK"))
+        #expect(clean.bytes.suffix(2) == Data([0xFF, 0xD9]))
+        #expect(clean.width == 3 && clean.height == 2)
+    }
+
+    @Test func aGIFFrameLargerThanItsScreenIsRefused() {
+        var gif = [UInt8](AvatarFixtures.gif)
+        // The first image descriptor follows the header and the global colour table.
+        let flags = Int(gif[10])
+        let descriptor = 13 + (flags & 0x80 != 0 ? 3 << ((flags & 0x07) + 1) : 0)
+        var position = descriptor
+        while gif[position] == 0x21 {  // skip extensions before the image
+            position += 2
+            while gif[position] != 0 { position += Int(gif[position]) + 1 }
+            position += 1
+        }
+        #expect(gif[position] == 0x2C)
+        gif[position + 5] = 0xFF  // frame width 65535
+        gif[position + 6] = 0xFF
+        #expect(throws: AvatarImageProblem.malformed) { try AvatarImageCleaner.clean(Data(gif)) }
+    }
+
     @Test func theAnimationLoopOfAGIFIsKept() throws {
         let clean = try AvatarImageCleaner.clean(AvatarFixtures.animatedGIF)
         #expect(String(decoding: clean.bytes, as: UTF8.self).contains("NETSCAPE2.0"))

@@ -29,6 +29,13 @@ enum GIFCleaner {
                 output.append(0x3B)
                 return (width, height, output)
             case 0x2C:  // image: descriptor, optional local colour table, LZW size, data
+                // A frame outside the logical screen would make decoders that
+                // grow the canvas (Chromium's does) bypass the size check.
+                let left = try reader.littleEndian16(offset + 1)
+                let top = try reader.littleEndian16(offset + 3)
+                guard left + (try reader.littleEndian16(offset + 5)) <= width,
+                      top + (try reader.littleEndian16(offset + 7)) <= height
+                else { throw .malformed }
                 let local = try reader.byte(offset + 9)
                 let tableEnd = offset + 10 + (local & 0x80 != 0 ? 3 << ((local & 0x07) + 1) : 0)
                 let end = try subBlocksEnd(tableEnd + 1)
