@@ -127,6 +127,9 @@ extension StoreConformance {
             let revived = try await stores.outbox.retry(id: nil, clientID: b.id, now: now.addingTimeInterval(100))
             try requireEqual(revived, bFailed.count, "failed ones retried")
             try requireEqual(try await stores.outbox.retry(id: done.id, clientID: nil, now: now), 0, "a delivered one stays delivered")
+            if let leased = onlyA.first {
+                try requireEqual(try await stores.outbox.retry(id: leased.id, clientID: nil, now: later), 0, "one being sent is left alone")
+            }
         },
     ]
 }

@@ -74,5 +74,18 @@ extension StoreConformance {
             try requireEqual(try await stores.oauthClients.delete(id: client.id), false, "second delete")
             try requireEqual(try await stores.oauthClients.client(id: client.id), nil, "gone")
         },
+        ConformanceCase("oauth clients: deleting a client revokes its codes and tokens and fails its pending deliveries") { stores in
+            let (account, a, b, _, _) = try await deliveryFixture(stores)
+            try await stores.profiles.setDisplayName(
+                "x", uid: account.uid, at: Date(timeIntervalSince1970: 1_700_000_100), recording: profileChange(account.uid, at: 1_700_000_100))
+            let code = sampleCode(client: a.id, uid: account.uid)
+            try await stores.oauthGrants.insertCode(code)
+            try await stores.oauthClients.delete(id: a.id)
+            try requireEqual(try await stores.oauthGrants.tokens(uid: account.uid).filter { $0.clientID == a.id }.count, 0, "tokens")
+            try requireEqual(try await stores.oauthGrants.redeemCode(hash: code.codeHash, at: Date()), .unknown, "code")
+            try requireEqual(try await stores.outbox.deliveries(status: .pending, clientID: a.id, limit: 10).count, 0, "no pending")
+            try requireEqual(try await stores.outbox.deliveries(status: .failed, clientID: a.id, limit: 10).count, 1, "failed, kept")
+            try requireEqual(try await stores.outbox.deliveries(status: .pending, clientID: b.id, limit: 10).count, 1, "b untouched")
+        },
     ]
 }

@@ -22,7 +22,11 @@ final class DeliveryOutcomeRecorder: Sendable {
     }
 
     func record(_ result: DeliveryResult) {
-        pending.withLockedValue { $0.append(result) }
+        record([result])
+    }
+
+    func record(_ results: [DeliveryResult]) {
+        pending.withLockedValue { $0.append(contentsOf: results) }
         signal.yield()
     }
 

@@ -104,7 +104,6 @@ final class EventDeliveryWorker: LifecycleHandler, Sendable {
                 }
             }
         }
-        defer { ticker.cancel() }
         await withDiscardingTaskGroup { group in
             var iterator = signals.makeAsyncIterator()
             repeat {
@@ -134,12 +133,19 @@ final class EventDeliveryWorker: LifecycleHandler, Sendable {
                         logger.warning("event deliveries postponed: client not read", metadata: ["cause": "\(error)"])
                     }
                 }
+                // Deliveries this worker cannot start now go back in one
+                // transaction, untouched (same attempt count), due again soon.
+                var handBack: [DeliveryResult] = []
+                defer { if !handBack.isEmpty { recorder.record(handBack) } }
                 for delivery in claimed {
-                    guard let webhook = webhooks[delivery.clientID] else {
-                        _ = try? await outbox.finish(
+                    func giveBack(after delay: TimeInterval, _ reason: String) {
+                        handBack.append(DeliveryResult(
                             deliveryID: delivery.id, owner: owner, attempts: delivery.attempts,
-                            outcome: .retry(status: delivery.lastStatus, error: delivery.lastError ?? "postponed",
-                                            next: clock.now().addingTimeInterval(1)))
+                            outcome: .retry(status: delivery.lastStatus, error: delivery.lastError ?? reason,
+                                            next: clock.now().addingTimeInterval(delay))))
+                    }
+                    guard let webhook = webhooks[delivery.clientID] else {
+                        giveBack(after: 1, "postponed")
                         continue
                     }
                     let admitted = inFlight.withLockedValue { counts in
@@ -148,12 +154,9 @@ final class EventDeliveryWorker: LifecycleHandler, Sendable {
                         return true
                     }
                     guard admitted else {
-                        // That RP's slots filled within this batch: hand the
-                        // delivery back, due now (the next claim skips the RP
-                        // until a slot frees).
-                        _ = try? await outbox.finish(
-                            deliveryID: delivery.id, owner: owner, attempts: delivery.attempts,
-                            outcome: .retry(status: delivery.lastStatus, error: delivery.lastError ?? "waiting for a slot", next: clock.now()))
+                        // That RP's slots filled within this batch (the next
+                        // claim skips the RP until a slot frees).
+                        giveBack(after: 0, "waiting for a slot")
                         continue
                     }
                     group.addTask { [self, state] in
@@ -168,6 +171,8 @@ final class EventDeliveryWorker: LifecycleHandler, Sendable {
             } while await iterator.next() != nil
             group.cancelAll()
         }
+        ticker.cancel()
+        await ticker.value
     }
 
     /// One attempt: sign, POST, hand the outcome to the recorder.
@@ -185,6 +190,13 @@ final class EventDeliveryWorker: LifecycleHandler, Sendable {
             do {
                 let token = try await signer.sign(delivery, at: clock.now())
                 let answer = await sender.post(token, to: webhook, timeout: policy.timeout)
+                if Task.isCancelled {
+                    // Shutting down: not the webhook's fault, so not an attempt.
+                    recorder.record(DeliveryResult(
+                        deliveryID: delivery.id, owner: owner, attempts: delivery.attempts,
+                        outcome: .retry(status: delivery.lastStatus, error: "interrupted by a shutdown", next: clock.now())))
+                    return
+                }
                 let elapsed = ContinuousClock.now - started
                 let nanoseconds = Int64(elapsed.components.seconds) * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
                 metadata["latency_ms"] = "\(nanoseconds / 1_000_000)"

@@ -24,21 +24,38 @@ struct WebhookSender: Sendable {
         return HTTPClient(eventLoopGroupProvider: .shared(eventLoopGroup), configuration: configuration)
     }
 
+    /// The whole exchange (connect, send, status, body) must finish within
+    /// `timeout`: AsyncHTTPClient's deadline stops at the response head, so a
+    /// webhook that answered and then trickled its body would otherwise hold
+    /// a delivery slot forever.
     func post(_ token: String, to url: String, timeout: TimeInterval) async -> Answer {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: "Content-Length", value: "0")
         request.headers.add(name: "User-Agent", value: "swift-fxa event broker")
-        do {
-            let response = try await client.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
-            // Read (and drop) a little of the body so the connection can be reused.
-            _ = try? await response.body.collect(upTo: 64 * 1024)
-            return .status(Int(response.status.code))
-        } catch let error as HTTPClientError where error == .deadlineExceeded {
-            return .unreachable("timed out after \(timeout) s")
-        } catch {
-            return .unreachable(Self.describe(error))
+        let client = client
+        let prepared = request
+        return await withTaskGroup(of: Answer?.self) { group in
+            group.addTask {
+                do {
+                    let response = try await client.execute(prepared, timeout: .milliseconds(Int64(timeout * 1000)))
+                    // Read (and drop) a little of the body so the connection can be reused.
+                    _ = try? await response.body.collect(upTo: 64 * 1024)
+                    return .status(Int(response.status.code))
+                } catch let error as HTTPClientError where error == .deadlineExceeded {
+                    return .unreachable("timed out after \(timeout) s")
+                } catch {
+                    return .unreachable(Self.describe(error))
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: .milliseconds(Int(timeout * 1000) + 50))
+                return nil  // the deadline
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first ?? .unreachable("timed out after \(timeout) s")
         }
     }
 

@@ -143,10 +143,22 @@ public struct FluentOAuthClientStore: OAuthClientStore {
         try await model.save(on: db)
     }
 
+    /// Deletes the client with everything issued to it (codes, tokens, its
+    /// pending deliveries), so nothing of a deleted client keeps working.
     public func delete(id: OAuthClientID) async throws -> Bool {
-        let db = try database.handle()
-        guard let model = try await OAuthClientModel.find(id.hex, on: db) else { return false }
-        try await model.delete(on: db)
-        return true
+        defer { database.noteCommittedChange() }
+        return try await database.handle().transaction { tx in
+            guard let model = try await OAuthClientModel.find(id.hex, on: tx) else { return false }
+            try await model.delete(on: tx)
+            let sql = sqlDatabase(tx)
+            try await sql.raw("DELETE FROM oauth_tokens WHERE client_id = \(bind: id.hex)").run()
+            try await sql.raw("DELETE FROM oauth_codes WHERE client_id = \(bind: id.hex)").run()
+            try await sql.raw("DELETE FROM account_clients WHERE client_id = \(bind: id.hex)").run()
+            try await sql.raw("""
+                UPDATE event_deliveries SET status = 'failed', last_error = 'client deleted', lease_owner = NULL, \
+                lease_until = NULL WHERE client_id = \(bind: id.hex) AND status = 'pending'
+                """).run()
+            return true
+        }
     }
 }

@@ -67,6 +67,9 @@ public protocol OAuthClientStore: Sendable {
     func rotateSecret(id: OAuthClientID, to newHash: Data) async throws
     /// Forgets the previous secret once every deployment uses the new one.
     func dropPreviousSecret(id: OAuthClientID) async throws
+    /// Deletes the client and everything issued to it: codes, tokens, the
+    /// record that accounts authorized it, its pending event deliveries.
+    ///
     /// - Returns: whether a client was deleted.
     @discardableResult
     func delete(id: OAuthClientID) async throws -> Bool

@@ -14,6 +14,11 @@ struct CreateAccountClients: AsyncMigration {
             .field("first_authorized_at", .datetime, .required)
             .compositeIdentifier(over: "uid", "client_id")
             .create()
+        // Grants made before this table existed count too.
+        try await sqlDatabase(database).raw("""
+            INSERT INTO account_clients (uid, client_id, first_authorized_at) \
+            SELECT uid, client_id, MIN(created_at) FROM oauth_tokens GROUP BY uid, client_id
+            """).run()
     }
 
     func revert(on database: any Database) async throws {

@@ -152,7 +152,11 @@ public struct FluentOutboxStore: OutboxStore {
         if let id {
             query.appendInterpolation(unsafeRaw: " id = ")
             query.appendInterpolation(bind: id.uuidString.lowercased())
-            query.appendInterpolation(unsafeRaw: " AND status <> 'delivered'")
+            // A pending delivery whose lease holds is being sent right now:
+            // clearing its lease would let a second worker send it too.
+            query.appendInterpolation(unsafeRaw: " AND (status = 'failed' OR (status = 'pending' AND (lease_until IS NULL OR lease_until < ")
+            query.appendInterpolation(bind: now)
+            query.appendInterpolation(unsafeRaw: ")))")
         } else {
             query.appendInterpolation(unsafeRaw: " status = 'failed'")
         }
