@@ -24,39 +24,47 @@ struct WebhookSender: Sendable {
         return HTTPClient(eventLoopGroupProvider: .shared(eventLoopGroup), configuration: configuration)
     }
 
-    /// The whole exchange (connect, send, status, body) must finish within
-    /// `timeout`: AsyncHTTPClient's deadline stops at the response head, so a
-    /// webhook that answered and then trickled its body would otherwise hold
-    /// a delivery slot forever.
+    /// The whole exchange must finish within `timeout`. AsyncHTTPClient's
+    /// deadline covers connecting, sending and the response head; a body
+    /// (rare: RPs answer 200 with nothing or a few bytes) is read under a
+    /// deadline of its own, so a webhook that answers and then trickles its
+    /// body cannot hold a delivery slot forever.
     func post(_ token: String, to url: String, timeout: TimeInterval) async -> Answer {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: "Content-Length", value: "0")
         request.headers.add(name: "User-Agent", value: "swift-fxa event broker")
-        let client = client
-        let prepared = request
-        return await withTaskGroup(of: Answer?.self) { group in
-            group.addTask {
-                do {
-                    let response = try await client.execute(prepared, timeout: .milliseconds(Int64(timeout * 1000)))
-                    // Read (and drop) a little of the body so the connection can be reused.
-                    _ = try? await response.body.collect(upTo: 64 * 1024)
-                    return .status(Int(response.status.code))
-                } catch let error as HTTPClientError where error == .deadlineExceeded {
-                    return .unreachable("timed out after \(timeout) s")
-                } catch {
-                    return .unreachable(Self.describe(error))
-                }
-            }
-            group.addTask {
-                try? await Task.sleep(for: .milliseconds(Int(timeout * 1000) + 50))
-                return nil  // the deadline
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first ?? .unreachable("timed out after \(timeout) s")
+        let deadline = NIODeadline.now() + .milliseconds(Int64(timeout * 1000))
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request, deadline: deadline)
+        } catch let error as HTTPClientError where error == .deadlineExceeded {
+            return .unreachable("timed out after \(timeout) s")
+        } catch {
+            return .unreachable(Self.describe(error))
         }
+        let status = Int(response.status.code)
+        if response.headers.first(name: "Content-Length") != "0" {
+            // Drain (up to 64 KiB) so the connection can be reused, but not past the deadline.
+            let body = response.body
+            let drained = await withTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    _ = try? await body.collect(upTo: 64 * 1024)  // a larger body ends the read early; fine
+                    return true
+                }
+                group.addTask {
+                    let left = deadline - NIODeadline.now()
+                    try? await Task.sleep(for: .nanoseconds(max(0, left.nanoseconds)))
+                    return false
+                }
+                let first = await group.next() ?? false
+                group.cancelAll()
+                return first
+            }
+            if !drained { return .unreachable("the response body did not finish within \(timeout) s") }
+        }
+        return .status(status)
     }
 
     /// A short, secret-free description (no token, no URL credentials).

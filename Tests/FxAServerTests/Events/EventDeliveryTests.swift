@@ -175,14 +175,17 @@ struct EventDeliveryTests {
 
     @Test func aReceiverThatHangsDoesNotHoldUpTheOthers() async throws {
         let slow = try await WebhookReceiver.start(.sleep(3))
+        let trickle = try await WebhookReceiver.start(.trickle)
         let fast = try await WebhookReceiver.start()
-        defer { Task { await slow.stop(); await fast.stop() } }
+        defer { Task { await slow.stop(); await trickle.stop(); await fast.stop() } }
         try await withTestServer(configure: Self.configure) { server in
             let slowClient = try await server.registerClient(scopes: ["profile", "profile:write"], webhookURL: slow.url)
             let fastClient = try await server.registerClient(scopes: ["profile"], webhookURL: fast.url)
+            let trickleClient = try await server.registerClient(scopes: ["profile"], webhookURL: trickle.url)
             let user = try await server.verifiedSession()
             let writer = try await server.accessToken(slowClient, session: user.session, scope: "profile:write")
             _ = try await server.accessToken(fastClient, session: user.session, scope: "profile")
+            _ = try await server.accessToken(trickleClient, session: user.session, scope: "profile")
             let started = Date()
             for index in 0..<8 {
                 _ = try await server.profileCall(.POST, "/v1/display_name", token: writer, json: ["displayName": "n\(index)"])
@@ -194,6 +197,12 @@ struct EventDeliveryTests {
                 let now = try await server.dependencies.stores.outbox.deliveries(status: .pending, clientID: OAuthClientID(hex: slowClient.id), limit: 20)
                 return now.contains { $0.lastError?.contains("timed out") == true }
             }, "the slow RP's attempts time out and are retried")
+            // One that answers 200 and then trickles its body is cut off at the deadline too.
+            #expect(try await eventually(timeout: 5) {
+                let now = try await server.dependencies.stores.outbox.deliveries(
+                    status: .pending, clientID: OAuthClientID(hex: trickleClient.id), limit: 20)
+                return now.contains { $0.lastError?.contains("did not finish") == true }
+            }, "a trickled body does not hold the slot")
             #expect(slowDeliveries.count == 8)
         }
     }

@@ -16,6 +16,8 @@ final class WebhookReceiver: Sendable {
         case sleep(TimeInterval)
         /// Redirects to another URL.
         case redirect(String)
+        /// Answers 200 at once, then sends its body a byte every half second.
+        case trickle
     }
 
     struct Received: Sendable {
@@ -79,6 +81,14 @@ final class WebhookReceiver: Sendable {
         case .redirect(let location):
             status = .temporaryRedirect
             headers.add(name: .location, value: location)
+        case .trickle:
+            state.withLockedValue { $0.received.append(Received(token: token, at: Date(), accepted: false)) }
+            return Response(status: .ok, body: .init(managedAsyncStream: { writer in
+                for _ in 0..<20 {
+                    try await writer.write(.buffer(ByteBuffer(string: ".")))
+                    try await Task.sleep(for: .milliseconds(500))
+                }
+            }))
         }
         let accepted = (200..<300).contains(status.code)
         state.withLockedValue { $0.received.append(Received(token: token, at: Date(), accepted: accepted)) }
