@@ -103,9 +103,5 @@ private func parseEmail(_ text: String) throws -> EmailAddress {
 private func withAdministration<T>(
     _ storage: StorageOptions, _ body: (AccountAdministration) async throws -> T
 ) async throws -> T {
-    let (configuration, logger) = try prepareCommand(ConfigurationInput(storage: storage))
-    return try await withDependencies(configuration, logger: logger) { dependencies in
-        try await dependencies.stores.database.migrate()
-        return try await body(AccountAdministration(dependencies: dependencies))
-    }
+    try await withMigratedDependencies(storage) { try await body(AccountAdministration(dependencies: $0)) }
 }

@@ -193,9 +193,5 @@ private func parseClientID(_ text: String) throws -> OAuthClientID {
 
 /// Opens the configured database, migrates it and runs `body`.
 private func withClients<T>(_ storage: StorageOptions, _ body: (ClientAdministration) async throws -> T) async throws -> T {
-    let (configuration, logger) = try prepareCommand(ConfigurationInput(storage: storage))
-    return try await withDependencies(configuration, logger: logger) { dependencies in
-        try await dependencies.stores.database.migrate()
-        return try await body(ClientAdministration(dependencies: dependencies))
-    }
+    try await withMigratedDependencies(storage) { try await body(ClientAdministration(dependencies: $0)) }
 }

@@ -55,3 +55,13 @@ func withDependencies<T>(
         throw error
     }
 }
+
+/// Resolves the configuration from `storage`, opens and migrates the
+/// database, and runs `body`: what every operator command on data needs.
+func withMigratedDependencies<T>(_ storage: StorageOptions, _ body: (Dependencies) async throws -> T) async throws -> T {
+    let (configuration, logger) = try prepareCommand(ConfigurationInput(storage: storage))
+    return try await withDependencies(configuration, logger: logger) { dependencies in
+        try await dependencies.stores.database.migrate()
+        return try await body(dependencies)
+    }
+}

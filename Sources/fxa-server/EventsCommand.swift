@@ -106,9 +106,5 @@ private func jsonLine(_ delivery: EventDelivery, format: ISO8601DateFormatter) t
 
 /// Opens the configured database, migrates it and runs `body` on its outbox.
 private func withOutbox<T>(_ storage: StorageOptions, _ body: (any OutboxStore) async throws -> T) async throws -> T {
-    let (configuration, logger) = try prepareCommand(ConfigurationInput(storage: storage))
-    return try await withDependencies(configuration, logger: logger) { dependencies in
-        try await dependencies.stores.database.migrate()
-        return try await body(dependencies.stores.outbox)
-    }
+    try await withMigratedDependencies(storage) { try await body($0.stores.outbox) }
 }

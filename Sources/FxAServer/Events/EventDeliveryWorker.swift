@@ -240,6 +240,11 @@ final class EventDeliveryWorker: LifecycleHandler, Sendable {
         return .retry(status: status, error: error, next: next)
     }
 
+    /// What a failed attempt's log line says about the answer.
+    private static func failure(_ status: Int?, _ error: String) -> Logger.Metadata {
+        ["status": "\(status.map(String.init) ?? "none")", "error": "\(error)"]
+    }
+
     private func log(_ delivery: EventDelivery, outcome: DeliveryOutcome, metadata: Logger.Metadata, logger: Logger) {
         var metadata = metadata
         let dimensions = [("client", delivery.clientID.hex)]
@@ -250,14 +255,12 @@ final class EventDeliveryWorker: LifecycleHandler, Sendable {
             logger.info("event delivered", metadata: metadata)
             label = "delivered"
         case let .retry(status, error, next):
-            metadata["status"] = "\(status.map(String.init) ?? "none")"
-            metadata["error"] = "\(error)"
+            metadata.merge(Self.failure(status, error)) { $1 }
             metadata["next_attempt"] = "\(next)"
             logger.warning("event delivery failed, will retry", metadata: metadata)
             label = "retry"
         case let .failed(status, error, _):
-            metadata["status"] = "\(status.map(String.init) ?? "none")"
-            metadata["error"] = "\(error)"
+            metadata.merge(Self.failure(status, error)) { $1 }
             logger.error("event delivery given up", metadata: metadata)
             label = "failed"
         }
