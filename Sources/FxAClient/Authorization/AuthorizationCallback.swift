@@ -1,0 +1,44 @@
+import Foundation
+
+/// The query of the redirect back from the provider: a `code` and `state`,
+/// or an OAuth `error` (with the same `state`).
+public struct AuthorizationCallback: Sendable, Equatable {
+    public var code: String?
+    public var state: String?
+    public var error: String?
+    public var errorDescription: String?
+
+    public init(code: String? = nil, state: String? = nil, error: String? = nil, errorDescription: String? = nil) {
+        self.code = code
+        self.state = state
+        self.error = error
+        self.errorDescription = errorDescription
+    }
+
+    /// Reads the callback from its query parameters.
+    public init(query: [String: String]) {
+        self.init(
+            code: query["code"], state: query["state"], error: query["error"], errorDescription: query["error_description"])
+    }
+
+    /// Reads the callback from the URL the browser was sent to.
+    public init(url: URL) {
+        let items = URLComponents(url: url, resolvingAgainstBaseURL: false)?.queryItems ?? []
+        var query: [String: String] = [:]
+        for item in items where query[item.name] == nil { query[item.name] = item.value ?? "" }
+        self.init(query: query)
+    }
+}
+
+/// A completed sign-in: the tokens, the validated ID token (when `openid`
+/// was asked for) and the profile.
+public struct FxASignIn: Sendable {
+    public var tokens: TokenSet
+    public var idToken: IDTokenClaims?
+    public var profile: FxAProfile
+    /// The local path the sign-in asked to return to, already validated.
+    public var returnTo: String?
+
+    /// The account's stable id: key everything by this.
+    public var uid: String { profile.uid }
+}
