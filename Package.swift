@@ -9,6 +9,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "fxa-server", targets: ["fxa-server"]),
+        .executable(name: "fxa-notes-example", targets: ["fxa-notes-example"]),
         .library(name: "FxACore", targets: ["FxACore"]),
         .library(name: "FxAClient", targets: ["FxAClient"]),
         .library(name: "FxAVapor", targets: ["FxAVapor"]),
@@ -17,6 +18,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.115.0"),
         .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.50.0"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
         .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.8.0"),
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.10.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.1.0"),
@@ -103,6 +105,23 @@ let package = Package(
                 "FxAClient",
                 .product(name: "Vapor", package: "vapor"),
             ]
+        ),
+        // The example relying party (Examples/FxANotes): a library the
+        // end-to-end tests start in-process, and its executable.
+        .target(
+            name: "FxANotesApp",
+            dependencies: [
+                "FxAVapor",
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "Examples/FxANotes/Sources/FxANotesApp"
+        ),
+        .executableTarget(
+            name: "fxa-notes-example",
+            dependencies: ["FxANotesApp", .product(name: "Vapor", package: "vapor")],
+            path: "Examples/FxANotes/Sources/fxa-notes-example"
         ),
         .testTarget(
             name: "FxACoreTests",

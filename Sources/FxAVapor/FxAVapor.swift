@@ -1,4 +1,5 @@
 /// Vapor integration of the RP kit: routes for login, callback, logout and
-/// webhook, built on ``FxAClient``. Re-exported so a Vapor app needs one
-/// import.
+/// webhook (``FxARoutes``), the signed-in ``FxAUser`` (``FxAUserMiddleware``),
+/// and GDPR hygiene on provider events (``FxAEventHandler``). Re-exports
+/// `FxAClient` so a Vapor app needs one import.
 @_exported import FxAClient

@@ -1,0 +1,37 @@
+import FxAClient
+import Foundation
+import Vapor
+
+/// Loads the signed-in ``FxAUser`` from the session on every request, and
+/// ends the session when the provider has since reported that the account
+/// was deleted (the store no longer has the user) or that its password
+/// changed after this session signed in — the integration guide's "log the
+/// user out everywhere on password change".
+///
+/// Install after `app.sessions.middleware`.
+public struct FxAUserMiddleware: AsyncMiddleware {
+    let users: any FxAUserStore
+
+    public init(users: any FxAUserStore) {
+        self.users = users
+    }
+
+    public func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let uid = request.session.data[FxASessionKey.uid],
+           let signedIn = request.session.data[FxASessionKey.signedInAt].flatMap(Double.init)
+        {
+            let signedInAt = Date(timeIntervalSince1970: signedIn)
+            if let stored = try await users.user(uid: uid),
+               stored.passwordChangedAt.map({ $0 <= signedInAt }) ?? true
+            {
+                request.auth.login(FxAUser(
+                    uid: uid, email: stored.profile.email, displayName: stored.profile.displayName,
+                    avatar: stored.profile.avatar, signedInAt: signedInAt))
+            } else {
+                request.logger.info("ending an FxA session the provider invalidated", metadata: ["uid": .string(uid)])
+                request.session.destroy()
+            }
+        }
+        return try await next.respond(to: request)
+    }
+}
