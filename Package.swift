@@ -145,6 +145,11 @@ let package = Package(
             dependencies: [
                 "FxAServer",
                 "FxAStore",
+                // The end-to-end journey runs the example RP against the server.
+                "FxANotesApp",
+                "FxAVapor",
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "VaporTesting", package: "vapor"),
             ]
         ),
