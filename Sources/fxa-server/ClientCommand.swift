@@ -24,6 +24,8 @@ struct ClientCommand: AsyncParsableCommand {
         @Option(help: "Where Security Event Tokens about the client's users are pushed.") var webhookURL: String?
         @Flag(help: "Issue JWT access tokens (RS256, typ at+jwt) instead of opaque ones.") var jwtAccessTokens = false
         @Flag(help: "Print JSON.") var json = false
+        @Flag(help: "Print `export FXA_CLIENT_ID=… FXA_CLIENT_SECRET=…` for a shell's eval (the RP kit reads these).")
+        var env = false
 
         func run() async throws {
             let registration = ClientAdministration.Registration(
@@ -33,6 +35,9 @@ struct ClientCommand: AsyncParsableCommand {
             let (client, secret) = try await withClients(storage) { try await $0.create(registration) }
             if json {
                 try printJSON(ClientJSON(client, secret: secret))
+            } else if env {
+                print("export FXA_CLIENT_ID=\(client.id.hex)")
+                if let secret { print("export FXA_CLIENT_SECRET=\(secret.hex)") }
             } else {
                 print("client_id:     \(client.id.hex)")
                 if let secret {
