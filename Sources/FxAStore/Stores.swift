@@ -14,6 +14,7 @@ public struct Stores: Sendable {
     public let oauthClients: any OAuthClientStore
     public let oauthGrants: any OAuthGrantStore
     public let profiles: any ProfileStore
+    public let secondaryEmails: any SecondaryEmailStore
 
     /// The Fluent implementation of every store on `database`.
     public init(database: StoreDatabase) {
@@ -27,5 +28,6 @@ public struct Stores: Sendable {
         oauthClients = FluentOAuthClientStore(database: database)
         oauthGrants = FluentOAuthGrantStore(database: database)
         profiles = FluentProfileStore(database: database)
+        secondaryEmails = FluentSecondaryEmailStore(database: database)
     }
 }

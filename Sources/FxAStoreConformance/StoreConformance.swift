@@ -7,5 +7,5 @@ import FxAStore
 public enum StoreConformance {
     public static let cases: [ConformanceCase] =
         databaseCases + signingKeyCases + accountCases + tokenCases + codeCases + mailboxCases
-        + oauthClientCases + oauthGrantCases + profileCases + eventDeliveryCases
+        + oauthClientCases + oauthGrantCases + profileCases + eventDeliveryCases + secondaryEmailCases
 }

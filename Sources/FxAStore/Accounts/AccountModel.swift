@@ -24,6 +24,14 @@ final class AccountModel: Model, @unchecked Sendable {
     @OptionalField(key: "display_name") var displayName: String?
     @OptionalField(key: "avatar_id") var avatarID: String?
     @OptionalField(key: "profile_changed_at") var profileChangedAt: Date?
+    /// Set once a secondary address was made primary; `nil`: `email` is.
+    @OptionalField(key: "primary_email") var primaryEmailColumn: String?
+
+    /// The primary address (see ``AccountRecord/primaryEmail``).
+    var primaryEmail: String {
+        get { primaryEmailColumn ?? email }
+        set { primaryEmailColumn = newValue == email ? nil : newValue }
+    }
 
     init() {}
 
@@ -56,6 +64,7 @@ final class AccountModel: Model, @unchecked Sendable {
             uid: uid, email: email, emailVerified: emailVerified, kA: kA,
             v1: .init(authSalt: authSalt, verifyHash: verifyHash, wrapWrapKb: wrapWrapKb), v2: v2,
             createdAt: createdAt, verifierSetAt: verifierSetAt, locale: locale)
+        value.primaryEmail = primaryEmail
         value.normalizedEmail = normalizedEmail
         return value
     }

@@ -7,9 +7,14 @@ import Foundation
 /// client's unwrapBKey and by the server's wrapWrapKey).
 public struct AccountRecord: Sendable, Equatable {
     public var uid: AccountUID
-    /// As the user typed it at sign-up (the v1 password salt depends on it).
+    /// As the user typed it at sign-up. The v1 password salt depends on it,
+    /// so it never changes, even when another address becomes the primary
+    /// one (FxA's "email to hash with").
     public var email: String
-    /// Lowercased lookup key, unique.
+    /// Where mail goes and what RPs are told: the sign-up address until a
+    /// verified secondary address is made primary.
+    public var primaryEmail: String
+    /// The primary address lowercased: the lookup key, unique.
     public var normalizedEmail: String
     public var emailVerified: Bool
     /// Class-A key, random per account, known to the server by design.
@@ -54,6 +59,7 @@ public struct AccountRecord: Sendable, Equatable {
     ) {
         self.uid = uid
         self.email = email
+        primaryEmail = email
         normalizedEmail = email.lowercased()
         self.emailVerified = emailVerified
         self.kA = kA

@@ -12,6 +12,10 @@ public protocol AccountStore: Sendable {
 
     func account(uid: AccountUID) async throws -> AccountRecord?
     func account(normalizedEmail: String) async throws -> AccountRecord?
+    /// The account whose primary address, or one of whose *verified*
+    /// secondary addresses, this is: how FxA finds the account for flows
+    /// that name it by an address the user proved (deletion, password change).
+    func account(anyVerifiedEmail normalizedEmail: String) async throws -> AccountRecord?
 
     /// Accounts in order of normalised email, `limit` at a time, starting
     /// after `afterEmail` (keyset paging, stable under inserts), for the

@@ -43,6 +43,15 @@ public struct FluentAccountStore: AccountStore {
             .first()?.record
     }
 
+    public func account(anyVerifiedEmail normalizedEmail: String) async throws -> AccountRecord? {
+        if let primary = try await account(normalizedEmail: normalizedEmail) { return primary }
+        let db = try database.handle()
+        guard let row = try await SecondaryEmailModel.query(on: db)
+            .filter(\.$normalizedEmail == normalizedEmail).filter(\.$verified == true).first()
+        else { return nil }
+        return try await AccountModel.find(row.uid, on: db)?.record
+    }
+
     public func markEmailVerified(uid: AccountUID) async throws -> Bool {
         let db = try database.handle()
         guard let model = try await AccountModel.find(uid.hex, on: db) else { return false }
@@ -100,6 +109,7 @@ public struct FluentAccountStore: AccountStore {
             try await OAuthTokenModel.query(on: tx).filter(\.$uid == uid.hex).delete()
             try await OAuthCodeModel.query(on: tx).filter(\.$uid == uid.hex).delete()
             try await AvatarModel.query(on: tx).filter(\.$uid == uid.hex).delete()
+            try await SecondaryEmailModel.query(on: tx).filter(\.$uid == uid.hex).delete()
             try await AccountModel.query(on: tx).filter(\.$id == uid.hex).delete()
             // Fan out to the RPs the account authorized, then forget them.
             try await OutboxSQL.record(event, on: tx)

@@ -17,5 +17,7 @@ enum FxAMigrations {
         CreateAccountClients(),
         CreateEventDeliveries(),
         AddAccountCapabilities(),
+        CreateAccountEmails(),
+        AddAccountPrimaryEmail(),
     ]
 }

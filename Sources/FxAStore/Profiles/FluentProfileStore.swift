@@ -14,7 +14,7 @@ public struct FluentProfileStore: ProfileStore {
     }
 
     static let profileColumns =
-        "a.uid AS account_uid, a.email, a.locale, a.display_name, a.avatar_id, a.profile_changed_at, a.created_at AS account_created_at"
+        "a.uid AS account_uid, COALESCE(a.primary_email, a.email) AS email, a.locale, a.display_name, a.avatar_id, a.profile_changed_at, a.created_at AS account_created_at"
 
     public func profile(accessTokenHash: Data) async throws -> TokenProfile? {
         let tokenColumns = OAuthGrantSQL.tokenColumns.split(separator: ", ").map { "t.\($0)" }.joined(separator: ", ")
