@@ -61,6 +61,8 @@ public enum AuthErrno: Int, Sendable, Codable, CaseIterable {
     case invalidPKCEChallenge = 175
     case refreshTokenUnknown = 182
     case invalidExpiredOTPCode = 183
+    case maxSecondaryEmailsReached = 188
+    case alreadyOwnsEmail = 189
     case serverBusy = 201
     case featureNotEnabled = 202
     case backendServiceFailure = 203

@@ -45,7 +45,9 @@ struct AccountController: RouteCollection {
     @Sendable func statusByEmail(_ request: Request) async throws -> AccountExistsResponse {
         let body = try request.content.decode(EmailRequest.self)
         try await customs.check(.passwordCheck, subject: nil, ip: request.clientIP)
-        return AccountExistsResponse(exists: try await stores.accounts.account(normalizedEmail: body.email.normalized) != nil)
+        // Any address an account proved counts, so that the email-first
+        // page does not offer a sign-up that would be refused (144).
+        return AccountExistsResponse(exists: try await stores.accounts.account(anyVerifiedEmail: body.email.normalized) != nil)
     }
 
     /// Which stretching the client must use for this account, and the v2 salt.
@@ -92,7 +94,7 @@ struct AccountController: RouteCollection {
         else { throw FxAError.invalidToken() }
         let changedAt = max(profile.changedAt, account.verifierSetAt)
         return AccountProfileResponse(
-            email: account.email, locale: account.locale,
+            email: account.primaryEmail, locale: account.locale,
             authenticationMethods: session.stored.verified ? ["pwd", "email"] : ["pwd"],
             authenticatorAssuranceLevel: 1, profileChangedAt: Int64(changedAt.timeIntervalSince1970 * 1000))
     }

@@ -51,7 +51,11 @@ struct V2Credentials {
 
 /// `POST /v1/account/login`.
 struct LoginRequest: Content {
+    /// The address the password was stretched with (the sign-up address).
     var email: EmailAddress
+    /// The address the user typed, when the client retried with the
+    /// sign-up address after errno 120 (FxA's web client does).
+    var originalLoginEmail: EmailAddress?
     var authPW: Hex32
     var reason: String?
     var service: String?

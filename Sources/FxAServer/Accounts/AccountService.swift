@@ -23,6 +23,9 @@ struct AccountService: Sendable {
         if try await stores.accounts.account(normalizedEmail: email.normalized) != nil {
             throw FxAError.accountExists(email.value)
         }
+        if try await stores.secondaryEmails.isVerifiedSecondaryEmail(normalizedEmail: email.normalized) {
+            throw FxAError.verifiedSecondaryEmailExists()
+        }
         let v2Fields = try request.v2Fields()
 
         // Without a client-chosen wrapKb (v1 sign-up) kB is random.
@@ -58,7 +61,13 @@ struct AccountService: Sendable {
     /// its v2 authPW and its v1 authPW; the key-fetch token then carries the
     /// wrapKb of the version that matched, so the client unwraps the same kB.
     func login(_ request: LoginRequest, wantKeys: Bool) async throws -> SessionResponse {
-        guard let account = try await stores.accounts.account(normalizedEmail: request.email.normalized) else {
+        // Sign-in names the primary address (typed, or sent back as
+        // originalLoginEmail on the retry after errno 120), as FxA requires.
+        let named = request.originalLoginEmail ?? request.email
+        guard let account = try await stores.accounts.account(normalizedEmail: named.normalized) else {
+            if try await stores.accounts.account(anyVerifiedEmail: named.normalized) != nil {
+                throw FxAError.loginWithSecondaryEmail()
+            }
             throw FxAError.unknownAccount()
         }
         let (version, wrapKb) = try await credentials.check(account: account, authPW: request.authPW, typedEmail: request.email)
@@ -81,7 +90,7 @@ struct AccountService: Sendable {
     func sendSigninCode(to account: AccountRecord) async throws {
         let code = EmailedCodes.decimal(digits: 6)
         try await codes.store(Data(code.utf8), uid: account.uid, purpose: .signinConfirmation, lifetime: Self.signinCodeLifetime)
-        try await mailer.send(AccountMails.signinCode(to: account.email, uid: account.uid, code: code, at: clock.now()))
+        try await mailer.send(AccountMails.signinCode(to: account.primaryEmail, uid: account.uid, code: code, at: clock.now()))
     }
 
     /// Confirms the session (and its key-fetch tokens) with the emailed
@@ -118,7 +127,7 @@ struct AccountService: Sendable {
     /// Deletes the account after checking its password again, recording the
     /// `delete-user` event for relying parties in the same transaction.
     func destroy(_ request: DestroyAccountRequest, session: AuthenticatedToken) async throws {
-        guard let account = try await stores.accounts.account(normalizedEmail: request.email.normalized),
+        guard let account = try await stores.accounts.account(anyVerifiedEmail: request.email.normalized),
               account.uid == session.uid
         else { throw FxAError.unknownAccount() }
         _ = try await credentials.check(account: account, authPW: request.authPW, typedEmail: request.email)
@@ -130,7 +139,7 @@ struct AccountService: Sendable {
     func sendSignupCode(to account: AccountRecord) async throws {
         let code = Hex16Code.random()
         try await codes.store(code.bytes, uid: account.uid, purpose: .signupEmail, lifetime: policy.signupCodeLifetime)
-        try await mailer.send(AccountMails.verifyEmail(to: account.email, uid: account.uid, code: code.hex, at: clock.now()))
+        try await mailer.send(AccountMails.verifyEmail(to: account.primaryEmail, uid: account.uid, code: code.hex, at: clock.now()))
     }
 
     /// Confirms the account's email with the emailed code; every session

@@ -24,7 +24,7 @@ struct PasswordService: Sendable {
     /// a key-fetch token for the version that matched, so the client can
     /// read kB and wrap it under the new password.
     func startChange(_ request: PasswordChangeStartRequest, session: AuthenticatedToken?) async throws -> PasswordChangeStartResponse {
-        guard let account = try await stores.accounts.account(normalizedEmail: request.email.normalized) else {
+        guard let account = try await stores.accounts.account(anyVerifiedEmail: request.email.normalized) else {
             throw FxAError.unknownAccount()
         }
         if let session {
@@ -105,7 +105,7 @@ struct PasswordService: Sendable {
         guard account.emailVerified else { return }
         let otp = EmailedCodes.decimal(digits: 8)
         try await codes.store(Data(otp.utf8), uid: account.uid, purpose: .passwordForgot, lifetime: Self.otpLifetime)
-        try await mailer.send(AccountMails.passwordForgotOTP(to: account.email, uid: account.uid, code: otp, at: clock.now()))
+        try await mailer.send(AccountMails.passwordForgotOTP(to: account.primaryEmail, uid: account.uid, code: otp, at: clock.now()))
     }
 
     /// Exchanges the emailed OTP for a password-forgot token and a
@@ -164,7 +164,7 @@ struct PasswordService: Sendable {
         let code = Hex16Code.random()
         try await codes.store(
             code.bytes, uid: account.uid, purpose: .passwordResetConfirmation, lifetime: Self.forgotTokenLifetime)
-        try await mailer.send(AccountMails.recoveryCode(to: account.email, uid: account.uid, code: code.hex, at: clock.now()))
+        try await mailer.send(AccountMails.recoveryCode(to: account.primaryEmail, uid: account.uid, code: code.hex, at: clock.now()))
         return LegacyForgotCodeResponse(
             ttl: Int(Self.forgotTokenLifetime), codeLength: code.hex.count, tries: policy.maxCodeAttempts)
     }

@@ -52,7 +52,7 @@ struct SessionController: RouteCollection {
         let session = try await authenticator.authenticate(request, as: [.sessionToken])
         guard let account = try await stores.accounts.account(uid: session.uid) else { throw FxAError.invalidToken() }
         return EmailStatusResponse(
-            email: account.email, verified: account.emailVerified && session.stored.verified,
+            email: account.primaryEmail, verified: account.emailVerified && session.stored.verified,
             sessionVerified: session.stored.verified, emailVerified: account.emailVerified)
     }
 

@@ -56,6 +56,9 @@ public func buildApplication(
     try app.register(collection: SessionController(
         service: accounts, authenticator: authenticator, stores: stores, customs: customs))
     try app.register(collection: PasswordController(service: passwords, authenticator: authenticator, customs: customs))
+    try app.register(collection: SecondaryEmailController(
+        service: SecondaryEmailService(stores: stores, codes: codes, mailer: mailer, clock: dependencies.clock),
+        authenticator: authenticator, stores: stores, customs: customs))
     let oauthClients = OAuthClientAuthenticator(clients: stores.oauthClients)
     let accessJWT = AccessTokenJWT(keyRing: dependencies.keyRing, issuer: configuration.publicURL)
     try app.register(collection: OAuthController(

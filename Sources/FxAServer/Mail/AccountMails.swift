@@ -13,6 +13,14 @@ enum AccountMails {
                  text: "Confirm your account with this code: \(code)\n\nIf you did not create an account, ignore this email.")
     }
 
+    /// A secondary address being added: the 6-digit code in `X-Verify-Code`,
+    /// sent to that address.
+    static func verifySecondaryEmail(to email: String, uid: AccountUID, code: String, at date: Date) -> MailMessage {
+        codeMail(to: email, uid: uid, at: date, subject: "Confirm your secondary email", codeHeader: "X-Verify-Code",
+                 code: code, template: "verifySecondaryCode",
+                 text: "Confirm this address for your account with the code \(code).\n\nIf you did not ask for it, ignore this email.")
+    }
+
     /// Forgot password: the 8-digit one-time code in `X-Password-Forgot-Otp`.
     static func passwordForgotOTP(to email: String, uid: AccountUID, code: String, at date: Date) -> MailMessage {
         codeMail(to: email, uid: uid, at: date, subject: "Reset your password", codeHeader: "X-Password-Forgot-Otp",

@@ -111,9 +111,12 @@ enum SigninScript {
       return started(await api("/v1/account/login", body));
     } catch (error) {
       if (error.errno !== 120 || !error.data.email) throw error;
-      // The account was created with another letter case; onepw salts with that spelling.
-      email = error.data.email;
-      return started(await api("/v1/account/login", { ...body, email, authPW: await authPW(email, password) }));
+      // onepw salts with the address the account was created with (another
+      // letter case, or the old address after a primary-email change);
+      // originalLoginEmail says which address the user signed in with.
+      const hashEmail = error.data.email;
+      return started(await api("/v1/account/login",
+        { ...body, email: hashEmail, originalLoginEmail: email, authPW: await authPW(hashEmail, password) }));
     }
   });
 

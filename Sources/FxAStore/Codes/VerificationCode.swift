@@ -12,6 +12,8 @@ public enum VerificationPurpose: String, Sendable, Codable, CaseIterable {
     /// The server-issued code that `password/forgot/verify_otp` returns and
     /// `password/forgot/verify_code` takes back with the passwordForgotToken.
     case passwordResetConfirmation = "password-reset-confirmation"
+    /// A secondary email being added (`X-Verify-Code` to that address).
+    case secondaryEmail = "secondary-email"
 }
 
 /// A code as stored: only its SHA-256, with an expiry and a count of wrong

@@ -106,6 +106,8 @@ struct NotesJourneyTests {
         return try JSONDecoder().decode(TokenSet.self, from: Data(encoded.utf8))
     }
 
+    /// Sign-in, profile, display name and primary email changes arriving by
+    /// webhook, notes, sign-out, password change, account deletion.
     @Test func theWholeJourneyFromSignInToAccountDeletion() async throws {
         try await withStage { stage in
             let user = TestUser()
@@ -126,6 +128,18 @@ struct NotesJourneyTests {
                 .POST, "/v1/display_name", token: writeToken, json: ["displayName": "Ada Lovelace"])
             #expect(named.status == .ok)
             #expect(try await eventually(timeout: 20) { try await me(stage).json["display_name"] as? String == "Ada Lovelace" })
+
+            // A new primary email reaches the app by webhook; the uid stays.
+            let newEmail = "renamed-\(UUID().uuidString.prefix(6).lowercased())@example.test"
+            let session = Auth.session(account.sessionToken)
+            #expect(try await stage.server.call(.POST, "/v1/recovery_email", json: ["email": newEmail], auth: session).status == .ok)
+            let emailCode = try #require(try await stage.server.mailHeader("X-Verify-Code", to: newEmail))
+            #expect(try await stage.server.call(
+                .POST, "/v1/recovery_email/secondary/verify_code", json: ["email": newEmail, "code": emailCode], auth: session).status == .ok)
+            #expect(try await stage.server.call(
+                .POST, "/v1/recovery_email/set_primary", json: ["email": newEmail], auth: session).status == .ok)
+            #expect(try await eventually(timeout: 20) { try await me(stage).json["email"] as? String == newEmail })
+            #expect(try await me(stage).json["uid"] as? String == account.uid)
 
             // Notes, keyed by uid.
             let csrf = try await csrfToken(stage)

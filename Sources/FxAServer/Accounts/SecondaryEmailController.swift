@@ -1,0 +1,87 @@
+import FxACore
+import FxAStore
+import Vapor
+
+/// `/v1/recovery_emails` and `/v1/recovery_email/*` (FxA's secondary-email
+/// routes). Every route needs a verified session of a verified account:
+/// adding or promoting an address is as sensitive as a password change.
+struct SecondaryEmailController: RouteCollection {
+    let service: SecondaryEmailService
+    let authenticator: TokenAuthenticator
+    let stores: Stores
+    let customs: Customs
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("v1", "recovery_emails", use: list)
+        let email = routes.grouped("v1", "recovery_email")
+        email.post(use: add)
+        email.post("secondary", "verify_code", use: verifyCode)
+        email.post("secondary", "resend_code", use: resendCode)
+        email.post("set_primary", use: setPrimary)
+        email.post("destroy", use: destroy)
+    }
+
+    struct CodeRequest: Content {
+        var email: EmailAddress
+        var code: SigninCode
+    }
+
+    @Sendable func list(_ request: Request) async throws -> [RecoveryEmailResponse] {
+        let uid = try await verifiedSession(request)
+        return try await service.list(uid: uid)
+    }
+
+    @Sendable func add(_ request: Request) async throws -> EmptyJSON {
+        let uid = try await verifiedSession(request)
+        let body = try request.content.decode(EmailRequest.self)
+        try await customs.check(.emailSend, subject: uid.hex, ip: request.clientIP)
+        try await service.add(body.email, uid: uid)
+        return EmptyJSON()
+    }
+
+    @Sendable func verifyCode(_ request: Request) async throws -> EmptyJSON {
+        let uid = try await verifiedSession(request)
+        let body = try request.content.decode(CodeRequest.self)
+        try await customs.check(.codeCheck, subject: uid.hex, ip: request.clientIP)
+        try await service.verify(body.email, code: body.code, uid: uid)
+        return EmptyJSON()
+    }
+
+    @Sendable func resendCode(_ request: Request) async throws -> EmptyJSON {
+        let uid = try await verifiedSession(request)
+        let body = try request.content.decode(EmailRequest.self)
+        try await customs.check(.emailSend, subject: uid.hex, ip: request.clientIP)
+        try await service.resend(body.email, uid: uid)
+        return EmptyJSON()
+    }
+
+    @Sendable func setPrimary(_ request: Request) async throws -> EmptyJSON {
+        let uid = try await verifiedSession(request)
+        let body = try request.content.decode(EmailRequest.self)
+        try await service.makePrimary(body.email, uid: uid)
+        return EmptyJSON()
+    }
+
+    @Sendable func destroy(_ request: Request) async throws -> EmptyJSON {
+        let uid = try await verifiedSession(request)
+        let body = try request.content.decode(EmailRequest.self)
+        try await service.remove(body.email, uid: uid)
+        return EmptyJSON()
+    }
+
+    /// The session's account, once both are verified (104, 138 otherwise).
+    private func verifiedSession(_ request: Request) async throws -> AccountUID {
+        let session = try await authenticator.authenticate(request, as: [.sessionToken])
+        guard let account = try await stores.accounts.account(uid: session.uid) else { throw FxAError.invalidToken() }
+        guard account.emailVerified else { throw FxAError.unverifiedAccount() }
+        guard session.stored.verified else { throw FxAError.unverifiedSession() }
+        return session.uid
+    }
+}
+
+/// One entry of `GET /v1/recovery_emails`.
+struct RecoveryEmailResponse: Content, Equatable {
+    var email: String
+    var isPrimary: Bool
+    var verified: Bool
+}
