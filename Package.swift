@@ -104,6 +104,7 @@ let package = Package(
             dependencies: [
                 "FxAClient",
                 .product(name: "Vapor", package: "vapor"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // The example relying party (Examples/FxANotes): a library the

@@ -82,7 +82,17 @@ public final class FxAClient: Sendable {
         } else if pending.scope.split(separator: " ").contains("openid") {
             throw FxAClientError.invalidIDToken(.missingClaim("id_token"))
         }
-        let profile = try await profile(accessToken: tokens.accessToken)
+        // The profile needs a profile (or OIDC email) scope; with `openid`
+        // alone the ID token is all there is to know.
+        let scopes = pending.scope.split(separator: " ")
+        let profile: FxAProfile
+        if scopes.contains(where: { $0.hasPrefix("profile") || $0 == "email" }) {
+            profile = try await self.profile(accessToken: tokens.accessToken)
+        } else if let claims {
+            profile = FxAProfile(uid: claims.sub)
+        } else {
+            throw FxAClientError.unsupportedByProvider("a sign-in without profile or openid scope")
+        }
         if let claims, profile.uid != claims.sub {
             // The profile must be about the user the ID token names.
             throw FxAClientError.invalidIDToken(.missingClaim("sub matching the profile"))

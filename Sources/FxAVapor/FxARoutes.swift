@@ -14,6 +14,9 @@ public struct FxARouteConfiguration: Sendable {
     /// Where to land after sign-in when the login asked for no `return_to`.
     public var afterSignIn = "/"
     public var afterSignOut = "/"
+    /// Whether the sign-in binding cookie is `Secure` (keep true except for
+    /// plain-http development on loopback).
+    public var secureCookies = true
     /// How old a webhook token may be.
     public var webhookMaximumAge: TimeInterval = 600
     /// A last word on each authorization request (e.g. `action = .email`).
@@ -59,18 +62,8 @@ public struct FxARoutes: RouteCollection, Sendable {
         routes.post(configuration.webhookPath, use: webhook)
     }
 
-    /// Starts a sign-in. A request that arrives with a session cookie first
-    /// has that session destroyed and is sent round again, so that the
-    /// sign-in happens in a session whose id the server just made: an id
-    /// planted in the browser beforehand (session fixation) never becomes
-    /// a signed-in session.
+    /// Starts a sign-in: fresh state, PKCE and nonce, kept in the session.
     @Sendable func login(_ request: Request) async throws -> Response {
-        if request.cookies[request.application.sessions.configuration.cookieName] != nil, request.query[String.self, at: "fresh"] == nil {
-            request.session.destroy()
-            var components = URLComponents(string: request.url.string) ?? URLComponents()
-            components.queryItems = (components.queryItems ?? []) + [URLQueryItem(name: "fresh", value: "1")]
-            return request.redirect(to: components.string ?? "/", redirectType: .normal)
-        }
         var authorization = client.authorizationRequest(entrypoint: configuration.entrypoint)
         if let email = request.query[String.self, at: "email"], !email.isEmpty, email.count <= 255 {
             authorization.email = email
@@ -103,7 +96,9 @@ public struct FxARoutes: RouteCollection, Sendable {
         request.session.data[FxASessionKey.signedInAt] = String(now.timeIntervalSince1970)
         request.session.data[FxASessionKey.tokens] = String(decoding: try JSONEncoder().encode(signIn.tokens), as: UTF8.self)
         request.logger.info("FxA sign-in", metadata: ["uid": .string(signIn.uid)])
-        return request.redirect(to: signIn.returnTo ?? configuration.afterSignIn, redirectType: .normal)
+        let response = request.redirect(to: signIn.returnTo ?? configuration.afterSignIn, redirectType: .normal)
+        SessionBinding.bind(request, response, secure: configuration.secureCookies)
+        return response
     }
 
     @Sendable func logout(_ request: Request) async throws -> Response {
@@ -126,7 +121,9 @@ public struct FxARoutes: RouteCollection, Sendable {
             }
         }
         request.session.destroy()
-        return request.redirect(to: configuration.afterSignOut, redirectType: .normal)
+        let response = request.redirect(to: configuration.afterSignOut, redirectType: .normal)
+        SessionBinding.clear(response)
+        return response
     }
 
     @Sendable func webhook(_ request: Request) async throws -> Response {

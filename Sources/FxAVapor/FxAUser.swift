@@ -20,6 +20,19 @@ enum FxASessionKey {
     static let signedInAt = "fxa.signed_in_at"
     static let tokens = "fxa.tokens"
     static let csrf = "fxa.csrf"
+    /// SHA-256 (hex) of the binding cookie's value set at sign-in.
+    static let binding = "fxa.binding"
+    /// The cookie that, with the session cookie, makes a session signed in.
+    static let bindingCookie = "fxa-signin"
+}
+
+extension Session {
+    /// Removes everything FxAVapor keeps about a signed-in user.
+    func signOutOfFxA() {
+        for key in [FxASessionKey.uid, FxASessionKey.signedInAt, FxASessionKey.tokens, FxASessionKey.binding] {
+            data[key] = nil
+        }
+    }
 }
 
 extension Request {

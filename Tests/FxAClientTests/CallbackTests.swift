@@ -176,6 +176,27 @@ struct CallbackTests {
         await expectRejection(.missingClaim("id_token"), client, pending)
     }
 
+    @Test func withOpenIDAloneTheIDTokenIsTheProfile() async throws {
+        let provider = try FakeProvider()
+        let client = try provider.client(scope: "openid")
+        let (_, pending) = try await client.prepare(client.authorizationRequest(entrypoint: "test"))
+        provider.answerToken([
+            "access_token": "AT", "scope": "openid", "expires_in": 60,
+            "id_token": try provider.sign(provider.idTokenClaims(nonce: pending.nonce, sub: "u7")),
+        ])
+        let signIn = try await client.completeAuthorization(AuthorizationCallback(code: "c", state: pending.state), pending: pending)
+        #expect(signIn.uid == "u7" && signIn.profile.email == nil)
+        #expect(provider.requests(to: "/v1/profile").isEmpty)
+    }
+
+    @Test func aProfileForAnotherUserThanTheIDTokenIsRefused() async throws {
+        let provider = try FakeProvider()
+        let (client, pending) = try await signIn(provider, adjust: { $0["sub"] = "someone-else" })
+        await #expect(throws: FxAClientError.self) {
+            try await client.completeAuthorization(AuthorizationCallback(code: "c", state: pending.state), pending: pending)
+        }
+    }
+
     @Test func signOutDestroysBothTokens() async throws {
         let provider = try FakeProvider()
         let client = try provider.client()

@@ -31,6 +31,18 @@ final class LoopbackBrowser: @unchecked Sendable {
 
     func shutdown() async throws { try await client.shutdown() }
 
+    /// A cookie this browser holds for the site of `url`.
+    func cookie(_ name: String, for url: URL) -> String? {
+        lock.withLock { jars[Self.site(url)]?[name] }
+    }
+
+    /// Plants a cookie, as an attacker who can set cookies for the site would.
+    func setCookie(_ name: String, _ value: String, for url: URL) {
+        lock.withLock { jars[Self.site(url), default: [:]][name] = value }
+    }
+
+    private static func site(_ url: URL) -> String { "\(url.host ?? ""):\(url.port ?? 80)" }
+
     func get(_ url: URL) async throws -> Page { try await send(.GET, url) }
 
     /// Posts a form.
@@ -54,7 +66,7 @@ final class LoopbackBrowser: @unchecked Sendable {
     private func send(_ method: HTTPMethod, _ url: URL, body: String? = nil, contentType: String? = nil) async throws -> Page {
         var request = HTTPClientRequest(url: url.absoluteString)
         request.method = method
-        let site = "\(url.host ?? ""):\(url.port ?? 80)"
+        let site = Self.site(url)
         let cookies = lock.withLock { jars[site] ?? [:] }
         if !cookies.isEmpty {
             request.headers.add(name: "Cookie", value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))

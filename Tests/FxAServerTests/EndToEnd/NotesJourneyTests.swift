@@ -69,10 +69,7 @@ struct NotesJourneyTests {
     /// and the app's callback. Returns the app's answer to the callback.
     @discardableResult
     private func signIn(_ stage: Stage, session: String) async throws -> LoopbackBrowser.Page {
-        var login = try await stage.browser.get(stage.appURL.appendingPathComponent("auth/login"))
-        if login.location?.port == stage.appURL.port, let again = login.location {
-            login = try await stage.browser.get(again)  // the fresh-session hop
-        }
+        let login = try await stage.browser.get(stage.appURL.appendingPathComponent("auth/login"))
         let authorization = try #require(login.location, "login: \(login.status) \(login.body)")
         #expect(authorization.absoluteString.hasPrefix(stage.serverURL.absoluteString + "/authorization?"))
         let query = Dictionary(uniqueKeysWithValues: (URLComponents(url: authorization, resolvingAgainstBaseURL: false)?
@@ -173,7 +170,8 @@ struct NotesJourneyTests {
             #expect(changed.status == .ok, "password change: \(changed.raw)")
             #expect(try await eventually(timeout: 20) { try await me(stage).status == 401 })
             let newSession = try #require(changed.string("sessionToken"))
-            try await signIn(stage, session: newSession)
+            let again = try await signIn(stage, session: newSession)
+            #expect(again.status == 303, "sign-in after the change: \(again.status) \(again.body)")
             #expect(try await me(stage).status == 200, "a session begun after the change is kept")
 
             // Deleting the account erases the user's notes in the app.
@@ -201,12 +199,20 @@ struct NotesJourneyTests {
             #expect(try await other.get(stage.appURL.appendingPathComponent("api/me")).status == 401)
 
             // A callback whose state was altered.
-            var login = try await other.get(stage.appURL.appendingPathComponent("auth/login"))
-            if login.location?.port == stage.appURL.port, let again = login.location { login = try await other.get(again) }
+            _ = try await other.get(stage.appURL.appendingPathComponent("auth/login"))
             var components = try #require(URLComponents(string: stage.appURL.absoluteString + "/auth/callback"))
             components.queryItems = [URLQueryItem(name: "code", value: "0123"), URLQueryItem(name: "state", value: "forged")]
             #expect(try await other.get(try #require(components.url)).status == 400)
             #expect(try await other.get(stage.appURL.appendingPathComponent("api/me")).status == 401)
+
+            // A stolen or planted session cookie alone signs no one in: the
+            // sign-in also set a binding cookie that only the user's browser has.
+            let sessionCookie = try #require(stage.browser.cookie("notes-session", for: stage.appURL))
+            #expect(try await stage.browser.get(stage.appURL.appendingPathComponent("api/me")).status == 200)
+            let thief = LoopbackBrowser()
+            defer { Task { try? await thief.shutdown() } }
+            thief.setCookie("notes-session", sessionCookie, for: stage.appURL)
+            #expect(try await thief.get(stage.appURL.appendingPathComponent("api/me")).status == 401)
 
             // A webhook call without a valid SET changes nothing.
             let forged = try await other.post(stage.appURL.appendingPathComponent("auth/webhook"), form: [:])

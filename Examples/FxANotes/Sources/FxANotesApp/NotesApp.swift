@@ -41,9 +41,11 @@ public enum NotesApp {
         app.middleware.use(app.sessions.middleware)
         app.middleware.use(FxAUserMiddleware(users: users))
 
+        var routes = FxARouteConfiguration(entrypoint: "fxa-notes-example")
+        routes.secureCookies = secureCookies
         try app.register(collection: FxARoutes(
             client: client, users: users, events: events, seen: FluentSeenTokenStore(database: app.db),
-            configuration: FxARouteConfiguration(entrypoint: "fxa-notes-example")))
+            configuration: routes))
         try app.register(collection: NotesController(database: app.db))
         app.get("healthz") { _ in "ok" }
         return httpClient
