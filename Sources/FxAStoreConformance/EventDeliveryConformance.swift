@@ -131,6 +131,47 @@ extension StoreConformance {
                 try requireEqual(try await stores.outbox.retry(id: leased.id, clientID: nil, now: later), 0, "one being sent is left alone")
             }
         },
+        ConformanceCase("events: history past its retention is pruned in batches; owed and failed deliveries stay") { stores in
+            let (account, _, _, _, _) = try await deliveryFixture(stores)
+            let old = Date(timeIntervalSince1970: 1_700_000_100)
+            for second in 0..<3 {
+                let at = old.addingTimeInterval(TimeInterval(second))
+                try await stores.profiles.setDisplayName("v\(second)", uid: account.uid, at: at, recording: OutboxEvent(uid: account.uid, kind: .profileChange, occurredAt: at))
+            }
+            let claimed = try await stores.outbox.claimDeliveries(
+                owner: "w", now: old.addingTimeInterval(5), leaseUntil: old.addingTimeInterval(60), limit: 100, excluding: [])
+                .filter { $0.uid == account.uid }.sorted { ($0.occurredAt, $0.clientID.hex) < ($1.occurredAt, $1.clientID.hex) }
+            try requireEqual(claimed.count, 6, "claimed")
+            let done = old.addingTimeInterval(10)
+            for delivery in claimed[0..<3] {
+                try await stores.outbox.finish(deliveryID: delivery.id, owner: "w", attempts: 1, outcome: .delivered(status: 200, at: done))
+            }
+            try await stores.outbox.finish(
+                deliveryID: claimed[3].id, owner: "w", attempts: 9, outcome: .failed(status: 500, error: "HTTP 500", disableWebhook: false))
+            // claimed[4...5] stay pending (their lease lapses).
+            let recent = old.addingTimeInterval(100 * 24 * 3600)
+            try await stores.profiles.setDisplayName("new", uid: account.uid, at: recent, recording: OutboxEvent(uid: account.uid, kind: .profileChange, occurredAt: recent))
+            let fresh = try await stores.outbox.claimDeliveries(
+                owner: "w", now: recent, leaseUntil: recent.addingTimeInterval(60), limit: 100, excluding: [])
+                .filter { $0.uid == account.uid && $0.occurredAt == recent }
+            for delivery in fresh {
+                try await stores.outbox.finish(deliveryID: delivery.id, owner: "w", attempts: 1, outcome: .delivered(status: 200, at: recent))
+            }
+            var pruned = (deliveries: 0, events: 0)
+            while true {
+                let round = try await stores.outbox.prune(before: old.addingTimeInterval(50 * 24 * 3600), batch: 2)
+                pruned.deliveries += round.deliveries
+                pruned.events += round.events
+                if round == (0, 0) { break }
+            }
+            try requireEqual(pruned.deliveries, 3, "old delivered deliveries")
+            try requireEqual(pruned.events, 3, "old events")
+            let left = try await stores.outbox.deliveries(status: nil, clientID: nil, limit: 100).filter { $0.uid == account.uid }
+            try requireEqual(left.filter { $0.status == .failed }.count, 1, "failed kept")
+            try requireEqual(left.filter { $0.status == .pending }.count, 2, "owed kept")
+            try requireEqual(left.filter { $0.status == .delivered }.count, 2, "recent delivered kept")
+            try requireEqual(try await stores.outbox.events(uid: account.uid).map(\.occurredAt), [recent], "recent event kept")
+        },
     ]
 }
 

@@ -31,6 +31,14 @@ struct ConfigurationTests {
         }
     }
 
+    @Test func eventHistoryIsKeptThirtyDaysUnlessTheOperatorChooses() throws {
+        #expect(try ConfigurationInput().resolve(environment: [:]).eventDelivery.retention == 30 * 24 * 3600)
+        #expect(try ConfigurationInput().resolve(environment: ["FXA_EVENT_RETENTION_DAYS": "7"]).eventDelivery.retention == 7 * 24 * 3600)
+        for bad in ["0", "3651", "a week"] {
+            #expect(throws: FxAError.self) { try ConfigurationInput().resolve(environment: ["FXA_EVENT_RETENTION_DAYS": bad]) }
+        }
+    }
+
     @Test func flagsWinOverEnvironmentWhichWinsOverDefaults() throws {
         let environment = [
             "FXA_PORT": "9100", "FXA_HOST": "127.0.0.2", "FXA_DATABASE_URL": "postgres://fxa@db/fxa",

@@ -88,7 +88,11 @@ public func buildApplication(
     try app.register(collection: AuthorizationPageController(
         validator: BrowserAuthorizationValidator(clients: oauthClients, flowKeys: flowKeys, clock: dependencies.clock),
         publicURL: configuration.publicURL))
-    app.lifecycle.use(ExpiredGrantSweeper(grants: stores.oauthGrants, clock: dependencies.clock))
+    let grantSweeper = ExpiredGrantSweeper(grants: stores.oauthGrants, clock: dependencies.clock)
+    app.lifecycle.use(PeriodicSweeper(name: "expired-oauth-grants") { try await grantSweeper.sweep() })
+    let historySweeper = EventHistorySweeper(
+        outbox: stores.outbox, clock: dependencies.clock, retention: configuration.eventDelivery.retention, logger: app.logger)
+    app.lifecycle.use(PeriodicSweeper(name: "event-history") { try await historySweeper.sweep() })
     app.lifecycle.use(EventDeliveryWorker(
         outbox: stores.outbox, clients: stores.oauthClients,
         signer: SecurityEventTokenSigner(

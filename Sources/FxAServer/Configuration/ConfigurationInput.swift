@@ -83,6 +83,7 @@ public struct ConfigurationInput: Sendable {
         ("FXA_RATE_LIMIT_IP", "counted requests per IP address per window, 0 = off (default 300)"),
         ("FXA_WEBHOOK_TIMEOUT_SECONDS", "longest wait for a relying party's webhook to answer, 1-60 (default 10)"),
         ("FXA_EVENT_MAX_AGE_HOURS", "how long a failing event delivery is retried before it is marked failed, 1-720 (default 72)"),
+        ("FXA_EVENT_RETENTION_DAYS", "how long delivered webhook deliveries and outbox events are kept before they are deleted, 1-3650 (default 30)"),
         ("FXA_PROFILE_CACHE_SECONDS", "how long the profile API reuses a verified token and profile; bounds how late another instance's changes are seen, 0 = off (default 2)"),
     ]
 
@@ -215,6 +216,11 @@ public struct ConfigurationInput: Sendable {
         // instance's claims wait before another instance takes them over.
         eventDelivery.lease = TimeInterval(webhookTimeout) * 3
         eventDelivery.maxAge = TimeInterval(maxAgeHours) * 3600
+        let retentionDays = try Self.integer(environment["FXA_EVENT_RETENTION_DAYS"], name: "FXA_EVENT_RETENTION_DAYS") ?? 30
+        guard (1...3650).contains(retentionDays) else {
+            throw FxAError.invalidConfiguration("FXA_EVENT_RETENTION_DAYS must be between 1 and 3650")
+        }
+        eventDelivery.retention = TimeInterval(retentionDays) * 24 * 3600
 
         return ServerConfiguration(
             host: host, port: port, publicURL: publicURL, database: database, dataDirectory: dataDirectory,

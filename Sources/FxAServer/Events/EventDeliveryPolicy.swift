@@ -22,6 +22,9 @@ public struct EventDeliveryPolicy: Sendable, Equatable {
     /// First retry delay, doubled per attempt up to `maxBackoff`.
     public var initialBackoff: TimeInterval = 1
     public var maxBackoff: TimeInterval = 3600
+    /// Delivered deliveries and outbox events older than this are deleted
+    /// (pending and failed deliveries never are).
+    public var retention: TimeInterval = 30 * 24 * 3600
 
     public init() {}
 

@@ -19,5 +19,6 @@ enum FxAMigrations {
         AddAccountCapabilities(),
         CreateAccountEmails(),
         AddAccountPrimaryEmail(),
+        AddEventRetentionIndexes(),
     ]
 }

@@ -26,6 +26,21 @@ struct CreateAccountClients: AsyncMigration {
     }
 }
 
+/// Indexes for pruning old history by time.
+struct AddEventRetentionIndexes: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        let sql = sqlDatabase(database)
+        try await sql.create(index: "event_deliveries_delivered").on("event_deliveries").column("status").column("delivered_at").run()
+        try await sql.create(index: "event_outbox_occurred").on("event_outbox").column("occurred_at").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        let sql = sqlDatabase(database)
+        try await sql.drop(index: "event_deliveries_delivered").run()
+        try await sql.drop(index: "event_outbox_occurred").run()
+    }
+}
+
 /// `event_deliveries`: one row per event per webhook (see ``EventDelivery``).
 struct CreateEventDeliveries: AsyncMigration {
     func prepare(on database: any Database) async throws {

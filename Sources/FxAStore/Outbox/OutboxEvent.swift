@@ -65,6 +65,14 @@ public protocol OutboxStore: Sendable {
 
     /// How many deliveries are pending (the queue depth).
     func pendingCount() async throws -> Int
+
+    /// Deletes history older than `cutoff`: deliveries delivered before it
+    /// and outbox events that occurred before it (the worker reads only
+    /// deliveries, which carry their own copy of the event). Pending and
+    /// failed deliveries are never deleted: the first are still owed, the
+    /// second are the operator's to retry. Deletes at most `batch` rows of
+    /// each per call; returns how many of each went.
+    func prune(before cutoff: Date, batch: Int) async throws -> (deliveries: Int, events: Int)
 }
 
 /// One attempt's outcome, as the worker reports it in batches.

@@ -165,6 +165,21 @@ public struct FluentOutboxStore: OutboxStore {
         return try await database.sql().raw(query).all().count
     }
 
+    public func prune(before cutoff: Date, batch: Int) async throws -> (deliveries: Int, events: Int) {
+        let sql = try database.sql()
+        let limit = max(1, batch)
+        let deliveries = try await sql.raw("""
+            DELETE FROM event_deliveries WHERE id IN (SELECT id FROM event_deliveries \
+            WHERE status = 'delivered' AND delivered_at < \(bind: cutoff) LIMIT \(unsafeRaw: String(limit))) RETURNING id
+            """).all().count
+        let events = try await sql.raw("""
+            DELETE FROM event_outbox WHERE id IN (SELECT id FROM event_outbox \
+            WHERE occurred_at < \(bind: cutoff) LIMIT \(unsafeRaw: String(limit))) RETURNING id
+            """).all().count
+        if deliveries > 0 || events > 0 { database.noteCommittedChange() }
+        return (deliveries, events)
+    }
+
     public func pendingCount() async throws -> Int {
         let row = try await database.readSQL().raw("SELECT COUNT(*) AS n FROM event_deliveries WHERE status = 'pending'").first()
         return try row?.decode(column: "n", as: Int.self) ?? 0
