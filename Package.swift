@@ -85,8 +85,15 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        // The scrypt baseline of bench/run; not shipped.
-        .executableTarget(name: "fxa-bench", dependencies: ["FxACore"]),
+        // The scrypt and RS256 baselines of bench/run and bench/events; not shipped.
+        .executableTarget(
+            name: "fxa-bench",
+            dependencies: [
+                "FxACore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         .target(
             name: "FxAClient",
             dependencies: [

@@ -41,6 +41,7 @@ def main():
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--receivers", type=int, default=5)
     parser.add_argument("--timeout", type=int, default=300, help="give up waiting for deliveries after this many seconds")
+    parser.add_argument("--bench-binary", help="fxa-bench, to measure the raw RS256 signing rate in the same run")
     args = parser.parse_args()
     events, receivers = min(args.events, 100_000), min(args.receivers, 20)
 
@@ -115,6 +116,13 @@ def main():
     first_commit = min(committed.values())
     last_receipt = max(float(at) for at in received.values())
     quantile = lambda q: round(latencies[min(len(latencies) - 1, int(q * len(latencies)))], 1)
+    # The ceiling: RS256 signatures per second on every core with nothing
+    # else running, measured now, on the same machine, after the drain.
+    signing = None
+    if args.bench_binary:
+        signing = json.loads(subprocess.run([args.bench_binary, "rs256", "--seconds", "5"], check=True,
+                                             capture_output=True, text=True, timeout=60).stdout)
+    rate = len(received) / max(last_receipt - first_commit, 0.001)
     print(json.dumps({
         "events": events, "receivers": receivers, "deliveries_expected": expected,
         "deliveries_committed": len(committed), "deliveries_received": len(received),
@@ -126,6 +134,8 @@ def main():
         "latency_ms": {"p50": quantile(0.5), "p90": quantile(0.9), "p99": quantile(0.99), "max": round(latencies[-1], 1),
                        "mean": round(statistics.fmean(latencies), 1)},
         "drain_wait_seconds": round(drained - produced, 2),
+        "rs256_signatures_per_second_all_cores": round(signing["signatures_per_second"], 1) if signing else None,
+        "deliveries_per_signing_capacity": round(rate / signing["signatures_per_second"], 3) if signing else None,
     }, indent=2))
 
 

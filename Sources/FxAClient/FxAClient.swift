@@ -40,12 +40,19 @@ public final class FxAClient: Sendable {
     public func prepare(_ request: AuthorizationRequest) async throws -> (url: URL, pending: PendingAuthorization) {
         try request.prepare(
             metadata: try await metadata(), credentials: configuration.credentials,
-            redirectURI: configuration.redirectURI, now: clock.now())
+            redirectURI: configuration.redirectURI, now: clock.now(), pkce: configuration.pkce)
     }
 
     /// Begins a metrics flow for an RP-hosted email-first form (FxA's
-    /// `/metrics-flow` with `form_type=email`).
-    public func beginMetricsFlow(entrypoint: Entrypoint, utm: UTMParameters = UTMParameters()) async throws -> MetricsFlow {
+    /// `/metrics-flow` with `form_type=email`). Mozilla's server answers
+    /// only requests whose `Origin` it allows, so the call names the
+    /// redirect URI's origin (ask Mozilla to allow it), and passes on the
+    /// user's `User-Agent` so the flow describes the user's browser. A
+    /// page may also call `/metrics-flow` itself from the browser and hand
+    /// the result to ``AuthorizationRequest/metricsFlow``.
+    public func beginMetricsFlow(
+        entrypoint: Entrypoint, utm: UTMParameters = UTMParameters(), userAgent: String? = nil
+    ) async throws -> MetricsFlow {
         guard var components = URLComponents(url: try await metadata().metricsFlowEndpoint, resolvingAgainstBaseURL: false)
         else { throw FxAClientError.unsupportedByProvider("/metrics-flow") }
         components.queryItems = [
@@ -53,7 +60,12 @@ public final class FxAClient: Sendable {
             URLQueryItem(name: "form_type", value: "email"),
         ] + utm.queryItems
         guard let url = components.url else { throw FxAClientError.unsupportedByProvider("/metrics-flow") }
-        let response = try await transport.send(FxAHTTPRequest(method: .get, url: url))
+        var headers: [(name: String, value: String)] = []
+        if let scheme = configuration.redirectURI.scheme, let host = configuration.redirectURI.host {
+            headers.append(("Origin", "\(scheme)://\(host)" + (configuration.redirectURI.port.map { ":\($0)" } ?? "")))
+        }
+        if let userAgent { headers.append(("User-Agent", userAgent)) }
+        let response = try await transport.send(FxAHTTPRequest(method: .get, url: url, headers: headers))
         if response.status == 404 { throw FxAClientError.unsupportedByProvider("/metrics-flow") }
         return try response.decode(MetricsFlow.self, what: "metrics flow")
     }
@@ -95,7 +107,7 @@ public final class FxAClient: Sendable {
         }
         if let claims, profile.uid != claims.sub {
             // The profile must be about the user the ID token names.
-            throw FxAClientError.invalidIDToken(.missingClaim("sub matching the profile"))
+            throw FxAClientError.invalidIDToken(.subjectMismatch)
         }
         return FxASignIn(tokens: tokens, idToken: claims, profile: profile, returnTo: pending.returnTo)
     }
@@ -103,9 +115,9 @@ public final class FxAClient: Sendable {
     /// Exchanges an authorization code (RFC 6749 §4.1.3 with PKCE).
     public func exchange(code: String, pending: PendingAuthorization) async throws -> TokenSet {
         var fields = [
-            ("grant_type", "authorization_code"), ("code", code), ("code_verifier", pending.pkce.verifier),
-            ("redirect_uri", pending.redirectURI.absoluteString),
+            ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", pending.redirectURI.absoluteString),
         ]
+        if let pair = pending.pkce { fields.append(("code_verifier", pair.verifier)) }
         fields += clientAuthentication()
         let response = try await transport.send(.form(try await metadata().tokenEndpoint, fields))
         return try response.decode(TokenSet.self, what: "token response")
@@ -116,7 +128,7 @@ public final class FxAClient: Sendable {
         let metadata = try await metadata()
         let validator = IDTokenValidator(
             issuer: metadata.issuer, clientID: configuration.credentials.clientID, clockSkew: configuration.clockSkew,
-            keys: try await discovery.keys())
+            requireNonce: configuration.requireIDTokenNonce, keys: try await discovery.keys())
         return try await validator.validate(token, nonce: nonce, accessToken: accessToken, now: clock.now())
     }
 
@@ -172,7 +184,11 @@ public final class FxAClient: Sendable {
             ? [(kind.rawValue, token)] : [("token", token), ("token_type_hint", kind.rawValue)]
         let fields = tokenFields + clientAuthentication()
         let response = try await transport.send(.form(url, fields))
-        try response.requireSuccess()
+        do {
+            try response.requireSuccess()
+        } catch FxAClientError.providerError(400, 108, _, _) {
+            // FxA's "invalid token": it is already dead, which is the goal.
+        }
     }
 
     /// Signs out at the provider: destroys the refresh token and the access

@@ -86,6 +86,8 @@ public enum TokenRejection: Error, Sendable, Equatable, CustomStringConvertible 
     case missingClaim(String)
     /// The `Authorization` header is absent or not `Bearer <token>`.
     case missingBearer
+    /// The profile is about another user than the ID token's `sub`.
+    case subjectMismatch
 
     public var description: String {
         switch self {
@@ -102,6 +104,7 @@ public enum TokenRejection: Error, Sendable, Equatable, CustomStringConvertible 
         case .replayed: "replayed jti"
         case .missingClaim(let name): "missing claim \(name)"
         case .missingBearer: "missing Bearer authorization"
+        case .subjectMismatch: "profile and ID token name different users"
         }
     }
 }

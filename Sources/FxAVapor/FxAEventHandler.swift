@@ -58,9 +58,11 @@ extension FxAEventHandler {
                 // The access token was for this one fetch; leave none behind.
                 try? await client.destroy(token: tokens.accessToken, kind: .accessToken)
                 return
-            } catch FxAClientError.providerError(let status, _, _, _) where (400..<500).contains(status) {
-                // The user revoked this app's refresh token: fall through to
-                // what the event itself says.
+            } catch FxAClientError.providerError(400, let errno, let error, _) where errno == 108 || error == "invalid_grant" {
+                // The user revoked this app's refresh token (FxA errno 108,
+                // OAuth `invalid_grant`): fall through to what the event
+                // itself says. Any other failure (a 429, a 5xx) is thrown, so
+                // the webhook answers 500 and the provider retries.
                 try await users.forgetRefreshToken(uid: uid, token: refreshToken)
             }
         }

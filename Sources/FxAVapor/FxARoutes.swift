@@ -90,10 +90,19 @@ public struct FxARoutes: RouteCollection, Sendable {
             request.logger.warning("FxA sign-in refused", metadata: ["reason": .string(error.description)])
             return Self.failure(error)
         }
-        let now = Date()
-        try await users.signedIn(signIn, at: now)
+        // When the user authenticated, on the provider's clock (FxA's
+        // `auth_at`), so that comparing it with a password change's
+        // `changeTime` does not depend on the two clocks agreeing. `auth_at`
+        // is in whole seconds while `changeTime` has milliseconds: the end
+        // of that second is taken, or the session a password change itself
+        // opened would look older than the change.
+        let signedInAt = signIn.tokens.authAt.map { Date(timeIntervalSince1970: TimeInterval($0) + 1) } ?? Date()
+        try await users.signedIn(signIn, at: signedInAt)
+        // Anything an earlier holder of this session knew is void now.
+        request.session.signOutOfFxA()
+        request.session.data[FxASessionKey.csrf] = nil
         request.session.data[FxASessionKey.uid] = signIn.uid
-        request.session.data[FxASessionKey.signedInAt] = String(now.timeIntervalSince1970)
+        request.session.data[FxASessionKey.signedInAt] = String(signedInAt.timeIntervalSince1970)
         request.session.data[FxASessionKey.tokens] = String(decoding: try JSONEncoder().encode(signIn.tokens), as: UTF8.self)
         request.logger.info("FxA sign-in", metadata: ["uid": .string(signIn.uid)])
         let response = request.redirect(to: signIn.returnTo ?? configuration.afterSignIn, redirectType: .normal)
@@ -122,7 +131,7 @@ public struct FxARoutes: RouteCollection, Sendable {
         }
         request.session.destroy()
         let response = request.redirect(to: configuration.afterSignOut, redirectType: .normal)
-        SessionBinding.clear(response)
+        SessionBinding.clear(response, secure: configuration.secureCookies)
         return response
     }
 
@@ -137,7 +146,11 @@ public struct FxARoutes: RouteCollection, Sendable {
             return Response(status: .ok)
         } catch let error as FxAClientError {
             request.logger.warning("FxA webhook refused", metadata: ["reason": .string(error.description)])
-            return Self.json(.unauthorized, ["error": "invalid_token", "error_description": error.description])
+            if case .invalidSecurityEventToken = error {
+                return Self.json(.unauthorized, ["error": "invalid_token", "error_description": error.description])
+            }
+            // Keys or provider unreachable: not the sender's fault; it retries.
+            return Self.json(.serviceUnavailable, ["error": "temporarily_unavailable"])
         }
         do {
             try await events.handle(event)

@@ -29,7 +29,7 @@ enum FxASessionKey {
 extension Session {
     /// Removes everything FxAVapor keeps about a signed-in user.
     func signOutOfFxA() {
-        for key in [FxASessionKey.uid, FxASessionKey.signedInAt, FxASessionKey.tokens, FxASessionKey.binding] {
+        for key in [FxASessionKey.uid, FxASessionKey.signedInAt, FxASessionKey.tokens, FxASessionKey.binding, FxASessionKey.csrf] {
             data[key] = nil
         }
     }

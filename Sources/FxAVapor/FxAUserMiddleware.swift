@@ -23,6 +23,9 @@ public struct FxAUserMiddleware: AsyncMiddleware {
     }
 
     public func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        // Reading `request.session` would create (and store) a session for
+        // every cookieless request: webhooks, health checks, bots.
+        guard request.hasSession else { return try await next.respond(to: request) }
         if let uid = request.session.data[FxASessionKey.uid],
            let signedIn = request.session.data[FxASessionKey.signedInAt].flatMap(Double.init),
            SessionBinding.matches(request)

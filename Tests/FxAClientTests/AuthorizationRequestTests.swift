@@ -27,12 +27,13 @@ struct AuthorizationRequestTests {
         #expect(items["response_type"] == "code")
         #expect(items["redirect_uri"] == "https://rp.example.test/auth/callback")
         #expect(items["code_challenge_method"] == "S256")
-        #expect(items["code_challenge"] == PKCEPair.challenge(for: pending.pkce.verifier))
+        #expect(items["code_challenge"] == PKCEPair.challenge(for: try #require(pending.pkce).verifier))
         #expect(items["access_type"] == "offline")
         #expect(items["action"] == "email")
         #expect(items["email"] == "a+b@example.test", "a + must survive form decoding")
         #expect(items["utm_source"] == "newsletter" && items["utm_campaign"] == "fall")
-        #expect(pending.state.count >= 43 && pending.pkce.verifier.count == 43)
+        #expect(pending.state.count >= 43 && pending.pkce?.verifier.count == 43)
+        #expect(!"\(pending)".contains(pending.state) && !"\(pending)".contains(pending.pkce!.verifier), "secrets not printed")
     }
 
     @Test func everyPreparationGetsFreshSecrets() async throws {
@@ -78,6 +79,7 @@ struct AuthorizationRequestTests {
         let flow = try await provider.client().beginMetricsFlow(entrypoint: "home", utm: UTMParameters(source: "site", campaign: "c1"))
         #expect(flow.flowID.count == 64 && flow.flowBeginTime == 1_700_000_000_123)
         let sent = try #require(provider.requests(to: "/metrics-flow").first)
+        #expect(sent.headers.contains { $0.name == "Origin" && $0.value == "https://rp.example.test" }, "Mozilla allows listed origins only")
         let items = query(sent.url)
         #expect(items["form_type"] == "email" && items["entrypoint"] == "home")
         #expect(items["utm_source"] == "site" && items["utm_campaign"] == "c1")
@@ -86,7 +88,12 @@ struct AuthorizationRequestTests {
     @Test func discoveryForAnotherIssuerIsRefused() async throws {
         let provider = try FakeProvider()
         provider.setDiscoveryIssuer("https://evil.example.test")
-        await #expect(throws: FxAClientError.self) { try await provider.client().metadata() }
+        await #expect {
+            try await provider.client().metadata()
+        } throws: { error in
+            guard case .discoveryFailed(let why) = error as? FxAClientError else { return false }
+            return why.contains("evil.example.test")
+        }
     }
 
     @Test func theSecretNeverAppearsInDescriptions() throws {

@@ -35,7 +35,8 @@ struct CallbackTests {
         let signIn = try await client.completeAuthorization(AuthorizationCallback(code: "the-code", state: pending.state), pending: pending)
         #expect(signIn.uid == "u1" && signIn.profile.email == "user@example.test" && signIn.idToken?.sub == "u1")
         let body = String(decoding: try #require(provider.requests(to: "/v1/token").first?.body), as: UTF8.self)
-        #expect(body.contains("code=the-code") && body.contains("code_verifier=\(pending.pkce.verifier)"))
+        let verifier = try #require(pending.pkce).verifier
+        #expect(body.contains("code=the-code") && body.contains("code_verifier=\(verifier)"))
         #expect(body.contains("client_secret=s3cret-value") && body.contains("grant_type=authorization_code"))
     }
 
@@ -192,7 +193,7 @@ struct CallbackTests {
     @Test func aProfileForAnotherUserThanTheIDTokenIsRefused() async throws {
         let provider = try FakeProvider()
         let (client, pending) = try await signIn(provider, adjust: { $0["sub"] = "someone-else" })
-        await #expect(throws: FxAClientError.self) {
+        await #expect(throws: FxAClientError.invalidIDToken(.subjectMismatch)) {
             try await client.completeAuthorization(AuthorizationCallback(code: "c", state: pending.state), pending: pending)
         }
     }

@@ -25,13 +25,25 @@ final class FakeProvider: FxAHTTPTransport, Sendable {
         var profile = Data(#"{"uid":"u1","email":"user@example.test"}"#.utf8)
         var requests: [FxAHTTPRequest] = []
         var discoveryIssuer = FakeProvider.issuer
+        /// Answer the JWKS with 503.
+        var jwksDown = false
+        /// Tokens `/v1/destroy` no longer knows (answers errno 108).
+        var deadTokens: Set<String> = []
     }
+
+    /// What kind of provider to imitate: fxa-server / a standard OIDC
+    /// provider, or Mozilla's FxA, whose discovery document lists neither
+    /// PKCE methods nor a revocation endpoint, whose ID tokens carry no
+    /// `nonce`, and whose `/v1/destroy` takes `access_token` / `refresh_token`.
+    enum Shape: Sendable { case standard, mozilla }
+    let shape: Shape
 
     private let state: NIOLockedValueBox<State>
     let clock: ManualWallClock
 
-    init(clock: ManualWallClock = ManualWallClock(Date())) throws {
+    init(clock: ManualWallClock = ManualWallClock(Date()), shape: Shape = .standard) throws {
         self.clock = clock
+        self.shape = shape
         state = NIOLockedValueBox(State(published: [try Self.makeKey("key-1")]))
     }
 
@@ -49,6 +61,8 @@ final class FakeProvider: FxAHTTPTransport, Sendable {
         state.withLockedValue { $0.tokenResponse = data }
     }
     func setDiscoveryIssuer(_ issuer: String) { state.withLockedValue { $0.discoveryIssuer = issuer } }
+    func setJWKSDown(_ down: Bool) { state.withLockedValue { $0.jwksDown = down } }
+    func kill(token: String) { state.withLockedValue { _ = $0.deadTokens.insert(token) } }
 
     func client(secret: String? = "s3cret-value", scope: String = "profile openid") throws -> FxAClient {
         var configuration = FxAClientConfiguration(
@@ -56,6 +70,7 @@ final class FakeProvider: FxAHTTPTransport, Sendable {
             credentials: try FxAClientCredentials(clientID: Self.clientID, secret: try secret.map(ClientSecret.init)),
             redirectURI: URL(string: "https://rp.example.test/auth/callback")!)
         configuration.scope = OAuthScopeSet(parsing: scope)!
+        if shape == .mozilla { configuration.requireIDTokenNonce = false }  // as the Mozilla presets do
         return FxAClient(configuration: configuration, transport: self, clock: clock)
     }
 
@@ -73,10 +88,16 @@ final class FakeProvider: FxAHTTPTransport, Sendable {
         return input + "." + signature.rawRepresentation.base64URLEncodedString
     }
 
-    /// ID-token claims that pass every check for `nonce`.
+    /// ID-token claims that pass every check for `nonce` (Mozilla's shape:
+    /// no `nonce`, but `amr` and `fxa-aal`).
     func idTokenClaims(nonce: String, sub: String = "u1") -> [String: Any] {
         let now = Int(clock.now().timeIntervalSince1970)
-        return ["iss": Self.issuer, "aud": Self.clientID, "sub": sub, "iat": now, "exp": now + 300, "nonce": nonce]
+        var claims: [String: Any] = ["iss": Self.issuer, "aud": Self.clientID, "sub": sub, "iat": now, "exp": now + 300]
+        switch shape {
+        case .standard: claims["nonce"] = nonce
+        case .mozilla: claims["amr"] = ["pwd", "email"]; claims["fxa-aal"] = 1; claims["acr"] = "AAL1"
+        }
+        return claims
     }
 
     private static func part(_ object: [String: Any]) throws -> String {
@@ -93,16 +114,20 @@ final class FakeProvider: FxAHTTPTransport, Sendable {
         }
         switch request.url.path {
         case "/.well-known/openid-configuration":
-            return try json([
+            var document: [String: Any] = [
                 "issuer": snapshot.discoveryIssuer,
                 "authorization_endpoint": Self.issuer + "/authorization",
                 "token_endpoint": Self.issuer + "/v1/token",
                 "jwks_uri": Self.issuer + "/v1/jwks",
                 "userinfo_endpoint": Self.issuer + "/v1/profile",
-                "revocation_endpoint": Self.issuer + "/v1/oauth/destroy",
-                "code_challenge_methods_supported": ["S256"],
-            ])
+            ]
+            if shape == .standard {
+                document["revocation_endpoint"] = Self.issuer + "/v1/oauth/destroy"
+                document["code_challenge_methods_supported"] = ["S256"]
+            }
+            return try json(document)
         case "/v1/jwks":
+            if snapshot.jwksDown { return try json(["error": "down"], status: 503) }
             let keys = try snapshot.published.map { key -> [String: Any] in
                 let primitives = try key.key.publicKey.getKeyPrimitives()
                 return ["kty": "RSA", "alg": "RS256", "use": "sig", "kid": key.kid,
@@ -117,6 +142,20 @@ final class FakeProvider: FxAHTTPTransport, Sendable {
         case "/v1/profile":
             return FxAHTTPResponse(status: 200, body: snapshot.profile)
         case "/v1/oauth/destroy":
+            return try json([String: Any]())
+        case "/v1/destroy":
+            // FxA's own: exactly one of access_token / refresh_token.
+            let form = String(decoding: request.body ?? Data(), as: UTF8.self)
+            let fields = Dictionary(uniqueKeysWithValues: form.split(separator: "&").map {
+                let pair = $0.split(separator: "=", maxSplits: 1).map(String.init)
+                return (pair[0], pair.count > 1 ? pair[1] : "")
+            })
+            guard (fields["access_token"] == nil) != (fields["refresh_token"] == nil), fields["token"] == nil else {
+                return try json(["code": 400, "errno": 109, "error": "Bad Request", "message": "Invalid request parameter"], status: 400)
+            }
+            if let token = fields["access_token"] ?? fields["refresh_token"], snapshot.deadTokens.contains(token) {
+                return try json(["code": 400, "errno": 108, "error": "Bad Request", "message": "Invalid token"], status: 400)
+            }
             return try json([String: Any]())
         case "/metrics-flow":
             return try json(["flowId": String(repeating: "ab", count: 32), "flowBeginTime": 1_700_000_000_123])

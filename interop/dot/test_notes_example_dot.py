@@ -117,7 +117,7 @@ def test_denied_consent_signs_nobody_in(dot, start_notes):
     callback, _ = through_provider(browser, begin_login(browser, app, dot, client), app.callback, carol, consent="deny")
     assert query_of(callback)["error"] == "access_denied"
     answer = browser.get(callback)
-    assert answer.status_code < 500, f"callback with error: {answer.status_code} {answer.text[:500]}"
+    assert answer.status_code == 403, f"callback with error: {answer.status_code} {answer.text[:500]}"
     assert_signed_out(app, browser)
 
 

@@ -55,13 +55,15 @@ public struct AuthorizationRequest: Sendable {
     /// The URL to redirect to, and what to keep in the session for the
     /// callback. Fresh `state`, PKCE and `nonce` every call.
     public func prepare(
-        metadata: ProviderMetadata, credentials: FxAClientCredentials, redirectURI: URL, now: Date
+        metadata: ProviderMetadata, credentials: FxAClientCredentials, redirectURI: URL, now: Date,
+        pkce: PKCEUse = .automatic
     ) throws -> (url: URL, pending: PendingAuthorization) {
         if action == .forceAuth, email == nil {
             throw FxAClientError.invalidConfiguration("action force_auth needs an email")
         }
         let pending = PendingAuthorization(
-            state: SecureRandom.bytes(32).base64URLEncodedString, pkce: PKCEPair(),
+            state: SecureRandom.bytes(32).base64URLEncodedString,
+            pkce: pkce.applies(publicClient: credentials.isPublicClient, metadata: metadata) ? PKCEPair() : nil,
             nonce: SecureRandom.bytes(16).base64URLEncodedString, redirectURI: redirectURI,
             scope: scope.description, createdAt: now, returnTo: returnTo.flatMap(LocalPath.validated))
         var items = [
@@ -71,11 +73,13 @@ public struct AuthorizationRequest: Sendable {
             URLQueryItem(name: "scope", value: scope.description),
             URLQueryItem(name: "state", value: pending.state),
             URLQueryItem(name: "nonce", value: pending.nonce),
-            URLQueryItem(name: "code_challenge", value: pending.pkce.challenge),
-            URLQueryItem(name: "code_challenge_method", value: PKCEPair.method),
             URLQueryItem(name: "entrypoint", value: entrypoint.value),
             URLQueryItem(name: "access_type", value: accessType.rawValue),
         ]
+        if let pair = pending.pkce {
+            items.append(URLQueryItem(name: "code_challenge", value: pair.challenge))
+            items.append(URLQueryItem(name: "code_challenge_method", value: PKCEPair.method))
+        }
         if let action { items.append(URLQueryItem(name: "action", value: action.rawValue)) }
         if let email { items.append(URLQueryItem(name: "email", value: email)) }
         if let loginHint { items.append(URLQueryItem(name: "login_hint", value: loginHint)) }

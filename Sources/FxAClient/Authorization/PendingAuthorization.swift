@@ -7,18 +7,24 @@ import Foundation
 /// that a web framework can store it in its session; it must never be put
 /// in the browser itself (a cookie value or the URL), or PKCE would protect
 /// nothing.
-public struct PendingAuthorization: Sendable, Equatable, Codable {
+public struct PendingAuthorization: Sendable, Equatable, Codable, CustomStringConvertible {
+    /// Compared with the callback's `state`.
     public let state: String
-    public let pkce: PKCEPair
+    /// `nil` when PKCE was not used (a confidential client at Mozilla's FxA).
+    public let pkce: PKCEPair?
+    /// What the ID token's `nonce` must be (when it has one).
     public let nonce: String
+    /// Sent again with the code exchange.
     public let redirectURI: URL
+    /// The scopes asked for, space-separated as on the wire.
     public let scope: String
+    /// When the sign-in began; it must complete within the configured lifetime.
     public let createdAt: Date
     /// Where the RP wants the user to land after sign-in (a local path).
     public var returnTo: String?
 
     public init(
-        state: String, pkce: PKCEPair, nonce: String, redirectURI: URL, scope: String, createdAt: Date,
+        state: String, pkce: PKCEPair?, nonce: String, redirectURI: URL, scope: String, createdAt: Date,
         returnTo: String? = nil
     ) {
         self.state = state
@@ -29,6 +35,9 @@ public struct PendingAuthorization: Sendable, Equatable, Codable {
         self.createdAt = createdAt
         self.returnTo = returnTo
     }
+
+    /// Hides the secrets (state, verifier, nonce) from logs.
+    public var description: String { "pending authorization (scope: \(scope), since \(createdAt))" }
 
     /// Compares the callback's state with this one in constant time.
     public func matches(state presented: String) -> Bool {

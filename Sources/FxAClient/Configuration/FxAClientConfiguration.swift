@@ -15,6 +15,13 @@ public struct FxAClientConfiguration: Sendable {
     public var clockSkew: TimeInterval
     /// How long a started sign-in may take before its callback is refused.
     public var authorizationLifetime: TimeInterval
+    /// When to use PKCE (see ``PKCEUse``).
+    public var pkce: PKCEUse = .automatic
+    /// Whether an ID token must carry the request's `nonce`. Mozilla's FxA
+    /// never puts one in (the code flow's back channel, PKCE or the secret,
+    /// and `at_hash` bind the token instead), so the Mozilla presets do not
+    /// require it; a nonce that is present must always match.
+    public var requireIDTokenNonce: Bool
 
     public init(
         provider: FxAProvider, credentials: FxAClientCredentials, redirectURI: URL,
@@ -27,6 +34,7 @@ public struct FxAClientConfiguration: Sendable {
         self.scope = scope
         self.clockSkew = clockSkew
         self.authorizationLifetime = authorizationLifetime
+        requireIDTokenNonce = !provider.isMozilla
     }
 
     /// Reads `FXA_ISSUER` (a URL, or one of `production`, `stage`, `local`),

@@ -21,6 +21,10 @@ public struct FxAProvider: Sendable, Equatable {
     /// A local `fxa-server` started with `swift run fxa-server`.
     public static let local = FxAProvider(issuer: URL(string: "http://127.0.0.1:9000")!)
 
+    /// Whether this is one of Mozilla's own deployments, whose ID tokens
+    /// carry no `nonce`.
+    public var isMozilla: Bool { self == .production || self == .stage }
+
     /// `production`, `stage`, `local`, or an issuer URL (http or https).
     public init(named name: String) throws {
         switch name {

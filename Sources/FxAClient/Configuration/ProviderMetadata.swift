@@ -46,12 +46,20 @@ public struct ProviderMetadata: Sendable, Equatable, Decodable {
         return tokenEndpoint.deletingLastPathComponent().appendingPathComponent("verify")
     }
 
-    /// Where tokens are destroyed: `revocation_endpoint`, which is FxA's
+    /// Where tokens are destroyed: `revocation_endpoint` (or, for an
+    /// FxA-shaped provider without one, `/v1/destroy` beside `/v1/token`),
+    /// which is FxA's
     /// `POST /v1/destroy` on Mozilla's servers (fields `access_token` /
     /// `refresh_token`) and the RFC 7009 `/v1/oauth/destroy` on ours
     /// (`token` with `token_type_hint`); ``FxAClient/destroy(token:kind:)``
     /// speaks whichever the path says.
-    public var destroyEndpoint: URL? { revocationEndpoint }
+    public var destroyEndpoint: URL? {
+        if let revocationEndpoint { return revocationEndpoint }
+        // Mozilla's published discovery document has no
+        // `revocation_endpoint`; its `/v1/destroy` sits next to `/v1/token`.
+        guard tokenEndpoint.path.hasSuffix("/v1/token") else { return nil }
+        return tokenEndpoint.deletingLastPathComponent().appendingPathComponent("destroy")
+    }
 
     /// The content server's `GET /metrics-flow`, beside `/authorization`.
     /// Only FxA has it; a generic provider answers 404 and the email-first

@@ -51,7 +51,9 @@ struct JWKSVerifier: Sendable {
     /// trusted to come from the provider.
     func verify(_ jws: CompactJWS) throws(TokenRejection) {
         guard jws.header.alg == "RS256" else { throw .unsupportedAlgorithm(jws.header.alg) }
-        guard let key = jws.header.kid.map({ keys[$0] }) ?? onlyKey else { throw .unknownKey(jws.header.kid) }
+        let key: _RSA.Signing.PublicKey?
+        if let kid = jws.header.kid { key = keys[kid] } else { key = onlyKey }
+        guard let key else { throw .unknownKey(jws.header.kid) }
         let signature = _RSA.Signing.RSASignature(rawRepresentation: jws.signature)
         guard key.isValidSignature(signature, for: jws.signingInput, padding: .insecurePKCS1v1_5) else {
             throw .badSignature

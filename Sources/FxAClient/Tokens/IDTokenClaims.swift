@@ -51,6 +51,7 @@ struct IDTokenValidator: Sendable {
     let issuer: String
     let clientID: String
     let clockSkew: TimeInterval
+    let requireNonce: Bool
     let keys: JWKSCache
 
     func validate(_ token: String, nonce: String, accessToken: String?, now: Date) async throws -> IDTokenClaims {
@@ -72,8 +73,11 @@ struct IDTokenValidator: Sendable {
         let seconds = now.timeIntervalSince1970
         guard claims.exp + clockSkew > seconds else { throw .expired }
         guard claims.iat - clockSkew <= seconds else { throw .issuedAtOutOfRange }
-        guard let presented = claims.nonce else { throw .missingClaim("nonce") }
-        guard Data(presented.utf8).constantTimeEquals(Data(nonce.utf8)) else { throw .nonceMismatch }
+        if let presented = claims.nonce {
+            guard Data(presented.utf8).constantTimeEquals(Data(nonce.utf8)) else { throw .nonceMismatch }
+        } else if requireNonce {
+            throw .missingClaim("nonce")
+        }
         if let atHash = claims.atHash, let accessToken {
             let digest = Data(SHA256.hash(data: Data(accessToken.utf8)))
             let expected = digest.prefix(digest.count / 2).base64URLEncodedString

@@ -71,7 +71,10 @@ public enum FxAEvent: Sendable, Equatable {
 public struct FxASecurityEvent: Sendable, Equatable {
     /// The account's uid (`sub`).
     public var uid: String
-    /// Unique per delivery; the same on every retry of one delivery.
+    /// Unique per token. fxa-server reuses it across the retries of one
+    /// delivery; Mozilla's broker signs a new token (new `jti`) per attempt,
+    /// so handlers must be idempotent and the `jti` check is a replay
+    /// defence, not de-duplication.
     public var jti: String
     public var issuedAt: Date
     public var events: [FxAEvent]

@@ -32,6 +32,11 @@ struct AccountController: RouteCollection {
     @Sendable func login(_ request: Request) async throws -> SessionResponse {
         let body = try request.content.decode(LoginRequest.self)
         try await customs.check(.passwordCheck, subject: body.email.normalized, ip: request.clientIP)
+        // The account is the one `originalLoginEmail` names: its guesses
+        // count there too, so varying `email` buys no extra attempts.
+        if let named = body.originalLoginEmail, named.normalized != body.email.normalized {
+            try await customs.check(.passwordCheck, subject: named.normalized, ip: nil)
+        }
         return try await service.login(body, wantKeys: try KeysQuery.wantsKeys(request))
     }
 

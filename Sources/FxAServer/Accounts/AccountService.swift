@@ -70,6 +70,15 @@ struct AccountService: Sendable {
             }
             throw FxAError.unknownAccount()
         }
+        // The address the password was stretched with must be one of this
+        // account's own (its sign-up address, primary or a verified
+        // secondary), or any address would do as a fresh rate-limit bucket.
+        if request.email.normalized != account.normalizedEmail, request.email.normalized != account.email.lowercased() {
+            let own = try await stores.secondaryEmails.secondaryEmails(uid: account.uid)
+            guard own.contains(where: { $0.verified && $0.normalizedEmail == request.email.normalized }) else {
+                throw FxAError.unknownAccount()
+            }
+        }
         let (version, wrapKb) = try await credentials.check(account: account, authPW: request.authPW, typedEmail: request.email)
         if !account.emailVerified {
             try await sendSignupCode(to: account)

@@ -48,14 +48,14 @@ public final class StoreDatabase: Sendable {
         case .sqliteFile(let path):
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: Self.id)
-            databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: Self.readID, isDefault: false)
+            databases.use(.sqlite(.file(path), connectionPoolTimeout: Self.sqliteWait, sqlLogLevel: .trace), as: Self.id)
+            databases.use(.sqlite(.file(path), connectionPoolTimeout: Self.sqliteWait, sqlLogLevel: .trace), as: Self.readID, isDefault: false)
         case .sqliteInMemory:
             let path = FileManager.default.temporaryDirectory
                 .appendingPathComponent("fxa-scratch-\(UUID().uuidString).sqlite").path
             scratchFile = path
-            databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: Self.id)
-            databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: Self.readID, isDefault: false)
+            databases.use(.sqlite(.file(path), connectionPoolTimeout: Self.sqliteWait, sqlLogLevel: .trace), as: Self.id)
+            databases.use(.sqlite(.file(path), connectionPoolTimeout: Self.sqliteWait, sqlLogLevel: .trace), as: Self.readID, isDefault: false)
         case .postgres(let url, let searchPath):
             var configuration: SQLPostgresConfiguration
             do {
@@ -75,6 +75,11 @@ public final class StoreDatabase: Sendable {
             sqliteLoop = databases.eventLoopGroup.next()
         }
     }
+
+    /// How long a query may wait for SQLite's one connection. Every write
+    /// goes through it, so a burst queues; on a loaded machine FluentKit's
+    /// default of 10 s turned a queued write into an error (seen in CI).
+    static let sqliteWait: TimeAmount = .seconds(30)
 
     /// Counts the changes this process committed that can make a cached
     /// read wrong: a token destroyed, an account deleted or its credentials

@@ -5,8 +5,11 @@ import SQLKit
 
 /// ``SecondaryEmailStore`` through Fluent. A partial unique index
 /// (`normalized_email WHERE verified`) makes "verified by one account only"
-/// hold under concurrency; the checks against primary addresses run in the
-/// same transaction as the write.
+/// hold whatever happens; on PostgreSQL, writes about one address also take
+/// a transaction-scoped advisory lock on it (and adds lock the account row),
+/// so concurrent verifications queue instead of deadlocking and concurrent
+/// adds cannot pass the limit together. SQLite has one writer: its
+/// transactions are serial already.
 public struct FluentSecondaryEmailStore: SecondaryEmailStore {
     let database: StoreDatabase
 
@@ -20,7 +23,20 @@ public struct FluentSecondaryEmailStore: SecondaryEmailStore {
 
     public func addSecondaryEmail(_ email: String, uid: AccountUID, at date: Date, limit: Int) async throws {
         let normalized = email.lowercased()
+        do {
+            try await add(email, normalized: normalized, uid: uid, at: date, limit: limit)
+        } catch let refusal as SecondaryEmailRefusal {
+            throw refusal
+        } catch {
+            // A concurrent identical add won the (uid, address) unique key.
+            if try await Self.row(normalized, uid: uid, on: database.handle()) != nil { throw SecondaryEmailRefusal.alreadyAdded }
+            throw error
+        }
+    }
+
+    private func add(_ email: String, normalized: String, uid: AccountUID, at date: Date, limit: Int) async throws {
         try await database.handle().transaction { tx in
+            try await lock(address: normalized, account: uid, on: tx)
             if let owner = try await AccountModel.query(on: tx).filter(\.$normalizedEmail == normalized).first() {
                 throw owner.id == uid.hex ? SecondaryEmailRefusal.isOwnPrimary : SecondaryEmailRefusal.isAnotherPrimary
             }
@@ -37,7 +53,13 @@ public struct FluentSecondaryEmailStore: SecondaryEmailStore {
     public func markSecondaryEmailVerified(normalizedEmail: String, uid: AccountUID) async throws {
         do {
             try await database.handle().transaction { tx in
-                guard let row = try await Self.row(normalizedEmail, uid: uid, on: tx) else { throw SecondaryEmailRefusal.notFound }
+                try await lock(address: normalizedEmail, account: nil, on: tx)
+                guard let row = try await Self.row(normalizedEmail, uid: uid, on: tx) else {
+                    // Gone because another account verified it first?
+                    let taken = try await SecondaryEmailModel.query(on: tx)
+                        .filter(\.$normalizedEmail == normalizedEmail).filter(\.$verified == true).count() > 0
+                    throw taken ? SecondaryEmailRefusal.verifiedElsewhere : SecondaryEmailRefusal.notFound
+                }
                 if row.verified { return }
                 if try await AccountModel.query(on: tx).filter(\.$normalizedEmail == normalizedEmail).count() > 0 {
                     throw SecondaryEmailRefusal.isAnotherPrimary
@@ -76,6 +98,7 @@ public struct FluentSecondaryEmailStore: SecondaryEmailStore {
     public func makePrimary(normalizedEmail: String, uid: AccountUID, recording event: OutboxEvent) async throws {
         defer { database.noteCommittedChange() }
         try await database.handle().transaction { tx in
+            try await lock(address: normalizedEmail, account: uid, on: tx)
             guard let row = try await Self.row(normalizedEmail, uid: uid, on: tx) else { throw SecondaryEmailRefusal.notFound }
             guard row.verified else { throw SecondaryEmailRefusal.unverified }
             guard let account = try await AccountModel.find(uid.hex, on: tx) else { throw FxAStoreError.notFound }
@@ -93,6 +116,17 @@ public struct FluentSecondaryEmailStore: SecondaryEmailStore {
     public func isVerifiedSecondaryEmail(normalizedEmail: String) async throws -> Bool {
         try await SecondaryEmailModel.query(on: database.handle())
             .filter(\.$normalizedEmail == normalizedEmail).filter(\.$verified == true).count() > 0
+    }
+
+    /// PostgreSQL: serializes the transactions about one address (and, with
+    /// `account`, about one account) until commit. No-op on SQLite.
+    private func lock(address normalizedEmail: String, account: AccountUID?, on tx: any Database) async throws {
+        guard database.location.isPostgres else { return }
+        let sql = sqlDatabase(tx)
+        if let account {
+            try await sql.raw("SELECT uid FROM accounts WHERE uid = \(bind: account.hex) FOR UPDATE").run()
+        }
+        try await sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "account_emails:" + normalizedEmail)))").run()
     }
 
     private static func row(_ normalizedEmail: String, uid: AccountUID, on db: any Database) async throws -> SecondaryEmailModel? {

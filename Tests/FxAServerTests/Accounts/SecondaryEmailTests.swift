@@ -83,6 +83,11 @@ struct SecondaryEmailTests {
                 "email": user.email, "originalLoginEmail": newEmail, "authPW": try user.v1().authPW.hexString, "reason": "login"])
             #expect(retry.status == .ok, "\(retry.raw)")
             #expect(retry.string("uid") == account.uid)
+            // Another address as the hashing one, to get a fresh rate-limit
+            // bucket for the same account, is refused before any password check.
+            expectError(try await server.call(.POST, "/v1/account/login", json: [
+                "email": "random-\(UUID().uuidString.prefix(6))@example.test", "originalLoginEmail": newEmail,
+                "authPW": try user.v1().authPW.hexString, "reason": "login"]), .badRequest, errno: 102)
             // Naming the old address, now a secondary one, is refused.
             expectError(try await server.call(.POST, "/v1/account/login", json: [
                 "email": user.email, "authPW": try user.v1().authPW.hexString, "reason": "login"]), .badRequest, errno: 142)
@@ -116,11 +121,16 @@ struct SecondaryEmailTests {
             for email in mine { #expect(try await add(server, email, session: a.sessionToken).status == .ok) }
             expectError(try await add(server, mine[0], session: a.sessionToken), .badRequest, errno: 189)
             expectError(try await add(server, "m4@example.test", session: a.sessionToken), .badRequest, errno: 188)
-            // A code mailed to one address does not verify another.
-            let codeForFirst = try #require(try await server.mailHeader("X-Verify-Code", to: mine[0]))
+            // A code mailed to one address does not verify another: the live
+            // code (the newest, mailed to mine[2]) fails for mine[1]...
+            let liveCode = try #require(try await server.mailHeader("X-Verify-Code", to: mine[2]))
             expectError(try await server.call(
-                .POST, "/v1/recovery_email/secondary/verify_code", json: ["email": mine[1], "code": codeForFirst],
+                .POST, "/v1/recovery_email/secondary/verify_code", json: ["email": mine[1], "code": liveCode],
                 auth: Auth.session(a.sessionToken)), .badRequest, errno: 105)
+            // ...and still works for its own address.
+            #expect(try await server.call(
+                .POST, "/v1/recovery_email/secondary/verify_code", json: ["email": mine[2], "code": liveCode],
+                auth: Auth.session(a.sessionToken)).status == .ok)
             expectError(try await server.call(
                 .POST, "/v1/recovery_email/destroy", json: ["email": alice.email], auth: Auth.session(a.sessionToken)),
                 .badRequest, errno: 137)

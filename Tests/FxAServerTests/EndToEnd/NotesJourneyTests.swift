@@ -191,8 +191,12 @@ struct NotesJourneyTests {
             let account = try await stage.server.signUp(TestUser())
             let good = try await signIn(stage, session: account.sessionToken)
             #expect(good.status == 303)
-            // Replay the same callback URL: its pending sign-in is spent.
+            // Replay the same callback URL in the same browser: its pending
+            // sign-in is spent, and the user stays signed in as before.
             let replayURL = good.url
+            #expect(try await stage.browser.get(replayURL).status == 400)
+            #expect(try await me(stage).json["uid"] as? String == account.uid)
+            // And in another browser, which never started a sign-in.
             let other = LoopbackBrowser()
             defer { Task { try? await other.shutdown() } }
             #expect(try await other.get(replayURL).status == 400)
