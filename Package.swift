@@ -120,6 +120,7 @@ let package = Package(
             name: "FxANotesApp",
             dependencies: [
                 "FxAVapor",
+                "FxACore",
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

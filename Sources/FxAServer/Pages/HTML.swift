@@ -1,3 +1,4 @@
+import FxACore
 import Foundation
 
 /// Escaping for the server-rendered pages. Every value that did not come
@@ -6,21 +7,7 @@ import Foundation
 /// parameters by whoever wrote the link.
 enum HTML {
     /// Text and attribute-value escaping (`& < > " '`).
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { text.htmlEscaped }
 
     /// JSON safe to place inside `<script type="application/json">`: the
     /// characters that could close the element or open a comment are

@@ -1,4 +1,5 @@
 import FluentKit
+import FxACore
 import FxAVapor
 import Vapor
 
@@ -51,13 +52,13 @@ struct NotesController: RouteCollection {
         if let user = request.auth.get(FxAUser.self) {
             let notes = try await NoteRecord.query(on: database).filter(\.$uid == user.uid).sort(\.$createdAt).all()
             let csrf = request.fxaCSRFToken
-            let avatar = user.avatar.map { #"<img src="\#(HTML.escape($0.absoluteString))" alt="" width="48" height="48">"# } ?? ""
+            let avatar = user.avatar.map { #"<img src="\#(htmlEscape($0.absoluteString))" alt="" width="48" height="48">"# } ?? ""
             body = """
-            <header>\(avatar)<p>Signed in as <strong>\(HTML.escape(user.displayName ?? user.email ?? user.uid))</strong>
-            (\(HTML.escape(user.email ?? "no email")))</p>
+            <header>\(avatar)<p>Signed in as <strong>\(htmlEscape(user.displayName ?? user.email ?? user.uid))</strong>
+            (\(htmlEscape(user.email ?? "no email")))</p>
             <form id="logout" method="post" action="/auth/logout"><input type="hidden" name="csrf_token" value="\(csrf)"><button>Sign out</button></form></header>
             <h2>Your notes</h2>
-            <ul>\(notes.map { "<li>\(HTML.escape($0.text))</li>" }.joined())</ul>
+            <ul>\(notes.map { "<li>\(htmlEscape($0.text))</li>" }.joined())</ul>
             <form id="new-note" method="post" action="/notes"><input type="hidden" name="csrf_token" value="\(csrf)">
             <label for="text">New note</label> <input id="text" name="text" required maxlength="2000"> <button>Add</button></form>
             """
@@ -78,21 +79,5 @@ struct NotesController: RouteCollection {
     }
 }
 
-/// Escapes text for HTML element content and double-quoted attributes.
-enum HTML {
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
-}
+/// Escapes a value this app did not write (profile fields, notes) for HTML.
+private func htmlEscape(_ text: String) -> String { text.htmlEscaped }
