@@ -10,11 +10,13 @@ import Foundation
 /// between the redirect and the callback is a ``PendingAuthorization`` that
 /// the app keeps in its session.
 public final class FxAClient: Sendable {
+    /// What this client was configured with.
     public let configuration: FxAClientConfiguration
     let transport: any FxAHTTPTransport
     let clock: any WallClock
     private let discovery: DiscoveryCache
 
+    /// Nothing is fetched until first use. `transport` is usually an ``AsyncHTTPClientTransport``; `clock` is injectable for tests.
     public init(configuration: FxAClientConfiguration, transport: any FxAHTTPTransport, clock: any WallClock = SystemWallClock()) {
         self.configuration = configuration
         self.transport = transport

@@ -3,6 +3,7 @@ import Foundation
 /// Typed reads of a ``JSONValue``, `nil` when the value has another type,
 /// so that code reading an event's fields never force-casts.
 extension JSONValue {
+    /// The string, if this is one.
     public var string: String? {
         if case .string(let value) = self { return value }
         return nil
@@ -17,11 +18,13 @@ extension JSONValue {
         }
     }
 
+    /// The boolean, if this is one.
     public var bool: Bool? {
         if case .bool(let value) = self { return value }
         return nil
     }
 
+    /// The elements, if this is an array.
     public var array: [JSONValue]? {
         if case .array(let value) = self { return value }
         return nil

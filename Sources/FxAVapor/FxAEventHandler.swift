@@ -94,10 +94,14 @@ extension FxAEventHandler {
 
 /// The default handler: exactly the protocol's defaults.
 public struct StandardFxAEventHandler: FxAEventHandler {
+    /// Where the defaults read and write users.
     public let users: any FxAUserStore
+    /// Used by the default profile refetch.
     public let client: FxAClient
+    /// Where the defaults log.
     public let logger: Logger
 
+    /// The default handler over the app's store.
     public init(users: any FxAUserStore, client: FxAClient, logger: Logger = Logger(label: "fxa.events")) {
         self.users = users
         self.client = client

@@ -5,14 +5,19 @@ import Vapor
 /// Where FxAVapor's routes live and where they send the user. The defaults
 /// are the ones the README and the example use.
 public struct FxARouteConfiguration: Sendable {
+    /// Starts a sign-in (`GET`).
     public var loginPath: [PathComponent] = ["auth", "login"]
+    /// The redirect URI's path (`GET`); register `<public URL>/auth/callback` with the provider.
     public var callbackPath: [PathComponent] = ["auth", "callback"]
+    /// Signs out (`POST` with `csrf_token`).
     public var logoutPath: [PathComponent] = ["auth", "logout"]
+    /// Receives Security Event Tokens (`POST`); register it as the client's webhook URL.
     public var webhookPath: [PathComponent] = ["auth", "webhook"]
     /// Sent with every authorization request (FxA requires one).
     public var entrypoint: Entrypoint
     /// Where to land after sign-in when the login asked for no `return_to`.
     public var afterSignIn = "/"
+    /// Where to land after sign-out.
     public var afterSignOut = "/"
     /// Whether the sign-in binding cookie is `Secure` (keep true except for
     /// plain-http development on loopback).
@@ -22,6 +27,7 @@ public struct FxARouteConfiguration: Sendable {
     /// A last word on each authorization request (e.g. `action = .email`).
     public var customizeAuthorization: @Sendable (inout AuthorizationRequest, Request) -> Void = { _, _ in }
 
+    /// The defaults, with the entrypoint FxA requires.
     public init(entrypoint: Entrypoint) {
         self.entrypoint = entrypoint
     }
@@ -44,6 +50,7 @@ public struct FxARoutes: RouteCollection, Sendable {
     let seen: any SeenTokenStore
     let configuration: FxARouteConfiguration
 
+    /// The routes over the app's client, user store, event handler and `jti` store.
     public init(
         client: FxAClient, users: any FxAUserStore, events: any FxAEventHandler, seen: any SeenTokenStore,
         configuration: FxARouteConfiguration

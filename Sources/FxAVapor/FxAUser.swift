@@ -5,9 +5,13 @@ import Vapor
 /// The signed-in user of a request, set by ``FxAUserMiddleware``. Identity
 /// is ``uid``; the email is contact data that can change.
 public struct FxAUser: Authenticatable, Sendable, Equatable {
+    /// The account's stable id: key the app's data by it.
     public var uid: String
+    /// The current primary email, as last stored.
     public var email: String?
+    /// As last stored.
     public var displayName: String?
+    /// As last stored.
     public var avatar: URL?
     /// When this browser session signed in.
     public var signedInAt: Date

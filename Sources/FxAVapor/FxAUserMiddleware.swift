@@ -18,6 +18,7 @@ import Vapor
 public struct FxAUserMiddleware: AsyncMiddleware {
     let users: any FxAUserStore
 
+    /// The middleware over the app's user store.
     public init(users: any FxAUserStore) {
         self.users = users
     }

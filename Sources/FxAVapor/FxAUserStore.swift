@@ -3,7 +3,9 @@ import Foundation
 
 /// What the app keeps about a user who signed in with FxA, keyed by `uid`.
 public struct FxAStoredUser: Sendable, Equatable {
+    /// The key.
     public var uid: String
+    /// The profile as last fetched (or updated from an event).
     public var profile: FxAProfile
     /// The newest refresh token, so that the app can fetch the profile again
     /// when the provider says it changed.
@@ -11,6 +13,7 @@ public struct FxAStoredUser: Sendable, Equatable {
     /// Sessions that began before this are ended.
     public var passwordChangedAt: Date?
 
+    /// A stored user from its parts.
     public init(uid: String, profile: FxAProfile, refreshToken: String? = nil, passwordChangedAt: Date? = nil) {
         self.uid = uid
         self.profile = profile

@@ -3,11 +3,16 @@ import Foundation
 /// The query of the redirect back from the provider: a `code` and `state`,
 /// or an OAuth `error` (with the same `state`).
 public struct AuthorizationCallback: Sendable, Equatable {
+    /// The authorization code, when the provider granted the request.
     public var code: String?
+    /// Must equal the pending authorization's state.
     public var state: String?
+    /// The OAuth error (`access_denied`, `login_required`, ...) when it did not.
     public var error: String?
+    /// The provider's explanation of `error`, for logs.
     public var errorDescription: String?
 
+    /// A callback from its parts (tests, or frameworks that parse queries themselves).
     public init(code: String? = nil, state: String? = nil, error: String? = nil, errorDescription: String? = nil) {
         self.code = code
         self.state = state
@@ -33,8 +38,11 @@ public struct AuthorizationCallback: Sendable, Equatable {
 /// A completed sign-in: the tokens, the validated ID token (when `openid`
 /// was asked for) and the profile.
 public struct FxASignIn: Sendable {
+    /// What the code exchange returned; keep it server-side.
     public var tokens: TokenSet
+    /// The validated ID token, when `openid` was granted.
     public var idToken: IDTokenClaims?
+    /// The user's profile (from the ID token alone without a profile scope).
     public var profile: FxAProfile
     /// The local path the sign-in asked to return to, already validated.
     public var returnTo: String?

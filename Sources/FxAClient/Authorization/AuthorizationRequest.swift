@@ -30,16 +30,24 @@ public struct AuthorizationRequest: Sendable {
         case consent
     }
 
+    /// Where in the RP the user started (required by FxA, for its funnel metrics).
     public var entrypoint: Entrypoint
+    /// The scopes asked for.
     public var scope: OAuthScopeSet
+    /// `offline` (the default) also returns a refresh token, which lets the RP refetch the profile when FxA says it changed.
     public var accessType: AccessType = .offline
+    /// Which page FxA opens first; `nil` lets it choose.
     public var action: Action?
+    /// Prefills (with `action = .email`) or names (with `.forceAuth`) the account.
     public var email: String?
+    /// OIDC `login_hint`: a suggested email, which the user may change.
     public var loginHint: String?
+    /// OIDC `prompt`.
     public var prompt: Prompt?
     /// The RP's ephemeral public key for scoped keys, as FxA expects it
     /// (base64url of the JWK's JSON).
     public var keysJWK: String?
+    /// Campaign attribution, sent as `utm_*`.
     public var utm = UTMParameters()
     /// The metrics flow from ``FxAClient/beginMetricsFlow(entrypoint:utm:)``
     /// for the self-hosted email-first form.
@@ -47,6 +55,7 @@ public struct AuthorizationRequest: Sendable {
     /// A local path to land on after the callback.
     public var returnTo: String?
 
+    /// A request with only the required parts; set the optional ones before ``prepare(metadata:credentials:redirectURI:now:pkce:)``.
     public init(entrypoint: Entrypoint, scope: OAuthScopeSet) {
         self.entrypoint = entrypoint
         self.scope = scope
@@ -106,6 +115,7 @@ public struct AuthorizationRequest: Sendable {
 /// A local path for "return to after sign-in": one leading slash, no
 /// scheme or host, so it can never become an open redirect.
 public enum LocalPath {
+    /// The path when it is local, `nil` otherwise.
     public static func validated(_ path: String) -> String? {
         guard path.hasPrefix("/"), !path.hasPrefix("//"), !path.hasPrefix("/\\"), path.count <= 2048,
               !path.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "\\" })

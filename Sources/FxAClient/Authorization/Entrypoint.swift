@@ -5,6 +5,7 @@ import Foundation
 /// whole metrics context when one value breaks its pattern, so a bad value
 /// is refused here rather than silently lost there.
 public struct MetricsValue: Sendable, Hashable, Codable, CustomStringConvertible, ExpressibleByStringLiteral {
+    /// The value as sent.
     public let value: String
 
     /// Letters, digits, `_ . : -`, up to 128 characters (FxA's
@@ -36,12 +37,18 @@ public typealias Entrypoint = MetricsValue
 
 /// The `utm_*` parameters that attribute a sign-in to a campaign.
 public struct UTMParameters: Sendable, Equatable, Codable {
+    /// `utm_source`.
     public var source: MetricsValue?
+    /// `utm_campaign`.
     public var campaign: MetricsValue?
+    /// `utm_medium`.
     public var medium: MetricsValue?
+    /// `utm_content`.
     public var content: MetricsValue?
+    /// `utm_term`.
     public var term: MetricsValue?
 
+    /// Any subset of the five; absent ones are not sent.
     public init(
         source: MetricsValue? = nil, campaign: MetricsValue? = nil, medium: MetricsValue? = nil,
         content: MetricsValue? = nil, term: MetricsValue? = nil

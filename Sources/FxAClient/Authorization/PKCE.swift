@@ -10,6 +10,7 @@ public struct PKCEPair: Sendable, Equatable, Codable, CustomStringConvertible {
     public let verifier: String
     /// base64url(SHA-256(verifier)).
     public var challenge: String { Self.challenge(for: verifier) }
+    /// The only method FxA (and this kit) uses.
     public static let method = "S256"
 
     /// A fresh random pair.

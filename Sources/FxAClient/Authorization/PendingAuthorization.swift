@@ -23,6 +23,7 @@ public struct PendingAuthorization: Sendable, Equatable, Codable, CustomStringCo
     /// Where the RP wants the user to land after sign-in (a local path).
     public var returnTo: String?
 
+    /// Made by ``AuthorizationRequest/prepare(metadata:credentials:redirectURI:now:pkce:)``; public for restoring one from storage.
     public init(
         state: String, pkce: PKCEPair?, nonce: String, redirectURI: URL, scope: String, createdAt: Date,
         returnTo: String? = nil

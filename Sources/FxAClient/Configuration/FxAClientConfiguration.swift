@@ -5,7 +5,9 @@ import Foundation
 /// provider sends the browser back, and the scopes it asks for. Everything
 /// else comes from discovery.
 public struct FxAClientConfiguration: Sendable {
+    /// Which FxA (or OIDC provider) to talk to.
     public var provider: FxAProvider
+    /// This RP's client id and, for a backend, its secret.
     public var credentials: FxAClientCredentials
     /// The registered redirect URI; the provider must match it exactly.
     public var redirectURI: URL
@@ -23,6 +25,7 @@ public struct FxAClientConfiguration: Sendable {
     /// require it; a nonce that is present must always match.
     public var requireIDTokenNonce: Bool
 
+    /// A configuration with FxA's usual defaults: `profile openid`, 60 s skew, an hour to finish a sign-in.
     public init(
         provider: FxAProvider, credentials: FxAClientCredentials, redirectURI: URL,
         scope: OAuthScopeSet = OAuthScopeSet(["profile", "openid"].compactMap(OAuthScope.init)),

@@ -12,6 +12,7 @@ public struct FxAClientCredentials: Sendable, Equatable, CustomStringConvertible
     /// `nil` for a public client, which proves itself with PKCE alone.
     public let secret: ClientSecret?
 
+    /// Checks the id's shape; throws ``FxAClientError/invalidConfiguration(_:)``.
     public init(clientID: String, secret: ClientSecret? = nil) throws {
         guard !clientID.isEmpty, clientID.count <= 256,
               clientID.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F })
@@ -20,6 +21,7 @@ public struct FxAClientCredentials: Sendable, Equatable, CustomStringConvertible
         self.secret = secret
     }
 
+    /// A public client (native app, single-page app) proves itself with PKCE alone.
     public var isPublicClient: Bool { secret == nil }
 
     public var description: String { "client \(clientID) (\(secret == nil ? "public" : "confidential"))" }
@@ -30,6 +32,7 @@ public struct FxAClientCredentials: Sendable, Equatable, CustomStringConvertible
 public struct ClientSecret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
     private let value: String
 
+    /// Wraps a secret; an empty one is refused.
     public init(_ value: String) throws {
         guard !value.isEmpty else { throw FxAClientError.invalidConfiguration("client secret is empty") }
         self.value = value

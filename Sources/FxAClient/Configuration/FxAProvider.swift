@@ -10,6 +10,7 @@ public struct FxAProvider: Sendable, Equatable {
     /// must name it as their `iss`.
     public var issuer: URL
 
+    /// A provider by its issuer URL (discovery is fetched from under it).
     public init(issuer: URL) {
         self.issuer = issuer
     }

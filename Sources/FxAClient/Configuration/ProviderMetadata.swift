@@ -4,13 +4,21 @@ import Foundation
 /// the FxA endpoints that discovery does not list but that sit at fixed
 /// places next to the listed ones.
 public struct ProviderMetadata: Sendable, Equatable, Decodable {
+    /// Must be the configured issuer; tokens must name it as `iss`.
     public var issuer: String
+    /// Where browsers are sent to sign in.
     public var authorizationEndpoint: URL
+    /// Where codes and refresh tokens are exchanged.
     public var tokenEndpoint: URL
+    /// The signing keys of ID tokens and SETs.
     public var jwksURI: URL
+    /// FxA's `/v1/profile`, or the OIDC userinfo endpoint.
     public var userinfoEndpoint: URL?
+    /// Token destruction, when advertised (see ``destroyEndpoint``).
     public var revocationEndpoint: URL?
+    /// RFC 7662 introspection, when advertised.
     public var introspectionEndpoint: URL?
+    /// PKCE methods; Mozilla's FxA does not list them (see ``PKCEUse``).
     public var codeChallengeMethodsSupported: [String]?
 
     enum CodingKeys: String, CodingKey {
@@ -24,6 +32,7 @@ public struct ProviderMetadata: Sendable, Equatable, Decodable {
         case codeChallengeMethodsSupported = "code_challenge_methods_supported"
     }
 
+    /// Metadata from its parts (tests, or an RP that pins its provider's endpoints).
     public init(
         issuer: String, authorizationEndpoint: URL, tokenEndpoint: URL, jwksURI: URL, userinfoEndpoint: URL? = nil,
         revocationEndpoint: URL? = nil, introspectionEndpoint: URL? = nil, codeChallengeMethodsSupported: [String]? = nil

@@ -8,12 +8,19 @@ import Foundation
 public struct FxAProfile: Sendable, Equatable, Codable {
     /// The account's stable id.
     public var uid: String
+    /// The primary email: contact data, which can change (never a key).
     public var email: String?
+    /// The name the user chose (`name` at generic providers).
     public var displayName: String?
+    /// The avatar image URL.
     public var avatar: URL?
+    /// Whether the avatar is the generated default.
     public var avatarDefault: Bool?
+    /// The browser locale at sign-up.
     public var locale: String?
+    /// How the user authenticated (`pwd`, `email`, `otp`).
     public var amrValues: [String]?
+    /// Whether two-step authentication is on.
     public var twoFactorAuthentication: Bool?
     /// `false` when the user opted out of metrics: collect none tied to them.
     public var metricsEnabled: Bool?
@@ -22,6 +29,7 @@ public struct FxAProfile: Sendable, Equatable, Codable {
         case uid, sub, email, displayName, name, avatar, avatarDefault, locale, amrValues, twoFactorAuthentication, metricsEnabled
     }
 
+    /// A profile from its parts (stores, tests).
     public init(uid: String, email: String? = nil, displayName: String? = nil, avatar: URL? = nil, locale: String? = nil) {
         self.uid = uid
         self.email = email

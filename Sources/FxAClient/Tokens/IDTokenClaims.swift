@@ -5,16 +5,25 @@ import Foundation
 /// The claims of a validated ID token. Only ``IDTokenValidator`` makes one,
 /// so holding a value means every check passed.
 public struct IDTokenClaims: Sendable, Equatable, Decodable {
+    /// The issuer (checked).
     public var iss: String
     /// The account's uid at FxA.
     public var sub: String
+    /// The audiences (checked to contain this client).
     public var aud: Audience
+    /// Expiry, seconds since the epoch (checked).
     public var exp: Double
+    /// Issue time, seconds since the epoch (checked against the clock).
     public var iat: Double
+    /// The request's nonce (checked when present; Mozilla's FxA sends none).
     public var nonce: String?
+    /// Half the SHA-256 of the access token (checked when present).
     public var atHash: String?
+    /// When the user authenticated.
     public var authTime: Int64?
+    /// How the user authenticated.
     public var amr: [String]?
+    /// The authentication context class (`AAL1`, `AAL2`).
     public var acr: String?
     /// FxA's authentication assurance level (2 with two-step auth).
     public var fxaAAL: Int?
@@ -30,6 +39,7 @@ public struct IDTokenClaims: Sendable, Equatable, Decodable {
 
     /// `aud` is a string or an array of strings (RFC 7519 §4.1.3).
     public struct Audience: Sendable, Equatable, Decodable {
+        /// Every audience named.
         public var values: [String]
 
         public init(from decoder: any Decoder) throws {

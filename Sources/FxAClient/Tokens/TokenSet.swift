@@ -5,13 +5,19 @@ import Foundation
 /// `description` hides the tokens: an RP that logs "signed in with
 /// \(tokens)" leaks nothing.
 public struct TokenSet: Sendable, Equatable, Codable, CustomStringConvertible {
+    /// For the profile API and the RP's own resource servers.
     public var accessToken: String
+    /// Always `bearer` at FxA.
     public var tokenType: String
+    /// The scopes granted, space-separated.
     public var scope: String
+    /// Seconds the access token lives.
     public var expiresIn: Int
     /// Seconds since the epoch at which the user authenticated (FxA).
     public var authAt: Int64?
+    /// With `access_type=offline`: trades for new access tokens.
     public var refreshToken: String?
+    /// The ID token as received (validated by ``FxAClient/completeAuthorization(_:pending:)``).
     public var idToken: String?
     /// The scoped keys, encrypted to the RP's `keys_jwk` (FxA).
     public var keysJWE: String?
@@ -27,6 +33,7 @@ public struct TokenSet: Sendable, Equatable, Codable, CustomStringConvertible {
         case keysJWE = "keys_jwe"
     }
 
+    /// A token set from its parts (stores, tests).
     public init(
         accessToken: String, tokenType: String = "bearer", scope: String, expiresIn: Int, authAt: Int64? = nil,
         refreshToken: String? = nil, idToken: String? = nil, keysJWE: String? = nil
@@ -62,7 +69,9 @@ public struct TokenSet: Sendable, Equatable, Codable, CustomStringConvertible {
 public struct TokenVerification: Sendable, Equatable, Decodable {
     /// The account's uid.
     public var user: String
+    /// The client the token was issued to.
     public var clientID: String
+    /// The scopes it carries.
     public var scope: [String]
 
     enum CodingKeys: String, CodingKey {

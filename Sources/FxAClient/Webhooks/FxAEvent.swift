@@ -24,13 +24,20 @@ public enum FxAEvent: Sendable, Equatable {
 
     /// The fields FxA sends with a profile change.
     public struct ProfileChange: Sendable, Equatable {
+        /// The new primary email, when that changed.
         public var email: String?
+        /// The new locale, when that changed.
         public var locale: String?
+        /// The user's metrics choice, when that changed.
         public var metricsEnabled: Bool?
+        /// Two-step authentication turned on or off.
         public var totpEnabled: Bool?
+        /// The account was disabled by FxA.
         public var accountDisabled: Bool?
+        /// The account was locked by FxA.
         public var accountLocked: Bool?
 
+        /// A change from its commonest parts (tests).
         public init(email: String? = nil, locale: String? = nil) {
             self.email = email
             self.locale = locale
@@ -76,6 +83,8 @@ public struct FxASecurityEvent: Sendable, Equatable {
     /// so handlers must be idempotent and the `jti` check is a replay
     /// defence, not de-duplication.
     public var jti: String
+    /// When the provider signed the token.
     public var issuedAt: Date
+    /// The events it carries, usually one.
     public var events: [FxAEvent]
 }

@@ -22,6 +22,7 @@ public struct SecurityEventVerifier: Sendable {
     /// How old a token's `iat` may be. FxA signs a SET when it sends it, so
     /// minutes suffice even for retried deliveries.
     public let maximumAge: TimeInterval
+    /// How far in the future `iat` may be.
     public let clockSkew: TimeInterval
 
     init(

@@ -23,6 +23,7 @@ public final class InMemorySeenTokenStore: SeenTokenStore {
     private let seen = NIOLockedValueBox<[String: Date]>([:])
     private let clock: @Sendable () -> Date
 
+    /// `clock` is injectable for tests.
     public init(clock: @escaping @Sendable () -> Date = Date.init) {
         self.clock = clock
     }

@@ -13,6 +13,7 @@ import SQLKit
 public struct FluentSecondaryEmailStore: SecondaryEmailStore {
     let database: StoreDatabase
 
+    /// The store on `database`.
     public init(database: StoreDatabase) {
         self.database = database
     }

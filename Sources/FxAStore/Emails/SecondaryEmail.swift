@@ -5,12 +5,16 @@ import Foundation
 /// "secondary email"). It receives nothing until verified; once verified it
 /// can become the primary address.
 public struct SecondaryEmail: Sendable, Equatable {
+    /// As the user typed it.
     public var email: String
     /// Lowercased lookup key.
     public var normalizedEmail: String
+    /// Whether its code was confirmed.
     public var verified: Bool
+    /// When it was added.
     public var createdAt: Date
 
+    /// An address; its normalized form is derived.
     public init(email: String, verified: Bool, createdAt: Date) {
         self.email = email
         normalizedEmail = email.lowercased()
