@@ -104,14 +104,17 @@ extension StoreConformance {
             try requireEqual(updated?.v2, nil, "stale v2 credentials")
             try requireEqual(updated?.kA, account.kA, "kA kept")
             try requireEqual(updated?.verifierSetAt, changedAt, "verifierSetAt")
+            try requireEqual(updated?.keysChangedAt, account.keysChangedAt, "a change keeps kB, so keysChangedAt stays")
             try requireEqual(try await stores.tokens.token(idHash: token.idHash), nil, "old session")
             try requireEqual(try await stores.outbox.events(uid: account.uid), [event], "outbox")
 
             let newKA = SecureRandom.bytes(32)
+            let resetAt = Date(timeIntervalSince1970: 1_700_001_500)
             try await stores.accounts.replaceCredentials(
-                uid: account.uid, v1: newV1, v2: account.v2, kA: newKA, at: changedAt,
-                recording: OutboxEvent(uid: account.uid, kind: .passwordChange, occurredAt: changedAt))
+                uid: account.uid, v1: newV1, v2: account.v2, kA: newKA, at: resetAt,
+                recording: OutboxEvent(uid: account.uid, kind: .passwordChange, occurredAt: resetAt))
             try requireEqual(try await stores.accounts.account(uid: account.uid)?.kA, newKA, "kA replaced on reset")
+            try requireEqual(try await stores.accounts.account(uid: account.uid)?.keysChangedAt, resetAt, "a reset is a new kB")
             try requireEqual(try await stores.accounts.account(uid: account.uid)?.v2, account.v2, "v2 set again")
         },
         ConformanceCase("accounts: replacing the credentials of an unknown account fails and records nothing") { stores in

@@ -20,6 +20,8 @@ final class AccountModel: Model, @unchecked Sendable {
     @OptionalField(key: "wrap_wrap_kb_v2") var wrapWrapKbV2: Data?
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "verifier_set_at") var verifierSetAt: Date
+    /// `nil` only until ``AddAccountKeysChangedAt`` has backfilled the row.
+    @OptionalField(key: "keys_changed_at") var keysChangedAt: Date?
     @OptionalField(key: "locale") var locale: String?
     @OptionalField(key: "display_name") var displayName: String?
     @OptionalField(key: "avatar_id") var avatarID: String?
@@ -50,6 +52,7 @@ final class AccountModel: Model, @unchecked Sendable {
         wrapWrapKbV2 = record.v2?.credentials.wrapWrapKb
         createdAt = record.createdAt
         verifierSetAt = record.verifierSetAt
+        keysChangedAt = record.keysChangedAt
         locale = record.locale
     }
 
@@ -63,7 +66,8 @@ final class AccountModel: Model, @unchecked Sendable {
         var value = AccountRecord(
             uid: uid, email: email, emailVerified: emailVerified, kA: kA,
             v1: .init(authSalt: authSalt, verifyHash: verifyHash, wrapWrapKb: wrapWrapKb), v2: v2,
-            createdAt: createdAt, verifierSetAt: verifierSetAt, locale: locale)
+            createdAt: createdAt, verifierSetAt: verifierSetAt, locale: locale,
+            keysChangedAt: keysChangedAt ?? verifierSetAt)
         value.primaryEmail = primaryEmail
         value.normalizedEmail = normalizedEmail
         return value

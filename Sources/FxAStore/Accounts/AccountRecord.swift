@@ -27,6 +27,11 @@ public struct AccountRecord: Sendable, Equatable {
     public var createdAt: Date
     /// When the password last changed; tokens older than this are invalid.
     public var verifierSetAt: Date
+    /// When kB last changed: the account's creation, then each password
+    /// reset (a change keeps kB). FxA's `keysChangedAt`: the scoped keys'
+    /// `keyRotationTimestamp`, so a relying party sees a new `kid` exactly
+    /// when the keys it holds stopped being the user's.
+    public var keysChangedAt: Date
     /// The browser's `Accept-Language` at sign-up, as FxA keeps it; the
     /// profile API reports it to RPs granted `profile:locale`.
     public var locale: String?
@@ -55,7 +60,7 @@ public struct AccountRecord: Sendable, Equatable {
 
     public init(
         uid: AccountUID, email: String, emailVerified: Bool, kA: Data, v1: Credentials, v2: CredentialsV2?,
-        createdAt: Date, verifierSetAt: Date, locale: String? = nil
+        createdAt: Date, verifierSetAt: Date, locale: String? = nil, keysChangedAt: Date? = nil
     ) {
         self.uid = uid
         self.email = email
@@ -67,6 +72,7 @@ public struct AccountRecord: Sendable, Equatable {
         self.v2 = v2
         self.createdAt = createdAt
         self.verifierSetAt = verifierSetAt
+        self.keysChangedAt = keysChangedAt ?? createdAt
         self.locale = locale
     }
 

@@ -27,7 +27,7 @@ public protocol AccountStore: Sendable {
     func markEmailVerified(uid: AccountUID) async throws -> Bool
 
     /// Replaces the password credentials (and kA when `kA` is given, as a
-    /// reset does), deletes every token of the account and records `event`,
+    /// reset does: then kB is new too and `keysChangedAt` becomes `date`), deletes every token of the account and records `event`,
     /// atomically: after a crash either the old password works with all its
     /// sessions, or the new one works with none of them.
     ///

@@ -74,7 +74,11 @@ public struct FluentAccountStore: AccountStore {
             model.authSaltV2 = v2?.credentials.authSalt
             model.verifyHashV2 = v2?.credentials.verifyHash
             model.wrapWrapKbV2 = v2?.credentials.wrapWrapKb
-            if let kA { model.kA = kA }
+            if let kA {
+                // A reset: kB is new, so are the scoped keys.
+                model.kA = kA
+                model.keysChangedAt = date
+            }
             model.verifierSetAt = date
             try await model.save(on: tx)
             try await TokenModel.query(on: tx).filter(\.$uid == uid.hex).delete()

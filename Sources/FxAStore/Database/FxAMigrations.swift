@@ -20,5 +20,6 @@ enum FxAMigrations {
         CreateAccountEmails(),
         AddAccountPrimaryEmail(),
         AddEventRetentionIndexes(),
+        AddAccountKeysChangedAt(),
     ]
 }
