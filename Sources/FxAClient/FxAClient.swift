@@ -1,3 +1,4 @@
+import Crypto
 import FxACore
 import Foundation
 
@@ -111,7 +112,36 @@ public final class FxAClient: Sendable {
             // The profile must be about the user the ID token names.
             throw FxAClientError.invalidIDToken(.subjectMismatch)
         }
-        return FxASignIn(tokens: tokens, idToken: claims, profile: profile, returnTo: pending.returnTo)
+        var signIn = FxASignIn(tokens: tokens, idToken: claims, profile: profile, returnTo: pending.returnTo)
+        if let jwe = tokens.keysJWE {
+            signIn.scopedKeys = try Self.openScopedKeys(jwe, pending: pending)
+        }
+        return signIn
+    }
+
+    /// Decrypts `keys_jwe` with the pending authorization's ephemeral key
+    /// and checks each key as Firefox does: `kty` oct, `scope` equal to its
+    /// name, a `<number>-<fingerprint>` kid, `k` unpadded base64url.
+    static func openScopedKeys(_ jwe: String, pending: PendingAuthorization) throws -> [String: ScopedKey] {
+        guard let raw = pending.scopedKeysPrivateKey.flatMap({ Data(base64URLEncoded: $0) }),
+              let privateKey = try? P256.KeyAgreement.PrivateKey(rawRepresentation: raw)
+        else { throw FxAClientError.invalidScopedKeys("keys_jwe arrived but no key was asked for") }
+        let plaintext: Data
+        do {
+            plaintext = try KeysJWE.decrypt(jwe, with: privateKey)
+        } catch {
+            throw FxAClientError.invalidScopedKeys("keys_jwe does not open: \(error)")
+        }
+        guard let keys = try? JSONDecoder().decode([String: ScopedKey].self, from: plaintext) else {
+            throw FxAClientError.invalidScopedKeys("keys_jwe does not hold scoped keys")
+        }
+        for (scope, key) in keys {
+            let kid = key.kid.split(separator: "-", maxSplits: 1)
+            guard key.kty == "oct", key.scope == scope, kid.count == 2, Int64(kid[0]).map({ $0 > 0 }) == true,
+                  !key.k.contains("="), key.keyBytes?.isEmpty == false, Data(base64URLEncoded: kid[1]) != nil
+            else { throw FxAClientError.invalidScopedKeys("the key for \(scope) is malformed") }
+        }
+        return keys
     }
 
     /// Exchanges an authorization code (RFC 6749 §4.1.3 with PKCE).

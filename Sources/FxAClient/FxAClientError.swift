@@ -36,6 +36,8 @@ public enum FxAClientError: Error, Sendable, Equatable, CustomStringConvertible 
     case invalidSecurityEventToken(TokenRejection)
     /// The transport failed (connection refused, timeout, ...).
     case transport(String)
+    /// `keys_jwe` could not be opened or held malformed keys.
+    case invalidScopedKeys(String)
 
     public var description: String {
         switch self {
@@ -54,6 +56,7 @@ public enum FxAClientError: Error, Sendable, Equatable, CustomStringConvertible 
         case .invalidIDToken(let reason): "invalid ID token: \(reason)"
         case .invalidSecurityEventToken(let reason): "invalid security event token: \(reason)"
         case .transport(let why): "transport error: \(why)"
+        case .invalidScopedKeys(let why): "invalid scoped keys: \(why)"
         }
     }
 }

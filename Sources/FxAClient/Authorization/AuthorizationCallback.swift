@@ -1,4 +1,5 @@
 import Foundation
+import FxACore
 
 /// The query of the redirect back from the provider: a `code` and `state`,
 /// or an OAuth `error` (with the same `state`).
@@ -44,6 +45,9 @@ public struct FxASignIn: Sendable {
     public var idToken: IDTokenClaims?
     /// The user's profile (from the ID token alone without a profile scope).
     public var profile: FxAProfile
+    /// The scoped keys FxA sent (by scope), when they were asked for and the
+    /// client may have key-bearing scopes. Keep them as secret as kB.
+    public var scopedKeys: [String: ScopedKey] = [:]
     /// The local path the sign-in asked to return to, already validated.
     public var returnTo: String?
 

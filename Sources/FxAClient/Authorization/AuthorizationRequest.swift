@@ -1,3 +1,4 @@
+import Crypto
 import FxACore
 import Foundation
 
@@ -44,9 +45,11 @@ public struct AuthorizationRequest: Sendable {
     public var loginHint: String?
     /// OIDC `prompt`.
     public var prompt: Prompt?
-    /// The RP's ephemeral public key for scoped keys, as FxA expects it
-    /// (base64url of the JWK's JSON).
-    public var keysJWK: String?
+    /// Ask for the scoped encryption keys of the key-bearing scopes in
+    /// ``scope``: `prepare` then makes an ephemeral P-256 key pair, sends
+    /// its public half as `keys_jwk`, and keeps the private half in the
+    /// pending authorization, to open `keys_jwe` after the code exchange.
+    public var scopedKeys = false
     /// Campaign attribution, sent as `utm_*`.
     public var utm = UTMParameters()
     /// The metrics flow from ``FxAClient/beginMetricsFlow(entrypoint:utm:)``
@@ -70,11 +73,13 @@ public struct AuthorizationRequest: Sendable {
         if action == .forceAuth, email == nil {
             throw FxAClientError.invalidConfiguration("action force_auth needs an email")
         }
-        let pending = PendingAuthorization(
+        let ephemeral = scopedKeys ? P256.KeyAgreement.PrivateKey() : nil
+        var pending = PendingAuthorization(
             state: SecureRandom.bytes(32).base64URLEncodedString,
             pkce: pkce.applies(publicClient: credentials.isPublicClient, metadata: metadata) ? PKCEPair() : nil,
             nonce: SecureRandom.bytes(16).base64URLEncodedString, redirectURI: redirectURI,
             scope: scope.description, createdAt: now, returnTo: returnTo.flatMap(LocalPath.validated))
+        pending.scopedKeysPrivateKey = ephemeral?.rawRepresentation.base64URLEncodedString
         var items = [
             URLQueryItem(name: "client_id", value: credentials.clientID),
             URLQueryItem(name: "response_type", value: "code"),
@@ -93,7 +98,9 @@ public struct AuthorizationRequest: Sendable {
         if let email { items.append(URLQueryItem(name: "email", value: email)) }
         if let loginHint { items.append(URLQueryItem(name: "login_hint", value: loginHint)) }
         if let prompt { items.append(URLQueryItem(name: "prompt", value: prompt.rawValue)) }
-        if let keysJWK { items.append(URLQueryItem(name: "keys_jwk", value: keysJWK)) }
+        if let ephemeral {
+            items.append(URLQueryItem(name: "keys_jwk", value: P256PublicJWK(ephemeral.publicKey).keysJWKParameter))
+        }
         if let metricsFlow {
             items.append(URLQueryItem(name: "flow_id", value: metricsFlow.flowID))
             items.append(URLQueryItem(name: "flow_begin_time", value: String(metricsFlow.flowBeginTime)))

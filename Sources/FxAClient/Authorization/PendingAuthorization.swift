@@ -22,6 +22,9 @@ public struct PendingAuthorization: Sendable, Equatable, Codable, CustomStringCo
     public let createdAt: Date
     /// Where the RP wants the user to land after sign-in (a local path).
     public var returnTo: String?
+    /// The ephemeral P-256 private key (base64url of its 32 bytes) that
+    /// opens `keys_jwe`, when scoped keys were asked for.
+    public var scopedKeysPrivateKey: String?
 
     /// Made by ``AuthorizationRequest/prepare(metadata:credentials:redirectURI:now:pkce:)``; public for restoring one from storage.
     public init(

@@ -66,6 +66,12 @@ public struct OAuthScope: Hashable, Sendable, CustomStringConvertible, Codable {
 
     public var description: String { value }
 
+    /// Whether this is a URL scope (`https://…`) rather than a short one.
+    public var isURLScope: Bool {
+        if case .url = shape { return true }
+        return false
+    }
+
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let scope = OAuthScope(text) else {
