@@ -31,6 +31,25 @@ struct ConfigurationTests {
         }
     }
 
+    @Test func syncCarriesTheOnlyScopedKeyUnlessTheOperatorNamesOthers() throws {
+        let defaults = try ConfigurationInput().resolve(environment: [:])
+        #expect(defaults.keyBearingScopes.scopes == [.oldsync])
+        #expect(defaults.syncTokenserverURL == nil)
+        let chosen = try ConfigurationInput().resolve(environment: [
+            "FXA_KEY_BEARING_SCOPES": "https://identity.mozilla.com/apps/oldsync, https://notes.example/keys",
+            "FXA_SYNC_TOKENSERVER_URL": "https://sync.example/token/",
+        ])
+        #expect(chosen.keyBearingScopes.scopes == [.oldsync, OAuthScope("https://notes.example/keys")!])
+        #expect(chosen.syncTokenserverURL == "https://sync.example/token", "Firefox adds /1.0/sync/1.5 after one slash")
+        #expect(try ConfigurationInput().resolve(environment: ["FXA_KEY_BEARING_SCOPES": ""]).keyBearingScopes.scopes.isEmpty)
+        for bad in ["profile", "http://notes.example/keys", "https://notes.example/keys#frag", "https://notes.example/"] {
+            #expect(throws: FxAError.self) { try ConfigurationInput().resolve(environment: ["FXA_KEY_BEARING_SCOPES": bad]) }
+        }
+        for bad in ["ftp://sync.example", "https://sync.example/?a=b", "sync.example"] {
+            #expect(throws: FxAError.self) { try ConfigurationInput().resolve(environment: ["FXA_SYNC_TOKENSERVER_URL": bad]) }
+        }
+    }
+
     @Test func eventHistoryIsKeptThirtyDaysUnlessTheOperatorChooses() throws {
         #expect(try ConfigurationInput().resolve(environment: [:]).eventDelivery.retention == 30 * 24 * 3600)
         #expect(try ConfigurationInput().resolve(environment: ["FXA_EVENT_RETENTION_DAYS": "7"]).eventDelivery.retention == 7 * 24 * 3600)

@@ -31,7 +31,8 @@ public func buildApplication(
     try app.register(collection: DockerflowController(
         database: dependencies.stores.database, version: configuration.version))
     try app.register(collection: DiscoveryController(
-        publicURL: configuration.publicURL, keyRing: dependencies.keyRing))
+        publicURL: configuration.publicURL, keyRing: dependencies.keyRing,
+        syncTokenserverURL: configuration.syncTokenserverURL))
     let stores = dependencies.stores
     let authenticator = TokenAuthenticator(
         tokens: stores.tokens, clock: dependencies.clock, nonces: HawkNonceCache(), publicURL: configuration.publicURL)
@@ -70,6 +71,9 @@ public func buildApplication(
         registry: OAuthTokenRegistry(
             grants: stores.oauthGrants, clients: oauthClients, clock: dependencies.clock, accessJWT: accessJWT),
         authenticator: authenticator))
+    try app.register(collection: ScopedKeyDataController(
+        authenticator: authenticator, accounts: stores.accounts, clients: stores.oauthClients,
+        keyBearingScopes: configuration.keyBearingScopes))
     try app.register(collection: AuthorizedClientsController(
         service: AuthorizedClients(grants: stores.oauthGrants, clients: stores.oauthClients, clock: dependencies.clock),
         authenticator: authenticator))
@@ -87,7 +91,7 @@ public func buildApplication(
     try app.register(collection: MetricsFlowController(keys: flowKeys, clock: dependencies.clock))
     try app.register(collection: AuthorizationPageController(
         validator: BrowserAuthorizationValidator(clients: oauthClients, flowKeys: flowKeys, clock: dependencies.clock),
-        publicURL: configuration.publicURL))
+        publicURL: configuration.publicURL, keyBearingScopes: configuration.keyBearingScopes))
     let grantSweeper = ExpiredGrantSweeper(grants: stores.oauthGrants, clock: dependencies.clock)
     app.lifecycle.use(PeriodicSweeper(name: "expired-oauth-grants") { try await grantSweeper.sweep() })
     let historySweeper = EventHistorySweeper(

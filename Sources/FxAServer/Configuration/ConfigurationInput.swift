@@ -85,6 +85,8 @@ public struct ConfigurationInput: Sendable {
         ("FXA_EVENT_MAX_AGE_HOURS", "how long a failing event delivery is retried before it is marked failed, 1-720 (default 72)"),
         ("FXA_EVENT_RETENTION_DAYS", "how long delivered webhook deliveries and outbox events are kept before they are deleted, 1-3650 (default 30)"),
         ("FXA_PROFILE_CACHE_SECONDS", "how long the profile API reuses a verified token and profile; bounds how late another instance's changes are seen, 0 = off (default 2)"),
+        ("FXA_KEY_BEARING_SCOPES", "comma-separated https:// URL scopes that carry a scoped encryption key (default https://identity.mozilla.com/apps/oldsync)"),
+        ("FXA_SYNC_TOKENSERVER_URL", "base URL of the Sync tokenserver announced to Firefox in /.well-known/fxa-client-configuration (default none)"),
     ]
 
     /// Validates and combines the inputs.
@@ -222,12 +224,24 @@ public struct ConfigurationInput: Sendable {
         }
         eventDelivery.retention = TimeInterval(retentionDays) * 24 * 3600
 
+        let keyBearingScopes = try environment["FXA_KEY_BEARING_SCOPES"].map(KeyBearingScopes.init(configuration:))
+            ?? .default
+        var syncTokenserverURL: String?
+        if let text = environment["FXA_SYNC_TOKENSERVER_URL"], !text.isEmpty {
+            guard let url = URLComponents(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme),
+                  url.host?.isEmpty == false, url.query == nil, url.fragment == nil, url.user == nil
+            else { throw FxAError.invalidConfiguration("FXA_SYNC_TOKENSERVER_URL must be an http(s) URL without query or fragment") }
+            // Firefox appends /1.0/sync/1.5 itself.
+            syncTokenserverURL = text.hasSuffix("/") ? String(text.dropLast()) : text
+        }
+
         return ServerConfiguration(
             host: host, port: port, publicURL: publicURL, database: database, dataDirectory: dataDirectory,
             signingKeys: signingKeys, metricsEnabled: metrics, logLevel: level, maxBodySize: maxBodySize,
             version: VersionInfo.detect(environment: environment), accountPolicy: accountPolicy,
             customs: customs, mode: mode, smtp: smtp, corsOrigins: corsOrigins, sqliteDurability: sqliteDurability,
-            profileCacheSeconds: profileCacheSeconds, eventDelivery: eventDelivery)
+            profileCacheSeconds: profileCacheSeconds, eventDelivery: eventDelivery, keyBearingScopes: keyBearingScopes,
+            syncTokenserverURL: syncTokenserverURL)
     }
 
     private static func integer(_ value: String?, name: String) throws -> Int? {

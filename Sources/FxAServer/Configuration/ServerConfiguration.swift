@@ -48,6 +48,12 @@ public struct ServerConfiguration: Sendable {
     public var profileCacheSeconds: Int
     /// How webhooks are called, retried and given up on.
     public var eventDelivery: EventDeliveryPolicy
+    /// The scopes that carry an encryption key derived from kB.
+    public var keyBearingScopes: KeyBearingScopes
+    /// The Sync tokenserver (e.g. Mozilla's syncstorage-rs) that Firefox is
+    /// told about in `/.well-known/fxa-client-configuration`, without its
+    /// `/1.0/sync/1.5` suffix; `nil` leaves Sync out of that document.
+    public var syncTokenserverURL: String?
 
     /// Where signing keys come from.
     public enum SigningKeySource: Sendable, Equatable {
@@ -77,9 +83,13 @@ public struct ServerConfiguration: Sendable {
         corsOrigins: Set<String> = [],
         sqliteDurability: SQLiteDurability = .full,
         profileCacheSeconds: Int = 2,
-        eventDelivery: EventDeliveryPolicy = EventDeliveryPolicy()
+        eventDelivery: EventDeliveryPolicy = EventDeliveryPolicy(),
+        keyBearingScopes: KeyBearingScopes = .default,
+        syncTokenserverURL: String? = nil
     ) {
         self.eventDelivery = eventDelivery
+        self.keyBearingScopes = keyBearingScopes
+        self.syncTokenserverURL = syncTokenserverURL
         self.sqliteDurability = sqliteDurability
         self.profileCacheSeconds = profileCacheSeconds
         self.host = host
@@ -119,6 +129,7 @@ public struct ServerConfiguration: Sendable {
             + "confirm-signins=\(accountPolicy.confirmSignins) rate-limits=\(customs.summary) "
             + "cors-origins=\(corsOrigins.isEmpty ? "none" : corsOrigins.sorted().joined(separator: ",")) "
             + "profile-cache=\(profileCacheSeconds)s webhook-timeout=\(Int(eventDelivery.timeout))s "
-            + "event-max-age=\(Int(eventDelivery.maxAge / 3600))h version=\(version.version) commit=\(version.commit)"
+            + "event-max-age=\(Int(eventDelivery.maxAge / 3600))h key-bearing-scopes=\(keyBearingScopes) "
+            + "sync-tokenserver=\(syncTokenserverURL ?? "none") version=\(version.version) commit=\(version.commit)"
     }
 }

@@ -208,14 +208,8 @@ struct BrowserAuthorizationValidator: Sendable {
     }
 
     /// `keys_jwk`: base64url of `{"kty":"EC","crv":"P-256","x":…,"y":…}`
-    /// with 32-byte coordinates and no private part.
+    /// naming a point on the curve, with no private part.
     static func isPublicP256JWK(_ text: String) -> Bool {
-        guard text.count <= 1024, let data = Data(base64URLEncoded: text),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              object["kty"] as? String == "EC", object["crv"] as? String == "P-256", object["d"] == nil,
-              let x = (object["x"] as? String).flatMap(Data.init(base64URLEncoded:)), x.count == 32,
-              let y = (object["y"] as? String).flatMap(Data.init(base64URLEncoded:)), y.count == 32
-        else { return false }
-        return true
+        text.count <= 1024 && P256PublicJWK(keysJWKParameter: text) != nil
     }
 }

@@ -6,11 +6,22 @@ import Vapor
 struct DiscoveryController: RouteCollection {
     let publicURL: PublicBaseURL
     let keyRing: SigningKeyRing
+    /// The Sync tokenserver announced to Firefox, if the operator runs one.
+    var syncTokenserverURL: String? = nil
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get(".well-known", "openid-configuration", use: openIDConfiguration)
         routes.get(".well-known", "oauth-authorization-server", use: openIDConfiguration)
         routes.get("v1", "jwks", use: jwks)
+        routes.get(".well-known", "fxa-client-configuration", use: fxaClientConfiguration)
+    }
+
+    /// What Firefox reads when `identity.fxaccounts.autoconfig.uri` points
+    /// here: one server answers for auth, OAuth and profile. The URLs carry
+    /// no `/v1`: Firefox appends it (and `/1.0/sync/1.5` to the tokenserver).
+    @Sendable func fxaClientConfiguration(_ request: Request) async throws -> Response {
+        try await cacheable(
+            FxAClientConfiguration(publicURL: publicURL, syncTokenserverURL: syncTokenserverURL), maxAge: 3600, for: request)
     }
 
     /// Cached for an hour by clients, as FxA's content server does. The

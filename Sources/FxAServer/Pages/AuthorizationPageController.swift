@@ -13,6 +13,7 @@ import Vapor
 struct AuthorizationPageController: RouteCollection {
     let validator: BrowserAuthorizationValidator
     let publicURL: PublicBaseURL
+    let keyBearingScopes: KeyBearingScopes
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get("authorization") { try await show($0, defaultAction: nil) }
@@ -48,7 +49,7 @@ struct AuthorizationPageController: RouteCollection {
                 description: "The user is not signed in", state: authorization.state)
             return request.redirect(to: redirect.location, redirectType: .normal)
         }
-        let page = SigninPage(request: authorization)
+        let page = SigninPage(request: authorization, keyBearingScopes: keyBearingScopes)
         let response = Self.html(try page.render(), status: .ok)
         response.headers.replaceOrAdd(name: .contentSecurityPolicy, value: page.contentSecurityPolicy)
         return response

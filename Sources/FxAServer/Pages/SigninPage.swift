@@ -29,7 +29,13 @@ struct SigninPage {
         /// account calls as FxA's pages do; absent when none was valid.
         var flowId: String?
         var flowBeginTime: Int64?
+        /// The RP's `keys_jwk`, only when it asked for a key-bearing scope:
+        /// the page then derives and encrypts the scoped keys.
+        var keysJwk: String?
     }
+
+    /// Which scopes carry keys on this server.
+    var keyBearingScopes: KeyBearingScopes = .default
 
     /// The Content-Security-Policy for the page: our script and style only,
     /// API calls to our origin only, and the client's icon from its origin.
@@ -49,7 +55,8 @@ struct SigninPage {
             redirectUri: request.requestedRedirectURI, accessType: request.offline ? "offline" : "online",
             codeChallenge: request.codeChallenge, nonce: request.nonce, action: request.action.rawValue,
             email: request.email, loginHint: request.loginHint, askConsent: askConsent, denyRedirect: deny.location,
-            flowId: request.flow?.id, flowBeginTime: request.flow?.beginTime)
+            flowId: request.flow?.id, flowBeginTime: request.flow?.beginTime,
+            keysJwk: keyBearingScopes.keyBearing(in: request.scope).isEmpty ? nil : request.keysJWK)
         let name = HTML.escape(client.name)
         let icon = Self.imageOrigin(client.imageURI) != nil
             ? #"<img src="\#(HTML.escape(client.imageURI ?? ""))" alt="">"# : ""

@@ -9,6 +9,14 @@
 /// code confirms the account or the sign-in when the server asks for one,
 /// and `POST /v1/oauth/authorization` with the new session (prefixed Bearer
 /// of its token id) returns the RP's redirect URL with `code` and `state`.
+///
+/// When the RP sent `keys_jwk` and asked for key-bearing scopes it may
+/// have, the page also signs in with `?keys=true`, fetches and unwraps kB
+/// (`/account/keys`, whose bundle only the key-fetch token opens), asks
+/// `/account/scoped-key-data` for the derivation inputs, derives each
+/// scoped key as fxa-crypto-relier does, and encrypts them to the RP's key
+/// (JWE: ECDH-ES, A256GCM, Concat KDF): kB and the keys never leave the
+/// browser unencrypted, and only the RP can open `keys_jwe`.
 enum SigninScript {
     static let source = #"""
 "use strict";
@@ -20,6 +28,10 @@ enum SigninScript {
   let email = request.email || request.loginHint || "";
   let signingUp = false;
   let session = null;
+  // Only while keys are wanted: the key-fetch token and unwrapBKey, kept
+  // until kB is fetched and then dropped.
+  let keyFetch = null;
+  const wantsKeys = Boolean(request.keysJwk);
   const metricsContext = request.flowId ? { flowId: request.flowId, flowBeginTime: request.flowBeginTime } : undefined;
 
   const hex = (bytes) => Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, "0")).join("");
@@ -32,31 +44,43 @@ enum SigninScript {
   }
   function say(text) { $("message").textContent = text || ""; }
 
-  async function hkdf(ikm, info) {
+  async function hkdf(ikm, info, bytes = 32, salt = new Uint8Array(0)) {
     const key = await crypto.subtle.importKey("raw", ikm, "HKDF", false, ["deriveBits"]);
-    return crypto.subtle.deriveBits(
-      { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(0), info: encoder.encode(info) }, key, 256);
+    return new Uint8Array(await crypto.subtle.deriveBits(
+      { name: "HKDF", hash: "SHA-256", salt, info: encoder.encode(info) }, key, bytes * 8));
   }
+  const onepw = (name) => "identity.mozilla.com/picl/v1/" + name;
+  const xor = (a, b) => a.map((byte, i) => byte ^ b[i]);
+  const concat = (...parts) => {
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) { out.set(p, at); at += p.length; }
+    return out;
+  };
+  const b64url = (bytes) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  const sha256 = async (bytes) => new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
 
-  // onepw v1: quickStretchedPW = PBKDF2(password, "…quickStretch:" + email, 1000); authPW = HKDF(…"authPW").
-  async function authPW(address, password) {
+  // onepw v1: quickStretchedPW = PBKDF2(password, "…quickStretch:" + email, 1000);
+  // authPW (sent) and unwrapBKey (kept here) are HKDFs of it.
+  async function stretch(address, password) {
     const key = await crypto.subtle.importKey("raw", encoder.encode(password), "PBKDF2", false, ["deriveBits"]);
-    const quick = await crypto.subtle.deriveBits({
-      name: "PBKDF2", hash: "SHA-256", iterations: 1000,
-      salt: encoder.encode("identity.mozilla.com/picl/v1/quickStretch:" + address),
-    }, key, 256);
-    return hex(await hkdf(quick, "identity.mozilla.com/picl/v1/authPW"));
+    const quick = new Uint8Array(await crypto.subtle.deriveBits({
+      name: "PBKDF2", hash: "SHA-256", iterations: 1000, salt: encoder.encode(onepw("quickStretch:") + address),
+    }, key, 256));
+    return { authPW: hex(await hkdf(quick, onepw("authPW"))), unwrapBKey: await hkdf(quick, onepw("unwrapBkey")) };
   }
 
   // The id that authenticates a session token: HKDF(token, "…sessionToken")[0:32].
   async function sessionTokenID(token) {
-    return hex(await hkdf(unhex(token), "identity.mozilla.com/picl/v1/sessionToken"));
+    return hex(await hkdf(unhex(token), onepw("sessionToken")));
   }
 
-  async function api(path, body, auth) {
+  async function api(path, body, auth, method = "POST") {
     const headers = { "Content-Type": "application/json" };
-    if (auth) headers.Authorization = "Bearer fxs_" + auth;
-    const response = await fetch(path, { method: "POST", headers, body: JSON.stringify(body), credentials: "omit" });
+    if (auth) headers.Authorization = auth.startsWith("fx") ? "Bearer " + auth : "Bearer fxs_" + auth;
+    const init = { method, headers, credentials: "omit" };
+    if (method === "POST") init.body = JSON.stringify(body);
+    const response = await fetch(path, init);
     const data = await response.json().catch(() => ({}));
     if (!response.ok) {
       const error = new Error(data.message || "The server refused the request (" + response.status + ")");
@@ -98,30 +122,36 @@ enum SigninScript {
 
   guard($("password-form"), async () => {
     const password = $("password").value;
+    const keysQuery = wantsKeys ? "?keys=true" : "";
     if (signingUp) {
       if (password.length < 8) throw new Error("Use at least 8 characters.");
       if (password.toLowerCase() === email.toLowerCase()) throw new Error("Your password cannot be your email address.");
       if (password !== $("password-confirm").value) throw new Error("The passwords do not match.");
-      const created = await api("/v1/account/create",
-        { email, authPW: await authPW(email, password), service: request.clientId, metricsContext });
-      return started(created);
+      const stretched = await stretch(email, password);
+      const created = await api("/v1/account/create" + keysQuery,
+        { email, authPW: stretched.authPW, service: request.clientId, metricsContext });
+      return started(created, stretched);
     }
-    const body = { email, authPW: await authPW(email, password), service: request.clientId, reason: "signin", metricsContext };
+    let stretched = await stretch(email, password);
+    const body = { email, authPW: stretched.authPW, service: request.clientId, reason: "signin", metricsContext };
     try {
-      return started(await api("/v1/account/login", body));
+      return started(await api("/v1/account/login" + keysQuery, body), stretched);
     } catch (error) {
       if (error.errno !== 120 || !error.data.email) throw error;
       // onepw salts with the address the account was created with (another
       // letter case, or the old address after a primary-email change);
       // originalLoginEmail says which address the user signed in with.
       const hashEmail = error.data.email;
-      return started(await api("/v1/account/login",
-        { ...body, email: hashEmail, originalLoginEmail: email, authPW: await authPW(hashEmail, password) }));
+      stretched = await stretch(hashEmail, password);
+      return started(await api("/v1/account/login" + keysQuery,
+        { ...body, email: hashEmail, originalLoginEmail: email, authPW: stretched.authPW }), stretched);
     }
   });
 
-  async function started(response) {
+  async function started(response, stretched) {
     session = { uid: response.uid, id: await sessionTokenID(response.sessionToken), reason: response.verificationReason };
+    keyFetch = wantsKeys && response.keyFetchToken
+      ? { token: unhex(response.keyFetchToken), unwrapBKey: stretched.unwrapBKey } : null;
     $("password").value = "";
     $("password-confirm").value = "";
     if (response.verified) return consentOrFinish();
@@ -163,6 +193,75 @@ enum SigninScript {
     window.location.assign(request.denyRedirect);
   });
 
+  // kB = wrapKb XOR unwrapBKey, from the bundle that only this sign-in's
+  // key-fetch token can open (onepw: tokenId || reqHMACkey || keyRequestKey;
+  // the bundle is XORed and MACed with keys derived from keyRequestKey).
+  async function fetchKB() {
+    const material = await hkdf(keyFetch.token, onepw("keyFetchToken"), 96);
+    const answer = await api("/v1/account/keys", null, "fxk_" + hex(material.slice(0, 32)), "GET");
+    const bundle = unhex(answer.bundle);
+    const keys = await hkdf(material.slice(64, 96), onepw("account/keys"), 96);
+    const macKey = await crypto.subtle.importKey("raw", keys.slice(0, 32), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+    if (!await crypto.subtle.verify("HMAC", macKey, bundle.slice(64, 96), bundle.slice(0, 64))) {
+      throw new Error("The server's key bundle did not verify.");
+    }
+    const plain = xor(bundle.slice(0, 64), keys.slice(32, 96));
+    const kB = xor(plain.slice(32, 64), keyFetch.unwrapBKey);
+    keyFetch = null;
+    return kB;
+  }
+
+  // fxa-crypto-relier's derivation. Sync keeps its older key (kSync, 64
+  // bytes) with a millisecond kid over SHA-256(kB); every other scope is
+  // HKDF(kB || rotation secret, salt uid) with a kid in seconds.
+  async function deriveScopedKey(kB, uid, data) {
+    const scope = data.identifier;
+    if (scope === "https://identity.mozilla.com/apps/oldsync" || scope === "https://identity.thunderbird.net/apps/sync") {
+      const k = await hkdf(kB, onepw("oldsync"), 64);
+      const fingerprint = (await sha256(kB)).slice(0, 16);
+      return { kty: "oct", scope, k: b64url(k), kid: data.keyRotationTimestamp + "-" + b64url(fingerprint) };
+    }
+    const okm = await hkdf(concat(kB, unhex(data.keyRotationSecret)), onepw("scoped_key\n") + scope, 48, unhex(uid));
+    const seconds = Math.round(data.keyRotationTimestamp / 1000);
+    return { kty: "oct", scope, k: b64url(okm.slice(16, 48)), kid: seconds + "-" + b64url(okm.slice(0, 16)) };
+  }
+
+  // Compact JWE to the RP's keys_jwk: ECDH-ES (direct) with a fresh P-256
+  // key, Concat KDF (RFC 7518 §4.6) with empty apu/apv, A256GCM with the
+  // protected header as additional data.
+  async function encryptToRP(plaintext) {
+    const jwk = JSON.parse(atob(request.keysJwk.replace(/-/g, "+").replace(/_/g, "/")));
+    const recipient = await crypto.subtle.importKey(
+      "jwk", { kty: "EC", crv: "P-256", x: jwk.x, y: jwk.y, ext: true }, { name: "ECDH", namedCurve: "P-256" }, false, []);
+    const ephemeral = await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, true, ["deriveBits"]);
+    const shared = new Uint8Array(await crypto.subtle.deriveBits({ name: "ECDH", public: recipient }, ephemeral.privateKey, 256));
+    const epk = await crypto.subtle.exportKey("jwk", ephemeral.publicKey);
+    const header = { alg: "ECDH-ES", enc: "A256GCM", epk: { kty: "EC", crv: "P-256", x: epk.x, y: epk.y } };
+    if (typeof jwk.kid === "string") header.kid = jwk.kid;
+    const protectedHeader = b64url(encoder.encode(JSON.stringify(header)));
+    const be32 = (n) => new Uint8Array([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]);
+    const algorithm = encoder.encode("A256GCM");
+    const cek = await sha256(concat(be32(1), shared, be32(algorithm.length), algorithm, be32(0), be32(0), be32(256)));
+    const key = await crypto.subtle.importKey("raw", cek, "AES-GCM", false, ["encrypt"]);
+    const iv = crypto.getRandomValues(new Uint8Array(12));
+    const sealed = new Uint8Array(await crypto.subtle.encrypt(
+      { name: "AES-GCM", iv, additionalData: encoder.encode(protectedHeader), tagLength: 128 }, key, plaintext));
+    return [protectedHeader, "", b64url(iv), b64url(sealed.slice(0, -16)), b64url(sealed.slice(-16))].join(".");
+  }
+
+  // The scoped keys this RP may have, as keys_jwe; undefined when it asked
+  // for none it may have (the server's answer is then empty).
+  async function keysJWE() {
+    if (!keyFetch) return undefined;
+    const kB = await fetchKB();
+    const data = await api("/v1/account/scoped-key-data", { client_id: request.clientId, scope: request.scope }, session.id);
+    const keys = {};
+    for (const [scope, entry] of Object.entries(data)) keys[scope] = await deriveScopedKey(kB, session.uid, entry);
+    kB.fill(0);
+    if (Object.keys(keys).length === 0) return undefined;
+    return encryptToRP(encoder.encode(JSON.stringify(keys)));
+  }
+
   async function finish() {
     const body = {
       client_id: request.clientId, scope: request.scope, state: request.state, access_type: request.accessType,
@@ -170,6 +269,8 @@ enum SigninScript {
     if (request.redirectUri) body.redirect_uri = request.redirectUri;
     if (request.codeChallenge) { body.code_challenge = request.codeChallenge; body.code_challenge_method = "S256"; }
     if (request.nonce) body.nonce = request.nonce;
+    const jwe = await keysJWE();
+    if (jwe) body.keys_jwe = jwe;
     const answer = await api("/v1/oauth/authorization", body, session.id);
     await forgetSession();
     say("Signed in. Returning to " + request.clientName + "…");

@@ -154,3 +154,23 @@ func expectError(
     #expect(response.errno == errno, "\(response.raw)", sourceLocation: sourceLocation)
     #expect(response.json["code"] as? Int == Int(status.code), sourceLocation: sourceLocation)
 }
+
+extension TestServer {
+    /// Resets `user`'s password to `newUser`'s by emailed OTP, as a client
+    /// that forgot it does (v1 body: the server picks the new kB).
+    func resetPassword(_ user: TestUser, to newUser: TestUser) async throws {
+        let sent = try await call(.POST, "/v1/password/forgot/send_otp", json: ["email": user.email])
+        try #require(sent.status == .ok, "send_otp: \(sent.raw)")
+        let otp = try #require(try await mailHeader("X-Password-Forgot-Otp", to: user.email))
+        let verified = try await call(.POST, "/v1/password/forgot/verify_otp", json: ["email": user.email, "code": otp])
+        let forgot = try #require(verified.string("token"), "verify_otp: \(verified.raw)")
+        let reset = try await call(
+            .POST, "/v1/password/forgot/verify_code", json: ["code": try #require(verified.string("code"))],
+            auth: .bearer(.passwordForgotToken, token: forgot))
+        let resetToken = try #require(reset.string("accountResetToken"), "verify_code: \(reset.raw)")
+        let done = try await call(
+            .POST, "/v1/account/reset", json: ["authPW": try newUser.v1().authPW.hexString],
+            auth: .bearer(.accountResetToken, token: resetToken))
+        try #require(done.status == .ok, "reset: \(done.raw)")
+    }
+}

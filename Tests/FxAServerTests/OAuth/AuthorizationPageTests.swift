@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import FxACore
 import FxAServer
@@ -142,6 +143,8 @@ struct AuthorizationPageTests {
                 (client, ["acr_values": "AAL2"], "invalid_request"),
                 (client, ["nonce": String(repeating: "n", count: 257)], "invalid_request"),
                 (client, ["keys_jwk": "eyJrdHkiOiJSU0EifQ"], "invalid_request"),
+                // A point that is not on the curve (an invalid-curve attack).
+                (client, ["keys_jwk": Data(#"{"kty":"EC","crv":"P-256","x":"\#(Data(repeating: 1, count: 32).base64URLEncodedString)","y":"\#(Data(repeating: 2, count: 32).base64URLEncodedString)"}"#.utf8).base64URLEncodedString], "invalid_request"),
                 (client, ["login_hint": String(repeating: "a", count: 256)], "invalid_request"),
             ]
             for (target, change, error) in cases {
@@ -163,11 +166,11 @@ struct AuthorizationPageTests {
     func optionalParameters() async throws {
         try await withTestServer { server in
             let client = try await server.registerClient(trusted: true)
-            let jwk = Data(#"{"kty":"EC","crv":"P-256","x":"\#(Data(repeating: 1, count: 32).base64URLEncodedString)","y":"\#(Data(repeating: 2, count: 32).base64URLEncodedString)"}"#.utf8)
+            let jwk = P256PublicJWK(P256.KeyAgreement.PrivateKey().publicKey).keysJWKParameter
             let standard = try await server.call(.GET, "/authorization?" + query(client, [
                 "entrypoint": nil, "response_type": "code", "response_mode": "query", "nonce": "n-1", "max_age": "0",
                 "prompt": "login", "login_hint": "a@example.com", "acr_values": "AAL1", "redirect_uri": client.redirectURI,
-                "keys_jwk": jwk.base64URLEncodedString, "action": "force_auth", "email": "a@example.com",
+                "keys_jwk": jwk, "action": "force_auth", "email": "a@example.com",
                 "utm_medium": "bad value!", "entrypoint_experiment": "exp-1",
             ]))
             #expect(standard.status == .ok, "\(standard.raw)")
@@ -203,13 +206,27 @@ struct AuthorizationPageTests {
         }
     }
 
+    @Test("keys_jwk reaches the page's script only when a key-bearing scope is asked for")
+    func keysJWKGoesToThePageForKeyBearingScopes() async throws {
+        try await withTestServer { server in
+            let sync = ScopedKeyDerivation.oldsync
+            let client = try await server.registerClient(scopes: ["profile", "openid", sync])
+            let jwk = P256PublicJWK(P256.KeyAgreement.PrivateKey().publicKey).keysJWKParameter
+            let withKeys = try await server.call(.GET, "/authorization?" + query(client, ["scope": "profile \(sync)", "keys_jwk": jwk]))
+            #expect(withKeys.status == .ok, "\(withKeys.raw)")
+            #expect(try scriptData(withKeys)["keysJwk"] as? String == jwk)
+            let noKeyScope = try await server.call(.GET, "/authorization?" + query(client, ["scope": "profile", "keys_jwk": jwk]))
+            #expect(try scriptData(noKeyScope)["keysJwk"] == nil, "no key to derive: kB is not fetched")
+        }
+    }
+
     @Test("the page script and stylesheet are served by the server itself")
     func assets() async throws {
         try await withTestServer { server in
             let script = try await server.call(.GET, "/assets/signin.js")
             #expect(script.status == .ok)
             #expect(script.headers.first(name: .contentType) == "application/javascript; charset=utf-8")
-            #expect(script.raw.contains("identity.mozilla.com/picl/v1/quickStretch:"))
+            #expect(script.raw.contains("identity.mozilla.com/picl/v1/") && script.raw.contains("quickStretch:"))
             #expect(script.raw.contains("/v1/oauth/authorization"))
             let style = try await server.call(.GET, "/assets/fxa.css")
             #expect(style.headers.first(name: .contentType) == "text/css; charset=utf-8")

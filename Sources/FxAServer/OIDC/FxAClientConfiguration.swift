@@ -1,0 +1,28 @@
+import Vapor
+
+/// `/.well-known/fxa-client-configuration`, the document of FxA's content
+/// server (`get-fxa-client-configuration.js`) that Firefox's autoconfig
+/// reads to find its auth, OAuth, profile, pairing and Sync servers.
+struct FxAClientConfiguration: Content, Equatable {
+    var auth_server_base_url: String
+    var oauth_server_base_url: String
+    var profile_server_base_url: String
+    /// The pairing channel relay. swift-fxa has no pairing flow of its own
+    /// (Firefox's "connect another device" QR code); Mozilla's public relay
+    /// is named because Firefox requires the key, and it only ever carries
+    /// end-to-end encrypted messages.
+    var pairing_server_base_uri: String
+    /// Left out unless the operator configured a tokenserver: a Firefox
+    /// told of none keeps Sync off instead of syncing to the wrong place.
+    var sync_tokenserver_base_url: String?
+
+    static let mozillaPairingRelay = "wss://channelserver.services.mozilla.com"
+
+    init(publicURL: PublicBaseURL, syncTokenserverURL: String?) {
+        auth_server_base_url = publicURL.string
+        oauth_server_base_url = publicURL.string
+        profile_server_base_url = publicURL.string
+        pairing_server_base_uri = Self.mozillaPairingRelay
+        sync_tokenserver_base_url = syncTokenserverURL
+    }
+}

@@ -1,0 +1,45 @@
+import FxACore
+
+/// The scopes that carry an encryption key (FxA's `hasScopedKeys` rows):
+/// a relying party granted one of them receives a key derived from the
+/// user's kB in `keys_jwe`. Which clients may ask for them is the
+/// operator's choice through each client's allowed scopes (and only
+/// trusted clients get past FxA's untrusted allowlist at all).
+///
+/// Only URL scopes can carry keys: the scope is the key's `identifier`,
+/// an input of its derivation, so it must be stable and globally unique.
+public struct KeyBearingScopes: Sendable, Equatable, CustomStringConvertible {
+    /// The key-bearing scopes, as configured.
+    public let scopes: Set<OAuthScope>
+
+    /// Firefox Sync's scope: the default, so a self-hosted Sync works out of the box.
+    public static let `default` = KeyBearingScopes(unchecked: [.oldsync])
+
+    private init(unchecked scopes: Set<OAuthScope>) { self.scopes = scopes }
+
+    /// Parses a comma- or space-separated list of `https://` URL scopes.
+    ///
+    /// - Throws: ``FxAError/invalidConfiguration(_:)`` naming a value that is
+    ///   not a URL scope, or a URL scope with a fragment (FxA's key scopes
+    ///   have none; a fragment would make two keys look like one scope).
+    public init(configuration text: String) throws {
+        var scopes: Set<OAuthScope> = []
+        for item in text.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init) {
+            guard let scope = OAuthScope(item), scope.isURLScope, !item.contains("#") else {
+                throw FxAError.invalidConfiguration("key-bearing scope \(item) must be an https:// URL scope without a fragment")
+            }
+            scopes.insert(scope)
+        }
+        self.scopes = scopes
+    }
+
+    /// The requested scopes that carry keys, in a stable order. Matched
+    /// exactly, as FxA looks each requested scope up by value: holding
+    /// `https://example.com/apps` does not hand out the key of
+    /// `https://example.com/apps/notes`.
+    public func keyBearing(in requested: OAuthScopeSet) -> [OAuthScope] {
+        requested.scopes.filter(scopes.contains).sorted { $0.value < $1.value }
+    }
+
+    public var description: String { scopes.isEmpty ? "none" : scopes.map(\.value).sorted().joined(separator: ",") }
+}

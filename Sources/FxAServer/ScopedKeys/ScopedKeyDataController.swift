@@ -1,0 +1,67 @@
+import FxACore
+import FxAStore
+import Foundation
+import Vapor
+
+/// `POST /v1/account/scoped-key-data`: what a browser holding kB needs to
+/// derive a relying party's scoped keys (FxA's `key_data` route). The
+/// server sends the derivation inputs it owns — the scope's identifier, a
+/// rotation secret and when kB last changed — and never a key: kB exists
+/// only in the user's browser.
+struct ScopedKeyDataController: RouteCollection {
+    let authenticator: TokenAuthenticator
+    let accounts: any AccountStore
+    let clients: any OAuthClientStore
+    let keyBearingScopes: KeyBearingScopes
+
+    /// FxA has no per-key rotation yet and sends 32 zero bytes; so do we,
+    /// so that keys derived here match keys derived against FxA.
+    static let keyRotationSecret = String(repeating: "0", count: 64)
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.post("v1", "account", "scoped-key-data", use: scopedKeyData)
+    }
+
+    @Sendable func scopedKeyData(_ request: Request) async throws -> [String: ScopedKeyDataEntry] {
+        let session = try await authenticator.authenticate(request, as: [.sessionToken])
+        let body = try request.content.decode(ScopedKeyDataRequest.self)
+        guard body.scope.utf8.count <= 256, let scope = OAuthScopeSet(parsing: body.scope), !scope.isEmpty else {
+            throw FxAError.invalidParameter(["scope"])
+        }
+        guard let account = try await accounts.account(uid: session.uid) else { throw FxAError.invalidToken() }
+        guard account.emailVerified else { throw FxAError.unverifiedAccount() }
+        guard session.stored.verified else { throw FxAError.unverifiedSession() }
+        guard let client = try await clients.client(id: body.client_id) else {
+            throw FxAError.unknownClientID(body.client_id.hex)
+        }
+        let refused = OAuthGrantPolicy.refused(scope, for: client)
+        guard refused.isEmpty else { throw FxAError.scopesNotAllowed(refused) }
+
+        let changedAt = Int64((account.keysChangedAt.timeIntervalSince1970 * 1000).rounded(.down))
+        let authAt = Int64(session.stored.createdAt.timeIntervalSince1970)
+        if changedAt / 1000 > authAt { throw FxAError.staleAuthAt(authAt) }
+        var entries: [String: ScopedKeyDataEntry] = [:]
+        for keyScope in keyBearingScopes.keyBearing(in: scope) {
+            entries[keyScope.value] = ScopedKeyDataEntry(
+                identifier: keyScope.value, keyRotationSecret: Self.keyRotationSecret, keyRotationTimestamp: changedAt)
+        }
+        return entries
+    }
+}
+
+/// The body of `POST /v1/account/scoped-key-data`.
+struct ScopedKeyDataRequest: Content {
+    var client_id: OAuthClientID
+    /// Space-separated scopes, at most 256 bytes (FxA's limit).
+    var scope: String
+}
+
+/// The derivation inputs for one key-bearing scope.
+struct ScopedKeyDataEntry: Content, Equatable {
+    /// The scope itself: the HKDF info's suffix.
+    var identifier: String
+    /// 64 hex characters.
+    var keyRotationSecret: String
+    /// When kB last changed, in milliseconds: the `kid`'s timestamp.
+    var keyRotationTimestamp: Int64
+}
