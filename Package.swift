@@ -157,6 +157,7 @@ let package = Package(
                 // The end-to-end journey runs the example RP against the server.
                 "FxANotesApp",
                 "FxAVapor",
+                "FxAClient",
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "VaporTesting", package: "vapor"),
