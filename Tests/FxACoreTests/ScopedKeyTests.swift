@@ -51,6 +51,18 @@ struct ScopedKeyTests {
             == #"{"app_key":{"k":"rTcZ5olrrJWqVD6bVtLjHJT0P6d_9IdpEgWT4zVzMb0","kid":"1510726317-UvyHCg_RD3zKl_hQdlRsfw","kty":"oct"}}"#)
     }
 
+    /// Made with jwcrypto 1.5 (PyPI), an implementation nobody here wrote:
+    /// `JWE(payload, {"alg":"ECDH-ES","enc":"A256GCM"})` to the public half
+    /// of this private key.
+    @Test func aJWEFromJwcryptoOpens() throws {
+        let privateKey = try P256.KeyAgreement.PrivateKey(
+            rawRepresentation: Data(base64URLEncoded: "nrYopoDYs9eLk7v_DRx0JKiJkFMaajVEB4OTdsaPe3s")!)
+        let jwe = "eyJhbGciOiJFQ0RILUVTIiwiZW5jIjoiQTI1NkdDTSIsImVwayI6eyJjcnYiOiJQLTI1NiIsImt0eSI6IkVDIiwieCI6IldBSWJ6U2JBbG5TdjIxcXBIVXV6R2lLcTJJVFlNcTFURzZDYmtZZHVsaDQiLCJ5IjoiTmdzSWR4MEFJWXZNOUJqRDRZMWhoT01ad2VWc3hvYlFJemtXeTB0a0g0TSJ9fQ..5cE4d9Oj4_-_MQm0.r4Xocafq6ol1VnWoK4PBEWe5rRmoYOFcylOFxK1BsMx2k3HV5-cQynrb0LqOww-ZfYc8HZlsf6ADhZK_8-Sb6-rz2h3l55W4tQzb6Awbo9IqiToSr-JFTlbqHlxtCROmLP6euO2gSUOylt5dEzQdISgw798YWKF-VpF9MGPKJB0NKCXzZvS5pcfX53kzA0qwH8e5JTtDKdlKi-v58FCYGk7kO9687etz5ebEXZsDOQog.nbOeXizz8en2pmp38ypp3g"
+        let keys = try JSONDecoder().decode([String: ScopedKey].self, from: KeysJWE.decrypt(jwe, with: privateKey))
+        #expect(keys[ScopedKeyDerivation.oldsync] == ScopedKey(
+            scope: ScopedKeyDerivation.oldsync, key: Data("scoped-key".utf8), kid: "1700000000123-AAAAAAAAAAAAAAAAAAAAAA"))
+    }
+
     @Test func whatIsEncryptedToAKeyOpensWithItAndNoOther() throws {
         let recipient = P256.KeyAgreement.PrivateKey()
         let jwk = P256PublicJWK(recipient.publicKey, kid: "rp-key-1")

@@ -13,7 +13,9 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 
-def chromium():
+def chromium(network_log=False):
+    """A headless Chromium; with `network_log` its DevTools network events
+    (every request with its headers and body) are kept for `get_log`."""
     binary = shutil.which("chromium") or shutil.which("chromium-browser")
     driver = shutil.which("chromedriver")
     if not binary or not driver:
@@ -25,6 +27,8 @@ def chromium():
     for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                  "--no-first-run", "--password-store=basic", "--window-size=1000,900"):
         options.add_argument(flag)
+    if network_log:
+        options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     browser = webdriver.Chrome(service=Service(driver), options=options)
     browser.set_page_load_timeout(30)
     return browser
