@@ -115,6 +115,10 @@ public final class FxAClient: Sendable {
         var signIn = FxASignIn(tokens: tokens, idToken: claims, profile: profile, returnTo: pending.returnTo)
         if let jwe = tokens.keysJWE {
             signIn.scopedKeys = try Self.openScopedKeys(jwe, pending: pending)
+        } else if pending.scopedKeysPrivateKey != nil {
+            // Asked for and not sent: signing in without them would leave the
+            // RP unable to read the user's data, with nothing saying why.
+            throw FxAClientError.invalidScopedKeys("keys were asked for (keys_jwk) but no keys_jwe came back")
         }
         return signIn
     }

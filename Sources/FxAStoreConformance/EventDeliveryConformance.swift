@@ -48,15 +48,38 @@ extension StoreConformance {
             let event = OutboxEvent(
                 uid: account.uid, kind: .subscriptionStateChange,
                 payload: ["capabilities": .array([.string("vpn")]), "isActive": .bool(true)], occurredAt: Date(timeIntervalSince1970: 1_700_000_300))
-            try await stores.accounts.setCapabilities(["vpn", "sync", "vpn"], uid: account.uid, recording: [event])
+            let first = try await stores.accounts.setCapabilities(["vpn", "sync", "vpn"], uid: account.uid) { previous in
+                previous.isEmpty ? [event] : []
+            }
+            try requireEqual(first, [], "replaced nothing")
             try requireEqual(try await stores.accounts.capabilities(uid: account.uid), ["sync", "vpn"], "sorted, unique")
             let deliveries = try await stores.outbox.deliveries(status: .pending, clientID: nil, limit: 100).filter { $0.uid == account.uid }
             try requireEqual(Set(deliveries.map(\.clientID)), [a.id, b.id], "recipients")
             try require(deliveries.allSatisfy { $0.kind == .subscriptionStateChange && $0.payload == event.payload }, "payload")
+            let second = try await stores.accounts.setCapabilities(["relay"], uid: account.uid) { _ in [] }
+            try requireEqual(second, ["sync", "vpn"], "the replaced list, as the write saw it")
             let stranger = AccountUID.random()
             var refused = false
-            do { try await stores.accounts.setCapabilities(["x"], uid: stranger, recording: []) } catch FxAStoreError.notFound { refused = true }
+            do { try await stores.accounts.setCapabilities(["x"], uid: stranger) { _ in [] } } catch FxAStoreError.notFound { refused = true }
             try require(refused, "unknown uid")
+        },
+        ConformanceCase("events: concurrent capability changes announce a grant once") { stores in
+            let (account, _, _, _, _) = try await deliveryFixture(stores)
+            let grant = OutboxEvent(
+                uid: account.uid, kind: .subscriptionStateChange,
+                payload: ["capabilities": .array([.string("vpn")]), "isActive": .bool(true)], occurredAt: Date())
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<6 {
+                    group.addTask {
+                        try await stores.accounts.setCapabilities(["vpn"], uid: account.uid) { previous in
+                            previous.contains("vpn") ? [] : [grant]
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let events = try await stores.outbox.events(uid: account.uid).filter { $0.kind == .subscriptionStateChange }
+            try requireEqual(events.count, 1, "one grant, whoever won")
         },
         ConformanceCase("events: deleting an account fans out delete-user, then forgets its clients") { stores in
             let (account, a, b, _, _) = try await deliveryFixture(stores)

@@ -36,6 +36,21 @@ struct ScopedKeysClientTests {
         #expect(signIn.scopedKeys[ScopedKeyDerivation.oldsync]?.keyBytes?.count == 64)
     }
 
+    @Test func aSignInThatAskedForKeysAndGotNoneFails() async throws {
+        let provider = try FakeProvider()
+        let client = try provider.client(scope: "profile openid https://identity.mozilla.com/apps/oldsync")
+        var request = client.authorizationRequest(entrypoint: "sync")
+        request.scopedKeys = true
+        let (_, pending) = try await client.prepare(request)
+        provider.answerToken([
+            "access_token": "AT", "scope": "profile openid https://identity.mozilla.com/apps/oldsync", "expires_in": 60,
+            "id_token": try provider.sign(provider.idTokenClaims(nonce: pending.nonce)),
+        ])
+        await #expect(throws: FxAClientError.invalidScopedKeys("keys were asked for (keys_jwk) but no keys_jwe came back")) {
+            try await client.completeAuthorization(AuthorizationCallback(code: "c", state: pending.state), pending: pending)
+        }
+    }
+
     @Test func keysEncryptedToAnotherKeyOrMalformedAreRefused() throws {
         var pending = PendingAuthorization(
             state: "s", pkce: nil, nonce: "n", redirectURI: URL(string: "https://rp.example/cb")!, scope: "profile", createdAt: Date())

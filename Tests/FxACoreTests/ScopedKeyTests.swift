@@ -77,12 +77,23 @@ struct ScopedKeyTests {
         tampered[3] = Substring(Data(repeating: 1, count: 11).base64URLEncodedString)
         #expect(throws: KeysJWEError.decryptionFailed) { try KeysJWE.decrypt(tampered.joined(separator: "."), with: recipient) }
         #expect(throws: KeysJWEError.malformed) { try KeysJWE.decrypt("a.b.c", with: recipient) }
+        var shortTag = Array(parts)
+        shortTag[4] = Substring(Data(repeating: 1, count: 12).base64URLEncodedString)
+        #expect(throws: KeysJWEError.malformed) { try KeysJWE.decrypt(shortTag.joined(separator: "."), with: recipient) }
+        // Headers asking for what is not implemented are refused, not ignored.
+        for extra in [#","zip":"DEF""#, #","crit":["exp"]"#] {
+            var header = String(decoding: Data(base64URLEncoded: parts[0])!, as: UTF8.self)
+            header.insert(contentsOf: extra, at: header.index(before: header.endIndex))
+            var changed = Array(parts)
+            changed[0] = Substring(Data(header.utf8).base64URLEncodedString)
+            #expect(throws: KeysJWEError.unsupportedHeader) { try KeysJWE.decrypt(changed.joined(separator: "."), with: recipient) }
+        }
     }
 
     @Test func keysJWKParametersAcceptBrowserExportsAndRefusePrivateKeys() throws {
         let key = P256.KeyAgreement.PrivateKey()
         let jwk = P256PublicJWK(key.publicKey)
-        #expect(P256PublicJWK(keysJWKParameter: jwk.keysJWKParameter) == jwk)
+        #expect(P256PublicJWK(keysJWKParameter: try jwk.keysJWKParameter) == jwk)
         var browser = try JSONSerialization.jsonObject(with: JSONEncoder().encode(jwk)) as! [String: Any]
         browser["ext"] = true
         browser["key_ops"] = [String]()

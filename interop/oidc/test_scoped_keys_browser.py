@@ -145,6 +145,7 @@ def test_the_keys_the_rp_decrypts_are_the_ones_kB_derives(provider, browser, cal
 
     # A password change keeps kB, hence the keys and their kids.
     session.change_password(PASSWORD, "a changed long password")
+    assert key_data_timestamp(server, client, session) == created_at
     page = sign_in_in_browser(browser, rp.authorization_url(), email, "a changed long password")
     assert rp.finish(page.wait_for_url(callback.uri)) == first
 
@@ -157,7 +158,9 @@ def test_the_keys_the_rp_decrypts_are_the_ones_kB_derives(provider, browser, cal
     new_session = fxa.login(email, "after a reset of it", keys=True)
     _, new_kB = new_session.fetch_keys()
     assert new_kB != kB
-    assert after == expected_keys(new_kB, new_session.uid, key_data_timestamp(server, client, new_session))
+    reset_at = key_data_timestamp(server, client, new_session)
+    assert reset_at > created_at, "a reset is when the keys last changed"
+    assert after == expected_keys(new_kB, new_session.uid, reset_at)
     for scope in (SYNC, NOTES):
         assert after[scope]["k"] != first[scope]["k"] and after[scope]["kid"] != first[scope]["kid"]
 
@@ -178,15 +181,15 @@ def test_no_keys_for_an_rp_that_asked_for_no_key_bearing_scope(provider, browser
 
 def test_the_password_and_kB_never_leave_the_browser(provider, callback):
     """Every request the page sends, as Chromium's network log records it
-    (URL, headers, body): neither the password nor kB, in hex or base64url,
-    is in any of them, while the stretched authPW and keys_jwe are."""
+    (URL, headers, body): neither the password, nor kB (hex or base64url),
+    nor a derived key is in any of them, while authPW and keys_jwe are."""
     server, client = provider
     browser = chromium(network_log=True)
     try:
         rp = RelyingParty(server, client, callback)
         email = new_email("secret")
         page = sign_in_in_browser(browser, rp.authorization_url(), email, PASSWORD, sign_up=True, server=server)
-        rp.finish(page.wait_for_url(callback.uri))
+        keys = rp.finish(page.wait_for_url(callback.uri))
         sent = sent_requests(browser)
     finally:
         browser.quit()
@@ -194,7 +197,7 @@ def test_the_password_and_kB_never_leave_the_browser(provider, callback):
     _, kB = session.fetch_keys()
     bodies = "\n".join(sent)
     assert '"authPW"' in bodies and '"keys_jwe"' in bodies, "the network log holds the request bodies"
-    for secret in (PASSWORD, kB.hex(), b64url(kB)):
+    for secret in (PASSWORD, kB.hex(), b64url(kB), keys[SYNC]["k"], keys[NOTES]["k"]):
         assert secret not in bodies
 
 
@@ -205,5 +208,7 @@ def sent_requests(browser):
         message = json.loads(entry["message"])["message"]
         if message["method"] == "Network.requestWillBeSent":
             request = message["params"]["request"]
+            # A body the log left out could hold anything: fail, not skip.
+            assert not request.get("hasPostData") or "postData" in request, f"body not logged: {request['url']}"
             requests_sent.append(" ".join([request["url"], json.dumps(request.get("headers", {})), request.get("postData", "")]))
     return requests_sent

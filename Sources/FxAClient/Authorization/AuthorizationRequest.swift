@@ -99,7 +99,7 @@ public struct AuthorizationRequest: Sendable {
         if let loginHint { items.append(URLQueryItem(name: "login_hint", value: loginHint)) }
         if let prompt { items.append(URLQueryItem(name: "prompt", value: prompt.rawValue)) }
         if let ephemeral {
-            items.append(URLQueryItem(name: "keys_jwk", value: P256PublicJWK(ephemeral.publicKey).keysJWKParameter))
+            items.append(URLQueryItem(name: "keys_jwk", value: try P256PublicJWK(ephemeral.publicKey).keysJWKParameter))
         }
         if let metricsFlow {
             items.append(URLQueryItem(name: "flow_id", value: metricsFlow.flowID))

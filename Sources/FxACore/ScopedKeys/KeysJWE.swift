@@ -1,58 +1,13 @@
 import Crypto
 import Foundation
 
-/// An ephemeral P-256 public key as a relying party sends it in
-/// `keys_jwk` (base64url of this JSON). Extra members that browsers add
-/// (`ext`, `key_ops`) are ignored; `kid`, when present, is copied into the
-/// JWE header.
-public struct P256PublicJWK: Codable, Sendable, Equatable {
-    public var kty: String
-    public var crv: String
-    public var x: String
-    public var y: String
-    public var kid: String?
-
-    /// The public half of `key`, ready for `keys_jwk`.
-    public init(_ key: P256.KeyAgreement.PublicKey, kid: String? = nil) {
-        let raw = key.rawRepresentation
-        kty = "EC"
-        crv = "P-256"
-        x = raw.prefix(32).base64URLEncodedString
-        y = raw.suffix(32).base64URLEncodedString
-        self.kid = kid
-    }
-
-    /// The key, or `nil` when this is not a valid P-256 point.
-    public var publicKey: P256.KeyAgreement.PublicKey? {
-        guard kty == "EC", crv == "P-256", let x = Data(base64URLEncoded: x), let y = Data(base64URLEncoded: y),
-              x.count == 32, y.count == 32
-        else { return nil }
-        return try? P256.KeyAgreement.PublicKey(rawRepresentation: x + y)
-    }
-
-    /// `keys_jwk` as it goes on the authorization URL: base64url of the JSON.
-    public var keysJWKParameter: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return ((try? encoder.encode(self)) ?? Data()).base64URLEncodedString
-    }
-
-    /// Reads a `keys_jwk` parameter; `nil` for anything but a P-256 public key.
-    public init?(keysJWKParameter text: String) {
-        guard let data = Data(base64URLEncoded: text), data.count <= 4096,
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], object["d"] == nil,
-              let jwk = try? JSONDecoder().decode(P256PublicJWK.self, from: data), jwk.publicKey != nil
-        else { return nil }
-        self = jwk
-    }
-}
-
 /// Why a `keys_jwe` could not be made or opened.
 public enum KeysJWEError: Error, Sendable, Equatable {
-    /// Not five segments, or undecodable parts.
+    /// Not five segments, undecodable parts, or an IV that is not 12 bytes
+    /// or a tag that is not 16.
     case malformed
     /// A header other than `ECDH-ES` + `A256GCM` with an `epk` and no
-    /// `apu`/`apv`, or a non-empty encrypted key.
+    /// `apu`/`apv`/`crit`/`zip`, or a non-empty encrypted key.
     case unsupportedHeader
     /// The ciphertext did not authenticate under this private key.
     case decryptionFailed
@@ -71,6 +26,10 @@ public enum KeysJWE {
         var kid: String?
         var apu: String?
         var apv: String?
+        /// Present only to be refused: nothing here understands extensions
+        /// or compression, so a JWE that needs them is not opened.
+        var crit: JSONValue?
+        var zip: JSONValue?
     }
 
     /// Encrypts `plaintext` to `recipient` (what FxA's pages do with the
@@ -96,9 +55,10 @@ public enum KeysJWE {
               let iv = Data(base64URLEncoded: parts[2]), let ciphertext = Data(base64URLEncoded: parts[3]),
               let tag = Data(base64URLEncoded: parts[4])
         else { throw KeysJWEError.malformed }
+        guard iv.count == 12, tag.count == 16 else { throw KeysJWEError.malformed }
         guard let header = try? JSONDecoder().decode(Header.self, from: headerData), header.alg == "ECDH-ES",
-              header.enc == "A256GCM", header.apu == nil, header.apv == nil, parts[1].isEmpty,
-              let epk = header.epk.publicKey
+              header.enc == "A256GCM", header.apu == nil, header.apv == nil, header.crit == nil, header.zip == nil,
+              parts[1].isEmpty, let epk = header.epk.publicKey
         else { throw KeysJWEError.unsupportedHeader }
         do {
             let key = try contentKey(privateKey.sharedSecretFromKeyAgreement(with: epk))

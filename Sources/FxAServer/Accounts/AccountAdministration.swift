@@ -95,19 +95,21 @@ public struct AccountAdministration: Sendable {
             else { throw FxAError.invalidParameter(["capabilities"]) }
         }
         let account = try await find(email)
-        let before = Set(try await stores.accounts.capabilities(uid: account.uid))
         let after = Set(capabilities)
         let now = clock.now()
         let changeTime = JSONValue.int(Int(now.timeIntervalSince1970 * 1000))
-        var events: [OutboxEvent] = []
-        for (changed, active) in [(after.subtracting(before), true), (before.subtracting(after), false)] where !changed.isEmpty {
-            events.append(OutboxEvent(
-                uid: account.uid, kind: .subscriptionStateChange,
-                payload: ["capabilities": .array(changed.sorted().map(JSONValue.string)), "isActive": .bool(active),
-                          "changeTime": changeTime],
-                occurredAt: now))
+        // The events are made from the list the write replaces, read in its
+        // transaction: concurrent runs cannot both announce one change.
+        try await stores.accounts.setCapabilities(Array(after), uid: account.uid) { previous in
+            let before = Set(previous)
+            return [(after.subtracting(before), true), (before.subtracting(after), false)].compactMap { changed, active in
+                changed.isEmpty ? nil : OutboxEvent(
+                    uid: account.uid, kind: .subscriptionStateChange,
+                    payload: ["capabilities": .array(changed.sorted().map(JSONValue.string)), "isActive": .bool(active),
+                              "changeTime": changeTime],
+                    occurredAt: now)
+            }
         }
-        try await stores.accounts.setCapabilities(Array(after), uid: account.uid, recording: events)
         return (account, after.sorted())
     }
 

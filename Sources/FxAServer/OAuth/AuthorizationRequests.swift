@@ -44,11 +44,18 @@ enum AuthorizationParameters {
         }
     }
 
-    /// A compact JWE of at most 1024 characters (FxA's `keys_jwe` rule).
+    /// The longest `keys_jwe` accepted. FxA allows 1024 characters, which
+    /// holds about two keys (Sync's 64-byte key alone makes some 500);
+    /// swift-fxa lets the operator name more key-bearing scopes, and a
+    /// request for three of them must not fail on length.
+    static let maximumKeysJWELength = 8192
+
+    /// A compact JWE: five base64url segments, the second (the encrypted
+    /// key, empty for ECDH-ES) possibly empty.
     static func keysJWE(_ value: String?) throws -> String? {
         guard let value else { return nil }
         let parts = value.split(separator: ".", omittingEmptySubsequences: false)
-        guard value.count <= 1024, parts.count == 5,
+        guard value.count <= maximumKeysJWELength, parts.count == 5,
               parts.enumerated().allSatisfy({ index, part in (index == 1 || !part.isEmpty) && part.allSatisfy(isBase64URL) })
         else { throw FxAError.invalidOAuthParameter(["keys_jwe"]) }
         return value

@@ -21,7 +21,7 @@ struct DiscoveryController: RouteCollection {
     /// no `/v1`: Firefox appends it (and `/1.0/sync/1.5` to the tokenserver).
     @Sendable func fxaClientConfiguration(_ request: Request) async throws -> Response {
         try await cacheable(
-            FxAClientConfiguration(publicURL: publicURL, syncTokenserverURL: syncTokenserverURL), maxAge: 3600, for: request)
+            FirefoxClientConfiguration(publicURL: publicURL, syncTokenserverURL: syncTokenserverURL), maxAge: 3600, for: request)
     }
 
     /// Cached for an hour by clients, as FxA's content server does. The

@@ -56,7 +56,7 @@ struct SigninPage {
             codeChallenge: request.codeChallenge, nonce: request.nonce, action: request.action.rawValue,
             email: request.email, loginHint: request.loginHint, askConsent: askConsent, denyRedirect: deny.location,
             flowId: request.flow?.id, flowBeginTime: request.flow?.beginTime,
-            keysJwk: keyBearingScopes.keyBearing(in: request.scope).isEmpty ? nil : request.keysJWK)
+            keysJwk: keyBearingScopes.keys(for: request.scope, client: client).isEmpty ? nil : request.keysJWK)
         let name = HTML.escape(client.name)
         let icon = Self.imageOrigin(client.imageURI) != nil
             ? #"<img src="\#(HTML.escape(client.imageURI ?? ""))" alt="">"# : ""

@@ -31,6 +31,9 @@ enum SigninScript {
   // Only while keys are wanted: the key-fetch token and unwrapBKey, kept
   // until kB is fetched and then dropped.
   let keyFetch = null;
+  // The encrypted keys once made: a retry of the authorization reuses them
+  // (the key-fetch token that unlocked kB is single-use).
+  let preparedJWE = null;
   const wantsKeys = Boolean(request.keysJwk);
   const metricsContext = request.flowId ? { flowId: request.flowId, flowBeginTime: request.flowBeginTime } : undefined;
 
@@ -67,7 +70,14 @@ enum SigninScript {
     const quick = new Uint8Array(await crypto.subtle.deriveBits({
       name: "PBKDF2", hash: "SHA-256", iterations: 1000, salt: encoder.encode(onepw("quickStretch:") + address),
     }, key, 256));
-    return { authPW: hex(await hkdf(quick, onepw("authPW"))), unwrapBKey: await hkdf(quick, onepw("unwrapBkey")) };
+    try {
+      return {
+        authPW: hex(await hkdf(quick, onepw("authPW"))),
+        unwrapBKey: wantsKeys ? await hkdf(quick, onepw("unwrapBkey")) : null,
+      };
+    } finally {
+      quick.fill(0);
+    }
   }
 
   // The id that authenticates a session token: HKDF(token, "…sessionToken")[0:32].
@@ -152,6 +162,7 @@ enum SigninScript {
     session = { uid: response.uid, id: await sessionTokenID(response.sessionToken), reason: response.verificationReason };
     keyFetch = wantsKeys && response.keyFetchToken
       ? { token: unhex(response.keyFetchToken), unwrapBKey: stretched.unwrapBKey } : null;
+    preparedJWE = null;
     $("password").value = "";
     $("password-confirm").value = "";
     if (response.verified) return consentOrFinish();
@@ -197,18 +208,23 @@ enum SigninScript {
   // key-fetch token can open (onepw: tokenId || reqHMACkey || keyRequestKey;
   // the bundle is XORed and MACed with keys derived from keyRequestKey).
   async function fetchKB() {
-    const material = await hkdf(keyFetch.token, onepw("keyFetchToken"), 96);
-    const answer = await api("/v1/account/keys", null, "fxk_" + hex(material.slice(0, 32)), "GET");
-    const bundle = unhex(answer.bundle);
-    const keys = await hkdf(material.slice(64, 96), onepw("account/keys"), 96);
-    const macKey = await crypto.subtle.importKey("raw", keys.slice(0, 32), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
-    if (!await crypto.subtle.verify("HMAC", macKey, bundle.slice(64, 96), bundle.slice(0, 64))) {
-      throw new Error("The server's key bundle did not verify.");
+    const { token, unwrapBKey } = keyFetch;
+    keyFetch = null;  // single-use, whatever happens below
+    const material = await hkdf(token, onepw("keyFetchToken"), 96);
+    let keys = null, plain = null;
+    try {
+      const answer = await api("/v1/account/keys", null, "fxk_" + hex(material.slice(0, 32)), "GET");
+      const bundle = unhex(answer.bundle);
+      keys = await hkdf(material.slice(64, 96), onepw("account/keys"), 96);
+      const macKey = await crypto.subtle.importKey("raw", keys.slice(0, 32), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+      if (!await crypto.subtle.verify("HMAC", macKey, bundle.slice(64, 96), bundle.slice(0, 64))) {
+        throw new Error("The server's key bundle did not verify.");
+      }
+      plain = xor(bundle.slice(0, 64), keys.slice(32, 96));
+      return xor(plain.slice(32, 64), unwrapBKey);
+    } finally {
+      for (const secret of [token, unwrapBKey, material, keys, plain]) if (secret) secret.fill(0);
     }
-    const plain = xor(bundle.slice(0, 64), keys.slice(32, 96));
-    const kB = xor(plain.slice(32, 64), keyFetch.unwrapBKey);
-    keyFetch = null;
-    return kB;
   }
 
   // fxa-crypto-relier's derivation. Sync keeps its older key (kSync, 64
@@ -249,17 +265,27 @@ enum SigninScript {
     return [protectedHeader, "", b64url(iv), b64url(sealed.slice(0, -16)), b64url(sealed.slice(-16))].join(".");
   }
 
-  // The scoped keys this RP may have, as keys_jwe; undefined when it asked
-  // for none it may have (the server's answer is then empty).
+  // The scoped keys this RP may have, as keys_jwe (only asked for when the
+  // server said the RP may have some). Never silently none: without the
+  // key-fetch token (a failed attempt spent it) the user unlocks kB again.
   async function keysJWE() {
-    if (!keyFetch) return undefined;
+    if (preparedJWE) return preparedJWE;
+    if (!keyFetch) {
+      await forgetSession();
+      show("password-form");
+      throw new Error("Enter your password again to unlock your encryption keys for " + request.clientName + ".");
+    }
     const kB = await fetchKB();
-    const data = await api("/v1/account/scoped-key-data", { client_id: request.clientId, scope: request.scope }, session.id);
-    const keys = {};
-    for (const [scope, entry] of Object.entries(data)) keys[scope] = await deriveScopedKey(kB, session.uid, entry);
-    kB.fill(0);
-    if (Object.keys(keys).length === 0) return undefined;
-    return encryptToRP(encoder.encode(JSON.stringify(keys)));
+    try {
+      const data = await api("/v1/account/scoped-key-data", { client_id: request.clientId, scope: request.scope }, session.id);
+      const keys = {};
+      for (const [scope, entry] of Object.entries(data)) keys[scope] = await deriveScopedKey(kB, session.uid, entry);
+      if (Object.keys(keys).length === 0) throw new Error("The server has no encryption key for this sign-in.");
+      preparedJWE = await encryptToRP(encoder.encode(JSON.stringify(keys)));
+      return preparedJWE;
+    } finally {
+      kB.fill(0);
+    }
   }
 
   async function finish() {
@@ -269,8 +295,7 @@ enum SigninScript {
     if (request.redirectUri) body.redirect_uri = request.redirectUri;
     if (request.codeChallenge) { body.code_challenge = request.codeChallenge; body.code_challenge_method = "S256"; }
     if (request.nonce) body.nonce = request.nonce;
-    const jwe = await keysJWE();
-    if (jwe) body.keys_jwe = jwe;
+    if (wantsKeys) body.keys_jwe = await keysJWE();
     const answer = await api("/v1/oauth/authorization", body, session.id);
     await forgetSession();
     say("Signed in. Returning to " + request.clientName + "…");

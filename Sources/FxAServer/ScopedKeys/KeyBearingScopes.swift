@@ -1,4 +1,5 @@
 import FxACore
+import FxAStore
 
 /// The scopes that carry an encryption key (FxA's `hasScopedKeys` rows):
 /// a relying party granted one of them receives a key derived from the
@@ -39,6 +40,15 @@ public struct KeyBearingScopes: Sendable, Equatable, CustomStringConvertible {
     /// `https://example.com/apps/notes`.
     public func keyBearing(in requested: OAuthScopeSet) -> [OAuthScope] {
         requested.scopes.filter(scopes.contains).sorted { $0.value < $1.value }
+    }
+
+    /// The requested key-bearing scopes whose keys `client` may receive:
+    /// those its registration names exactly. A broader allowed scope (say
+    /// `https://identity.mozilla.com/apps`) lets a client be *granted* a
+    /// narrower one, as FxA's scope rules say, but never hands out the
+    /// narrower scope's key: a key is allowed by name.
+    public func keys(for requested: OAuthScopeSet, client: OAuthClientRecord) -> [OAuthScope] {
+        keyBearing(in: requested).filter { client.allowedScopes.contains($0.value) }
     }
 
     public var description: String { scopes.isEmpty ? "none" : scopes.map(\.value).sorted().joined(separator: ",") }

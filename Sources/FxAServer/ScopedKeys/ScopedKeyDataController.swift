@@ -41,27 +41,10 @@ struct ScopedKeyDataController: RouteCollection {
         let authAt = Int64(session.stored.createdAt.timeIntervalSince1970)
         if changedAt / 1000 > authAt { throw FxAError.staleAuthAt(authAt) }
         var entries: [String: ScopedKeyDataEntry] = [:]
-        for keyScope in keyBearingScopes.keyBearing(in: scope) {
+        for keyScope in keyBearingScopes.keys(for: scope, client: client) {
             entries[keyScope.value] = ScopedKeyDataEntry(
                 identifier: keyScope.value, keyRotationSecret: Self.keyRotationSecret, keyRotationTimestamp: changedAt)
         }
         return entries
     }
-}
-
-/// The body of `POST /v1/account/scoped-key-data`.
-struct ScopedKeyDataRequest: Content {
-    var client_id: OAuthClientID
-    /// Space-separated scopes, at most 256 bytes (FxA's limit).
-    var scope: String
-}
-
-/// The derivation inputs for one key-bearing scope.
-struct ScopedKeyDataEntry: Content, Equatable {
-    /// The scope itself: the HKDF info's suffix.
-    var identifier: String
-    /// 64 hex characters.
-    var keyRotationSecret: String
-    /// When kB last changed, in milliseconds: the `kid`'s timestamp.
-    var keyRotationTimestamp: Int64
 }

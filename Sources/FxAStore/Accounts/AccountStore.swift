@@ -41,11 +41,17 @@ public protocol AccountStore: Sendable {
     /// swift-fxa has no payments), sorted; empty for an unknown uid.
     func capabilities(uid: AccountUID) async throws -> [String]
 
-    /// Replaces the capabilities and records `events` (one per change of
-    /// state: capabilities added, capabilities removed), atomically.
+    /// Replaces the capabilities and records the events that `events`
+    /// makes from the list being replaced (sorted), atomically: the list is
+    /// read inside the write's transaction (locked on PostgreSQL), so two
+    /// concurrent changes cannot both report the same capability as granted
+    /// or withdrawn. Returns that previous list.
     ///
     /// - Throws: ``FxAStoreError/notFound`` for an unknown uid.
-    func setCapabilities(_ capabilities: [String], uid: AccountUID, recording events: [OutboxEvent]) async throws
+    @discardableResult
+    func setCapabilities(
+        _ capabilities: [String], uid: AccountUID, recording events: @escaping @Sendable (_ previous: [String]) -> [OutboxEvent]
+    ) async throws -> [String]
 
     /// Deletes the account with its session tokens, verification codes,
     /// OAuth codes and tokens and avatar, and records `event`, atomically:

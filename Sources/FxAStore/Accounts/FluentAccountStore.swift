@@ -78,6 +78,10 @@ public struct FluentAccountStore: AccountStore {
                 // A reset: kB is new, so are the scoped keys.
                 model.kA = kA
                 model.keysChangedAt = date
+            } else if model.keysChangedAt == nil {
+                // A row an older binary wrote: it read as verifier_set_at so
+                // far, and kB is unchanged, so it keeps reading that.
+                model.keysChangedAt = model.verifierSetAt
             }
             model.verifierSetAt = date
             try await model.save(on: tx)
@@ -87,21 +91,35 @@ public struct FluentAccountStore: AccountStore {
     }
 
     public func capabilities(uid: AccountUID) async throws -> [String] {
-        guard let row = try await database.readSQL().raw("SELECT capabilities FROM accounts WHERE uid = \(bind: uid.hex)").first(),
-              let text = try row.decode(column: "capabilities", as: String?.self),
-              let list = try? JSONDecoder().decode([String].self, from: Data(text.utf8))
+        guard let row = try await database.readSQL().raw("SELECT capabilities FROM accounts WHERE uid = \(bind: uid.hex)").first()
         else { return [] }
+        return Self.decodeCapabilities(try row.decode(column: "capabilities", as: String?.self))
+    }
+
+    /// The stored JSON list, sorted; `NULL` (never set) is none. Only
+    /// ``setCapabilities(_:uid:recording:)`` writes the column, always a
+    /// JSON list of strings.
+    private static func decodeCapabilities(_ text: String?) -> [String] {
+        guard let text, let list = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) else { return [] }
         return list.sorted()
     }
 
-    public func setCapabilities(_ capabilities: [String], uid: AccountUID, recording events: [OutboxEvent]) async throws {
+    public func setCapabilities(
+        _ capabilities: [String], uid: AccountUID, recording events: @escaping @Sendable (_ previous: [String]) -> [OutboxEvent]
+    ) async throws -> [String] {
         let text = String(decoding: try JSONEncoder().encode(Array(Set(capabilities)).sorted()), as: UTF8.self)
-        try await database.handle().transaction { tx in
-            let updated = try await sqlDatabase(tx).raw("""
-                UPDATE accounts SET capabilities = \(bind: text) WHERE uid = \(bind: uid.hex) RETURNING uid
-                """).first()
-            guard updated != nil else { throw FxAStoreError.notFound }
-            for event in events { try await OutboxSQL.record(event, on: tx) }
+        let lock = database.location.isPostgres ? " FOR UPDATE" : ""
+        return try await database.handle().transaction { tx in
+            let sql = sqlDatabase(tx)
+            // SQLite has one writer, so the read and the write below are
+            // already serialized; PostgreSQL locks the row until commit.
+            var select = SQLQueryString("SELECT capabilities FROM accounts WHERE uid = \(bind: uid.hex)")
+            select.appendInterpolation(unsafeRaw: lock)
+            guard let row = try await sql.raw(select).first() else { throw FxAStoreError.notFound }
+            let previous = Self.decodeCapabilities(try row.decode(column: "capabilities", as: String?.self))
+            try await sql.raw("UPDATE accounts SET capabilities = \(bind: text) WHERE uid = \(bind: uid.hex)").run()
+            for event in events(previous) { try await OutboxSQL.record(event, on: tx) }
+            return previous
         }
     }
 

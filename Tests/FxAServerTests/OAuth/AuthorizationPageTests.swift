@@ -166,7 +166,7 @@ struct AuthorizationPageTests {
     func optionalParameters() async throws {
         try await withTestServer { server in
             let client = try await server.registerClient(trusted: true)
-            let jwk = P256PublicJWK(P256.KeyAgreement.PrivateKey().publicKey).keysJWKParameter
+            let jwk = try P256PublicJWK(P256.KeyAgreement.PrivateKey().publicKey).keysJWKParameter
             let standard = try await server.call(.GET, "/authorization?" + query(client, [
                 "entrypoint": nil, "response_type": "code", "response_mode": "query", "nonce": "n-1", "max_age": "0",
                 "prompt": "login", "login_hint": "a@example.com", "acr_values": "AAL1", "redirect_uri": client.redirectURI,
@@ -211,7 +211,7 @@ struct AuthorizationPageTests {
         try await withTestServer { server in
             let sync = ScopedKeyDerivation.oldsync
             let client = try await server.registerClient(scopes: ["profile", "openid", sync])
-            let jwk = P256PublicJWK(P256.KeyAgreement.PrivateKey().publicKey).keysJWKParameter
+            let jwk = try P256PublicJWK(P256.KeyAgreement.PrivateKey().publicKey).keysJWKParameter
             let withKeys = try await server.call(.GET, "/authorization?" + query(client, ["scope": "profile \(sync)", "keys_jwk": jwk]))
             #expect(withKeys.status == .ok, "\(withKeys.raw)")
             #expect(try scriptData(withKeys)["keysJwk"] as? String == jwk)

@@ -74,6 +74,15 @@ struct ScopedKeyDataTests {
         }
     }
 
+    @Test func aBroaderAllowedScopeGrantsTheScopeButNotItsKey() async throws {
+        try await withKeyServer { server in
+            let client = try await server.registerClient(scopes: ["profile", "https://rp.example/apps"])
+            let account = try await server.signUp(TestUser())
+            let data = try await keyData(server, client, session: account.sessionToken, scope: Self.notes)
+            #expect(data.status == .ok && data.raw == "{}", "\(data.raw)")
+        }
+    }
+
     @Test func anUnconfirmedSignInGetsNoKeyData() async throws {
         try await withTestServer(configure: { $0.accountPolicy.confirmSignins = true }) { server in
             let client = try await server.registerClient(scopes: [Self.sync])
@@ -92,8 +101,10 @@ struct ScopedKeyDataTests {
             let user = TestUser()
             let account = try await server.signUp(user)
 
+            let createdAt = try #require(try await server.dependencies.stores.accounts.account(uid: AccountUID(hex: account.uid)!)).createdAt
             let first = try await signInForKeys(server, client, user: user, kB: account.kB, uid: account.uid)
             #expect(first[Self.sync]?.keyBytes?.count == 64 && first[Self.notes]?.keyBytes?.count == 32)
+            #expect(first[Self.sync]?.kid.hasPrefix("\(Int64(createdAt.timeIntervalSince1970 * 1000))-") == true)
 
             // A password change keeps kB: same keys, same kids.
             let changed = TestUser(user.email, password: "a changed password")
@@ -104,6 +115,7 @@ struct ScopedKeyDataTests {
 
             // A reset is a new kB: new keys, and kids that say so.
             server.clock.advance(by: 5)
+            let resetAt = server.clock.now()
             let reset = TestUser(user.email, password: "after a reset")
             try await server.resetPassword(changed, to: reset)
             let newKB = try #require(try await server.login(reset, keys: true).kB)
@@ -113,6 +125,9 @@ struct ScopedKeyDataTests {
                 #expect(after[scope]?.k != first[scope]?.k, "\(scope)")
                 #expect(after[scope]?.kid != first[scope]?.kid, "\(scope)")
             }
+            // The kid says when: the reset, in ms for Sync and seconds otherwise.
+            #expect(after[Self.sync]?.kid.hasPrefix("\(Int64(resetAt.timeIntervalSince1970 * 1000))-") == true)
+            #expect(after[Self.notes]?.kid.hasPrefix("\(Int64((resetAt.timeIntervalSince1970 * 1000 + 500) / 1000))-") == true)
         }
     }
 

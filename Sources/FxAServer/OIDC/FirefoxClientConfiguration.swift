@@ -3,7 +3,7 @@ import Vapor
 /// `/.well-known/fxa-client-configuration`, the document of FxA's content
 /// server (`get-fxa-client-configuration.js`) that Firefox's autoconfig
 /// reads to find its auth, OAuth, profile, pairing and Sync servers.
-struct FxAClientConfiguration: Content, Equatable {
+struct FirefoxClientConfiguration: Content, Equatable {
     var auth_server_base_url: String
     var oauth_server_base_url: String
     var profile_server_base_url: String
