@@ -21,7 +21,9 @@ struct JWTAccessTokenTests {
             let client = try await server.registerClient(jwtAccessTokens: true)
             let (session, uid) = try await server.verifiedSession()
             let code = try await server.code(client, session: session, ["scope": "profile"])
-            let tokens = try await server.token(["client_id": client.id, "client_secret": client.secret!, "code": code, "ttl": 120])
+            // JWTKit checks `exp` against the real clock, not the test's: an
+            // hour keeps a slow, loaded run from expiring it mid-test.
+            let tokens = try await server.token(["client_id": client.id, "client_secret": client.secret!, "code": code, "ttl": 3600])
             let jwt = try #require(tokens.string("access_token"), "\(tokens.raw)")
 
             let headerPart = try #require(jwt.split(separator: ".").first)
