@@ -15,6 +15,7 @@ public struct Stores: Sendable {
     public let oauthGrants: any OAuthGrantStore
     public let profiles: any ProfileStore
     public let secondaryEmails: any SecondaryEmailStore
+    public let webSessions: any WebSessionStore
 
     /// The Fluent implementation of every store on `database`.
     public init(database: StoreDatabase) {
@@ -29,5 +30,6 @@ public struct Stores: Sendable {
         oauthGrants = FluentOAuthGrantStore(database: database)
         profiles = FluentProfileStore(database: database)
         secondaryEmails = FluentSecondaryEmailStore(database: database)
+        webSessions = FluentWebSessionStore(database: database)
     }
 }

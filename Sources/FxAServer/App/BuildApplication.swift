@@ -74,15 +74,21 @@ public func buildApplication(
     try app.register(collection: ScopedKeyDataController(
         authenticator: authenticator, accounts: stores.accounts, clients: stores.oauthClients,
         keyBearingScopes: configuration.keyBearingScopes))
-    try app.register(collection: AuthorizedClientsController(
-        service: AuthorizedClients(grants: stores.oauthGrants, clients: stores.oauthClients, clock: dependencies.clock),
-        authenticator: authenticator))
+    let authorizedClients = AuthorizedClients(grants: stores.oauthGrants, clients: stores.oauthClients, clock: dependencies.clock)
+    try app.register(collection: AuthorizedClientsController(service: authorizedClients, authenticator: authenticator))
     let avatarURLs = AvatarURLs(publicURL: configuration.publicURL)
     let profileAuthenticator = ProfileAuthenticator(
         profiles: stores.profiles, database: stores.database,
         cache: ProfileReadCache(lifetime: TimeInterval(configuration.profileCacheSeconds)), accessJWT: accessJWT,
         avatars: avatarURLs, clock: dependencies.clock)
     let profileService = ProfileService(profiles: stores.profiles, clock: dependencies.clock)
+    let webSessions = WebSessions(
+        store: stores.webSessions, accounts: stores.accounts, clock: dependencies.clock,
+        cookie: WebSessionCookie(publicURL: configuration.publicURL))
+    try app.register(collection: WebPagesController(
+        sessions: webSessions, authenticator: authenticator, profiles: stores.profiles, profileService: profileService,
+        authorizedClients: authorizedClients, clients: stores.oauthClients, publicURL: configuration.publicURL))
+    app.lifecycle.use(PeriodicSweeper(name: "web-sessions") { try await webSessions.sweep() })
     try app.register(collection: ProfileController(
         authenticator: profileAuthenticator, service: profileService, avatars: avatarURLs))
     try app.register(collection: AvatarController(

@@ -13,6 +13,8 @@ public struct PublicBaseURL: Sendable, Equatable, CustomStringConvertible {
     public let string: String
     /// Whether clients reach the server over TLS (turns on HSTS).
     public let isHTTPS: Bool
+    /// `scheme://host[:port]`: what browsers send as `Origin` from our pages.
+    public let origin: String
 
     /// Validates `raw`.
     ///
@@ -31,7 +33,8 @@ public struct PublicBaseURL: Sendable, Equatable, CustomStringConvertible {
         var path = components.path
         while path.hasSuffix("/") { path.removeLast() }
         let port = components.port.map { ":\($0)" } ?? ""
-        string = "\(scheme)://\(host.lowercased())\(port)\(path)"
+        origin = "\(scheme)://\(host.lowercased())\(port)"
+        string = origin + path
         isHTTPS = scheme == "https"
     }
 

@@ -12,6 +12,14 @@ enum PageStyle {
     header { display: flex; align-items: center; gap: 0.75rem; margin-bottom: 1rem; }
     header img { width: 48px; height: 48px; border-radius: 0.5rem; }
     h1 { font-size: 1.25rem; margin: 0; }
+    h2 { font-size: 1.05rem; margin: 1.5rem 0 0.5rem; }
+    a { color: var(--accent); }
+    .notice { color: var(--fg); background: var(--bg); border-left: 4px solid var(--accent); padding: 0.5rem 0.75rem; }
+    ul.clients { list-style: none; padding: 0; margin: 0; }
+    li.client { border-top: 1px solid var(--muted); padding: 0.75rem 0; }
+    li.client header { margin-bottom: 0.25rem; }
+    li.client h2 { margin: 0; }
+    li.client img { width: 40px; height: 40px; }
     label { display: block; font-weight: 600; margin: 0.75rem 0 0.25rem; }
     input { width: 100%; font: inherit; padding: 0.6rem; border: 1px solid var(--muted); border-radius: 0.25rem; background: var(--card); color: var(--fg); }
     button { font: inherit; margin-top: 1rem; padding: 0.6rem 1rem; border: 0; border-radius: 0.25rem; background: var(--accent); color: var(--card); cursor: pointer; }

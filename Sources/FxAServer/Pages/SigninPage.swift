@@ -61,39 +61,18 @@ struct SigninPage {
         let icon = Self.imageOrigin(client.imageURI) != nil
             ? #"<img src="\#(HTML.escape(client.imageURI ?? ""))" alt="">"# : ""
         let scopes = request.scope.sortedValues.map { "<li>\(HTML.escape(Self.describe($0)))</li>" }.joined()
-        return HTML.document(title: "Sign in to continue to \(client.name)", body: """
-            <div class="card">
-            <header>\(icon)<h1>Continue to \(name)</h1></header>
-            <noscript><p class="error">This page needs JavaScript: your password is protected in your browser and never sent to the server.</p></noscript>
-            <form id="email-form" hidden>
-            <label for="email">Email</label>
-            <input id="email" name="email" type="email" autocomplete="email" required maxlength="255">
-            <button type="submit">Continue</button>
-            </form>
-            <form id="password-form" hidden>
-            <p><strong id="password-email"></strong><br><span id="password-intro" class="muted"></span></p>
-            <label for="password">Password</label>
-            <input id="password" name="password" type="password" autocomplete="current-password" required>
-            <div id="confirm-row" hidden>
-            <label for="password-confirm">Repeat password</label>
-            <input id="password-confirm" name="password-confirm" type="password" autocomplete="new-password">
-            </div>
-            <button id="password-submit" type="submit">Sign in</button>
-            </form>
-            <form id="code-form" hidden>
-            <p>We emailed a confirmation code to <strong id="code-email"></strong>.</p>
-            <label for="code">Code</label>
-            <input id="code" name="code" autocomplete="one-time-code" required maxlength="32">
-            <button type="submit">Confirm</button>
-            <button id="resend" type="button" class="secondary">Send a new code</button>
-            </form>
+        let consent = """
             <form id="consent" hidden>
             <p>\(name) asks to:</p>
             <ul>\(scopes)</ul>
             <button type="submit">Allow</button>
             <button id="deny" type="button" class="secondary">Cancel</button>
             </form>
-            <p id="message" role="alert" aria-live="polite"></p>
+            """
+        return HTML.document(title: "Sign in to continue to \(client.name)", body: """
+            <div class="card">
+            <header>\(icon)<h1>Continue to \(name)</h1></header>
+            \(SigninForms.markup(consent: consent))
             </div>
             <script type="application/json" id="authorization-request">\(try HTML.scriptJSON(data))</script>
             <script src="/assets/signin.js"></script>

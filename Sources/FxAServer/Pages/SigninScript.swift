@@ -24,7 +24,9 @@ enum SigninScript {
   const request = JSON.parse(document.getElementById("authorization-request").textContent);
   const $ = (id) => document.getElementById(id);
   const encoder = new TextEncoder();
-  const steps = ["email-form", "password-form", "code-form", "consent"];
+  // The consent step exists only on the RP's page (not on /signin).
+  const steps = ["email-form", "password-form", "code-form", "consent"].filter((id) => $(id));
+  const webSignin = request.mode === "web";
   let email = request.email || request.loginHint || "";
   let signingUp = false;
   let session = null;
@@ -85,10 +87,12 @@ enum SigninScript {
     return hex(await hkdf(unhex(token), onepw("sessionToken")));
   }
 
-  async function api(path, body, auth, method = "POST") {
+  // Cookies are neither sent nor accepted, except where asked for (the
+  // one call that turns a session into the web-session cookie).
+  async function api(path, body, auth, method = "POST", credentials = "omit") {
     const headers = { "Content-Type": "application/json" };
     if (auth) headers.Authorization = auth.startsWith("fx") ? "Bearer " + auth : "Bearer fxs_" + auth;
-    const init = { method, headers, credentials: "omit" };
+    const init = { method, headers, credentials };
     if (method === "POST") init.body = JSON.stringify(body);
     const response = await fetch(path, init);
     const data = await response.json().catch(() => ({}));
@@ -189,7 +193,7 @@ enum SigninScript {
     return finish();
   }
 
-  guard($("consent"), () => finish());
+  if ($("consent")) guard($("consent"), () => finish());
   // The session exists only to authorize this one request: it is destroyed
   // before leaving, so no sign-in through this page leaves a live session
   // token behind. (Browser sessions for single sign-on come with settings.)
@@ -199,10 +203,12 @@ enum SigninScript {
     session = null;
   }
 
-  $("deny").addEventListener("click", async () => {
-    await forgetSession();
-    window.location.assign(request.denyRedirect);
-  });
+  if ($("deny")) {
+    $("deny").addEventListener("click", async () => {
+      await forgetSession();
+      window.location.assign(request.denyRedirect);
+    });
+  }
 
   // kB = wrapKb XOR unwrapBKey, from the bundle that only this sign-in's
   // key-fetch token can open (onepw: tokenId || reqHMACkey || keyRequestKey;
@@ -289,6 +295,14 @@ enum SigninScript {
   }
 
   async function finish() {
+    if (webSignin) {
+      // The session now backs the settings pages: kept, behind an HttpOnly
+      // cookie that the server sets (this script never sees it).
+      await api("/v1/web/session", {}, session.id, "POST", "same-origin");
+      say("Signed in.");
+      window.location.assign(request.next);
+      return;
+    }
     const body = {
       client_id: request.clientId, scope: request.scope, state: request.state, access_type: request.accessType,
     };

@@ -53,8 +53,9 @@ public protocol AccountStore: Sendable {
         _ capabilities: [String], uid: AccountUID, recording events: @escaping @Sendable (_ previous: [String]) -> [OutboxEvent]
     ) async throws -> [String]
 
-    /// Deletes the account with its session tokens, verification codes,
-    /// OAuth codes and tokens and avatar, and records `event`, atomically:
+    /// Deletes the account with its session tokens, web sessions,
+    /// verification codes, OAuth codes and tokens and avatar, and records
+    /// `event`, atomically:
     /// nothing issued to a deleted account keeps working.
     func delete(uid: AccountUID, recording event: OutboxEvent) async throws
 }

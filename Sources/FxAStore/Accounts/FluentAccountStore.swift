@@ -132,6 +132,7 @@ public struct FluentAccountStore: AccountStore {
             try await OAuthCodeModel.query(on: tx).filter(\.$uid == uid.hex).delete()
             try await AvatarModel.query(on: tx).filter(\.$uid == uid.hex).delete()
             try await SecondaryEmailModel.query(on: tx).filter(\.$uid == uid.hex).delete()
+            try await sqlDatabase(tx).raw("DELETE FROM web_sessions WHERE uid = \(bind: uid.hex)").run()
             try await AccountModel.query(on: tx).filter(\.$id == uid.hex).delete()
             // Fan out to the RPs the account authorized, then forget them.
             try await OutboxSQL.record(event, on: tx)

@@ -21,5 +21,6 @@ enum FxAMigrations {
         AddAccountPrimaryEmail(),
         AddEventRetentionIndexes(),
         AddAccountKeysChangedAt(),
+        CreateWebSessions(),
     ]
 }

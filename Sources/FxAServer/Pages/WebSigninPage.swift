@@ -1,0 +1,52 @@
+import FxACore
+import Foundation
+
+/// `/signin`: signing in to the server's own pages (settings, Devices &
+/// apps). The same steps and script as the RP sign-in page; at the end the
+/// script exchanges its new session for a web-session cookie instead of
+/// asking for an authorization code, and goes to `next`.
+struct WebSigninPage {
+    /// A local path under `/settings`, already checked.
+    let next: String
+
+    /// What the page's script needs; no secret is in it.
+    struct ScriptData: Encodable {
+        var mode = "web"
+        var next: String
+        var action = "email"
+        var clientName = "your account settings"
+        var askConsent = false
+    }
+
+    /// Our script, style and API only; no images, frames or other origins.
+    static let contentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+        + "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+    /// `next` when it is one of the pages a web session opens, else `/settings`.
+    /// Only these exact local paths: never another host, never `//host`.
+    static func destination(_ requested: String?) -> String {
+        guard let requested, WebPagePaths.signedIn.contains(requested) else { return WebPagePaths.settings }
+        return requested
+    }
+
+    func render() throws -> String {
+        HTML.document(title: "Sign in to your account", body: """
+            <div class="card">
+            <header><h1>Sign in to your account</h1></header>
+            \(SigninForms.markup(consent: ""))
+            </div>
+            <script type="application/json" id="authorization-request">\(try HTML.scriptJSON(ScriptData(next: next)))</script>
+            <script src="/assets/signin.js"></script>
+            """)
+    }
+}
+
+/// The paths of the server's own signed-in pages.
+enum WebPagePaths {
+    static let signin = "/signin"
+    static let settings = "/settings"
+    static let clients = "/settings/clients"
+    /// Where a sign-in may return to.
+    static let signedIn: Set<String> = [settings, clients]
+}

@@ -1,0 +1,58 @@
+import FxACore
+import FxAStore
+import Foundation
+import Vapor
+
+/// Signs browsers in and out of the server's own pages, on top of the FxA
+/// session token their sign-in made (see ``WebSession``).
+struct WebSessions: Sendable {
+    let store: any WebSessionStore
+    let accounts: any AccountStore
+    let clock: any WallClock
+    let cookie: WebSessionCookie
+
+    /// A request's web session, with what every page needs.
+    struct Current: Sendable {
+        let session: WebSession
+        let account: AccountRecord
+        /// Whether the session token's sign-in was confirmed.
+        let verified: Bool
+        /// The cookie value (kept in memory only, for the CSRF token).
+        let cookieValue: Data
+
+        var csrfToken: String { WebSessionCookie.csrfToken(for: cookieValue) }
+    }
+
+    /// Starts a web session on `token` (a verified session of a verified
+    /// account) and returns the cookie value to set.
+    func start(on token: AuthenticatedToken) async throws -> Data {
+        guard let account = try await accounts.account(uid: token.uid) else { throw FxAError.invalidToken() }
+        guard account.emailVerified else { throw FxAError.unverifiedAccount() }
+        guard token.stored.verified else { throw FxAError.unverifiedSession() }
+        let value = WebSessionCookie.newValue()
+        try await store.insert(WebSession(
+            idHash: WebSessionCookie.idHash(value), tokenIDHash: token.idHash, uid: token.uid, createdAt: clock.now()))
+        return value
+    }
+
+    /// The signed-in session of `request`, or `nil` (no cookie, unknown,
+    /// expired, or its session token is gone).
+    func current(_ request: Request) async throws -> Current? {
+        guard let value = cookie.value(in: request),
+              let (session, token) = try await store.session(idHash: WebSessionCookie.idHash(value)),
+              clock.now().timeIntervalSince(session.createdAt) < WebSessionCookie.lifetime,
+              let account = try await accounts.account(uid: session.uid)
+        else { return nil }
+        return Current(session: session, account: account, verified: token.verified, cookieValue: value)
+    }
+
+    /// Ends the session and its FxA session token.
+    func signOut(_ current: Current) async throws {
+        try await store.signOut(idHash: current.session.idHash)
+    }
+
+    /// Deletes sessions past their lifetime and those left without a token.
+    func sweep() async throws {
+        try await store.deleteExpired(createdBefore: clock.now().addingTimeInterval(-WebSessionCookie.lifetime))
+    }
+}

@@ -1,0 +1,45 @@
+import FxACore
+import Foundation
+
+/// A browser's signed-in state on the server's own pages (settings, the
+/// console): the cookie names it, and it stands on one FxA session token.
+///
+/// Only the SHA-256 of the cookie's value is stored, so a copy of the
+/// database signs no one in. The session is valid only while its session
+/// token exists: a password change or reset (which deletes every token),
+/// signing out, or deleting the account ends it with no second place to
+/// forget.
+public struct WebSession: Sendable, Equatable {
+    /// SHA-256 of the cookie value.
+    public var idHash: Data
+    /// The FxA session token it stands on (that token's id hash).
+    public var tokenIDHash: Data
+    public var uid: AccountUID
+    public var createdAt: Date
+
+    public init(idHash: Data, tokenIDHash: Data, uid: AccountUID, createdAt: Date) {
+        self.idHash = idHash
+        self.tokenIDHash = tokenIDHash
+        self.uid = uid
+        self.createdAt = createdAt
+    }
+}
+
+/// Persistence of ``WebSession``s.
+public protocol WebSessionStore: Sendable {
+    /// Stores a new web session.
+    func insert(_ session: WebSession) async throws
+
+    /// The session and its session token, when both exist; a session whose
+    /// token is gone is deleted and `nil` is returned.
+    func session(idHash: Data) async throws -> (session: WebSession, token: StoredToken)?
+
+    /// Deletes the web session and the session token it stands on, in one
+    /// transaction (signing out of the pages signs that session out of FxA).
+    func signOut(idHash: Data) async throws
+
+    /// Deletes web sessions created before `date` and those whose session
+    /// token is gone; returns how many.
+    @discardableResult
+    func deleteExpired(createdBefore date: Date) async throws -> Int
+}
