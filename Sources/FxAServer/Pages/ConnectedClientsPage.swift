@@ -4,11 +4,14 @@ import Foundation
 /// `/settings/clients`, "Devices & apps": every relying party that holds
 /// tokens for the account, with the icon it registered, what it may do and
 /// when it last used its access, and a button that destroys its tokens.
+///
+/// One row per app: signing out of an app here deletes every token it
+/// holds for the account (its refresh tokens and the access tokens issued
+/// with them), so no leftover access token keeps it listed or working.
 struct ConnectedClientsPage {
     /// One row to show.
     struct Entry {
         var clientID: String
-        var refreshTokenID: String?
         var name: String
         var imageURI: String?
         var scopes: [String]
@@ -35,9 +38,6 @@ struct ConnectedClientsPage {
             let icon = SigninPage.imageOrigin(entry.imageURI) != nil
                 ? #"<img src="\#(HTML.escape(entry.imageURI ?? ""))" alt="" width="40" height="40">"# : ""
             let scopes = entry.scopes.map { "<li>\(HTML.escape(SigninPage.describe($0)))</li>" }.joined()
-            let refresh = entry.refreshTokenID.map {
-                #"<input type="hidden" name="refresh_token_id" value="\#(HTML.escape($0))">"#
-            } ?? ""
             return """
                 <li class="client">
                 <header>\(icon)<h2>\(HTML.escape(entry.name))</h2></header>
@@ -46,7 +46,6 @@ struct ConnectedClientsPage {
                 <form method="post" action="/settings/clients/destroy">
                 <input type="hidden" name="csrf_token" value="\(HTML.escape(csrfToken))">
                 <input type="hidden" name="client_id" value="\(HTML.escape(entry.clientID))">
-                \(refresh)
                 <button type="submit" class="secondary" aria-label="Sign out of \(HTML.escape(entry.name))">Sign out</button>
                 </form>
                 </li>

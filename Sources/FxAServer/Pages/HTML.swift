@@ -35,6 +35,7 @@ enum HTML {
         </head>
         <body>
         <main>
+        <p class="brand">swift-fxa accounts</p>
         \(body)
         </main>
         </body>

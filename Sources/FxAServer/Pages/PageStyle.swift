@@ -27,6 +27,7 @@ enum PageStyle {
     button:disabled { opacity: 0.6; }
     :focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
     .muted { color: var(--muted); }
+    .brand { margin: 0 0 0.75rem; font-weight: 600; letter-spacing: 0.02em; color: var(--muted); text-align: center; }
     .error, #message { color: var(--error); min-height: 1.5em; }
     [hidden] { display: none !important; }
     """

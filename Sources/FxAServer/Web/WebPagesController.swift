@@ -89,14 +89,21 @@ struct WebPagesController: RouteCollection {
     @Sendable func connectedClients(_ request: Request) async throws -> Response {
         guard let current = try await signedIn(request) else { return toSignin(request, next: WebPagePaths.clients) }
         let notice: String? = request.query[String.self, at: "done"] == "signed_out" ? "Signed out of that app." : nil
+        // The API lists one entry per refresh token; the page one per app
+        // (latest use, every scope), in the API's order.
         var entries: [ConnectedClientsPage.Entry] = []
         for entry in try await authorizedClients.list(uid: current.account.uid) {
+            let lastUsed = Date(timeIntervalSince1970: TimeInterval(entry.last_access_time) / 1000)
+            if let index = entries.firstIndex(where: { $0.clientID == entry.client_id }) {
+                entries[index].scopes = Array(Set(entries[index].scopes + entry.scope)).sorted()
+                entries[index].lastUsed = max(entries[index].lastUsed, lastUsed)
+                continue
+            }
             var client: OAuthClientRecord?
             if let id = OAuthClientID(hex: entry.client_id) { client = try await clients.client(id: id) }
             entries.append(ConnectedClientsPage.Entry(
-                clientID: entry.client_id, refreshTokenID: entry.refresh_token_id, name: entry.client_name,
-                imageURI: client?.imageURI, scopes: entry.scope,
-                lastUsed: Date(timeIntervalSince1970: TimeInterval(entry.last_access_time) / 1000)))
+                clientID: entry.client_id, name: entry.client_name, imageURI: client?.imageURI, scopes: entry.scope,
+                lastUsed: lastUsed))
         }
         let page = ConnectedClientsPage(entries: entries, csrfToken: current.csrfToken, notice: notice)
         return Self.page(page.render(), csp: page.contentSecurityPolicy)
@@ -109,9 +116,9 @@ struct WebPagesController: RouteCollection {
         case .expired: return Self.expiredForm()
         case let .accepted(session, fields): (current, form) = (session, fields)
         }
-        // Only this account's tokens: the service checks the refresh token's owner.
-        try await authorizedClients.destroy(uid: current.account.uid, DestroyAuthorizedClientRequest(
-            client_id: form["client_id"], refresh_token_id: form["refresh_token_id"].flatMap { $0.isEmpty ? nil : $0 }))
+        // Every token of that app for this account only (by uid).
+        try await authorizedClients.destroy(
+            uid: current.account.uid, DestroyAuthorizedClientRequest(client_id: form["client_id"], refresh_token_id: nil))
         return redirect(request, to: WebPagePaths.clients + "?done=signed_out")
     }
 

@@ -142,11 +142,16 @@ struct WebPagesTests {
             let code = try await server.code(client, session: account.sessionToken, ["access_type": "offline"])
             let tokens = try await server.token(["client_id": client.id, "client_secret": client.secret!, "code": code])
             let refresh = try #require(tokens.string("refresh_token"), "\(tokens.raw)")
+            let access = try #require(tokens.string("access_token"))
+            // A second sign-in of the same app: still one row, one button.
+            let again = try await server.code(client, session: account.sessionToken, ["access_type": "offline"])
+            _ = try await server.token(["client_id": client.id, "client_secret": client.secret!, "code": again])
 
             let browser = try await signIn(server, session: account.sessionToken)
             let list = try await page(server, "/settings/clients", browser)
             #expect(list.status == .ok && list.raw.contains("Test RP"), "\(list.raw)")
             #expect(list.raw.contains("See your profile"), "scopes in plain words")
+            #expect(list.raw.components(separatedBy: #"<li class="client">"#).count == 2, "one row per app")
             let signedOut = try await post(server, "/settings/clients/destroy", browser, [
                 "csrf_token": try csrfToken(list), "client_id": client.id,
             ])
@@ -156,6 +161,8 @@ struct WebPagesTests {
                 "grant_type": "refresh_token", "client_id": client.id, "client_secret": client.secret!, "refresh_token": refresh,
             ])
             expectOAuthError(refreshed, .badRequest, errno: 108, error: "invalid_grant")
+            expectOAuthError(try await server.call(.POST, "/v1/verify", json: ["token": access]), .badRequest, errno: 108,
+                             error: "invalid_grant")
         }
     }
 
