@@ -42,13 +42,14 @@ extension StoreConformance {
             try requireEqual(try await stores.tokens.token(idHash: token.idHash), nil, "token")
         },
         ConformanceCase("web sessions: the sweep removes old and orphaned sessions only") { stores in
-            let (_, _, old) = try await webSessionFixture(stores, at: Date(timeIntervalSince1970: 1_600_000_000))
+            let (_, oldToken, old) = try await webSessionFixture(stores, at: Date(timeIntervalSince1970: 1_600_000_000))
             let (_, orphanToken, orphan) = try await webSessionFixture(stores)
             try await stores.tokens.delete(idHash: orphanToken.idHash)
             let (_, _, fresh) = try await webSessionFixture(stores, at: Date(timeIntervalSince1970: 1_800_000_000))
             let removed = try await stores.webSessions.deleteExpired(createdBefore: Date(timeIntervalSince1970: 1_700_000_000))
             try require(removed >= 2, "old and orphan removed")
             try requireEqual(try await stores.webSessions.session(idHash: old.idHash)?.session, nil, "old")
+            try requireEqual(try await stores.tokens.token(idHash: oldToken.idHash), nil, "an old session's token goes too")
             try requireEqual(try await stores.webSessions.session(idHash: orphan.idHash)?.session, nil, "orphan")
             let kept = try await stores.webSessions.session(idHash: fresh.idHash)
             try require(kept != nil, "fresh kept")

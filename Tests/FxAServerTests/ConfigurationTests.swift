@@ -31,6 +31,12 @@ struct ConfigurationTests {
         }
     }
 
+    @Test func aDefaultPortIsNotPartOfThePublicOrigin() throws {
+        #expect(try PublicBaseURL("https://accounts.example:443/").origin == "https://accounts.example")
+        #expect(try PublicBaseURL("http://127.0.0.1:80").string == "http://127.0.0.1")
+        #expect(try PublicBaseURL("https://accounts.example:8443/fxa").string == "https://accounts.example:8443/fxa")
+    }
+
     @Test func syncCarriesTheOnlyScopedKeyUnlessTheOperatorNamesOthers() throws {
         let defaults = try ConfigurationInput().resolve(environment: [:])
         #expect(defaults.keyBearingScopes.scopes == [.oldsync])

@@ -32,7 +32,10 @@ public struct PublicBaseURL: Sendable, Equatable, CustomStringConvertible {
         }
         var path = components.path
         while path.hasSuffix("/") { path.removeLast() }
-        let port = components.port.map { ":\($0)" } ?? ""
+        // The scheme's default port is left out, as browsers leave it out
+        // of `Origin`: `https://host:443` and `https://host` are one origin.
+        let defaultPort = scheme == "https" ? 443 : 80
+        let port = components.port.flatMap { $0 == defaultPort ? nil : ":\($0)" } ?? ""
         origin = "\(scheme)://\(host.lowercased())\(port)"
         string = origin + path
         isHTTPS = scheme == "https"

@@ -298,7 +298,13 @@ enum SigninScript {
     if (webSignin) {
       // The session now backs the settings pages: kept, behind an HttpOnly
       // cookie that the server sets (this script never sees it).
-      await api("/v1/web/session", {}, session.id, "POST", "same-origin");
+      try {
+        await api("/v1/web/session", {}, session.id, "POST", "same-origin");
+      } catch (error) {
+        await forgetSession();  // no cookie stands on it: it must not outlive the page
+        show("email-form");
+        throw error;
+      }
       say("Signed in.");
       window.location.assign(request.next);
       return;

@@ -42,6 +42,8 @@ struct WebPagesController: RouteCollection {
             throw FxAError.crossOriginRefused()
         }
         let token = try await authenticator.authenticate(request, as: [.sessionToken])
+        // A browser signing in again: its previous session (and token) ends.
+        if let previous = try await sessions.current(request) { try await sessions.signOut(previous) }
         let value = try await sessions.start(on: token)
         let response = try await EmptyJSON().encodeResponse(for: request)
         sessions.cookie.set(value, on: response)

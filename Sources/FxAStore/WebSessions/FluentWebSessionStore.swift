@@ -51,11 +51,21 @@ public struct FluentWebSessionStore: WebSessionStore {
     }
 
     public func deleteExpired(createdBefore date: Date) async throws -> Int {
-        let rows = try await database.sql().raw("""
-            DELETE FROM web_sessions WHERE created_at < \(bind: date) \
-            OR NOT EXISTS (SELECT 1 FROM auth_tokens WHERE auth_tokens.id_hash = web_sessions.token_id_hash) \
-            RETURNING id_hash
-            """).all()
-        return rows.count
+        defer { database.noteCommittedChange() }
+        return try await database.handle().transaction { tx in
+            let sql = sqlDatabase(tx)
+            // An expired session takes its FxA session token with it: the
+            // token exists only for the pages and would otherwise never die.
+            let rows = try await sql.raw("""
+                DELETE FROM web_sessions WHERE created_at < \(bind: date) \
+                OR NOT EXISTS (SELECT 1 FROM auth_tokens WHERE auth_tokens.id_hash = web_sessions.token_id_hash) \
+                RETURNING token_id_hash
+                """).all()
+            for row in rows {
+                let token = try row.decode(column: "token_id_hash", as: Data.self)
+                try await sql.raw("DELETE FROM auth_tokens WHERE id_hash = \(bind: token) OR parent_id_hash = \(bind: token)").run()
+            }
+            return rows.count
+        }
     }
 }

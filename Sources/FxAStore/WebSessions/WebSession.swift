@@ -38,8 +38,8 @@ public protocol WebSessionStore: Sendable {
     /// transaction (signing out of the pages signs that session out of FxA).
     func signOut(idHash: Data) async throws
 
-    /// Deletes web sessions created before `date` and those whose session
-    /// token is gone; returns how many.
+    /// Deletes web sessions created before `date` (with their session
+    /// tokens) and those whose session token is gone; returns how many.
     @discardableResult
     func deleteExpired(createdBefore date: Date) async throws -> Int
 }
