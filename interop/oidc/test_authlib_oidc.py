@@ -24,20 +24,6 @@ PASSWORD = "a long enough password"
 
 
 @pytest.fixture
-def callback():
-    endpoint = Callback()
-    yield endpoint
-    endpoint.close()
-
-
-@pytest.fixture
-def browser():
-    driver = chromium()
-    yield driver
-    driver.quit()
-
-
-@pytest.fixture
 def provider(start_server, fxa_cli, callback):
     """A server with an untrusted confidential client and a trusted public one."""
     def register(*flags):

@@ -45,20 +45,6 @@ def expected_keys(kB, uid, timestamp_ms):
 
 
 @pytest.fixture
-def callback():
-    endpoint = Callback()
-    yield endpoint
-    endpoint.close()
-
-
-@pytest.fixture
-def browser():
-    driver = chromium()
-    yield driver
-    driver.quit()
-
-
-@pytest.fixture
 def provider(start_server, fxa_cli, callback):
     env = {"FXA_RATE_LIMIT_IP": "0", "FXA_KEY_BEARING_SCOPES": f"{SYNC},{NOTES}"}
     created = fxa_cli("client", "create", "--name", "Sync RP", "--redirect-uri", callback.uri, "--trusted", "--json",

@@ -32,20 +32,6 @@ def screenshot(browser, name):
 
 
 @pytest.fixture
-def callback():
-    endpoint = Callback()
-    yield endpoint
-    endpoint.close()
-
-
-@pytest.fixture
-def browser():
-    driver = chromium()
-    yield driver
-    driver.quit()
-
-
-@pytest.fixture
 def provider(start_server, fxa_cli, callback):
     created = fxa_cli("client", "create", "--name", "Notes RP", "--redirect-uri", callback.uri, "--trusted", "--json",
                       "--scope", "profile", "--scope", "openid")

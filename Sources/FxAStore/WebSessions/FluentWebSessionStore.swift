@@ -43,10 +43,7 @@ public struct FluentWebSessionStore: WebSessionStore {
         try await database.handle().transaction { tx in
             let sql = sqlDatabase(tx)
             let rows = try await sql.raw("DELETE FROM web_sessions WHERE id_hash = \(bind: idHash) RETURNING token_id_hash").all()
-            for row in rows {
-                let token = try row.decode(column: "token_id_hash", as: Data.self)
-                try await sql.raw("DELETE FROM auth_tokens WHERE id_hash = \(bind: token) OR parent_id_hash = \(bind: token)").run()
-            }
+            try await Self.deleteTokens(of: rows, on: sql)
         }
     }
 
@@ -61,11 +58,17 @@ public struct FluentWebSessionStore: WebSessionStore {
                 OR NOT EXISTS (SELECT 1 FROM auth_tokens WHERE auth_tokens.id_hash = web_sessions.token_id_hash) \
                 RETURNING token_id_hash
                 """).all()
-            for row in rows {
-                let token = try row.decode(column: "token_id_hash", as: Data.self)
-                try await sql.raw("DELETE FROM auth_tokens WHERE id_hash = \(bind: token) OR parent_id_hash = \(bind: token)").run()
-            }
+            try await Self.deleteTokens(of: rows, on: sql)
             return rows.count
+        }
+    }
+
+    /// Deletes the session tokens (and the key-fetch tokens under them)
+    /// that the deleted `web_sessions` rows named in `token_id_hash`.
+    private static func deleteTokens(of rows: [any SQLRow], on sql: any SQLDatabase) async throws {
+        for row in rows {
+            let token = try row.decode(column: "token_id_hash", as: Data.self)
+            try await sql.raw("DELETE FROM auth_tokens WHERE id_hash = \(bind: token) OR parent_id_hash = \(bind: token)").run()
         }
     }
 }
