@@ -24,6 +24,33 @@ extension StoreConformance {
             let listed = try await stores.oauthClients.clients().filter { [zed.id, alpha.id].contains($0.id) }
             try requireEqual(listed.map(\.id), [alpha.id, zed.id], "order")
         },
+        ConformanceCase("oauth clients: the console's clients list by owner; deleting the owner leaves them ownerless") { stores in
+            let owner = sampleAccount("owner-\(UUID().uuidString.prefix(8))@example.org")
+            let other = sampleAccount("other-\(UUID().uuidString.prefix(8))@example.org")
+            try await stores.accounts.create(owner)
+            try await stores.accounts.create(other)
+            var second = sampleClient(name: "B \(UUID().uuidString.prefix(4))")
+            second.ownerUID = owner.uid
+            var first = sampleClient(name: "A \(UUID().uuidString.prefix(4))")
+            first.ownerUID = owner.uid
+            var others = sampleClient()
+            others.ownerUID = other.uid
+            for client in [second, first, others, sampleClient()] { try await stores.oauthClients.create(client) }
+            try requireEqual(try await stores.oauthClients.client(id: first.id), first, "owner reads back")
+            try requireEqual(try await stores.oauthClients.clients(ownedBy: owner.uid).map(\.id), [first.id, second.id], "owner's, by name")
+            // An update never moves a client to another owner.
+            var moved = first
+            moved.ownerUID = other.uid
+            try await stores.oauthClients.update(moved)
+            try requireEqual(try await stores.oauthClients.client(id: first.id)?.ownerUID, owner.uid, "owner kept by update")
+            try await stores.accounts.delete(
+                uid: owner.uid, recording: OutboxEvent(uid: owner.uid, kind: .deleteUser, occurredAt: Date()))
+            try requireEqual(try await stores.oauthClients.clients(ownedBy: owner.uid).count, 0, "none owned after deletion")
+            let kept = try await stores.oauthClients.client(id: first.id)
+            try requireEqual(kept?.ownerUID, nil, "ownerless")
+            try requireEqual(kept?.name, first.name, "client kept")
+            try requireEqual(try await stores.oauthClients.clients(ownedBy: other.uid).map(\.id), [others.id], "other owner untouched")
+        },
         ConformanceCase("oauth clients: a duplicate id is a conflict") { stores in
             let client = sampleClient()
             try await stores.oauthClients.create(client)

@@ -85,7 +85,7 @@ struct AccountController: RouteCollection {
         let session = try await authenticator.authenticate(request, as: [.sessionToken])
         let body = try request.content.decode(DestroyAccountRequest.self)
         try await customs.check(.passwordCheck, subject: body.email.normalized, ip: request.clientIP)
-        try await service.destroy(body, session: session)
+        try await service.destroy(body, session: session.stored)
         return EmptyJSON()
     }
 

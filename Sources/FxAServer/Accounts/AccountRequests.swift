@@ -112,12 +112,18 @@ struct SessionVerifyCodeRequest: Content {
 struct SigninCode: Codable, Sendable {
     let value: String
 
+    /// `text` when it is six ASCII digits.
+    init?(_ text: String) {
+        guard text.count == 6, text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        value = text
+    }
+
     init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
-        guard text.count == 6, text.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+        guard let code = SigninCode(text) else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a 6-digit code"))
         }
-        value = text
+        self = code
     }
 
     func encode(to encoder: any Encoder) throws {

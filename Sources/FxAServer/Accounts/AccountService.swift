@@ -135,7 +135,7 @@ struct AccountService: Sendable {
 
     /// Deletes the account after checking its password again, recording the
     /// `delete-user` event for relying parties in the same transaction.
-    func destroy(_ request: DestroyAccountRequest, session: AuthenticatedToken) async throws {
+    func destroy(_ request: DestroyAccountRequest, session: StoredToken) async throws {
         guard let account = try await stores.accounts.account(anyVerifiedEmail: request.email.normalized),
               account.uid == session.uid
         else { throw FxAError.unknownAccount() }

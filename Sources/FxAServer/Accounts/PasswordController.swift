@@ -26,8 +26,8 @@ struct PasswordController: RouteCollection {
     /// Firefox send no token at all, and the old password alone is the
     /// proof, as it was in FxA before sessions were required here.
     @Sendable func changeStart(_ request: Request) async throws -> PasswordChangeStartResponse {
-        let session: AuthenticatedToken? = request.headers.first(name: .authorization) == nil
-            ? nil : try await authenticator.authenticate(request, as: [.sessionToken])
+        let session: StoredToken? = request.headers.first(name: .authorization) == nil
+            ? nil : try await authenticator.authenticate(request, as: [.sessionToken]).stored
         let body = try request.content.decode(PasswordChangeStartRequest.self)
         try await customs.check(.passwordCheck, subject: body.email.normalized, ip: request.clientIP)
         return try await service.startChange(body, session: session)

@@ -23,13 +23,13 @@ struct PasswordService: Sendable {
     /// Checks the old password and hands out a password-change token plus
     /// a key-fetch token for the version that matched, so the client can
     /// read kB and wrap it under the new password.
-    func startChange(_ request: PasswordChangeStartRequest, session: AuthenticatedToken?) async throws -> PasswordChangeStartResponse {
+    func startChange(_ request: PasswordChangeStartRequest, session: StoredToken?) async throws -> PasswordChangeStartResponse {
         guard let account = try await stores.accounts.account(anyVerifiedEmail: request.email.normalized) else {
             throw FxAError.unknownAccount()
         }
         if let session {
             guard session.uid == account.uid else { throw FxAError.invalidToken() }
-            guard session.stored.verified else { throw FxAError.unverifiedSession() }
+            guard session.verified else { throw FxAError.unverifiedSession() }
         }
         guard account.emailVerified else { throw FxAError.unverifiedAccount() }
         let (version, wrapKb) = try await credentials.check(account: account, authPW: request.oldAuthPW, typedEmail: request.email)
@@ -45,8 +45,8 @@ struct PasswordService: Sendable {
     }
 
     /// Stores the new credentials, ends every token of the account, and
-    /// answers with a replacement session (verified if the session that
-    /// started the change was). A change without v2 fields drops the old v2
+    /// answers with a replacement session (verified if the session named in
+    /// the body, or else the one that started the change, was). A change without v2 fields drops the old v2
     /// credentials, which would otherwise still accept the old password.
     /// The change token is redeemed first, so two concurrent finishes
     /// cannot both succeed.
@@ -54,7 +54,7 @@ struct PasswordService: Sendable {
         _ request: PasswordChangeFinishRequest, token: AuthenticatedToken, wantKeys: Bool
     ) async throws -> PasswordChangeFinishResponse {
         let v2Fields = try request.v2Fields()
-        guard try await stores.tokens.consume(idHash: token.idHash) != nil,
+        guard let changeToken = try await stores.tokens.consume(idHash: token.idHash),
               let account = try await stores.accounts.account(uid: token.uid)
         else { throw FxAError.invalidToken() }
         let v1 = try await credentials.credentials(authPW: request.authPW, wrapKb: request.wrapKb.bytes)
@@ -67,8 +67,11 @@ struct PasswordService: Sendable {
         // proof; when sign-ins must be confirmed by email, that is not enough
         // for a verified session.
         var sessionVerified = account.emailVerified && !policy.confirmSignins
-        if let id = request.sessionToken {
-            let previous = try await stores.tokens.token(idHash: TokenAtRest.idHash(id.bytes))
+        // The session to carry over: the one the body names, else the one
+        // that started the change (the settings page cannot name its
+        // session: the token stays behind an HttpOnly cookie).
+        if let previousIDHash = request.sessionToken.map({ TokenAtRest.idHash($0.bytes) }) ?? changeToken.parentIDHash {
+            let previous = try await stores.tokens.token(idHash: previousIDHash)
             sessionVerified = previous.map { $0.uid == account.uid && $0.kind == .sessionToken && $0.verified } ?? false
         }
 

@@ -85,9 +85,19 @@ public func buildApplication(
     let webSessions = WebSessions(
         store: stores.webSessions, accounts: stores.accounts, clock: dependencies.clock,
         cookie: WebSessionCookie(publicURL: configuration.publicURL))
+    let gate = WebPageGate(sessions: webSessions, publicURL: configuration.publicURL)
+    let secondaryEmails = SecondaryEmailService(stores: stores, codes: codes, mailer: mailer, clock: dependencies.clock)
+    let settingsPage = SettingsPageLoader(profiles: stores.profiles, emails: secondaryEmails)
     try app.register(collection: WebPagesController(
-        sessions: webSessions, authenticator: authenticator, profiles: stores.profiles, profileService: profileService,
-        authorizedClients: authorizedClients, clients: stores.oauthClients, publicURL: configuration.publicURL))
+        gate: gate, authenticator: authenticator, settingsPage: settingsPage, profileService: profileService,
+        authorizedClients: authorizedClients, clients: stores.oauthClients))
+    try app.register(collection: SettingsFormsController(
+        gate: gate, settings: settingsPage, emails: secondaryEmails, profileService: profileService,
+        profiles: stores.profiles, customs: customs))
+    try app.register(collection: WebAccountController(gate: gate, passwords: passwords, accounts: accounts, customs: customs))
+    try app.register(collection: ConsoleController(
+        gate: gate, administration: ClientAdministration(dependencies: dependencies), outbox: stores.outbox,
+        publicURL: configuration.publicURL))
     app.lifecycle.use(PeriodicSweeper(name: "web-sessions") { try await webSessions.sweep() })
     try app.register(collection: ProfileController(
         authenticator: profileAuthenticator, service: profileService, avatars: avatarURLs))

@@ -15,6 +15,9 @@ public struct PublicBaseURL: Sendable, Equatable, CustomStringConvertible {
     public let isHTTPS: Bool
     /// `scheme://host[:port]`: what browsers send as `Origin` from our pages.
     public let origin: String
+    /// Whether the host is this machine (`localhost`, `127.*`, `[::1]`): a
+    /// development server, whose users are its developer.
+    public let isLoopback: Bool
 
     /// Validates `raw`.
     ///
@@ -39,6 +42,8 @@ public struct PublicBaseURL: Sendable, Equatable, CustomStringConvertible {
         origin = "\(scheme)://\(host.lowercased())\(port)"
         string = origin + path
         isHTTPS = scheme == "https"
+        let bareHost = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        isLoopback = bareHost == "localhost" || bareHost == "::1" || bareHost.hasPrefix("127.")
     }
 
     /// The absolute URL of `path` (which starts with `/`) on this server.

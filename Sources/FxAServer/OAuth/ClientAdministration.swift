@@ -3,8 +3,10 @@ import FxACore
 import FxAStore
 import Foundation
 
-/// What the operator does to OAuth clients (`fxa-server client …`).
-/// Secrets are generated here, returned once, and stored only as SHA-256.
+/// What is done to OAuth clients, by the operator (`fxa-server client …`)
+/// and by their owners in the developer console (``ConsoleController``,
+/// which adds its own limits). Secrets are generated here, returned once,
+/// and stored only as SHA-256.
 public struct ClientAdministration: Sendable {
     private let clients: any OAuthClientStore
     private let clock: any WallClock
@@ -24,10 +26,12 @@ public struct ClientAdministration: Sendable {
         public var imageURI: String?
         public var webhookURL: String?
         public var jwtAccessTokens: Bool
+        /// The console user registering it; `nil` for the operator.
+        public var ownerUID: AccountUID?
 
         public init(
             name: String, redirectURIs: [String], allowedScopes: [String], publicClient: Bool, trusted: Bool,
-            imageURI: String?, webhookURL: String?, jwtAccessTokens: Bool
+            imageURI: String?, webhookURL: String?, jwtAccessTokens: Bool, ownerUID: AccountUID? = nil
         ) {
             self.name = name
             self.redirectURIs = redirectURIs
@@ -37,6 +41,7 @@ public struct ClientAdministration: Sendable {
             self.imageURI = imageURI
             self.webhookURL = webhookURL
             self.jwtAccessTokens = jwtAccessTokens
+            self.ownerUID = ownerUID
         }
     }
 
@@ -51,13 +56,19 @@ public struct ClientAdministration: Sendable {
             id: .random(), name: registration.name, redirectURIs: registration.redirectURIs,
             imageURI: registration.imageURI, trusted: registration.trusted, publicClient: registration.publicClient,
             allowedScopes: registration.allowedScopes, webhookURL: registration.webhookURL,
-            jwtAccessTokens: registration.jwtAccessTokens, secretHash: secret.map(Self.hash), createdAt: clock.now())
+            jwtAccessTokens: registration.jwtAccessTokens, secretHash: secret.map(Self.hash), createdAt: clock.now(),
+            ownerUID: registration.ownerUID)
         try await clients.create(record)
         return (record, secret)
     }
 
     public func list() async throws -> [OAuthClientRecord] {
         try await clients.clients()
+    }
+
+    /// The clients `owner` registered in the console.
+    public func list(ownedBy owner: AccountUID) async throws -> [OAuthClientRecord] {
+        try await clients.clients(ownedBy: owner)
     }
 
     public func show(_ id: OAuthClientID) async throws -> OAuthClientRecord {

@@ -22,7 +22,9 @@ struct AuthorizationPageController: RouteCollection {
         routes.get("oauth", "signup") { try await show($0, defaultAction: .signup) }
         routes.get("oauth", "force_auth") { try await show($0, defaultAction: .forceAuth) }
         routes.get("v1", "authorization", use: redirectToPage)
+        routes.get("assets", "onepw.js") { _ in Self.asset(OnepwScript.source, type: "application/javascript; charset=utf-8") }
         routes.get("assets", "signin.js") { _ in Self.asset(SigninScript.source, type: "application/javascript; charset=utf-8") }
+        routes.get("assets", "settings.js") { _ in Self.asset(SettingsScript.source, type: "application/javascript; charset=utf-8") }
         routes.get("assets", "fxa.css") { _ in Self.asset(PageStyle.source, type: "text/css; charset=utf-8") }
     }
 

@@ -30,5 +30,26 @@ enum PageStyle {
     .brand { margin: 0 0 0.75rem; font-weight: 600; letter-spacing: 0.02em; color: var(--muted); text-align: center; }
     .error, #message { color: var(--error); min-height: 1.5em; }
     [hidden] { display: none !important; }
+    main:has(.card.wide) { max-width: 44rem; }
+    header img.avatar { border-radius: 50%; }
+    textarea { width: 100%; font: inherit; padding: 0.6rem; border: 1px solid var(--muted); border-radius: 0.25rem; background: var(--card); color: var(--fg); }
+    fieldset { border: 1px solid var(--muted); border-radius: 0.25rem; margin: 1rem 0 0; padding: 0.5rem 0.75rem; }
+    legend { font-weight: 600; padding: 0 0.25rem; }
+    label.check { display: flex; gap: 0.5rem; align-items: baseline; font-weight: 400; }
+    label.check input { width: auto; }
+    button.danger { background: var(--error); color: var(--card); }
+    a.button { display: inline-block; padding: 0.6rem 1rem; border-radius: 0.25rem; background: var(--accent); color: var(--card); text-decoration: none; }
+    code { font-family: ui-monospace, "SF Mono", Menlo, monospace; font-size: 0.9em; overflow-wrap: anywhere; }
+    input[readonly] { font-family: ui-monospace, "SF Mono", Menlo, monospace; }
+    dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; margin: 0; }
+    dt { font-weight: 600; }
+    dd { margin: 0; }
+    ul.emails { list-style: none; padding: 0; margin: 0; }
+    li.email { border-top: 1px solid var(--muted); padding: 0.5rem 0; overflow-wrap: anywhere; }
+    li.email .actions { display: flex; flex-wrap: wrap; gap: 0 0.5rem; align-items: end; }
+    li.email .actions form { flex: 1 1 auto; }
+    .table { overflow-x: auto; }
+    table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
+    th, td { text-align: left; padding: 0.35rem 0.5rem; border-bottom: 1px solid var(--muted); vertical-align: top; }
     """
 }

@@ -75,6 +75,7 @@ struct SigninPage {
             \(SigninForms.markup(consent: consent))
             </div>
             <script type="application/json" id="authorization-request">\(try HTML.scriptJSON(data))</script>
+            <script src="/assets/onepw.js"></script>
             <script src="/assets/signin.js"></script>
             """)
     }

@@ -1,6 +1,7 @@
 /// The sign-in page's script, served at `/assets/signin.js` from the binary
-/// itself (no CDN, nothing fetched from elsewhere; the page's CSP allows
-/// scripts from our own origin only).
+/// itself, after `/assets/onepw.js` (``OnepwScript``), which it uses. No
+/// CDN, nothing fetched from elsewhere: the page's CSP allows scripts from
+/// our own origin only.
 ///
 /// It runs the email-first flow against the same `/v1` API that PyFxA
 /// uses: `account/status` decides between sign-in and sign-up, the password
@@ -23,7 +24,8 @@ enum SigninScript {
 (function () {
   const request = JSON.parse(document.getElementById("authorization-request").textContent);
   const $ = (id) => document.getElementById(id);
-  const encoder = new TextEncoder();
+  const fxa = window.fxaOnepw;
+  const { encoder, hex, unhex, onepw, concat, b64url, sha256, hkdf, api } = fxa;
   // The consent step exists only on the RP's page (not on /signin).
   const steps = ["email-form", "password-form", "code-form", "consent"].filter((id) => $(id));
   const webSignin = request.mode === "web";
@@ -39,9 +41,6 @@ enum SigninScript {
   const wantsKeys = Boolean(request.keysJwk);
   const metricsContext = request.flowId ? { flowId: request.flowId, flowBeginTime: request.flowBeginTime } : undefined;
 
-  const hex = (bytes) => Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, "0")).join("");
-  const unhex = (text) => new Uint8Array(text.match(/../g).map((h) => parseInt(h, 16)));
-
   function show(step) {
     for (const id of steps) $(id).hidden = id !== step;
     const field = $(step).querySelector("input:not([readonly]), button");
@@ -49,61 +48,7 @@ enum SigninScript {
   }
   function say(text) { $("message").textContent = text || ""; }
 
-  async function hkdf(ikm, info, bytes = 32, salt = new Uint8Array(0)) {
-    const key = await crypto.subtle.importKey("raw", ikm, "HKDF", false, ["deriveBits"]);
-    return new Uint8Array(await crypto.subtle.deriveBits(
-      { name: "HKDF", hash: "SHA-256", salt, info: encoder.encode(info) }, key, bytes * 8));
-  }
-  const onepw = (name) => "identity.mozilla.com/picl/v1/" + name;
-  const xor = (a, b) => a.map((byte, i) => byte ^ b[i]);
-  const concat = (...parts) => {
-    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) { out.set(p, at); at += p.length; }
-    return out;
-  };
-  const b64url = (bytes) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-  const sha256 = async (bytes) => new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-
-  // onepw v1: quickStretchedPW = PBKDF2(password, "…quickStretch:" + email, 1000);
-  // authPW (sent) and unwrapBKey (kept here) are HKDFs of it.
-  async function stretch(address, password) {
-    const key = await crypto.subtle.importKey("raw", encoder.encode(password), "PBKDF2", false, ["deriveBits"]);
-    const quick = new Uint8Array(await crypto.subtle.deriveBits({
-      name: "PBKDF2", hash: "SHA-256", iterations: 1000, salt: encoder.encode(onepw("quickStretch:") + address),
-    }, key, 256));
-    try {
-      return {
-        authPW: hex(await hkdf(quick, onepw("authPW"))),
-        unwrapBKey: wantsKeys ? await hkdf(quick, onepw("unwrapBkey")) : null,
-      };
-    } finally {
-      quick.fill(0);
-    }
-  }
-
-  // The id that authenticates a session token: HKDF(token, "…sessionToken")[0:32].
-  async function sessionTokenID(token) {
-    return hex(await hkdf(unhex(token), onepw("sessionToken")));
-  }
-
-  // Cookies are neither sent nor accepted, except where asked for (the
-  // one call that turns a session into the web-session cookie).
-  async function api(path, body, auth, method = "POST", credentials = "omit") {
-    const headers = { "Content-Type": "application/json" };
-    if (auth) headers.Authorization = auth.startsWith("fx") ? "Bearer " + auth : "Bearer fxs_" + auth;
-    const init = { method, headers, credentials };
-    if (method === "POST") init.body = JSON.stringify(body);
-    const response = await fetch(path, init);
-    const data = await response.json().catch(() => ({}));
-    if (!response.ok) {
-      const error = new Error(data.message || "The server refused the request (" + response.status + ")");
-      error.errno = data.errno;
-      error.data = data;
-      throw error;
-    }
-    return data;
-  }
+  async function stretch(address, password) { return fxa.stretch(address, password, wantsKeys); }
 
   function guard(form, action) {
     form.addEventListener("submit", async (event) => {
@@ -163,7 +108,7 @@ enum SigninScript {
   });
 
   async function started(response, stretched) {
-    session = { uid: response.uid, id: await sessionTokenID(response.sessionToken), reason: response.verificationReason };
+    session = { uid: response.uid, id: await fxa.tokenID("sessionToken", response.sessionToken), reason: response.verificationReason };
     keyFetch = wantsKeys && response.keyFetchToken
       ? { token: unhex(response.keyFetchToken), unwrapBKey: stretched.unwrapBKey } : null;
     preparedJWE = null;
@@ -210,27 +155,10 @@ enum SigninScript {
     });
   }
 
-  // kB = wrapKb XOR unwrapBKey, from the bundle that only this sign-in's
-  // key-fetch token can open (onepw: tokenId || reqHMACkey || keyRequestKey;
-  // the bundle is XORed and MACed with keys derived from keyRequestKey).
   async function fetchKB() {
     const { token, unwrapBKey } = keyFetch;
     keyFetch = null;  // single-use, whatever happens below
-    const material = await hkdf(token, onepw("keyFetchToken"), 96);
-    let keys = null, plain = null;
-    try {
-      const answer = await api("/v1/account/keys", null, "fxk_" + hex(material.slice(0, 32)), "GET");
-      const bundle = unhex(answer.bundle);
-      keys = await hkdf(material.slice(64, 96), onepw("account/keys"), 96);
-      const macKey = await crypto.subtle.importKey("raw", keys.slice(0, 32), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
-      if (!await crypto.subtle.verify("HMAC", macKey, bundle.slice(64, 96), bundle.slice(0, 64))) {
-        throw new Error("The server's key bundle did not verify.");
-      }
-      plain = xor(bundle.slice(0, 64), keys.slice(32, 96));
-      return xor(plain.slice(32, 64), unwrapBKey);
-    } finally {
-      for (const secret of [token, unwrapBKey, material, keys, plain]) if (secret) secret.fill(0);
-    }
+    return fxa.fetchKB(token, unwrapBKey);
   }
 
   // fxa-crypto-relier's derivation. Sync keeps its older key (kSync, 64

@@ -8,6 +8,18 @@ import Foundation
 struct WebSigninPage {
     /// A local path under `/settings`, already checked.
     let next: String
+    /// Why the user is here again (after deleting the account, or a
+    /// password change that could not keep the session), if known.
+    var notice: String?
+
+    /// The fixed text for a `?done=`; nothing from the query is shown.
+    static func notice(done: String?) -> String? {
+        switch done {
+        case "deleted": "Your account is deleted."
+        case "password": "Your password is changed. Sign in with the new password."
+        default: nil
+        }
+    }
 
     /// What the page's script needs; no secret is in it.
     struct ScriptData: Encodable {
@@ -34,9 +46,11 @@ struct WebSigninPage {
         HTML.document(title: "Sign in to your account", body: """
             <div class="card">
             <header><h1>Sign in to your account</h1></header>
+            \(notice.map { #"<p class="notice" role="status">\#(HTML.escape($0))</p>"# } ?? "")
             \(SigninForms.markup(consent: ""))
             </div>
             <script type="application/json" id="authorization-request">\(try HTML.scriptJSON(ScriptData(next: next)))</script>
+            <script src="/assets/onepw.js"></script>
             <script src="/assets/signin.js"></script>
             """)
     }
@@ -47,6 +61,7 @@ enum WebPagePaths {
     static let signin = "/signin"
     static let settings = "/settings"
     static let clients = "/settings/clients"
+    static let console = "/console"
     /// Where a sign-in may return to.
-    static let signedIn: Set<String> = [settings, clients]
+    static let signedIn: Set<String> = [settings, clients, console]
 }

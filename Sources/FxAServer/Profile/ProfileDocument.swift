@@ -69,8 +69,13 @@ struct AvatarURLs: Sendable {
     static func path(_ id: AvatarID) -> String { "/a/\(id.hex)" }
 
     func url(for profile: ProfileRecord) -> String {
-        if let id = profile.avatarID { return publicURL.appending(Self.path(id)) }
+        publicURL.appending(Self.path(for: profile))
+    }
+
+    /// The uploaded avatar's path, or the default monogram's.
+    static func path(for profile: ProfileRecord) -> String {
+        if let id = profile.avatarID { return path(id) }
         let character = DefaultAvatar.character(displayName: profile.displayName, email: profile.email)
-        return publicURL.appending("/v1/avatar/" + (character == "?" ? "%3F" : String(character)))
+        return "/v1/avatar/" + (character == "?" ? "%3F" : String(character))
     }
 }

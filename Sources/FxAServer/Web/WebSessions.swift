@@ -15,12 +15,14 @@ struct WebSessions: Sendable {
     struct Current: Sendable {
         let session: WebSession
         let account: AccountRecord
-        /// Whether the session token's sign-in was confirmed.
-        let verified: Bool
+        /// The FxA session token the web session stands on.
+        let token: StoredToken
         /// The cookie value (kept in memory only, for the CSRF token).
         let cookieValue: Data
 
         var csrfToken: String { WebSessionCookie.csrfToken(for: cookieValue) }
+        /// Whether the session token's sign-in was confirmed.
+        var verified: Bool { token.verified }
     }
 
     /// Starts a web session on `token` (a verified session of a verified
@@ -43,7 +45,7 @@ struct WebSessions: Sendable {
               clock.now().timeIntervalSince(session.createdAt) < WebSessionCookie.lifetime,
               let account = try await accounts.account(uid: session.uid)
         else { return nil }
-        return Current(session: session, account: account, verified: token.verified, cookieValue: value)
+        return Current(session: session, account: account, token: token, cookieValue: value)
     }
 
     /// Ends the session and its FxA session token.

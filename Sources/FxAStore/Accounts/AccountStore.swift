@@ -56,6 +56,8 @@ public protocol AccountStore: Sendable {
     /// Deletes the account with its session tokens, web sessions,
     /// verification codes, OAuth codes and tokens and avatar, and records
     /// `event`, atomically:
-    /// nothing issued to a deleted account keeps working.
+    /// nothing issued to a deleted account keeps working. OAuth clients it
+    /// registered in the console stay (other accounts use them) without an
+    /// owner.
     func delete(uid: AccountUID, recording event: OutboxEvent) async throws
 }

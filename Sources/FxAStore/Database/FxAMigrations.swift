@@ -22,5 +22,6 @@ enum FxAMigrations {
         AddEventRetentionIndexes(),
         AddAccountKeysChangedAt(),
         CreateWebSessions(),
+        AddOAuthClientOwner(),
     ]
 }

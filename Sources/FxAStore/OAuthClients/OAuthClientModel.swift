@@ -19,6 +19,7 @@ final class OAuthClientModel: Model, @unchecked Sendable {
     @OptionalField(key: "secret_hash") var secretHash: Data?
     @OptionalField(key: "previous_secret_hash") var previousSecretHash: Data?
     @Field(key: "created_at") var createdAt: Date
+    @OptionalField(key: "owner_uid") var ownerUID: String?
 
     init() {}
 
@@ -28,6 +29,7 @@ final class OAuthClientModel: Model, @unchecked Sendable {
         secretHash = client.secretHash
         previousSecretHash = client.previousSecretHash
         createdAt = client.createdAt
+        ownerUID = client.ownerUID?.hex
     }
 
     /// Copies everything but the id, the secret hashes and the creation time.
@@ -48,7 +50,7 @@ final class OAuthClientModel: Model, @unchecked Sendable {
             id: clientID, name: name, redirectURIs: redirectURIs, imageURI: imageURI, trusted: trusted,
             publicClient: publicClient, allowedScopes: allowedScopes, webhookURL: webhookURL,
             jwtAccessTokens: jwtAccessTokens, secretHash: secretHash, previousSecretHash: previousSecretHash,
-            createdAt: createdAt)
+            createdAt: createdAt, ownerUID: ownerUID.flatMap { AccountUID(hex: $0) })
     }
 }
 
@@ -99,7 +101,7 @@ public struct FluentOAuthClientStore: OAuthClientStore {
     public func client(id: OAuthClientID) async throws -> OAuthClientRecord? {
         let query: SQLQueryString = """
             SELECT id, name, redirect_uris, image_uri, trusted, public_client, allowed_scopes, webhook_url, \
-            jwt_access_tokens, secret_hash, previous_secret_hash, created_at FROM oauth_clients WHERE id = \(bind: id.hex)
+            jwt_access_tokens, secret_hash, previous_secret_hash, created_at, owner_uid FROM oauth_clients WHERE id = \(bind: id.hex)
             """
         guard let row = try await database.readSQL().raw(query).first() else { return nil }
         return OAuthClientRecord(
@@ -113,11 +115,17 @@ public struct FluentOAuthClientStore: OAuthClientStore {
             jwtAccessTokens: try row.decode(column: "jwt_access_tokens", as: Bool.self),
             secretHash: try row.decode(column: "secret_hash", as: Data?.self),
             previousSecretHash: try row.decode(column: "previous_secret_hash", as: Data?.self),
-            createdAt: try row.decode(column: "created_at", as: Date.self))
+            createdAt: try row.decode(column: "created_at", as: Date.self),
+            ownerUID: try row.decode(column: "owner_uid", as: String?.self).flatMap { AccountUID(hex: $0) })
     }
 
     public func clients() async throws -> [OAuthClientRecord] {
         try await OAuthClientModel.query(on: database.handle()).sort(\.$name).sort(\.$id).all().compactMap(\.record)
+    }
+
+    public func clients(ownedBy owner: AccountUID) async throws -> [OAuthClientRecord] {
+        try await OAuthClientModel.query(on: database.handle()).filter(\.$ownerUID == owner.hex)
+            .sort(\.$name).sort(\.$id).all().compactMap(\.record)
     }
 
     public func update(_ client: OAuthClientRecord) async throws {

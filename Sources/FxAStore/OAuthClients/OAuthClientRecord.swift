@@ -27,11 +27,16 @@ public struct OAuthClientRecord: Sendable, Equatable {
     public var secretHash: Data?
     public var previousSecretHash: Data?
     public var createdAt: Date
+    /// The account that registered the client in the developer console and
+    /// may manage it there; `nil` for clients the operator registered (CLI)
+    /// and for those whose owner deleted their account.
+    public var ownerUID: AccountUID?
 
     public init(
         id: OAuthClientID, name: String, redirectURIs: [String], imageURI: String? = nil, trusted: Bool = false,
         publicClient: Bool = false, allowedScopes: [String] = [], webhookURL: String? = nil,
-        jwtAccessTokens: Bool = false, secretHash: Data? = nil, previousSecretHash: Data? = nil, createdAt: Date
+        jwtAccessTokens: Bool = false, secretHash: Data? = nil, previousSecretHash: Data? = nil, createdAt: Date,
+        ownerUID: AccountUID? = nil
     ) {
         self.id = id
         self.name = name
@@ -45,6 +50,7 @@ public struct OAuthClientRecord: Sendable, Equatable {
         self.secretHash = secretHash
         self.previousSecretHash = previousSecretHash
         self.createdAt = createdAt
+        self.ownerUID = ownerUID
     }
 }
 
@@ -55,8 +61,10 @@ public protocol OAuthClientStore: Sendable {
     func client(id: OAuthClientID) async throws -> OAuthClientRecord?
     /// Every client, ordered by name then id.
     func clients() async throws -> [OAuthClientRecord]
-    /// Replaces the stored fields (not the secret hashes: see
-    /// ``rotateSecret(id:to:)``).
+    /// The clients `owner` registered in the console, ordered by name then id.
+    func clients(ownedBy owner: AccountUID) async throws -> [OAuthClientRecord]
+    /// Replaces the stored fields (not the secret hashes, see
+    /// ``rotateSecret(id:to:)``, nor the owner, which is set at creation).
     ///
     /// - Throws: ``FxAStoreError/notFound`` for an unknown id.
     func update(_ client: OAuthClientRecord) async throws

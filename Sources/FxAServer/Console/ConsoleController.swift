@@ -1,0 +1,185 @@
+import FxACore
+import FxAStore
+import Foundation
+import Vapor
+
+/// The developer console at `/console`: a signed-in user registers OAuth
+/// clients and manages their own (edit, rotate or forget a secret, delete,
+/// see recent webhook deliveries). Another account's client, or the
+/// operator's, answers 404 as if it did not exist.
+///
+/// Plain forms with the session's CSRF token, as the settings pages; the
+/// page that shows a new secret is the answer to the post itself (never a
+/// page that can be loaded again) and is not cached.
+struct ConsoleController: RouteCollection {
+    let gate: WebPageGate
+    let administration: ClientAdministration
+    let outbox: any OutboxStore
+    let publicURL: PublicBaseURL
+
+    /// How many recent deliveries a client's page lists.
+    static let deliveriesShown = 20
+
+    func boot(routes: any RoutesBuilder) throws {
+        let console = routes.grouped("console")
+        console.get(use: list)
+        console.get("new", use: newClient)
+        console.post("new", use: create)
+        let client = console.grouped("clients", ":client_id")
+        client.get(use: show)
+        client.post(use: update)
+        client.post("rotate", use: rotate)
+        client.post("forget-previous", use: forgetPrevious)
+        client.post("delete", use: delete)
+    }
+
+    @Sendable func list(_ request: Request) async throws -> Response {
+        guard let current = try await gate.signedIn(request) else { return gate.toSignin(request, next: WebPagePaths.console) }
+        let notice: String? = request.query[String.self, at: "done"] == "deleted" ? "The app is deleted." : nil
+        let page = ConsoleListPage(
+            clients: try await administration.list(ownedBy: current.account.uid), publicURL: publicURL, notice: notice)
+        return WebPageGate.page(page.render(), csp: ConsoleListPage.contentSecurityPolicy)
+    }
+
+    @Sendable func newClient(_ request: Request) async throws -> Response {
+        guard let current = try await gate.signedIn(request) else { return gate.toSignin(request, next: WebPagePaths.console) }
+        return newClientPage(.blank, current, message: nil, status: .ok)
+    }
+
+    @Sendable func create(_ request: Request) async throws -> Response {
+        let (current, fields): (WebSessions.Current, [String: String])
+        switch try await gate.formPost(request) {
+        case .signedOut: return gate.toSignin(request, next: WebPagePaths.console)
+        case .expired: return WebPageGate.expiredForm(backTo: WebPagePaths.console)
+        case let .accepted(session, posted): (current, fields) = (session, posted)
+        }
+        let form = ConsoleClientForm(fields: fields)
+        let owner = current.account.uid
+        do {
+            guard try await administration.list(ownedBy: owner).count < ConsoleClientForm.maximumClientsPerOwner else {
+                throw FxAError(
+                    status: 400, errno: .auth(.invalidParameter),
+                    message: "You have \(ConsoleClientForm.maximumClientsPerOwner) apps, the most one account may register. Delete one first.")
+            }
+            try form.check(serverIsLoopback: publicURL.isLoopback)
+            let (client, secret) = try await administration.create(form.registration(owner: owner))
+            request.logger.info("console: client registered", metadata: ["client_id": .string(client.id.hex), "owner": .string(owner.hex)])
+            return secretPage(ConsoleSecretPage(client: client, secret: secret, rotated: false))
+        } catch let error as FxAError where error.status == 400 {
+            return newClientPage(form, current, message: error.message, status: .badRequest)
+        }
+    }
+
+    @Sendable func show(_ request: Request) async throws -> Response {
+        guard let current = try await gate.signedIn(request) else { return gate.toSignin(request, next: WebPagePaths.console) }
+        guard let client = try await owned(request, by: current) else { return Self.notFound() }
+        let notice: String? = switch request.query[String.self, at: "done"] {
+        case "saved": "Your changes are saved."
+        case "forgot": "The previous secret no longer works."
+        default: nil
+        }
+        return try await clientPage(client, form: ConsoleClientForm(client), current, notice: notice, isError: false, status: .ok)
+    }
+
+    @Sendable func update(_ request: Request) async throws -> Response {
+        try await ownedFormPost(request) { current, client, fields in
+            let form = ConsoleClientForm(fields: fields)
+            do {
+                try form.check(serverIsLoopback: publicURL.isLoopback)
+                _ = try await administration.update(client.id) { form.apply(to: &$0) }
+            } catch let error as FxAError where error.status == 400 {
+                return try await clientPage(client, form: form, current, notice: error.message, isError: true, status: .badRequest)
+            }
+            return gate.redirect(request, to: Self.path(client) + "?done=saved")
+        }
+    }
+
+    @Sendable func rotate(_ request: Request) async throws -> Response {
+        try await ownedFormPost(request) { _, client, _ in
+            let secret = try await administration.rotateSecret(client.id)
+            request.logger.info("console: client secret rotated", metadata: ["client_id": .string(client.id.hex)])
+            return secretPage(ConsoleSecretPage(client: client, secret: secret, rotated: true))
+        }
+    }
+
+    @Sendable func forgetPrevious(_ request: Request) async throws -> Response {
+        try await ownedFormPost(request) { _, client, _ in
+            try await administration.forgetPreviousSecret(client.id)
+            return gate.redirect(request, to: Self.path(client) + "?done=forgot")
+        }
+    }
+
+    @Sendable func delete(_ request: Request) async throws -> Response {
+        try await ownedFormPost(request) { current, client, fields in
+            guard fields["confirm"] == "yes" else {
+                return try await clientPage(
+                    client, form: ConsoleClientForm(client), current, notice: "Tick the box to confirm the deletion.",
+                    isError: true, status: .badRequest)
+            }
+            try await administration.delete(client.id)
+            request.logger.info("console: client deleted", metadata: ["client_id": .string(client.id.hex)])
+            return gate.redirect(request, to: WebPagePaths.console + "?done=deleted")
+        }
+    }
+
+    /// A form post about one of the user's clients: signed in, with the
+    /// CSRF token, and the client theirs; then `action`.
+    private func ownedFormPost(
+        _ request: Request,
+        _ action: (WebSessions.Current, OAuthClientRecord, [String: String]) async throws -> Response
+    ) async throws -> Response {
+        switch try await gate.formPost(request) {
+        case .signedOut: return gate.toSignin(request, next: WebPagePaths.console)
+        case .expired: return WebPageGate.expiredForm(backTo: WebPagePaths.console)
+        case let .accepted(current, fields):
+            guard let client = try await owned(request, by: current) else { return Self.notFound() }
+            return try await action(current, client, fields)
+        }
+    }
+
+    /// The client of the path, if the signed-in user owns it.
+    private func owned(_ request: Request, by current: WebSessions.Current) async throws -> OAuthClientRecord? {
+        guard let text = request.parameters.get("client_id"), let id = OAuthClientID(hex: text),
+              let client = try? await administration.show(id), client.ownerUID == current.account.uid
+        else { return nil }
+        return client
+    }
+
+    private static func path(_ client: OAuthClientRecord) -> String {
+        "\(WebPagePaths.console)/clients/\(client.id.hex)"
+    }
+
+    private func newClientPage(
+        _ form: ConsoleClientForm, _ current: WebSessions.Current, message: String?, status: HTTPResponseStatus
+    ) -> Response {
+        WebPageGate.page(
+            ConsoleFormFields.newClientPage(form, csrfToken: current.csrfToken, message: message),
+            csp: ConsoleListPage.contentSecurityPolicy, status: status)
+    }
+
+    private func clientPage(
+        _ client: OAuthClientRecord, form: ConsoleClientForm, _ current: WebSessions.Current, notice: String?, isError: Bool,
+        status: HTTPResponseStatus
+    ) async throws -> Response {
+        let page = ConsoleClientPage(
+            client: client, form: form,
+            deliveries: try await outbox.deliveries(status: nil, clientID: client.id, limit: Self.deliveriesShown),
+            csrfToken: current.csrfToken, notice: notice, noticeIsError: isError)
+        return WebPageGate.page(page.render(), csp: page.contentSecurityPolicy, status: status)
+    }
+
+    private func secretPage(_ page: ConsoleSecretPage) -> Response {
+        let response = WebPageGate.page(page.render(), csp: ConsoleSecretPage.contentSecurityPolicy)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+
+    private static func notFound() -> Response {
+        WebPageGate.page(HTML.document(title: "No such app", body: """
+            <div class="card">
+            <h1>No such app</h1>
+            <p>It does not exist, or it is not yours. <a href="\(WebPagePaths.console)">Back to your apps</a></p>
+            </div>
+            """), csp: ConsoleListPage.contentSecurityPolicy, status: .notFound)
+    }
+}

@@ -1,0 +1,95 @@
+/// The settings page's script, served at `/assets/settings.js` after
+/// `/assets/onepw.js` (``OnepwScript``): changing the password and deleting
+/// the account, the two settings that need the password, which is
+/// stretched here and never sent.
+///
+/// A password change is onepw's: the current password's authPW starts it
+/// (on the web session, `/v1/web/password/change/start`), its unwrapBKey
+/// opens kB from `/account/keys`, kB is rewrapped under the new password's
+/// unwrapBKey, and `/v1/password/change/finish` stores the new credentials,
+/// so the account keeps its keys. The change ends every session, this
+/// page's too, so its new session becomes the web session. Without
+/// JavaScript these two forms stay hidden and the page says why.
+enum SettingsScript {
+    static let source = #"""
+"use strict";
+(function () {
+  const fxa = window.fxaOnepw;
+  const $ = (id) => document.getElementById(id);
+  const data = JSON.parse($("settings-data").textContent);
+  // Calls that act on the web session: its cookie, and its CSRF token.
+  const web = (path, body) => fxa.api(path, body, null, "POST", "same-origin", { "X-CSRF-Token": data.csrfToken });
+
+  function guard(form, message, action) {
+    form.hidden = false;
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const buttons = form.querySelectorAll("button");
+      buttons.forEach((b) => { b.disabled = true; });
+      message.textContent = "";
+      try {
+        await action();
+      } catch (error) {
+        message.textContent = error.errno === 103 ? "That is not your current password." : error.message;
+      } finally {
+        buttons.forEach((b) => { b.disabled = false; });
+      }
+    });
+  }
+
+  function checkNewPassword(password, repeated, old) {
+    const lower = password.toLowerCase();
+    if (password.length < 8) throw new Error("Use at least 8 characters.");
+    if (lower === data.hashEmail.toLowerCase() || lower === data.primaryEmail.toLowerCase()) {
+      throw new Error("Your password cannot be your email address.");
+    }
+    if (password === old) throw new Error("Your new password must be different from the current one.");
+    if (password !== repeated) throw new Error("The new passwords do not match.");
+  }
+
+  guard($("password-change"), $("password-message"), async () => {
+    const oldPassword = $("old-password").value;
+    const newPassword = $("new-password").value;
+    checkNewPassword(newPassword, $("new-password-confirm").value, oldPassword);
+    const old = await fxa.stretch(data.hashEmail, oldPassword, true);
+    let started;
+    try {
+      started = await web("/v1/web/password/change/start", { authPW: old.authPW });
+    } catch (error) {
+      old.unwrapBKey.fill(0);
+      throw error;
+    }
+    const kB = await fxa.fetchKB(fxa.unhex(started.keyFetchToken), old.unwrapBKey);
+    const next = await fxa.stretch(data.hashEmail, newPassword, true);
+    let finished;
+    try {
+      const wrapKb = fxa.xor(kB, next.unwrapBKey);
+      const changeID = await fxa.tokenID("passwordChangeToken", started.passwordChangeToken);
+      try {
+        finished = await fxa.api("/v1/password/change/finish", { authPW: next.authPW, wrapKb: fxa.hex(wrapKb) }, "fxpc_" + changeID);
+      } finally {
+        wrapKb.fill(0);
+      }
+    } finally {
+      kB.fill(0);
+      next.unwrapBKey.fill(0);
+    }
+    for (const id of ["old-password", "new-password", "new-password-confirm"]) $(id).value = "";
+    try {
+      await fxa.api("/v1/web/session", {}, await fxa.tokenID("sessionToken", finished.sessionToken), "POST", "same-origin");
+    } catch (error) {
+      window.location.assign("/signin?done=password");
+      return;
+    }
+    window.location.assign("/settings?done=password");
+  });
+
+  guard($("delete-account"), $("delete-message"), async () => {
+    if (!$("delete-confirm").checked) throw new Error("Tick the box to confirm that you want to delete your account.");
+    const proof = await fxa.stretch(data.hashEmail, $("delete-password").value, false);
+    await web("/v1/web/account/destroy", { authPW: proof.authPW });
+    window.location.assign("/signin?done=deleted");
+  });
+})();
+"""#
+}

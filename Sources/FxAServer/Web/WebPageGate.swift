@@ -1,0 +1,81 @@
+import FxACore
+import Foundation
+import Vapor
+
+/// What every signed-in page and form of the server's own pages checks
+/// first (settings, Devices & apps, the developer console): a confirmed web
+/// session, and for a form post or a page's API call its CSRF token. Also
+/// the responses those pages share, so every one of them redirects only to
+/// fixed local paths and sends its own Content-Security-Policy.
+struct WebPageGate: Sendable {
+    let sessions: WebSessions
+    let publicURL: PublicBaseURL
+
+    /// The session of a page view: signed in and with a confirmed sign-in.
+    func signedIn(_ request: Request) async throws -> WebSessions.Current? {
+        guard let current = try await sessions.current(request), current.verified else { return nil }
+        return current
+    }
+
+    /// What a form post may do.
+    enum FormPost {
+        /// No (confirmed) web session: sign in first.
+        case signedOut
+        /// Signed in, but without this session's CSRF token: refused before
+        /// anything is done (a cross-site post, or a form from an older session).
+        case expired
+        case accepted(WebSessions.Current, [String: String])
+    }
+
+    /// The session and fields of a form post (`application/x-www-form-urlencoded`).
+    /// A body that is not such a form has no CSRF token either, so it is
+    /// refused as ``FormPost/expired``.
+    func formPost(_ request: Request) async throws -> FormPost {
+        guard let current = try await signedIn(request) else { return .signedOut }
+        let form = request.headers.contentType == .urlEncodedForm
+            ? (try? request.content.decode([String: String].self, as: .urlEncodedForm)) ?? [:] : [:]
+        guard WebSessionCookie.checkCSRF(form["csrf_token"], for: current.cookieValue) else { return .expired }
+        return .accepted(current, form)
+    }
+
+    /// The session of a JSON call made by one of our pages' scripts: from
+    /// our origin (a browser always sends `Origin` on a POST from script),
+    /// with the session's CSRF token in `X-CSRF-Token`. Errors are FxA's
+    /// JSON errors, since a script reads them.
+    func scriptCall(_ request: Request) async throws -> WebSessions.Current {
+        guard request.headers.first(name: .origin) == publicURL.origin else { throw FxAError.crossOriginRefused() }
+        guard let current = try await signedIn(request) else { throw FxAError.invalidToken("Sign in again") }
+        guard WebSessionCookie.checkCSRF(request.headers.first(name: "X-CSRF-Token"), for: current.cookieValue) else {
+            throw FxAError.crossOriginRefused()
+        }
+        return current
+    }
+
+    /// A 303 to the sign-in page, which returns to `next` (one of our paths).
+    func toSignin(_ request: Request, next: String) -> Response {
+        redirect(request, to: WebPagePaths.signin + "?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+    }
+
+    /// A 303 to one of our own paths (never a URL taken from the request).
+    func redirect(_ request: Request, to path: String) -> Response {
+        request.redirect(to: path, redirectType: .normal)
+    }
+
+    /// An HTML page with its Content-Security-Policy.
+    static func page(_ html: String, csp: String, status: HTTPResponseStatus = .ok) -> Response {
+        let response = Response(status: status, body: .init(string: html))
+        response.headers.contentType = .html
+        response.headers.replaceOrAdd(name: .contentSecurityPolicy, value: csp)
+        return response
+    }
+
+    /// 403 for a post without its CSRF token, in words a user can act on.
+    static func expiredForm(backTo path: String = WebPagePaths.settings) -> Response {
+        page(HTML.document(title: "This form has expired", body: """
+            <div class="card">
+            <h1>This form has expired</h1>
+            <p>Nothing was changed. Go back to <a href="\(path)">the page you came from</a> and try again.</p>
+            </div>
+            """), csp: SettingsPage.contentSecurityPolicy, status: .forbidden)
+    }
+}
