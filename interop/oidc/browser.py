@@ -1,6 +1,7 @@
 """A headless Chromium that plays the user on fxa-server's pages, and a
 loopback callback endpoint that plays the relying party's redirect URI."""
 import http.server
+import json
 import os
 import shutil
 import threading
@@ -61,11 +62,15 @@ class Page:
 
 
 class Callback:
-    """`http://127.0.0.1:<port>/callback`: answers 200 to whatever arrives."""
+    """`http://127.0.0.1:<port>/callback`: answers 200 to whatever arrives,
+    and keeps the path of each request in `hits`."""
 
     def __init__(self):
+        hits = self.hits = []
+
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
+                hits.append(self.path)
                 self.send_response(200)
                 self.send_header("Content-Type", "text/plain")
                 self.end_headers()
@@ -80,3 +85,17 @@ class Callback:
 
     def close(self):
         self.httpd.shutdown()
+
+
+def sent_requests(browser):
+    """URL, headers and body of every request in Chromium's network log
+    (a browser made with `network_log=True`), drained from the log."""
+    sent = []
+    for entry in browser.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            request = message["params"]["request"]
+            # A body the log left out could hold anything: fail, not skip.
+            assert not request.get("hasPostData") or "postData" in request, f"body not logged: {request['url']}"
+            sent.append(" ".join([request["url"], json.dumps(request.get("headers", {})), request.get("postData", "")]))
+    return sent

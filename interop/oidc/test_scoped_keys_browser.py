@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from fxa.core import Client
 from jwcrypto import jwe, jwk
 
-from browser import Callback, Page, chromium
+from browser import Callback, Page, chromium, sent_requests
 from pyfxa_support import mail_header, new_email
 
 PASSWORD = "a long enough password"
@@ -185,16 +185,3 @@ def test_the_password_and_kB_never_leave_the_browser(provider, callback):
     assert '"authPW"' in bodies and '"keys_jwe"' in bodies, "the network log holds the request bodies"
     for secret in (PASSWORD, kB.hex(), b64url(kB), keys[SYNC]["k"], keys[NOTES]["k"]):
         assert secret not in bodies
-
-
-def sent_requests(browser):
-    """URL, headers and body of every request in Chromium's network log."""
-    requests_sent = []
-    for entry in browser.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        if message["method"] == "Network.requestWillBeSent":
-            request = message["params"]["request"]
-            # A body the log left out could hold anything: fail, not skip.
-            assert not request.get("hasPostData") or "postData" in request, f"body not logged: {request['url']}"
-            requests_sent.append(" ".join([request["url"], json.dumps(request.get("headers", {})), request.get("postData", "")]))
-    return requests_sent

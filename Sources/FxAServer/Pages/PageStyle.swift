@@ -40,7 +40,7 @@ enum PageStyle {
     button.danger { background: var(--error); color: var(--card); }
     a.button { display: inline-block; padding: 0.6rem 1rem; border-radius: 0.25rem; background: var(--accent); color: var(--card); text-decoration: none; }
     code { font-family: ui-monospace, "SF Mono", Menlo, monospace; font-size: 0.9em; overflow-wrap: anywhere; }
-    input[readonly] { font-family: ui-monospace, "SF Mono", Menlo, monospace; }
+    input[readonly] { font-family: ui-monospace, "SF Mono", Menlo, monospace; font-size: 0.8rem; }
     dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; margin: 0; }
     dt { font-weight: 600; }
     dd { margin: 0; }

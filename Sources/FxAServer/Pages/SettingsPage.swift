@@ -50,7 +50,7 @@ struct SettingsPage {
             <h2>Display name</h2>
             <form method="post" action="/settings/display_name">
             \(csrf)
-            <label for="display_name">Display name</label>
+            <label for="display_name">Your name</label>
             <input id="display_name" name="display_name" maxlength="256" autocomplete="nickname" value="\(HTML.escape(displayName ?? ""))">
             <p class="muted">Apps you signed in to with this account see this name.</p>
             <button type="submit">Save name</button>
