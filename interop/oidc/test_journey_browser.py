@@ -186,3 +186,37 @@ def test_the_whole_journey(journey, callback):
     for password in (PASSWORD, NEW_PASSWORD):
         assert password not in sent
         assert password.replace(" ", "+") not in sent and password.replace(" ", "%20") not in sent
+
+
+def test_forgot_password_by_emailed_code(start_server, browser):
+    """/signin -> email -> "Forgot your password?" -> the code from the dev
+    mailbox -> a new password -> signed in to settings with it."""
+    server = start_server(env={"FXA_RATE_LIMIT_IP": "0"})
+    email = new_email("forgot")
+    fxa = Client(server.base + "/v1")
+    fxa.create_account(email, PASSWORD).verify_email_code(mail_header(server, email, "x-verify-code"))
+    page = Page(browser)
+
+    browser.get(server.base + "/signin")
+    page.fill("email", email)
+    page.submit("email-form")
+    page.visible("forgot").click()
+    page.fill("forgot-code", mail_header(server, email, "x-password-forgot-otp"))
+    screenshot(browser, "journey-09-forgot-code")
+    page.submit("forgot-code-form")
+    page.fill("reset-password", email)
+    page.fill("reset-password-confirm", email)
+    page.submit("reset-form")
+    assert "cannot be your email" in page.message()
+    page.fill("reset-password", NEW_PASSWORD)
+    page.fill("reset-password-confirm", NEW_PASSWORD)
+    screenshot(browser, "journey-10-reset")
+    page.submit("reset-form")
+    page.visible("password")
+    assert "Your password is reset" in page.message()
+    page.fill("password", NEW_PASSWORD)
+    page.submit("password-form")
+    page.wait_for_url(server.base + "/settings")
+    with pytest.raises(ClientError):
+        fxa.login(email, PASSWORD)
+    fxa.login(email, NEW_PASSWORD).destroy_session()

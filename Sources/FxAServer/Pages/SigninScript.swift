@@ -8,7 +8,8 @@
 /// is stretched in the browser (onepw: PBKDF2-SHA256 ×1000 salted with the
 /// email, then HKDF to authPW) so it never reaches the server, an emailed
 /// code confirms the account or the sign-in when the server asks for one,
-/// and `POST /v1/oauth/authorization` with the new session (prefixed Bearer
+/// a forgotten password is reset by an emailed code, and
+/// `POST /v1/oauth/authorization` with the new session (prefixed Bearer
 /// of its token id) returns the RP's redirect URL with `code` and `state`.
 ///
 /// When the RP sent `keys_jwk` and asked for key-bearing scopes it may
@@ -27,7 +28,7 @@ enum SigninScript {
   const fxa = window.fxaOnepw;
   const { encoder, hex, unhex, onepw, concat, b64url, sha256, hkdf, api } = fxa;
   // The consent step exists only on the RP's page (not on /signin).
-  const steps = ["email-form", "password-form", "code-form", "consent"].filter((id) => $(id));
+  const steps = ["email-form", "password-form", "code-form", "forgot-code-form", "reset-form", "consent"].filter((id) => $(id));
   const webSignin = request.mode === "web";
   let email = request.email || request.loginHint || "";
   let signingUp = false;
@@ -65,6 +66,7 @@ enum SigninScript {
     $("password-email").textContent = email;
     $("password-intro").textContent = exists ? "Enter your password." : "Create a password (at least 8 characters) to make an account.";
     $("confirm-row").hidden = exists;
+    $("forgot").hidden = !exists;
     $("password-confirm").required = !exists;
     $("password").autocomplete = exists ? "current-password" : "new-password";
     $("password-submit").textContent = exists ? "Sign in" : "Create account";
@@ -127,6 +129,43 @@ enum SigninScript {
       await api("/v1/session/verify_code", { code }, session.id);
     }
     await consentOrFinish();
+  });
+
+  // Forgot password (FxA's OTP flow): an emailed code, exchanged for a
+  // password-forgot token, then an account-reset token, which sets the new
+  // password (stretched here). The server makes a new kB: keys change.
+  let reset = null;
+  $("forgot").addEventListener("click", async () => {
+    say("");
+    try {
+      await api("/v1/password/forgot/send_otp", { email, service: request.clientId });
+      $("forgot-email").textContent = email;
+      show("forgot-code-form");
+    } catch (error) { say(error.message); }
+  });
+
+  guard($("forgot-code-form"), async () => {
+    const otp = await api("/v1/password/forgot/verify_otp", { email, code: $("forgot-code").value.trim() });
+    const answer = await api("/v1/password/forgot/verify_code", { code: otp.code },
+      "fxpf_" + await fxa.tokenID("passwordForgotToken", otp.token));
+    reset = { hashEmail: otp.emailToHashWith, token: answer.accountResetToken };
+    $("forgot-code").value = "";
+    show("reset-form");
+  });
+
+  guard($("reset-form"), async () => {
+    const password = $("reset-password").value;
+    const lower = password.toLowerCase();
+    if (password.length < 8) throw new Error("Use at least 8 characters.");
+    if (lower === email.toLowerCase() || lower === reset.hashEmail.toLowerCase()) throw new Error("Your password cannot be your email address.");
+    if (password !== $("reset-password-confirm").value) throw new Error("The passwords do not match.");
+    const stretched = await fxa.stretch(reset.hashEmail, password, false);
+    await api("/v1/account/reset", { authPW: stretched.authPW }, "fxar_" + await fxa.tokenID("accountResetToken", reset.token));
+    reset = null;
+    $("reset-password").value = "";
+    $("reset-password-confirm").value = "";
+    askPassword(true);
+    say("Your password is reset. Sign in with the new one.");
   });
 
   $("resend").addEventListener("click", async () => {
