@@ -3,7 +3,8 @@ started server and a small RP (a loopback callback):
 
 RP -> email-first -> sign-up -> code from the dev mailbox -> consent ->
 back at the RP with a code that exchanges for tokens; sign-in again with
-the existing account; change the password in settings; revoke the RP in
+the existing account (continuing as the signed-in account, and with its
+password under prompt=login); change the password in settings; revoke the RP in
 Devices & apps and see its refresh token fail; register a client in the
 console and sign in to it; delete the account. On the way: a redirect_uri
 that is not registered is never followed, and neither password is in any
@@ -82,9 +83,23 @@ def test_the_whole_journey(journey, callback):
     assert "refresh_token" in tokens and "id_token" in tokens, tokens
     assert tokens["scope"].split() == ["openid", "profile:email"]
 
-    # 2. Signing in again with the existing account.
+    # 2. Signing in again: the browser is signed in, so the page offers to
+    # continue as the account (consent again: the RP is not trusted), and
+    # prompt=none cannot skip that consent.
     state = secrets.token_urlsafe(12)
     browser.get(authorization_url(server, client["client_id"], callback.uri, state))
+    assert email in page.visible("signed-in-form").text
+    screenshot(browser, "journey-01b-continue-as")
+    page.submit("signed-in-form")
+    page.submit("consent")
+    exchange(server, client["client_id"], client["client_secret"], returned_code(page, callback, state), callback.uri)
+    browser.get(authorization_url(server, client["client_id"], callback.uri, "silent", prompt="none"))
+    query = parse_qs(urlparse(page.wait_for_url(callback.uri)).query)
+    assert query["error"] == ["consent_required"] and query["state"] == ["silent"] and "code" not in query
+
+    # With prompt=login the existing account signs in with its password.
+    state = secrets.token_urlsafe(12)
+    browser.get(authorization_url(server, client["client_id"], callback.uri, state, prompt="login"))
     page.fill("email", email)
     page.submit("email-form")
     assert page.visible("password-submit").text == "Sign in"
@@ -104,12 +119,9 @@ def test_the_whole_journey(journey, callback):
     finally:
         stranger.close()
 
-    # 4. Settings: sign in, change the password (in the page's script).
+    # 4. Settings (the RP sign-in left the browser signed in): change the
+    # password, in the page's script.
     browser.get(server.base + "/settings")
-    page.fill("email", email)
-    page.submit("email-form")
-    page.fill("password", PASSWORD)
-    page.submit("password-form")
     page.wait_for_url(server.base + "/settings")
     screenshot(browser, "journey-03-settings")
     page.fill("old-password", PASSWORD)
@@ -156,10 +168,7 @@ def test_the_whole_journey(journey, callback):
 
         state = secrets.token_urlsafe(12)
         browser.get(authorization_url(server, client_id, console_callback.uri, state))
-        page.fill("email", email)
-        page.submit("email-form")
-        page.fill("password", NEW_PASSWORD)
-        page.submit("password-form")
+        page.submit("signed-in-form")
         assert "Console RP asks to" in page.visible("consent").text
         page.submit("consent")
         console_tokens = exchange(server, client_id, secret, returned_code(page, console_callback, state),

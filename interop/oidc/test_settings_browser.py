@@ -1,6 +1,7 @@
 """The server's own pages in a real Chromium: an RP sends the user through
 the sign-in page (sign-up, code, consent-free trusted RP) and gets a
-refresh token; the user then signs in to /settings, sets a display name
+refresh token, which leaves the browser signed in to settings; after
+signing out there, the user signs in to /settings again, sets a display name
 (the RP reads it from the profile API), finds the RP in Devices & apps and
 signs out of it there, after which the RP's refresh token fails. A form
 posted from another site without the CSRF token changes nothing. Each
@@ -66,7 +67,13 @@ def test_settings_display_name_and_devices_and_apps(provider, browser, callback)
         "client_secret": client["client_secret"], "redirect_uri": callback.uri}, timeout=10).json()
     assert "refresh_token" in tokens, tokens
 
-    # Settings need a sign-in of their own: /settings sends the user there.
+    # The RP's sign-in left the browser signed in: settings open at once.
+    browser.get(server.base + "/settings")
+    page.wait_for_url(server.base + "/settings")
+    browser.find_element(By.CSS_SELECTOR, "form[action='/settings/signout'] button").click()
+    page.wait_for_url(server.base + "/signin")
+
+    # Signed out, settings need a sign-in of their own: /settings sends the user there.
     browser.get(server.base + "/settings")
     page.wait_for_url(server.base + "/signin")
     page.fill("email", email)

@@ -62,8 +62,9 @@ public func buildApplication(
         authenticator: authenticator, stores: stores, customs: customs))
     let oauthClients = OAuthClientAuthenticator(clients: stores.oauthClients)
     let accessJWT = AccessTokenJWT(keyRing: dependencies.keyRing, issuer: configuration.publicURL)
+    let codeIssuer = AuthorizationCodeIssuer(clients: oauthClients, grants: stores.oauthGrants, clock: dependencies.clock)
     try app.register(collection: OAuthController(
-        codes: AuthorizationCodeIssuer(clients: oauthClients, grants: stores.oauthGrants, clock: dependencies.clock),
+        codes: codeIssuer,
         tokens: OAuthTokenService(
             clients: oauthClients, grants: stores.oauthGrants,
             idTokens: IDTokenSigner(keyRing: dependencies.keyRing, issuer: configuration.publicURL),
@@ -107,7 +108,8 @@ public func buildApplication(
     try app.register(collection: MetricsFlowController(keys: flowKeys, clock: dependencies.clock))
     try app.register(collection: AuthorizationPageController(
         validator: BrowserAuthorizationValidator(clients: oauthClients, flowKeys: flowKeys, clock: dependencies.clock),
-        publicURL: configuration.publicURL, keyBearingScopes: configuration.keyBearingScopes))
+        publicURL: configuration.publicURL, keyBearingScopes: configuration.keyBearingScopes, gate: gate,
+        codes: codeIssuer, clock: dependencies.clock))
     let grantSweeper = ExpiredGrantSweeper(grants: stores.oauthGrants, clock: dependencies.clock)
     app.lifecycle.use(PeriodicSweeper(name: "expired-oauth-grants") { try await grantSweeper.sweep() })
     let historySweeper = EventHistorySweeper(

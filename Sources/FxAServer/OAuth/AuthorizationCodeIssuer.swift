@@ -30,10 +30,11 @@ struct AuthorizationCodeIssuer: Sendable {
         var amr: [String]
     }
 
-    /// Validates a session's request into a ``Grant``.
-    func grant(for body: SessionAuthorizationRequest, session: AuthenticatedToken) async throws -> Grant {
+    /// Validates a session's request into a ``Grant``. The session is the
+    /// request's own token, or a web session's (single sign-on).
+    func grant(for body: SessionAuthorizationRequest, session: StoredToken) async throws -> Grant {
         let client = try await clients.client(body.client_id)
-        guard session.stored.verified else { throw FxAError.unverifiedSession() }
+        guard session.verified else { throw FxAError.unverifiedSession() }
         if let responseType = body.response_type, responseType != "code" {
             throw FxAError.oauth(400, .invalidResponseType, "unsupported_response_type", "Invalid response_type")
         }
@@ -53,7 +54,7 @@ struct AuthorizationCodeIssuer: Sendable {
             client: client, uid: session.uid, scope: scope, redirectURI: redirectURI,
             requestedRedirectURI: body.redirect_uri, state: state, codeChallenge: challenge, nonce: body.nonce,
             offline: try AuthorizationParameters.offline(body.access_type),
-            keysJWE: try AuthorizationParameters.keysJWE(body.keys_jwe), authAt: session.stored.createdAt,
+            keysJWE: try AuthorizationParameters.keysJWE(body.keys_jwe), authAt: session.createdAt,
             amr: ["pwd", "email"])
     }
 

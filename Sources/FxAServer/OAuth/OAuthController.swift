@@ -26,7 +26,7 @@ struct OAuthController: RouteCollection {
     @Sendable func authorizeSession(_ request: Request) async throws -> AuthorizationCodeResponse {
         let session = try await authenticator.authenticate(request, as: [.sessionToken])
         let body = try request.oauthBody(SessionAuthorizationRequest.self)
-        return try await codes.issue(try await codes.grant(for: body, session: session))
+        return try await codes.issue(try await codes.grant(for: body, session: session.stored))
     }
 
     @Sendable func verify(_ request: Request) async throws -> VerifyResponse {

@@ -10,10 +10,18 @@ import Vapor
 /// unregistered redirect URI gets an error page (never a redirect); any
 /// other invalid parameter is reported to the RP at its registered
 /// redirect URI with `error`, `error_description` and `state`.
+///
+/// A browser with a web session is offered to continue as its account
+/// (``SingleSignOn``), through `POST /v1/web/authorization`; with
+/// `prompt=none` it gets its code at once when no consent is needed, and
+/// otherwise the OIDC error that says why not.
 struct AuthorizationPageController: RouteCollection {
     let validator: BrowserAuthorizationValidator
     let publicURL: PublicBaseURL
     let keyBearingScopes: KeyBearingScopes
+    let gate: WebPageGate
+    let codes: AuthorizationCodeIssuer
+    let clock: any WallClock
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get("authorization") { try await show($0, defaultAction: nil) }
@@ -22,6 +30,7 @@ struct AuthorizationPageController: RouteCollection {
         routes.get("oauth", "signup") { try await show($0, defaultAction: .signup) }
         routes.get("oauth", "force_auth") { try await show($0, defaultAction: .forceAuth) }
         routes.get("v1", "authorization", use: redirectToPage)
+        routes.post("v1", "web", "authorization", use: authorizeWebSession)
         routes.get("assets", "onepw.js") { _ in Self.asset(OnepwScript.source, type: "application/javascript; charset=utf-8") }
         routes.get("assets", "signin.js") { _ in Self.asset(SigninScript.source, type: "application/javascript; charset=utf-8") }
         routes.get("assets", "settings.js") { _ in Self.asset(SettingsScript.source, type: "application/javascript; charset=utf-8") }
@@ -43,18 +52,62 @@ struct AuthorizationPageController: RouteCollection {
             return Self.html(ErrorPage(error: error).render(), status: HTTPResponseStatus(statusCode: error.status))
         }
         logFlow(authorization, query: query, request: request)
+        let current = try await gate.signedIn(request)
+        let singleSignOn = SingleSignOn.decide(
+            authorization, session: current,
+            keysWanted: SigninPage.wantsKeys(authorization, keyBearingScopes: keyBearingScopes), now: clock.now())
         if authorization.prompt.contains(.none) {
-            // No browser session survives a page load yet (the web pages
-            // issue adds one), so a silent sign-in can never succeed.
-            let redirect = AuthorizationErrorRedirect(
-                redirectURI: authorization.redirectURI, error: "login_required",
-                description: "The user is not signed in", state: authorization.state)
-            return request.redirect(to: redirect.location, redirectType: .normal)
+            return try await silentSignIn(request, authorization, current: current, singleSignOn)
         }
-        let page = SigninPage(request: authorization, keyBearingScopes: keyBearingScopes)
+        var page = SigninPage(request: authorization, keyBearingScopes: keyBearingScopes)
+        if singleSignOn == .available, let current {
+            page.signedIn = (current.account.primaryEmail, current.csrfToken)
+        }
         let response = Self.html(try page.render(), status: .ok)
         response.headers.replaceOrAdd(name: .contentSecurityPolicy, value: page.contentSecurityPolicy)
         return response
+    }
+
+    /// `prompt=none` (OIDC Core §3.1.2.1): a code at once for a signed-in
+    /// browser that needs no consent; otherwise the RP hears why, at its
+    /// registered redirect URI, and no page is shown.
+    private func silentSignIn(
+        _ request: Request, _ authorization: BrowserAuthorizationRequest, current: WebSessions.Current?,
+        _ singleSignOn: SingleSignOn.Decision
+    ) async throws -> Response {
+        let refusal: (error: String, reason: String)?
+        switch singleSignOn {
+        case let .unavailable(error, reason): refusal = (error, reason)
+        case .available where SigninPage.asksConsent(authorization):
+            refusal = ("consent_required", "The user has to allow this app")
+        case .available: refusal = nil
+        }
+        guard let current, refusal == nil else {
+            let redirect = AuthorizationErrorRedirect(
+                redirectURI: authorization.redirectURI, error: refusal?.error ?? "login_required",
+                description: refusal?.reason ?? "The user is not signed in", state: authorization.state)
+            return request.redirect(to: redirect.location, redirectType: .normal)
+        }
+        let body = SessionAuthorizationRequest(
+            client_id: authorization.client.id.hex, state: authorization.state, scope: authorization.scope.description,
+            response_type: "code", redirect_uri: authorization.requestedRedirectURI,
+            access_type: authorization.offline ? "offline" : "online",
+            code_challenge_method: authorization.codeChallenge == nil ? nil : "S256",
+            code_challenge: authorization.codeChallenge, keys_jwe: nil, acr_values: nil, prompt: nil,
+            nonce: authorization.nonce, service: nil)
+        let issued = try await codes.issue(try await codes.grant(for: body, session: current.token))
+        return request.redirect(to: issued.redirect, redirectType: .normal)
+    }
+
+    /// `POST /v1/web/authorization`: what the page's "Continue" sends for
+    /// a signed-in browser, the body of `/v1/oauth/authorization` on the web
+    /// session (our origin and its CSRF token). Never with `keys_jwe`: keys
+    /// need the password, so such a sign-in goes through it.
+    @Sendable func authorizeWebSession(_ request: Request) async throws -> AuthorizationCodeResponse {
+        let current = try await gate.scriptCall(request)
+        let body = try request.oauthBody(SessionAuthorizationRequest.self)
+        guard body.keys_jwe == nil else { throw FxAError.invalidOAuthParameter(["keys_jwe"]) }
+        return try await codes.issue(try await codes.grant(for: body, session: current.token))
     }
 
     /// FxA's auth-server route only forwards to the content server, and

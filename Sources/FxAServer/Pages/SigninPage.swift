@@ -8,7 +8,22 @@ import Foundation
 struct SigninPage {
     let request: BrowserAuthorizationRequest
     /// Whether to show the consent step before the code is issued.
-    var askConsent: Bool { !request.client.trusted || request.prompt.contains(.consent) }
+    var askConsent: Bool { Self.asksConsent(request) }
+    /// The browser's signed-in account, when the request may use it
+    /// (``SingleSignOn``): the page offers to continue as it.
+    var signedIn: (email: String, csrfToken: String)?
+
+    /// Untrusted clients always ask (no consent is remembered), and any
+    /// client with `prompt=consent`.
+    static func asksConsent(_ request: BrowserAuthorizationRequest) -> Bool {
+        !request.client.trusted || request.prompt.contains(.consent)
+    }
+
+    /// Whether the page will derive scoped keys: the RP sent `keys_jwk`
+    /// and asked for a key-bearing scope it may have.
+    static func wantsKeys(_ request: BrowserAuthorizationRequest, keyBearingScopes: KeyBearingScopes) -> Bool {
+        request.keysJWK != nil && !keyBearingScopes.keys(for: request.scope, client: request.client).isEmpty
+    }
 
     /// What the page's script needs; no secret is in it.
     struct ScriptData: Encodable {
@@ -32,6 +47,10 @@ struct SigninPage {
         /// The RP's `keys_jwk`, only when it asked for a key-bearing scope:
         /// the page then derives and encrypts the scoped keys.
         var keysJwk: String?
+        /// The signed-in account to continue as, and the web session's
+        /// CSRF token for the call that does it; absent otherwise.
+        var signedInEmail: String?
+        var csrfToken: String?
     }
 
     /// Which scopes carry keys on this server.
@@ -56,7 +75,8 @@ struct SigninPage {
             codeChallenge: request.codeChallenge, nonce: request.nonce, action: request.action.rawValue,
             email: request.email, loginHint: request.loginHint, askConsent: askConsent, denyRedirect: deny.location,
             flowId: request.flow?.id, flowBeginTime: request.flow?.beginTime,
-            keysJwk: keyBearingScopes.keys(for: request.scope, client: client).isEmpty ? nil : request.keysJWK)
+            keysJwk: Self.wantsKeys(request, keyBearingScopes: keyBearingScopes) ? request.keysJWK : nil,
+            signedInEmail: signedIn?.email, csrfToken: signedIn?.csrfToken)
         let name = HTML.escape(client.name)
         let icon = Self.imageOrigin(client.imageURI) != nil
             ? #"<img src="\#(HTML.escape(client.imageURI ?? ""))" alt="">"# : ""
@@ -72,6 +92,7 @@ struct SigninPage {
         return HTML.document(title: "Sign in to continue to \(client.name)", body: """
             <div class="card">
             <header>\(icon)<h1>Continue to \(name)</h1></header>
+            \(signedIn == nil ? "" : Self.continueAs)
             \(SigninForms.markup(consent: consent))
             </div>
             <script type="application/json" id="authorization-request">\(try HTML.scriptJSON(data))</script>
@@ -79,6 +100,16 @@ struct SigninPage {
             <script src="/assets/signin.js"></script>
             """)
     }
+
+    /// The first step for a signed-in browser: continue as the account the
+    /// script names, or sign in with another.
+    static let continueAs = """
+        <form id="signed-in-form" hidden>
+        <p>You are signed in as <strong id="signed-in-email"></strong>.</p>
+        <button type="submit">Continue</button>
+        <button id="switch-account" type="button" class="secondary">Use another account</button>
+        </form>
+        """
 
     /// A scope in plain words, for the consent step.
     static func describe(_ scope: String) -> String {

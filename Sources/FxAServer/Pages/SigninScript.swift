@@ -28,11 +28,15 @@ enum SigninScript {
   const fxa = window.fxaOnepw;
   const { encoder, hex, unhex, onepw, concat, b64url, sha256, hkdf, api } = fxa;
   // The consent step exists only on the RP's page (not on /signin).
-  const steps = ["email-form", "password-form", "code-form", "forgot-code-form", "reset-form", "consent"].filter((id) => $(id));
+  const steps = ["signed-in-form", "email-form", "password-form", "code-form", "forgot-code-form", "reset-form", "consent"]
+    .filter((id) => $(id));
   const webSignin = request.mode === "web";
   let email = request.email || request.loginHint || "";
   let signingUp = false;
   let session = null;
+  // Continuing as the browser's signed-in account (single sign-on): the
+  // code then comes from the web session, and no password is asked for.
+  let continuing = false;
   // Only while keys are wanted: the key-fetch token and unwrapBKey, kept
   // until kB is fetched and then dropped.
   let keyFetch = null;
@@ -178,9 +182,13 @@ enum SigninScript {
   }
 
   if ($("consent")) guard($("consent"), () => finish());
-  // The session exists only to authorize this one request: it is destroyed
-  // before leaving, so no sign-in through this page leaves a live session
-  // token behind. (Browser sessions for single sign-on come with settings.)
+  if ($("signed-in-form")) {
+    guard($("signed-in-form"), () => { continuing = true; return consentOrFinish(); });
+    $("switch-account").addEventListener("click", () => { continuing = false; say(""); show("email-form"); });
+  }
+
+  // A session the page made but that no web session stands on (a failed
+  // or abandoned sign-in) is destroyed, so it cannot outlive the page.
   async function forgetSession() {
     if (!session) return;
     try { await api("/v1/session/destroy", {}, session.id); } catch (error) { /* already gone */ }
@@ -282,16 +290,33 @@ enum SigninScript {
     if (request.redirectUri) body.redirect_uri = request.redirectUri;
     if (request.codeChallenge) { body.code_challenge = request.codeChallenge; body.code_challenge_method = "S256"; }
     if (request.nonce) body.nonce = request.nonce;
-    if (wantsKeys) body.keys_jwe = await keysJWE();
-    const answer = await api("/v1/oauth/authorization", body, session.id);
-    await forgetSession();
+    let answer;
+    if (continuing) {
+      answer = await api("/v1/web/authorization", body, null, "POST", "same-origin", { "X-CSRF-Token": request.csrfToken });
+    } else {
+      if (wantsKeys) body.keys_jwe = await keysJWE();
+      answer = await api("/v1/oauth/authorization", body, session.id);
+      // The browser stays signed in (a web session on this session), as
+      // with FxA: the next app offers to continue without the password.
+      try {
+        await api("/v1/web/session", {}, session.id, "POST", "same-origin");
+        session = null;
+      } catch (error) {
+        await forgetSession();
+      }
+    }
     say("Signed in. Returning to " + request.clientName + "…");
     window.location.assign(answer.redirect);
   }
 
   $("email").value = email;
   if (request.action === "force_auth") $("email").readOnly = true;
-  show("email-form");
+  if (request.signedInEmail) {
+    $("signed-in-email").textContent = request.signedInEmail;
+    show("signed-in-form");
+  } else {
+    show("email-form");
+  }
 })();
 """#
 }
