@@ -102,27 +102,49 @@ struct ConsoleClientForm: Equatable {
     }
 
     /// Host names and IP literals of this machine and private networks:
-    /// loopback, RFC 1918, link-local, CGNAT, unique-local IPv6, `.local`,
-    /// `.internal`. (A public name that resolves to a private address is not
-    /// caught here; see docs/web-pages.md.)
+    /// loopback, RFC 1918, link-local, CGNAT, unique-local and mapped IPv6,
+    /// `localhost`, `.local`, `.internal`. A numeric host that is not a
+    /// canonical dotted quad (`127.1`, `0177.0.0.1`, `2130706433`,
+    /// `0x7f000001`) counts as internal too: resolvers read such forms as
+    /// addresses, often not the one they seem to be. (A public name that
+    /// resolves to a private address is not caught here; see
+    /// docs/web-pages.md.)
     static func isInternal(_ host: String) -> Bool {
         let host = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]."))
-        if host == "localhost" || host.hasSuffix(".localhost") || host.hasSuffix(".local") || host.hasSuffix(".internal") { return true }
-        if host.contains(":") {
-            return host == "::1" || host == "::" || host.hasPrefix("fc") || host.hasPrefix("fd") || host.hasPrefix("fe80")
-                || host.hasPrefix("::ffff:")
+        if host.isEmpty || host == "localhost" || host.hasSuffix(".localhost") || host.hasSuffix(".local")
+            || host.hasSuffix(".internal") {
+            return true
         }
-        let parts = host.split(separator: ".").compactMap { UInt8($0) }
-        guard parts.count == 4, host.split(separator: ".").count == 4 else {
-            // Not a dotted quad: a name, unless it is a bare number (an IP in
-            // decimal or hex, which URL parsers may read as an address).
-            return host.allSatisfy { $0.isNumber } || host.hasPrefix("0x")
+        if host.contains(":") { return isInternalIPv6(host) }
+        let labels = host.split(separator: ".", omittingEmptySubsequences: false)
+        let numeric = labels.allSatisfy { label in
+            !label.isEmpty && (label.allSatisfy { $0.isASCII && $0.isNumber } || label.hasPrefix("0x"))
         }
+        guard numeric else { return false }  // a name
+        let canonical = labels.count == 4 && labels.allSatisfy { label in
+            label.allSatisfy { $0.isASCII && $0.isNumber } && (label == "0" || !label.hasPrefix("0")) && UInt8(label) != nil
+        }
+        guard canonical else { return true }
+        let parts = labels.compactMap { UInt8($0) }
         switch (parts[0], parts[1]) {
         case (0, _), (10, _), (127, _), (169, 254), (192, 168): return true
         case (172, 16...31), (100, 64...127): return true
         default: return false
         }
+    }
+
+    /// Loopback, unspecified, unique-local (fc00::/7), link-local
+    /// (fe80::/10), and IPv4-mapped or -compatible (::/96, ::ffff:0:0/96)
+    /// addresses; anything that does not parse as IPv6 is refused too.
+    private static func isInternalIPv6(_ text: String) -> Bool {
+        var address = in6_addr()
+        guard inet_pton(AF_INET6, text, &address) == 1 else { return true }
+        let bytes = withUnsafeBytes(of: &address) { Array($0) }
+        if bytes[0] & 0xfe == 0xfc { return true }
+        if bytes[0] == 0xfe, bytes[1] & 0xc0 == 0x80 { return true }
+        let firstTenZero = bytes[0..<10].allSatisfy { $0 == 0 }
+        if firstTenZero, bytes[10..<12].allSatisfy({ $0 == 0 }) || bytes[10..<12].allSatisfy({ $0 == 0xff }) { return true }
+        return false
     }
 
     private static func invalid(_ rule: String) -> FxAError {

@@ -203,10 +203,11 @@ struct ConsoleTests {
     @Test func internalHostsAreRecognised() {
         for host in ["localhost", "api.localhost", "127.0.0.1", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1",
                      "169.254.169.254", "100.64.0.1", "0.0.0.0", "[::1]", "[fd00::1]", "[fe80::1]", "[::ffff:127.0.0.1]",
-                     "2130706433", "0x7f000001", "printer.local", "db.internal"] {
+                     "2130706433", "0x7f000001", "printer.local", "db.internal", "127.1", "0177.0.0.1", "127.000.0.1",
+                     "[0:0:0:0:0:0:0:1]", "[::]", "[::7f00:1]", "localhost."] {
             #expect(ConsoleClientForm.isInternal(host), "\(host)")
         }
-        for host in ["notes.example", "172.32.0.1", "8.8.8.8", "[2001:db8::1]", "192.169.0.1"] {
+        for host in ["notes.example", "172.32.0.1", "8.8.8.8", "[2001:db8::1]", "192.169.0.1", "0xford.example", "1password.example"] {
             #expect(!ConsoleClientForm.isInternal(host), "\(host)")
         }
     }
