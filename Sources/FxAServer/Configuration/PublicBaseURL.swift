@@ -43,7 +43,10 @@ public struct PublicBaseURL: Sendable, Equatable, CustomStringConvertible {
         string = origin + path
         isHTTPS = scheme == "https"
         let bareHost = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        isLoopback = bareHost == "localhost" || bareHost == "::1" || bareHost.hasPrefix("127.")
+        let labels = bareHost.split(separator: ".", omittingEmptySubsequences: false)
+        let loopbackIPv4 = labels.count == 4 && labels[0] == "127"
+            && labels.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } && UInt8($0) != nil }
+        isLoopback = bareHost == "localhost" || bareHost == "::1" || loopbackIPv4
     }
 
     /// The absolute URL of `path` (which starts with `/`) on this server.

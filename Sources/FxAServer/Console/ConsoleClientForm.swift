@@ -102,7 +102,8 @@ struct ConsoleClientForm: Equatable {
     }
 
     /// Host names and IP literals of this machine and private networks:
-    /// loopback, RFC 1918, link-local, CGNAT, unique-local and mapped IPv6,
+    /// loopback, RFC 1918, link-local, CGNAT, benchmarking, IETF protocol
+    /// assignments, multicast and reserved, unique-local and mapped IPv6,
     /// `localhost`, `.local`, `.internal`. A numeric host that is not a
     /// canonical dotted quad (`127.1`, `0177.0.0.1`, `2130706433`,
     /// `0x7f000001`) counts as internal too: resolvers read such forms as
@@ -128,7 +129,9 @@ struct ConsoleClientForm: Equatable {
         let parts = labels.compactMap { UInt8($0) }
         switch (parts[0], parts[1]) {
         case (0, _), (10, _), (127, _), (169, 254), (192, 168): return true
-        case (172, 16...31), (100, 64...127): return true
+        case (172, 16...31), (100, 64...127), (198, 18...19): return true
+        case (192, 0) where parts[2] == 0: return true
+        case (224...255, _): return true  // multicast and reserved
         default: return false
         }
     }

@@ -95,7 +95,12 @@ struct ConsoleController: RouteCollection {
     }
 
     @Sendable func rotate(_ request: Request) async throws -> Response {
-        try await ownedFormPost(request) { _, client, _ in
+        try await ownedFormPost(request) { current, client, _ in
+            guard !client.publicClient else {
+                return try await clientPage(
+                    client, form: ConsoleClientForm(client), current, notice: "A public client has no secret.", isError: true,
+                    status: .badRequest)
+            }
             let secret = try await administration.rotateSecret(client.id)
             request.logger.info("console: client secret rotated", metadata: ["client_id": .string(client.id.hex)])
             return secretPage(ConsoleSecretPage(client: client, secret: secret, rotated: true))

@@ -75,11 +75,15 @@ struct ConsoleClientPage {
         guard !deliveries.isEmpty else { return #"<p class="muted">No events have been sent yet.</p>"# }
         let formatter = ISO8601DateFormatter()
         let rows = deliveries.map { delivery -> String in
-            let answer = delivery.lastStatus.map { "HTTP \($0)" } ?? (delivery.lastError == nil ? "" : "no answer")
+            // The status only, or that nothing answered: the error's own text
+            // (addresses, resolver messages) would tell a console user about
+            // the server's network.
+            let answer = delivery.lastStatus.map { "HTTP \($0)" }
+                ?? (delivery.lastError == nil ? "" : "no answer (connection, TLS or timeout)")
             return """
                 <tr><td>\(formatter.string(from: delivery.createdAt))</td><td>\(HTML.escape(delivery.kind.rawValue))</td>\
                 <td>\(delivery.status.rawValue)</td><td>\(delivery.attempts)</td>\
-                <td>\(HTML.escape(answer))\(delivery.lastError.map { " " + HTML.escape($0) } ?? "")</td></tr>
+                <td>\(HTML.escape(answer))</td></tr>
                 """
         }.joined()
         return """

@@ -60,9 +60,9 @@ enum SettingsScript {
       throw error;
     }
     const kB = await fxa.fetchKB(fxa.unhex(started.keyFetchToken), old.unwrapBKey);
-    const next = await fxa.stretch(data.hashEmail, newPassword, true);
-    let finished;
+    let next = null, finished;
     try {
+      next = await fxa.stretch(data.hashEmail, newPassword, true);
       const wrapKb = fxa.xor(kB, next.unwrapBKey);
       const changeID = await fxa.tokenID("passwordChangeToken", started.passwordChangeToken);
       try {
@@ -72,12 +72,15 @@ enum SettingsScript {
       }
     } finally {
       kB.fill(0);
-      next.unwrapBKey.fill(0);
+      if (next) next.unwrapBKey.fill(0);
     }
     for (const id of ["old-password", "new-password", "new-password-confirm"]) $(id).value = "";
+    const sessionID = await fxa.tokenID("sessionToken", finished.sessionToken);
     try {
-      await fxa.api("/v1/web/session", {}, await fxa.tokenID("sessionToken", finished.sessionToken), "POST", "same-origin");
+      await fxa.api("/v1/web/session", {}, sessionID, "POST", "same-origin");
     } catch (error) {
+      // No cookie stands on the new session: it must not outlive the page.
+      try { await fxa.api("/v1/session/destroy", {}, sessionID); } catch (ignored) { /* already gone */ }
       window.location.assign("/signin?done=password");
       return;
     }

@@ -39,8 +39,10 @@ struct WebAccountController: RouteCollection {
         let proof = try request.content.decode(PasswordProof.self)
         let email = try primaryEmail(current.account)
         try await customs.check(.passwordCheck, subject: email.normalized, ip: request.clientIP)
-        return try await passwords.startChange(
-            PasswordChangeStartRequest(email: email, oldAuthPW: proof.authPW), session: current.token)
+        return try await Self.wrongPasswordAs103 {
+            try await passwords.startChange(
+                PasswordChangeStartRequest(email: email, oldAuthPW: proof.authPW), session: current.token)
+        }
     }
 
     /// `POST /v1/web/account/destroy` `{authPW}`: deletes the account (and
@@ -50,10 +52,23 @@ struct WebAccountController: RouteCollection {
         let proof = try request.content.decode(PasswordProof.self)
         let email = try primaryEmail(current.account)
         try await customs.check(.passwordCheck, subject: email.normalized, ip: request.clientIP)
-        try await accounts.destroy(DestroyAccountRequest(email: email, authPW: proof.authPW), session: current.token)
+        try await Self.wrongPasswordAs103 {
+            try await accounts.destroy(DestroyAccountRequest(email: email, authPW: proof.authPW), session: current.token)
+        }
         let response = try await EmptyJSON().encodeResponse(for: request)
         gate.sessions.cookie.clear(on: response)
         return response
+    }
+
+    /// The page stretched with the sign-up address itself, so a refusal
+    /// that asks for another address (errno 120, which a primary address
+    /// other than the sign-up one would cause) only means a wrong password.
+    private static func wrongPasswordAs103<T>(_ call: () async throws -> T) async throws -> T {
+        do {
+            return try await call()
+        } catch let error as FxAError where error.errno == .auth(.incorrectEmailCase) {
+            throw FxAError.incorrectPassword()
+        }
     }
 
     /// The address the account is found by. (The page stretches the

@@ -17,7 +17,9 @@ struct AddOAuthClientOwner: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        try await sqlDatabase(database).raw("DROP INDEX oauth_clients_owner").run()
-        try await database.schema(OAuthClientModel.schema).deleteField("owner_uid").update()
+        try await database.transaction { tx in
+            try await sqlDatabase(tx).raw("DROP INDEX IF EXISTS oauth_clients_owner").run()
+            try await tx.schema(OAuthClientModel.schema).deleteField("owner_uid").update()
+        }
     }
 }

@@ -204,11 +204,21 @@ struct ConsoleTests {
         for host in ["localhost", "api.localhost", "127.0.0.1", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1",
                      "169.254.169.254", "100.64.0.1", "0.0.0.0", "[::1]", "[fd00::1]", "[fe80::1]", "[::ffff:127.0.0.1]",
                      "2130706433", "0x7f000001", "printer.local", "db.internal", "127.1", "0177.0.0.1", "127.000.0.1",
-                     "[0:0:0:0:0:0:0:1]", "[::]", "[::7f00:1]", "localhost."] {
+                     "[0:0:0:0:0:0:0:1]", "[::]", "[::7f00:1]", "localhost.", "[febf::1]", "198.18.0.1", "192.0.0.8",
+                     "224.0.0.1", "255.255.255.255"] {
             #expect(ConsoleClientForm.isInternal(host), "\(host)")
         }
         for host in ["notes.example", "172.32.0.1", "8.8.8.8", "[2001:db8::1]", "192.169.0.1", "0xford.example", "1password.example"] {
             #expect(!ConsoleClientForm.isInternal(host), "\(host)")
+        }
+    }
+
+    @Test func onlyThisMachineCountsAsALoopbackServer() throws {
+        for url in ["http://127.0.0.1:9000", "http://localhost:9000", "http://[::1]:9000", "http://127.1.2.3"] {
+            #expect(try PublicBaseURL(url).isLoopback, "\(url)")
+        }
+        for url in ["http://127.example.com", "https://accounts.example", "http://10.0.0.1", "http://127.0.0.1.example"] {
+            #expect(try !PublicBaseURL(url).isLoopback, "\(url)")
         }
     }
 }

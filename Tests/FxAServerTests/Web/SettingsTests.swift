@@ -136,6 +136,14 @@ struct SettingsTests {
             #expect(events.contains { $0.kind == .profileChange && $0.payload["email"] == .string(newEmail) }, "\(events)")
             let page = try await server.page("/settings", browser)
             #expect(page.raw.contains("Signed in as <strong>\(newEmail)</strong>"))
+            // The page still stretches with the sign-up address; a wrong
+            // password is a wrong password (103), not "use another address".
+            let csrfNow = try csrfToken(page)
+            expectError(try await server.scriptCall("/v1/web/password/change/start", browser, csrf: csrfNow,
+                                                    json: ["authPW": String(repeating: "1", count: 64)]), .badRequest, errno: 103)
+            let started = try await server.scriptCall("/v1/web/password/change/start", browser, csrf: csrfNow,
+                                                      json: ["authPW": try user.v1().authPW.hexString])
+            #expect(started.status == .ok, "the sign-up address's stretch still opens it: \(started.raw)")
 
             // The old primary is now a secondary address, and can go.
             let removed = try await server.post("/settings/emails/remove", browser, ["csrf_token": csrf, "email": user.email])
