@@ -168,7 +168,15 @@ struct EventDeliveryTests {
                 #expect(jtis.count == 10, "every event exactly once after de-duplication by jti")
             }
             #expect(flaky.received.count > 10, "the flaky receiver saw retries")
-            let pending = try await server.dependencies.stores.outbox.pendingCount()
+            // A receiver counts a request before its answer reaches the worker,
+            // which then marks the delivery: wait for that, bounded.
+            var pending = try await server.dependencies.stores.outbox.pendingCount()
+            let settled = Date().addingTimeInterval(10)
+            while pending > 0, Date() < settled {
+                try await Task.sleep(for: .milliseconds(50))
+                server.clock.advance(by: 1)
+                pending = try await server.dependencies.stores.outbox.pendingCount()
+            }
             #expect(pending == 0)
         }
     }
