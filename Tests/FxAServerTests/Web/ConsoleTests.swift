@@ -7,7 +7,7 @@ import Testing
 import Vapor
 
 /// The developer console: registering and managing one's own OAuth clients.
-@Suite("Web pages: developer console")
+@Suite("Web pages: developer console", .serialized)
 struct ConsoleTests {
     static let validForm = [
         "name": "Notes <dev>", "redirect_uris": "https://notes.example/callback\nhttp://127.0.0.1:8000/cb",

@@ -8,7 +8,7 @@ import Vapor
 /// `/settings` beyond the display name: the password change and account
 /// deletion that the page's script makes on the web session, email
 /// addresses and the profile picture.
-@Suite("Web pages: settings")
+@Suite("Web pages: settings", .serialized)
 struct SettingsTests {
     /// What `settings.js` does: authPW of the current password to the web
     /// start, kB from the key bundle, rewrapped under the new password,

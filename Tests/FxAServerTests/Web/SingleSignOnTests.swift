@@ -8,7 +8,7 @@ import Vapor
 /// `/authorization` for a browser that is signed in (a web session): the
 /// page offers to continue as its account, `prompt=none` gets a code at
 /// once or the OIDC error that says why not.
-@Suite("Web pages: single sign-on")
+@Suite("Web pages: single sign-on", .serialized)
 struct SingleSignOnTests {
     private func authorizationPath(_ client: TestClient, _ extra: [String: String] = [:]) -> String {
         var components = URLComponents()

@@ -8,7 +8,7 @@ import Vapor
 
 /// The server's own signed-in pages: the web-session cookie, settings,
 /// Devices & apps, CSRF on every form, and sign-out.
-@Suite("Web pages: sessions, settings, Devices & apps")
+@Suite("Web pages: sessions, settings, Devices & apps", .serialized)
 struct WebPagesTests {
     static let cookieName = WebBrowser.cookieName
 

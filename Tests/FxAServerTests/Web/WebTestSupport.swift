@@ -4,6 +4,11 @@ import Foundation
 import Testing
 import Vapor
 
+// The web suites run their tests one at a time (`.serialized`): each one
+// signs accounts up through scrypt, and running all of them at once with
+// the rest of the suite starved SQLite's single writer on a 2-core CI
+// machine past its 30 s connection wait.
+
 /// A browser signed in to the server's own pages: what the sign-in page
 /// leaves behind (the web-session cookie).
 struct WebBrowser {
