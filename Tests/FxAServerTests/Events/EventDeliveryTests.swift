@@ -157,11 +157,10 @@ struct EventDeliveryTests {
                 if late == nil, server.clock.now().timeIntervalSince(started) > 60 {
                     late = try await WebhookReceiver.start(port: downPort)
                 }
-                if let late, Set(flaky.accepted).count == 10, Set(late.accepted).count == 10 { break }
+                if let late, flaky.acceptedJTIs.count == 10, late.acceptedJTIs.count == 10 { break }
             }
             let up = try #require(late)
             defer { Task { await up.stop() } }
-            #expect(Set(flaky.accepted).count == 10 && Set(up.accepted).count == 10)
             for receiver in [flaky, up] {
                 var jtis = Set<String>()
                 for token in receiver.accepted { jtis.insert(try await Self.verify(token, on: server).jti) }

@@ -1,4 +1,5 @@
 import Foundation
+import FxACore
 import Logging
 import NIOConcurrencyHelpers
 import Vapor
@@ -36,6 +37,18 @@ final class WebhookReceiver: Sendable {
     var received: [Received] { state.withLockedValue { $0.received } }
     /// The tokens it answered 2xx to.
     var accepted: [String] { received.filter(\.accepted).map(\.token) }
+    /// The distinct `jti`s among the accepted tokens, read without checking
+    /// signatures (tests verify those separately). A retry re-signs its event
+    /// with a new `iat`, so two accepted tokens can carry one event: waiting
+    /// for N distinct tokens is not waiting for N events.
+    var acceptedJTIs: Set<String> {
+        Set(accepted.compactMap { token in
+            let parts = token.split(separator: ".")
+            guard parts.count == 3, let payload = Data(base64URLEncoded: String(parts[1])),
+                  let object = try? JSONSerialization.jsonObject(with: payload) as? [String: Any] else { return nil }
+            return object["jti"] as? String
+        })
+    }
 
     func behave(_ behaviour: Behaviour) { state.withLockedValue { $0.behaviour = behaviour } }
 
