@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.24.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.65.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.27.0"),
+        .package(url: "https://github.com/vapor/leaf.git", from: "4.5.0"),
     ],
     targets: [
         .target(
@@ -73,7 +74,10 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            ]
+                .product(name: "Leaf", package: "leaf"),
+            ],
+            // The pages' Leaf templates, compiled into the binary (PageTemplate).
+            resources: [.embedInCode("Templates")]
         ),
         .executableTarget(
             name: "fxa-server",
@@ -161,6 +165,8 @@ let package = Package(
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "VaporTesting", package: "vapor"),
+                // The template tests ask the embedded source directly (LeafKit comes with it).
+                .product(name: "Leaf", package: "leaf"),
             ]
         ),
         .testTarget(

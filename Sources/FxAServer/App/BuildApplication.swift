@@ -1,4 +1,5 @@
 import FxACore
+import Leaf
 import Vapor
 
 /// Assembles the HTTP application from its dependencies: middleware in a
@@ -20,6 +21,8 @@ public func buildApplication(
     app.http.server.configuration.serverName = nil
     app.routes.defaultMaxBodySize = ByteCount(integerLiteral: configuration.maxBodySize)
     app.routes.caseInsensitive = false
+    // Pages render from the templates in the binary, never from a directory.
+    app.leaf.sources = .singleSource(EmbeddedTemplateSource())
 
     app.middleware = Middlewares()
     app.middleware.use(RequestObservationMiddleware(metrics: dependencies.metrics))

@@ -38,19 +38,19 @@ struct ConsoleController: RouteCollection {
         let notice: String? = request.query[String.self, at: "done"] == "deleted" ? "The app is deleted." : nil
         let page = ConsoleListPage(
             clients: try await administration.list(ownedBy: current.account.uid), publicURL: publicURL, notice: notice)
-        return WebPageGate.page(page.render(), csp: ConsoleListPage.contentSecurityPolicy)
+        return try await request.render(page)
     }
 
     @Sendable func newClient(_ request: Request) async throws -> Response {
         guard let current = try await gate.signedIn(request) else { return gate.toSignin(request, next: WebPagePaths.console) }
-        return newClientPage(.blank, current, message: nil, status: .ok)
+        return try await newClientPage(request, .blank, current, message: nil, status: .ok)
     }
 
     @Sendable func create(_ request: Request) async throws -> Response {
         let (current, fields): (WebSessions.Current, [String: String])
         switch try await gate.formPost(request) {
         case .signedOut: return gate.toSignin(request, next: WebPagePaths.console)
-        case .expired: return WebPageGate.expiredForm(backTo: WebPagePaths.console)
+        case .expired: return try await WebPageGate.expiredForm(request, backTo: WebPagePaths.console)
         case let .accepted(session, posted): (current, fields) = (session, posted)
         }
         let form = ConsoleClientForm(fields: fields)
@@ -64,21 +64,21 @@ struct ConsoleController: RouteCollection {
             try form.check(serverIsLoopback: publicURL.isLoopback)
             let (client, secret) = try await administration.create(form.registration(owner: owner))
             request.logger.info("console: client registered", metadata: ["client_id": .string(client.id.hex), "owner": .string(owner.hex)])
-            return secretPage(ConsoleSecretPage(client: client, secret: secret, rotated: false))
+            return try await secretPage(request, ConsoleSecretPage(client: client, secret: secret, rotated: false))
         } catch let error as FxAError where error.status == 400 {
-            return newClientPage(form, current, message: error.message, status: .badRequest)
+            return try await newClientPage(request, form, current, message: error.message, status: .badRequest)
         }
     }
 
     @Sendable func show(_ request: Request) async throws -> Response {
         guard let current = try await gate.signedIn(request) else { return gate.toSignin(request, next: WebPagePaths.console) }
-        guard let client = try await owned(request, by: current) else { return Self.notFound() }
+        guard let client = try await owned(request, by: current) else { return try await Self.notFound(request) }
         let notice: String? = switch request.query[String.self, at: "done"] {
         case "saved": "Your changes are saved."
         case "forgot": "The previous secret no longer works."
         default: nil
         }
-        return try await clientPage(client, form: ConsoleClientForm(client), current, notice: notice, isError: false, status: .ok)
+        return try await clientPage(request, client, form: ConsoleClientForm(client), current, notice: notice, isError: false, status: .ok)
     }
 
     @Sendable func update(_ request: Request) async throws -> Response {
@@ -88,7 +88,7 @@ struct ConsoleController: RouteCollection {
                 try form.check(serverIsLoopback: publicURL.isLoopback)
                 _ = try await administration.update(client.id) { form.apply(to: &$0) }
             } catch let error as FxAError where error.status == 400 {
-                return try await clientPage(client, form: form, current, notice: error.message, isError: true, status: .badRequest)
+                return try await clientPage(request, client, form: form, current, notice: error.message, isError: true, status: .badRequest)
             }
             return gate.redirect(request, to: Self.path(client) + "?done=saved")
         }
@@ -98,12 +98,12 @@ struct ConsoleController: RouteCollection {
         try await ownedFormPost(request) { current, client, _ in
             guard !client.publicClient else {
                 return try await clientPage(
-                    client, form: ConsoleClientForm(client), current, notice: "A public client has no secret.", isError: true,
-                    status: .badRequest)
+                    request, client, form: ConsoleClientForm(client), current, notice: "A public client has no secret.",
+                    isError: true, status: .badRequest)
             }
             let secret = try await administration.rotateSecret(client.id)
             request.logger.info("console: client secret rotated", metadata: ["client_id": .string(client.id.hex)])
-            return secretPage(ConsoleSecretPage(client: client, secret: secret, rotated: true))
+            return try await secretPage(request, ConsoleSecretPage(client: client, secret: secret, rotated: true))
         }
     }
 
@@ -118,8 +118,8 @@ struct ConsoleController: RouteCollection {
         try await ownedFormPost(request) { current, client, fields in
             guard fields["confirm"] == "yes" else {
                 return try await clientPage(
-                    client, form: ConsoleClientForm(client), current, notice: "Tick the box to confirm the deletion.",
-                    isError: true, status: .badRequest)
+                    request, client, form: ConsoleClientForm(client), current,
+                    notice: "Tick the box to confirm the deletion.", isError: true, status: .badRequest)
             }
             try await administration.delete(client.id)
             request.logger.info("console: client deleted", metadata: ["client_id": .string(client.id.hex)])
@@ -135,9 +135,9 @@ struct ConsoleController: RouteCollection {
     ) async throws -> Response {
         switch try await gate.formPost(request) {
         case .signedOut: return gate.toSignin(request, next: WebPagePaths.console)
-        case .expired: return WebPageGate.expiredForm(backTo: WebPagePaths.console)
+        case .expired: return try await WebPageGate.expiredForm(request, backTo: WebPagePaths.console)
         case let .accepted(current, fields):
-            guard let client = try await owned(request, by: current) else { return Self.notFound() }
+            guard let client = try await owned(request, by: current) else { return try await Self.notFound(request) }
             return try await action(current, client, fields)
         }
     }
@@ -155,36 +155,34 @@ struct ConsoleController: RouteCollection {
     }
 
     private func newClientPage(
-        _ form: ConsoleClientForm, _ current: WebSessions.Current, message: String?, status: HTTPResponseStatus
-    ) -> Response {
-        WebPageGate.page(
-            ConsoleFormFields.newClientPage(form, csrfToken: current.csrfToken, message: message),
-            csp: ConsoleListPage.contentSecurityPolicy, status: status)
+        _ request: Request, _ form: ConsoleClientForm, _ current: WebSessions.Current, message: String?,
+        status: HTTPResponseStatus
+    ) async throws -> Response {
+        try await request.render(ConsoleNewClientPage(form: form, csrfToken: current.csrfToken, message: message), status: status)
     }
 
     private func clientPage(
-        _ client: OAuthClientRecord, form: ConsoleClientForm, _ current: WebSessions.Current, notice: String?, isError: Bool,
-        status: HTTPResponseStatus
+        _ request: Request, _ client: OAuthClientRecord, form: ConsoleClientForm, _ current: WebSessions.Current,
+        notice: String?, isError: Bool, status: HTTPResponseStatus
     ) async throws -> Response {
         let page = ConsoleClientPage(
             client: client, form: form,
             deliveries: try await outbox.deliveries(status: nil, clientID: client.id, limit: Self.deliveriesShown),
             csrfToken: current.csrfToken, notice: notice, noticeIsError: isError)
-        return WebPageGate.page(page.render(), csp: page.contentSecurityPolicy, status: status)
+        return try await request.render(page, status: status)
     }
 
-    private func secretPage(_ page: ConsoleSecretPage) -> Response {
-        let response = WebPageGate.page(page.render(), csp: ConsoleSecretPage.contentSecurityPolicy)
+    private func secretPage(_ request: Request, _ page: ConsoleSecretPage) async throws -> Response {
+        let response = try await request.render(page)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response
     }
 
-    private static func notFound() -> Response {
-        WebPageGate.page(HTML.document(title: "No such app", body: """
-            <div class="card">
-            <h1>No such app</h1>
-            <p>It does not exist, or it is not yours. <a href="\(WebPagePaths.console)">Back to your apps</a></p>
-            </div>
-            """), csp: ConsoleListPage.contentSecurityPolicy, status: .notFound)
+    private static func notFound(_ request: Request) async throws -> Response {
+        try await request.render(
+            MessagePage(
+                title: "No such app", text: "It does not exist, or it is not yours.", linkPath: WebPagePaths.console,
+                linkText: "Back to your apps"),
+            status: .notFound)
     }
 }

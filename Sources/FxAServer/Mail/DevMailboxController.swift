@@ -44,27 +44,9 @@ struct DevMailboxController: RouteCollection {
         return EmptyJSON()
     }
 
-    /// A plain HTML list of the last 50 messages, escaped.
+    /// The last 50 messages as a page (``DevMailboxPage``).
     @Sendable func page(_ request: Request) async throws -> Response {
-        let messages = try await store.recent(limit: 50)
-        var html = """
-            <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Development mailbox</title>
-            <meta name="viewport" content="width=device-width, initial-scale=1"></head><body>
-            <h1>Development mailbox</h1><p>Mail sent by this server (development mode only).</p>
-            """
-        if messages.isEmpty { html += "<p>No mail yet.</p>" }
-        for message in messages {
-            html += "<article><h2>\(escape(message.subject))</h2><p>To: \(escape(message.to)) — \(message.sentAt)</p><dl>"
-            for (name, value) in message.headers.sorted(by: { $0.key < $1.key }) {
-                html += "<dt>\(escape(name))</dt><dd><code>\(escape(value))</code></dd>"
-            }
-            html += "</dl><pre>\(escape(message.text))</pre></article><hr>"
-        }
-        html += "</body></html>"
-        var headers = HTTPHeaders()
-        headers.contentType = .html
-        headers.replaceOrAdd(name: .contentSecurityPolicy, value: "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
-        return Response(status: .ok, headers: headers, body: .init(string: html))
+        try await request.render(DevMailboxPage(messages: try await store.recent(limit: 50)))
     }
 
     /// restmail uses the local part; a full address is accepted too.
@@ -73,10 +55,5 @@ struct DevMailboxController: RouteCollection {
             throw FxAError.invalidParameter(["mailbox"], source: "params")
         }
         return String(raw.lowercased().split(separator: "@", maxSplits: 1).first ?? "")
-    }
-
-    private func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

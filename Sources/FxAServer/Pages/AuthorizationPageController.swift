@@ -49,7 +49,7 @@ struct AuthorizationPageController: RouteCollection {
             return request.redirect(to: redirect.location, redirectType: .normal)
         } catch .shownHere(let error) {
             if Self.prefersJSON(request) { throw error }
-            return Self.html(ErrorPage(error: error).render(), status: HTTPResponseStatus(statusCode: error.status))
+            return try await request.render(ErrorPage(error: error), status: HTTPResponseStatus(statusCode: error.status))
         }
         logFlow(authorization, query: query, request: request)
         let current = try await gate.signedIn(request)
@@ -63,9 +63,7 @@ struct AuthorizationPageController: RouteCollection {
         if singleSignOn == .available, let current {
             page.signedIn = (current.account.primaryEmail, current.csrfToken)
         }
-        let response = Self.html(try page.render(), status: .ok)
-        response.headers.replaceOrAdd(name: .contentSecurityPolicy, value: page.contentSecurityPolicy)
-        return response
+        return try await request.render(page)
     }
 
     /// `prompt=none` (OIDC Core §3.1.2.1): a code at once for a signed-in
@@ -141,15 +139,6 @@ struct AuthorizationPageController: RouteCollection {
     private static func prefersJSON(_ request: Request) -> Bool {
         let accept = request.headers.first(name: .accept) ?? ""
         return accept.contains("application/json") && !accept.contains("text/html")
-    }
-
-    private static func html(_ body: String, status: HTTPResponseStatus) -> Response {
-        let response = Response(status: status, body: .init(string: body))
-        response.headers.contentType = .html
-        response.headers.replaceOrAdd(
-            name: .contentSecurityPolicy,
-            value: "default-src 'none'; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
-        return response
     }
 
     private static func asset(_ source: String, type: String) -> Response {

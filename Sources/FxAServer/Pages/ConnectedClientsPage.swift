@@ -8,7 +8,7 @@ import Foundation
 /// One row per app: signing out of an app here deletes every token it
 /// holds for the account (its refresh tokens and the access tokens issued
 /// with them), so no leftover access token keeps it listed or working.
-struct ConnectedClientsPage {
+struct ConnectedClientsPage: RenderedPage {
     /// One row to show.
     struct Entry {
         var clientID: String
@@ -23,43 +23,41 @@ struct ConnectedClientsPage {
     let notice: String?
 
     /// Our style, and icons from the https origins the listed clients registered.
-    var contentSecurityPolicy: String {
-        let origins = Set(entries.compactMap { SigninPage.imageOrigin($0.imageURI) }).sorted()
-        let images = (["'self'"] + origins).joined(separator: " ")
-        return "default-src 'none'; style-src 'self'; img-src \(images); form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    var contentSecurityPolicy: ContentSecurityPolicy {
+        .formPage(imageOrigins: Set(entries.compactMap { SigninPage.imageOrigin($0.imageURI) }).sorted())
     }
 
-    func render() -> String {
+    static let template = PageTemplate.clients
+
+    struct Context: Encodable, Sendable {
+        let title = "Devices & apps"
+        let hasEntries: Bool
+        let entries: [Row]
+        let csrfToken: String
+        let notice: String?
+        let noticeIsError = false
+    }
+
+    struct Row: Encodable, Sendable {
+        let clientID: String
+        let name: String
+        /// Only an https icon.
+        let iconURL: String?
+        /// In plain words.
+        let scopes: [String]
+        /// The day, as `2026-12-02`.
+        let lastUsed: String
+    }
+
+    func context() -> Context {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withFullDate]
-        // Typed: an untyped interpolated literal here can resolve to another
-        // string-interpolation type in scope (SQLKit's SQLQueryString).
-        let rows = entries.map { entry -> String in
-            let icon = SigninPage.imageOrigin(entry.imageURI) != nil
-                ? #"<img src="\#(HTML.escape(entry.imageURI ?? ""))" alt="" width="40" height="40">"# : ""
-            let scopes = entry.scopes.map { "<li>\(HTML.escape(SigninPage.describe($0)))</li>" }.joined()
-            return """
-                <li class="client">
-                <header>\(icon)<h2>\(HTML.escape(entry.name))</h2></header>
-                <ul>\(scopes)</ul>
-                <p class="muted">Last used \(formatter.string(from: entry.lastUsed))</p>
-                <form method="post" action="/settings/clients/destroy">
-                <input type="hidden" name="csrf_token" value="\(HTML.escape(csrfToken))">
-                <input type="hidden" name="client_id" value="\(HTML.escape(entry.clientID))">
-                <button type="submit" class="secondary" aria-label="Sign out of \(HTML.escape(entry.name))">Sign out</button>
-                </form>
-                </li>
-                """
-        }.joined()
-        let list = entries.isEmpty ? #"<p class="muted">No app holds access to your account.</p>"# : #"<ul class="clients">\#(rows)</ul>"#
-        let notice = notice.map { #"<p class="notice" role="status">\#(HTML.escape($0))</p>"# } ?? ""
-        return HTML.document(title: "Devices & apps", body: """
-            <div class="card">
-            <header><h1>Devices &amp; apps</h1></header>
-            \(notice)
-            \(list)
-            <p><a href="\(WebPagePaths.settings)">Back to account settings</a></p>
-            </div>
-            """)
+        let rows = entries.map { entry in
+            Row(
+                clientID: entry.clientID, name: entry.name,
+                iconURL: SigninPage.imageOrigin(entry.imageURI) != nil ? entry.imageURI : nil,
+                scopes: entry.scopes.map(SigninPage.describe), lastUsed: formatter.string(from: entry.lastUsed))
+        }
+        return Context(hasEntries: !rows.isEmpty, entries: rows, csrfToken: csrfToken, notice: notice)
     }
 }

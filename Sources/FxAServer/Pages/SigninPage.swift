@@ -4,8 +4,7 @@ import Foundation
 /// The minimal sign-in page that `/authorization` shows: email first, then
 /// password (sign-in or sign-up), an emailed code when the server asks for
 /// one, consent for clients that are not trusted, and the return to the RP.
-/// The web pages issue replaces it with the full set of pages.
-struct SigninPage {
+struct SigninPage: RenderedPage {
     let request: BrowserAuthorizationRequest
     /// Whether to show the consent step before the code is issued.
     var askConsent: Bool { Self.asksConsent(request) }
@@ -58,14 +57,26 @@ struct SigninPage {
 
     /// The Content-Security-Policy for the page: our script and style only,
     /// API calls to our origin only, and the client's icon from its origin.
-    var contentSecurityPolicy: String {
-        var images = "'self'"
-        if let origin = Self.imageOrigin(request.client.imageURI) { images += " " + origin }
-        return "default-src 'none'; script-src 'self'; style-src 'self'; img-src \(images); connect-src 'self'; "
-            + "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    var contentSecurityPolicy: ContentSecurityPolicy {
+        ContentSecurityPolicy(scripts: true, imageOrigins: [Self.imageOrigin(request.client.imageURI)].compactMap { $0 }, forms: true)
     }
 
-    func render() throws -> String {
+    static let template = PageTemplate.authorization
+
+    /// What the template shows. The signed-in email is in the script data
+    /// only: the script fills it in when it shows that step.
+    struct Context: Encodable, Sendable {
+        let title: String
+        let clientName: String
+        /// Only an https icon (``imageOrigin(_:)``).
+        let iconURL: String?
+        let signedIn: Bool
+        /// Each requested scope in plain words, for the consent step.
+        let scopes: [String]
+        let scriptData: String
+    }
+
+    func context() throws -> Context {
         let client = request.client
         let deny = AuthorizationErrorRedirect(
             redirectURI: request.redirectURI, error: "access_denied", description: "The user declined", state: request.state)
@@ -77,39 +88,11 @@ struct SigninPage {
             flowId: request.flow?.id, flowBeginTime: request.flow?.beginTime,
             keysJwk: Self.wantsKeys(request, keyBearingScopes: keyBearingScopes) ? request.keysJWK : nil,
             signedInEmail: signedIn?.email, csrfToken: signedIn?.csrfToken)
-        let name = HTML.escape(client.name)
-        let icon = Self.imageOrigin(client.imageURI) != nil
-            ? #"<img src="\#(HTML.escape(client.imageURI ?? ""))" alt="">"# : ""
-        let scopes = request.scope.sortedValues.map { "<li>\(HTML.escape(Self.describe($0)))</li>" }.joined()
-        let consent = """
-            <form id="consent" hidden>
-            <p>\(name) asks to:</p>
-            <ul>\(scopes)</ul>
-            <button type="submit">Allow</button>
-            <button id="deny" type="button" class="secondary">Cancel</button>
-            </form>
-            """
-        return HTML.document(title: "Sign in to continue to \(client.name)", body: """
-            <div class="card">
-            <header>\(icon)<h1>Continue to \(name)</h1></header>
-            \(signedIn == nil ? "" : Self.continueAs)
-            \(SigninForms.markup(consent: consent))
-            </div>
-            <script type="application/json" id="authorization-request">\(try HTML.scriptJSON(data))</script>
-            <script src="/assets/onepw.js"></script>
-            <script src="/assets/signin.js"></script>
-            """)
+        return Context(
+            title: "Sign in to continue to \(client.name)", clientName: client.name,
+            iconURL: Self.imageOrigin(client.imageURI) != nil ? client.imageURI : nil, signedIn: signedIn != nil,
+            scopes: request.scope.sortedValues.map(Self.describe), scriptData: try ScriptJSON.encode(data))
     }
-
-    /// The first step for a signed-in browser: continue as the account the
-    /// script names, or sign in with another.
-    static let continueAs = """
-        <form id="signed-in-form" hidden>
-        <p>You are signed in as <strong id="signed-in-email"></strong>.</p>
-        <button type="submit">Continue</button>
-        <button id="switch-account" type="button" class="secondary">Use another account</button>
-        </form>
-        """
 
     /// A scope in plain words, for the consent step.
     static func describe(_ scope: String) -> String {

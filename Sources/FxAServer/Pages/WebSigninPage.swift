@@ -5,7 +5,7 @@ import Foundation
 /// apps). The same steps and script as the RP sign-in page; at the end the
 /// script exchanges its new session for a web-session cookie instead of
 /// asking for an authorization code, and goes to `next`.
-struct WebSigninPage {
+struct WebSigninPage: RenderedPage {
     /// A local path under `/settings`, already checked.
     let next: String
     /// Why the user is here again (after deleting the account, or a
@@ -30,10 +30,8 @@ struct WebSigninPage {
         var askConsent = false
     }
 
-    /// Our script, style and API only; no images, frames or other origins.
-    static let contentSecurityPolicy =
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
-        + "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    /// Our script, style and API only; no images from other origins.
+    var contentSecurityPolicy: ContentSecurityPolicy { .scriptedPage }
 
     /// `next` when it is one of the pages a web session opens, else `/settings`.
     /// Only these exact local paths: never another host, never `//host`.
@@ -42,17 +40,16 @@ struct WebSigninPage {
         return requested
     }
 
-    func render() throws -> String {
-        HTML.document(title: "Sign in to your account", body: """
-            <div class="card">
-            <header><h1>Sign in to your account</h1></header>
-            \(notice.map { #"<p class="notice" role="status">\#(HTML.escape($0))</p>"# } ?? "")
-            \(SigninForms.markup(consent: ""))
-            </div>
-            <script type="application/json" id="authorization-request">\(try HTML.scriptJSON(ScriptData(next: next)))</script>
-            <script src="/assets/onepw.js"></script>
-            <script src="/assets/signin.js"></script>
-            """)
+    static let template = PageTemplate.signin
+
+    struct Context: Encodable, Sendable {
+        let title = "Sign in to your account"
+        let notice: String?
+        let scriptData: String
+    }
+
+    func context() throws -> Context {
+        Context(notice: notice, scriptData: try ScriptJSON.encode(ScriptData(next: next)))
     }
 }
 

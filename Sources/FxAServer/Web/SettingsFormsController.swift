@@ -38,9 +38,9 @@ struct SettingsFormsController: RouteCollection {
     @Sendable func uploadAvatar(_ request: Request) async throws -> Response {
         guard let current = try await gate.signedIn(request) else { return gate.toSignin(request, next: WebPagePaths.settings) }
         let form = try? request.content.decode(AvatarForm.self, as: .formData)
-        guard WebSessionCookie.checkCSRF(form?.csrf_token, for: current.cookieValue) else { return WebPageGate.expiredForm() }
+        guard WebSessionCookie.checkCSRF(form?.csrf_token, for: current.cookieValue) else { return try await WebPageGate.expiredForm(request) }
         guard let file = form?.avatar, file.data.readableBytes > 0 else {
-            return try await settings.response(current, notice: "Choose a picture to upload.", status: .badRequest)
+            return try await settings.response(request, current, notice: "Choose a picture to upload.", status: .badRequest)
         }
         return try await outcome(request, current) {
             _ = try await profileService.uploadAvatar(Data(buffer: file.data), for: current.account.uid)
@@ -107,7 +107,7 @@ struct SettingsFormsController: RouteCollection {
     ) async throws -> Response {
         switch try await gate.formPost(request) {
         case .signedOut: return gate.toSignin(request, next: WebPagePaths.settings)
-        case .expired: return WebPageGate.expiredForm()
+        case .expired: return try await WebPageGate.expiredForm(request)
         case let .accepted(current, fields): return try await outcome(request, current) { try await change(current, fields) }
         }
     }
@@ -122,7 +122,7 @@ struct SettingsFormsController: RouteCollection {
         do {
             done = try await change()
         } catch let error as FxAError where (400..<500).contains(error.status) {
-            return try await settings.response(current, notice: error.message, status: HTTPResponseStatus(statusCode: error.status))
+            return try await settings.response(request, current, notice: error.message, status: HTTPResponseStatus(statusCode: error.status))
         }
         return gate.redirect(request, to: WebPagePaths.settings + "?done=" + done)
     }

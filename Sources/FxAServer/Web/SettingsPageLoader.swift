@@ -26,13 +26,13 @@ struct SettingsPageLoader: Sendable {
         }
     }
 
-    func response(_ current: WebSessions.Current, notice: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
+    func response(_ request: Request, _ current: WebSessions.Current, notice: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
         let uid = current.account.uid
         let profile = try await profiles.profile(uid: uid)
         let page = SettingsPage(
             account: current.account, displayName: profile?.displayName,
             avatarURL: profile.map(AvatarURLs.path(for:)) ?? "/v1/avatar/%3F", hasUploadedAvatar: profile?.avatarID != nil,
             emails: try await emails.list(uid: uid), csrfToken: current.csrfToken, notice: notice)
-        return WebPageGate.page(try page.render(), csp: SettingsPage.contentSecurityPolicy, status: status)
+        return try await request.render(page, status: status)
     }
 }

@@ -6,7 +6,7 @@ import Vapor
 /// first (settings, Devices & apps, the developer console): a confirmed web
 /// session, and for a form post or a page's API call its CSRF token. Also
 /// the responses those pages share, so every one of them redirects only to
-/// fixed local paths and sends its own Content-Security-Policy.
+/// fixed local paths.
 struct WebPageGate: Sendable {
     let sessions: WebSessions
     let publicURL: PublicBaseURL
@@ -61,21 +61,8 @@ struct WebPageGate: Sendable {
         request.redirect(to: path, redirectType: .normal)
     }
 
-    /// An HTML page with its Content-Security-Policy.
-    static func page(_ html: String, csp: String, status: HTTPResponseStatus = .ok) -> Response {
-        let response = Response(status: status, body: .init(string: html))
-        response.headers.contentType = .html
-        response.headers.replaceOrAdd(name: .contentSecurityPolicy, value: csp)
-        return response
-    }
-
     /// 403 for a post without its CSRF token, in words a user can act on.
-    static func expiredForm(backTo path: String = WebPagePaths.settings) -> Response {
-        page(HTML.document(title: "This form has expired", body: """
-            <div class="card">
-            <h1>This form has expired</h1>
-            <p>Nothing was changed. Go back to <a href="\(path)">the page you came from</a> and try again.</p>
-            </div>
-            """), csp: SettingsPage.contentSecurityPolicy, status: .forbidden)
+    static func expiredForm(_ request: Request, backTo path: String = WebPagePaths.settings) async throws -> Response {
+        try await request.render(MessagePage.expiredForm(backTo: path), status: .forbidden)
     }
 }

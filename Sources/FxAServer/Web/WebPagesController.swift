@@ -33,7 +33,7 @@ struct WebPagesController: RouteCollection {
         let next = WebSigninPage.destination(request.query[String.self, at: "next"])
         if try await sessions.current(request) != nil { return gate.redirect(request, to: next) }
         let notice = WebSigninPage.notice(done: request.query[String.self, at: "done"])
-        return WebPageGate.page(try WebSigninPage(next: next, notice: notice).render(), csp: WebSigninPage.contentSecurityPolicy)
+        return try await request.render(WebSigninPage(next: next, notice: notice))
     }
 
     /// `POST /v1/web/session` with the page's new session (Bearer `fxs_`):
@@ -54,14 +54,14 @@ struct WebPagesController: RouteCollection {
 
     @Sendable func settings(_ request: Request) async throws -> Response {
         guard let current = try await gate.signedIn(request) else { return gate.toSignin(request, next: WebPagePaths.settings) }
-        return try await settingsPage.response(current, notice: SettingsPageLoader.notice(done: request.query[String.self, at: "done"]))
+        return try await settingsPage.response(request, current, notice: SettingsPageLoader.notice(done: request.query[String.self, at: "done"]))
     }
 
     @Sendable func setDisplayName(_ request: Request) async throws -> Response {
         let (current, form): (WebSessions.Current, [String: String])
         switch try await gate.formPost(request) {
         case .signedOut: return gate.toSignin(request, next: WebPagePaths.settings)
-        case .expired: return WebPageGate.expiredForm()
+        case .expired: return try await WebPageGate.expiredForm(request)
         case let .accepted(session, fields): (current, form) = (session, fields)
         }
         let name = (form["display_name"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -69,7 +69,7 @@ struct WebPagesController: RouteCollection {
             try await profileService.setDisplayName(name, for: current.account.uid)
         } catch let error as FxAError where error.status == 400 {
             return try await settingsPage.response(
-                current, notice: "That display name cannot be used: at most 256 characters, no control characters.",
+                request, current, notice: "That display name cannot be used: at most 256 characters, no control characters.",
                 status: .badRequest)
         }
         return gate.redirect(request, to: WebPagePaths.settings + "?done=display_name")
@@ -78,7 +78,7 @@ struct WebPagesController: RouteCollection {
     @Sendable func signOut(_ request: Request) async throws -> Response {
         switch try await gate.formPost(request) {
         case .signedOut: break
-        case .expired: return WebPageGate.expiredForm()
+        case .expired: return try await WebPageGate.expiredForm(request)
         case let .accepted(current, _): try await sessions.signOut(current)
         }
         let response = gate.redirect(request, to: WebPagePaths.signin)
@@ -106,14 +106,14 @@ struct WebPagesController: RouteCollection {
                 lastUsed: lastUsed))
         }
         let page = ConnectedClientsPage(entries: entries, csrfToken: current.csrfToken, notice: notice)
-        return WebPageGate.page(page.render(), csp: page.contentSecurityPolicy)
+        return try await request.render(page)
     }
 
     @Sendable func destroyClient(_ request: Request) async throws -> Response {
         let (current, form): (WebSessions.Current, [String: String])
         switch try await gate.formPost(request) {
         case .signedOut: return gate.toSignin(request, next: WebPagePaths.clients)
-        case .expired: return WebPageGate.expiredForm()
+        case .expired: return try await WebPageGate.expiredForm(request)
         case let .accepted(session, fields): (current, form) = (session, fields)
         }
         // A client id that is not one (a tampered form) signs out of nothing.
