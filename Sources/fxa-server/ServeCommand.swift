@@ -20,6 +20,7 @@ struct ServeCommand: AsyncParsableCommand {
                 "configuration": .string(configuration.summary),
                 "signing-kid": .string(kid),
             ])
+            for warning in configuration.startupWarnings { logger.warning("\(warning)") }
             let app = try await buildApplication(
                 dependencies: dependencies,
                 environment: Environment(name: "production", arguments: ["fxa-server", "serve"]),

@@ -98,6 +98,21 @@ struct ConfigurationTests {
         #expect(configuration.publicURL.appending("/v1/jwks") == "https://accounts.example.org:8443/fxa/v1/jwks")
     }
 
+    @Test func startupWarnsOfAPlainHTTPOrDevelopmentServerOthersCanReach() throws {
+        let smtp = "smtp://relay.example.org:587"
+        let production = { (url: String) in
+            try ConfigurationInput(publicURL: url, mode: "production", smtpURL: smtp).resolve(environment: [:]).startupWarnings
+        }
+        #expect(try production("https://accounts.example.org").isEmpty)
+        #expect(try production("http://127.0.0.1:9000").isEmpty, "a developer's own machine")
+        let plain = try production("http://accounts.example.org")
+        #expect(plain.count == 1 && plain[0].contains("http://accounts.example.org") && plain[0].contains("https"), "\(plain)")
+
+        #expect(try ConfigurationInput().resolve(environment: [:]).startupWarnings.isEmpty, "the default: development on loopback")
+        let exposed = try ConfigurationInput(publicURL: "https://accounts.example.org").resolve(environment: [:]).startupWarnings
+        #expect(exposed.count == 1 && exposed[0].contains("/__mail__"), "\(exposed)")
+    }
+
     @Test func listeningOnAllInterfacesStillDefaultsToALoopbackIssuer() throws {
         let configuration = try ConfigurationInput(host: "0.0.0.0", port: 8080).resolve(environment: [:])
         #expect(configuration.publicURL.string == "http://127.0.0.1:8080")

@@ -115,6 +115,25 @@ public struct ServerConfiguration: Sendable {
         "http://127.0.0.1:8001", "http://localhost:8000", "http://127.0.0.1:8000",
     ]
 
+    /// What an operator should fix before real users sign in, each as one
+    /// line that `serve` logs at warning level. Not errors: a server on a
+    /// private network, or a trial run, may have reasons.
+    public var startupWarnings: [String] {
+        var warnings: [String] = []
+        if !publicURL.isHTTPS && !publicURL.isLoopback {
+            warnings.append(
+                "the public URL \(publicURL) is http on a host that is not this machine: session cookies go without "
+                    + "Secure, and tokens and the keys derived from passwords travel unencrypted. Serve it over https "
+                    + "(FXA_PUBLIC_URL=https://..., behind a TLS proxy)")
+        }
+        if mode == .development && !publicURL.isLoopback {
+            warnings.append(
+                "development mode on a public URL that is not this machine: anyone who reaches the server can read "
+                    + "its mail (codes included) at /__mail__. Use --mode production with an SMTP relay")
+        }
+        return warnings
+    }
+
     /// One line for the startup log: every setting, no secret (database
     /// passwords are redacted, key material is never included).
     public var summary: String {
