@@ -111,6 +111,8 @@ struct ConfigurationTests {
         #expect(try ConfigurationInput().resolve(environment: [:]).startupWarnings.isEmpty, "the default: development on loopback")
         let exposed = try ConfigurationInput(publicURL: "https://accounts.example.org").resolve(environment: [:]).startupWarnings
         #expect(exposed.count == 1 && exposed[0].contains("/__mail__"), "\(exposed)")
+        let everyInterface = try ConfigurationInput(host: "0.0.0.0").resolve(environment: [:]).startupWarnings
+        #expect(everyInterface.count == 1 && everyInterface[0].contains("/__mail__"), "listening beyond loopback: \(everyInterface)")
     }
 
     @Test func listeningOnAllInterfacesStillDefaultsToALoopbackIssuer() throws {

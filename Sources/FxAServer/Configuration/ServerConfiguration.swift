@@ -126,9 +126,12 @@ public struct ServerConfiguration: Sendable {
                     + "Secure, and tokens and the keys derived from passwords travel unencrypted. Serve it over https "
                     + "(FXA_PUBLIC_URL=https://..., behind a TLS proxy)")
         }
-        if mode == .development && !publicURL.isLoopback {
+        // Listening on another interface (0.0.0.0) exposes the mailbox even
+        // when the public URL is a loopback one.
+        let listensOnLoopback = ["localhost", "::1"].contains(host) || host.hasPrefix("127.")
+        if mode == .development && !(publicURL.isLoopback && listensOnLoopback) {
             warnings.append(
-                "development mode on a public URL that is not this machine: anyone who reaches the server can read "
+                "development mode reachable from other machines: anyone who reaches the server can read "
                     + "its mail (codes included) at /__mail__. Use --mode production with an SMTP relay")
         }
         return warnings
