@@ -45,6 +45,10 @@ public struct FxAError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Extra top-level fields FxA adds for some errors (`validation`,
     /// `serverTime`, `invalidScopes`, ...).
     public var extra: [String: JSONValue]
+    /// The `WWW-Authenticate` challenge of a 401 (RFC 7235 §4.1: a 401
+    /// must carry one), such as `Bearer error="invalid_token"` (RFC 6750
+    /// §3) or `Basic realm="…"` (RFC 6749 §5.2); sent as a header only.
+    public var challenge: String?
 
     /// Creates an error. Prefer the named constructors, which keep FxA's
     /// status/errno/message triples together.
@@ -55,7 +59,8 @@ public struct FxAError: Error, Sendable, Equatable, CustomStringConvertible {
         message: String,
         info: String = FxAError.defaultInfo,
         retryAfter: Int? = nil,
-        extra: [String: JSONValue] = [:]
+        extra: [String: JSONValue] = [:],
+        challenge: String? = nil
     ) {
         self.status = status
         self.errno = errno
@@ -64,6 +69,7 @@ public struct FxAError: Error, Sendable, Equatable, CustomStringConvertible {
         self.info = info
         self.retryAfter = retryAfter
         self.extra = extra
+        self.challenge = challenge
     }
 
     public var description: String {

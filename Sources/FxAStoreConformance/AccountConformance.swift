@@ -22,6 +22,19 @@ extension StoreConformance {
 
     /// ``AccountStore`` and the tables that hang off an account.
     static let accountCases: [ConformanceCase] = [
+        ConformanceCase("accounts: an address typed composed or decomposed is one account") { stores in
+            let tag = AccountUID.random().hex.prefix(6)
+            let decomposed = "Jose\u{301}-\(tag)@Example.org"
+            let composed = "jos\u{E9}-\(tag)@example.org"
+            let account = sampleAccount(decomposed)
+            try await stores.accounts.create(account)
+            try requireEqual(Array(account.normalizedEmail.utf8), Array(composed.utf8), "the key is lowercased NFC, byte for byte")
+            try requireEqual(try await stores.accounts.account(normalizedEmail: composed)?.uid, account.uid, "found by the NFC key")
+            try requireEqual(try await stores.accounts.account(uid: account.uid)?.email, decomposed, "kept as typed (the v1 salt)")
+            var refused = false
+            do { try await stores.accounts.create(sampleAccount(composed)) } catch FxAStoreError.conflict { refused = true }
+            try require(refused, "the composed spelling is the same address")
+        },
         ConformanceCase("accounts: listing pages through accounts in email order") { stores in
             var created: [AccountRecord] = []
             for name in ["carol", "alice", "bob"] {
@@ -97,7 +110,7 @@ extension StoreConformance {
             let changedAt = Date(timeIntervalSince1970: 1_700_000_900)
             let event = OutboxEvent(uid: account.uid, kind: .passwordChange, payload: ["changeTime": .int(1_700_000_900_000)], occurredAt: changedAt)
 
-            try await stores.accounts.replaceCredentials(uid: account.uid, v1: newV1, v2: nil, kA: nil, at: changedAt, recording: event)
+            try await stores.accounts.replaceCredentials(uid: account.uid, v1: newV1, v2: nil, .change, at: changedAt, recording: event)
 
             let updated = try await stores.accounts.account(uid: account.uid)
             try requireEqual(updated?.v1, newV1, "v1 credentials")
@@ -111,7 +124,7 @@ extension StoreConformance {
             let newKA = SecureRandom.bytes(32)
             let resetAt = Date(timeIntervalSince1970: 1_700_001_500)
             try await stores.accounts.replaceCredentials(
-                uid: account.uid, v1: newV1, v2: account.v2, kA: newKA, at: resetAt,
+                uid: account.uid, v1: newV1, v2: account.v2, .reset(kA: newKA), at: resetAt,
                 recording: OutboxEvent(uid: account.uid, kind: .passwordChange, occurredAt: resetAt))
             try requireEqual(try await stores.accounts.account(uid: account.uid)?.kA, newKA, "kA replaced on reset")
             try requireEqual(try await stores.accounts.account(uid: account.uid)?.keysChangedAt, resetAt, "a reset is a new kB")
@@ -122,7 +135,7 @@ extension StoreConformance {
             var failed = false
             do {
                 try await stores.accounts.replaceCredentials(
-                    uid: uid, v1: sampleAccount().v1, v2: nil, kA: nil, at: Date(),
+                    uid: uid, v1: sampleAccount().v1, v2: nil, .change, at: Date(),
                     recording: OutboxEvent(uid: uid, kind: .passwordChange, occurredAt: Date()))
             } catch FxAStoreError.notFound {
                 failed = true

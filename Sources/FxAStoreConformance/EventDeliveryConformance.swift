@@ -29,8 +29,45 @@ extension StoreConformance {
         return (account, clients[0], clients[1], clients[2], clients[3])
     }
 
+    /// The clients `event` was fanned out to.
+    static func recipients(of event: OutboxEvent, _ stores: Stores) async throws -> Set<OAuthClientID> {
+        Set(try await stores.outbox.deliveries(status: nil, clientID: nil, limit: 1000)
+            .filter { $0.eventID == event.id }.map(\.clientID))
+    }
+
     /// Event fan-out and the delivery queue.
     static let eventDeliveryCases: [ConformanceCase] = [
+        ConformanceCase("events: a client the user disconnected hears only the deletion, until authorized again") { stores in
+            let (account, a, b, _, _) = try await deliveryFixture(stores)
+            var second: TimeInterval = 1_700_000_100
+            func change() async throws -> Set<OAuthClientID> {
+                second += 1
+                let event = profileChange(account.uid, at: second)
+                try await stores.profiles.setDisplayName("Ada \(second)", uid: account.uid, at: event.occurredAt, recording: event)
+                return try await recipients(of: event, stores)
+            }
+            try await stores.oauthGrants.disconnect(uid: account.uid, clientID: a.id, refreshTokenHash: nil, at: Date(timeIntervalSince1970: second))
+            try requireEqual(try await change(), [b.id], "disconnected: no profile change")
+
+            // Signing in to it again reconnects it; disconnecting one of two
+            // devices leaves it connected, the last one does not.
+            let laptop = sampleOAuthToken(.refresh, client: a.id, uid: account.uid)
+            let phone = sampleOAuthToken(.refresh, client: a.id, uid: account.uid)
+            try await stores.oauthGrants.insertToken(laptop)
+            try await stores.oauthGrants.insertToken(phone)
+            try requireEqual(try await change(), [a.id, b.id], "authorized again")
+            try await stores.oauthGrants.disconnect(
+                uid: account.uid, clientID: a.id, refreshTokenHash: laptop.tokenHash, at: Date(timeIntervalSince1970: second))
+            try requireEqual(try await stores.oauthGrants.token(hash: laptop.tokenHash), nil, "that device's token")
+            try requireEqual(try await change(), [a.id, b.id], "another device still signed in")
+            try await stores.oauthGrants.disconnect(
+                uid: account.uid, clientID: a.id, refreshTokenHash: phone.tokenHash, at: Date(timeIntervalSince1970: second))
+            try requireEqual(try await change(), [b.id], "the last device disconnected")
+
+            let deletion = OutboxEvent(uid: account.uid, kind: .deleteUser, occurredAt: Date(timeIntervalSince1970: second + 1))
+            try await stores.accounts.delete(uid: account.uid, recording: deletion)
+            try requireEqual(try await recipients(of: deletion, stores), [a.id, b.id], "both hear of the deletion, to erase what they hold")
+        },
         ConformanceCase("events: a change fans out to each authorized client with a webhook, and only those") { stores in
             let (account, a, b, _, _) = try await deliveryFixture(stores)
             let at = Date(timeIntervalSince1970: 1_700_000_100)

@@ -72,16 +72,73 @@ extension StoreConformance {
                 throw ConformanceFailure(description: "a refused code stays used")
             }
         },
-        ConformanceCase("oauth tokens: read back; destroying a refresh token takes its access tokens") { stores in
-            let refresh = sampleOAuthToken(.refresh)
+        ConformanceCase("oauth tokens: read back; destroying a refresh token takes its access tokens and its exchange's") { stores in
+            let code = SecureRandom.bytes(32)
+            let refresh = sampleOAuthToken(.refresh, grant: code)
+            let sibling = sampleOAuthToken(.access, client: refresh.clientID, uid: refresh.uid, grant: code)
             let child = sampleOAuthToken(.access, client: refresh.clientID, uid: refresh.uid, parent: refresh.tokenHash)
             let other = sampleOAuthToken(.access, client: refresh.clientID, uid: refresh.uid)
-            for token in [refresh, child, other] { try await stores.oauthGrants.insertToken(token) }
+            let otherExchange = sampleOAuthToken(.access, client: refresh.clientID, uid: refresh.uid, grant: SecureRandom.bytes(32))
+            for token in [refresh, sibling, child, other, otherExchange] { try await stores.oauthGrants.insertToken(token) }
             try requireEqual(try await stores.oauthGrants.token(hash: child.tokenHash), child, "child, every field")
+            try requireEqual(try await stores.oauthGrants.deleteToken(hash: sibling.tokenHash), true, "an access token, deleted")
+            try requireEqual(try await stores.oauthGrants.token(hash: refresh.tokenHash), refresh, "deleting an access token keeps the refresh token")
+            try await stores.oauthGrants.insertToken(sibling)
             try requireEqual(try await stores.oauthGrants.deleteToken(hash: refresh.tokenHash), true, "deleted")
             try requireEqual(try await stores.oauthGrants.token(hash: child.tokenHash), nil, "child gone")
+            try requireEqual(try await stores.oauthGrants.token(hash: sibling.tokenHash), nil, "issued in the same exchange: gone")
             try requireEqual(try await stores.oauthGrants.token(hash: other.tokenHash), other, "unrelated kept")
+            try requireEqual(try await stores.oauthGrants.token(hash: otherExchange.tokenHash), otherExchange, "another exchange kept")
             try requireEqual(try await stores.oauthGrants.deleteToken(hash: refresh.tokenHash), false, "second delete")
+        },
+        ConformanceCase("oauth tokens: a password change ends public clients' tokens and pending codes; a reset ends all") { stores in
+            let account = sampleAccount("grants-\(AccountUID.random().hex.prefix(8))@example.org")
+            let bystander = sampleAccount("bystander-\(AccountUID.random().hex.prefix(8))@example.org")
+            try await stores.accounts.create(account)
+            try await stores.accounts.create(bystander)
+            let publicClient = sampleClient(name: "public", publicClient: true)
+            let confidential = sampleClient(name: "confidential")
+            try await stores.oauthClients.create(publicClient)
+            try await stores.oauthClients.create(confidential)
+            let grants = stores.oauthGrants
+            let publicRefresh = sampleOAuthToken(.refresh, client: publicClient.id, uid: account.uid)
+            let publicAccess = sampleOAuthToken(.access, client: publicClient.id, uid: account.uid)
+            let orphan = sampleOAuthToken(.access, client: .random(), uid: account.uid)
+            let kept = [
+                sampleOAuthToken(.refresh, client: confidential.id, uid: account.uid),
+                sampleOAuthToken(.access, client: confidential.id, uid: account.uid),
+            ]
+            let bystanders = [sampleOAuthToken(.refresh, client: publicClient.id, uid: bystander.uid)]
+            for token in [publicRefresh, publicAccess, orphan] + kept + bystanders { try await grants.insertToken(token) }
+            let pending = sampleCode(client: confidential.id, uid: account.uid)
+            let used = sampleCode(client: confidential.id, uid: account.uid)
+            let bystandersCode = sampleCode(client: publicClient.id, uid: bystander.uid)
+            for code in [pending, used, bystandersCode] { try await grants.insertCode(code) }
+            _ = try await grants.redeemCode(hash: used.codeHash, at: Date(timeIntervalSince1970: 1_700_000_020))
+
+            try await stores.accounts.replaceCredentials(
+                uid: account.uid, v1: account.v1, v2: nil, .change, at: Date(timeIntervalSince1970: 1_700_000_500),
+                recording: OutboxEvent(uid: account.uid, kind: .passwordChange, occurredAt: Date(timeIntervalSince1970: 1_700_000_500)))
+            for token in [publicRefresh, publicAccess, orphan] {
+                try requireEqual(try await grants.token(hash: token.tokenHash), nil, "change: \(token.kind) of a public or unknown client ended")
+            }
+            for token in kept + bystanders {
+                try requireEqual(try await grants.token(hash: token.tokenHash), token, "change: confidential client's \(token.kind) kept")
+            }
+            try requireEqual(try await grants.redeemCode(hash: pending.codeHash, at: Date()), .unknown, "change: pending code ended")
+            guard case .replayed = try await grants.redeemCode(hash: used.codeHash, at: Date()) else {
+                throw ConformanceFailure(description: "change: a used code stays, so its replay is still recognised")
+            }
+
+            try await stores.accounts.replaceCredentials(
+                uid: account.uid, v1: account.v1, v2: nil, .reset(kA: SecureRandom.bytes(32)), at: Date(timeIntervalSince1970: 1_700_000_600),
+                recording: OutboxEvent(uid: account.uid, kind: .passwordChange, occurredAt: Date(timeIntervalSince1970: 1_700_000_600)))
+            try requireEqual(try await grants.tokens(uid: account.uid), [], "reset: every token ended")
+            try requireEqual(try await grants.redeemCode(hash: used.codeHash, at: Date()), .unknown, "reset: every code ended")
+            try requireEqual(try await grants.tokens(uid: bystander.uid), bystanders, "another account's tokens kept")
+            if case .redeemed = try await grants.redeemCode(hash: bystandersCode.codeHash, at: Date()) {} else {
+                throw ConformanceFailure(description: "another account's code was ended")
+            }
         },
         ConformanceCase("oauth tokens: a replayed code revokes everything it issued") { stores in
             let code = SecureRandom.bytes(32)
@@ -112,7 +169,7 @@ extension StoreConformance {
             let pendingA = sampleCode(client: clientA, uid: uid)
             let pendingB = sampleCode(client: clientB, uid: uid)
             for code in [pendingA, pendingB] { try await stores.oauthGrants.insertCode(code) }
-            try await stores.oauthGrants.deleteTokens(uid: uid, clientID: clientA)
+            try await stores.oauthGrants.disconnect(uid: uid, clientID: clientA, refreshTokenHash: nil, at: Date())
             try requireEqual(try await stores.oauthGrants.tokens(uid: uid).map(\.tokenHash), [b1.tokenHash], "client A revoked")
             try requireEqual(
                 try await stores.oauthGrants.redeemCode(hash: pendingA.codeHash, at: Date()), .unknown, "client A's pending code revoked")

@@ -28,7 +28,7 @@ extension StoreConformance {
         ConformanceCase("web sessions: end with their session token (password change, reset, deletion)") { stores in
             let (account, _, session) = try await webSessionFixture(stores)
             try await stores.accounts.replaceCredentials(
-                uid: account.uid, v1: account.v1, v2: nil, kA: nil, at: Date(),
+                uid: account.uid, v1: account.v1, v2: nil, .change, at: Date(),
                 recording: OutboxEvent(uid: account.uid, kind: .passwordChange, occurredAt: Date()))
             try requireEqual(try await stores.webSessions.session(idHash: session.idHash)?.session, nil, "token gone, session gone")
             let (other, _, second) = try await webSessionFixture(stores)

@@ -7,12 +7,23 @@ import Foundation
 ///
 /// FxA keeps the address as the user typed it (the v1 password salt depends
 /// on it) and matches accounts case-insensitively; ``normalized`` is the key.
+///
+/// Unicode: the key is also in Normalization Form C, so `é` typed as one
+/// code point or as `e` and a combining accent is one address, one account
+/// (FxA only lowercases; two accounts that look identical are a phishing
+/// and support trap). Characters that are invisible or reorder text
+/// (bidirectional controls, zero-width and other format characters,
+/// controls, separators, private-use and unassigned code points) are
+/// refused anywhere in the address: no one types them into an address on
+/// purpose, and they make two different addresses look the same.
 public struct EmailAddress: Sendable, Hashable, Codable, CustomStringConvertible {
     /// As typed.
     public let value: String
 
     public init?(_ value: String) {
-        guard value.utf8.count <= 255, let at = value.lastIndex(of: "@") else { return nil }
+        guard value.utf8.count <= 255, !value.unicodeScalars.contains(where: Self.isInvisibleOrControl),
+              let at = value.lastIndex(of: "@")
+        else { return nil }
         let local = value[..<at]
         let domain = value[value.index(after: at)...]
         let localAllowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+/=?^_`{|}~-")
@@ -27,8 +38,24 @@ public struct EmailAddress: Sendable, Hashable, Codable, CustomStringConvertible
         self.value = value
     }
 
-    /// The lookup key: lowercased, as FxA's `normalizeEmail` does.
-    public var normalized: String { value.lowercased() }
+    /// The lookup key: lowercased, as FxA's `normalizeEmail` does, then in
+    /// Unicode Normalization Form C.
+    public var normalized: String { Self.normalize(value) }
+
+    /// The lookup key of any address text (stored rows, the operator's
+    /// sign-up allow-list), the same way ``normalized`` makes it.
+    public static func normalize(_ text: String) -> String {
+        text.lowercased().precomposedStringWithCanonicalMapping
+    }
+
+    private static func isInvisibleOrControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .control, .format, .spaceSeparator, .lineSeparator, .paragraphSeparator, .privateUse, .surrogate, .unassigned:
+            return true
+        default:
+            return scalar.properties.isDefaultIgnorableCodePoint || scalar.properties.isBidiControl
+        }
+    }
 
     public var description: String { value }
 

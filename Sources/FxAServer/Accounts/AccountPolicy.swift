@@ -1,4 +1,5 @@
 import Foundation
+import FxACore
 
 /// Operator choices about accounts.
 public struct AccountPolicy: Sendable, Equatable {
@@ -35,11 +36,11 @@ public struct AccountPolicy: Sendable, Equatable {
 public enum SignupPolicy: Sendable, Equatable {
     case open
     /// Only these exact addresses and addresses at these domains (both
-    /// compared lowercased).
+    /// compared as ``EmailAddress/normalize(_:)`` keys: lowercased, NFC).
     case allowList(emails: Set<String>, domains: Set<String>)
     case closed
 
-    /// Whether an address (already normalised to lowercase) may sign up.
+    /// Whether an address (already an ``EmailAddress/normalized`` key) may sign up.
     public func admits(normalizedEmail email: String) -> Bool {
         switch self {
         case .open: return true
@@ -54,7 +55,7 @@ public enum SignupPolicy: Sendable, Equatable {
     /// Parses the configuration form: `open`, `closed`, or a comma-separated
     /// list of addresses and `@domain` / `domain` entries.
     public init?(configuration text: String) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let trimmed = EmailAddress.normalize(text.trimmingCharacters(in: .whitespaces))
         switch trimmed {
         case "open": self = .open
         case "closed": self = .closed

@@ -73,7 +73,7 @@ struct AccountService: Sendable {
         // The address the password was stretched with must be one of this
         // account's own (its sign-up address, primary or a verified
         // secondary), or any address would do as a fresh rate-limit bucket.
-        if request.email.normalized != account.normalizedEmail, request.email.normalized != account.email.lowercased() {
+        if request.email.normalized != account.normalizedEmail, request.email.normalized != EmailAddress.normalize(account.email) {
             let own = try await stores.secondaryEmails.secondaryEmails(uid: account.uid)
             guard own.contains(where: { $0.verified && $0.normalizedEmail == request.email.normalized }) else {
                 throw FxAError.unknownAccount()

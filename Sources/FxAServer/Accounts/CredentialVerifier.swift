@@ -19,8 +19,8 @@ struct CredentialVerifier: Sendable {
     /// account accepts its v2 authPW and its v1 authPW.
     ///
     /// - Throws: errno 120 when the client stretched with the email in
-    ///   another case than the account's (the v1 salt is case-sensitive),
-    ///   else errno 103.
+    ///   another case or Unicode form than the account's (the v1 salt is
+    ///   made from its bytes), else errno 103.
     func check(account: AccountRecord, authPW: Hex32, typedEmail: EmailAddress) async throws -> (KeyStretchVersion, Data) {
         if let v2 = account.v2 {
             let verifier = try await hasher.verifier(authPW: authPW, authSalt: v2.credentials.authSalt)
@@ -32,7 +32,9 @@ struct CredentialVerifier: Sendable {
         if verifier.matches(account.v1.verifyHash) {
             return (.v1, account.v1.wrapWrapKb.xor(verifier.wrapWrapKey))
         }
-        if typedEmail.value != account.email {
+        // Byte for byte: Swift's `==` calls the composed and decomposed
+        // spellings of an address equal, but the salt is made from bytes.
+        if !typedEmail.value.utf8.elementsEqual(account.email.utf8) {
             throw FxAError.incorrectEmailCase(account.email)
         }
         throw FxAError.incorrectPassword()

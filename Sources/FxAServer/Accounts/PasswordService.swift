@@ -4,8 +4,10 @@ import Foundation
 
 /// Password change (the client knows the old password, so kB is kept) and
 /// password reset by emailed one-time code (it does not, so kB is replaced,
-/// as in FxA). Both end every existing session and record a
-/// `password-change` event for relying parties in the same transaction.
+/// as in FxA). Both end every existing session and the OAuth grants that
+/// ``CredentialReplacement`` names (a change: public clients' tokens; a
+/// reset: all), and record a `password-change` event for relying parties,
+/// in the same transaction.
 struct PasswordService: Sendable {
     let stores: Stores
     let codes: EmailedCodes
@@ -77,7 +79,7 @@ struct PasswordService: Sendable {
 
         let now = clock.now()
         try await stores.accounts.replaceCredentials(
-            uid: account.uid, v1: v1, v2: v2, kA: nil, at: now,
+            uid: account.uid, v1: v1, v2: v2, .change, at: now,
             recording: passwordChangeEvent(account.uid, at: now))
 
         let session = try await issuer.issue(.sessionToken, uid: account.uid, verified: sessionVerified)
@@ -189,7 +191,7 @@ struct PasswordService: Sendable {
         }
         let now = clock.now()
         try await stores.accounts.replaceCredentials(
-            uid: token.uid, v1: v1, v2: v2, kA: SecureRandom.bytes(32), at: now,
+            uid: token.uid, v1: v1, v2: v2, .reset(kA: SecureRandom.bytes(32)), at: now,
             recording: passwordChangeEvent(token.uid, at: now))
     }
 

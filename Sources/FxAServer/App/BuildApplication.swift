@@ -71,7 +71,7 @@ public func buildApplication(
         tokens: OAuthTokenService(
             clients: oauthClients, grants: stores.oauthGrants,
             idTokens: IDTokenSigner(keyRing: dependencies.keyRing, issuer: configuration.publicURL),
-            accessJWT: accessJWT, clock: dependencies.clock),
+            accessJWT: accessJWT, keyBearingScopes: configuration.keyBearingScopes, clock: dependencies.clock),
         registry: OAuthTokenRegistry(
             grants: stores.oauthGrants, clients: oauthClients, clock: dependencies.clock, accessJWT: accessJWT),
         authenticator: authenticator))

@@ -72,13 +72,16 @@ struct FxAErrorMiddleware: AsyncMiddleware {
         }
     }
 
-    /// Renders `error` with FxA's headers: JSON content type, and
-    /// `Retry-After` when the client should wait.
+    /// Renders `error` with FxA's headers: JSON content type, `Retry-After`
+    /// when the client should wait, `WWW-Authenticate` on a challenge.
     static func response(for error: FxAError) -> Response {
         var headers = HTTPHeaders()
         headers.contentType = .json
         if let retryAfter = error.retryAfter {
             headers.replaceOrAdd(name: .retryAfter, value: String(retryAfter))
+        }
+        if let challenge = error.challenge {
+            headers.replaceOrAdd(name: .wwwAuthenticate, value: challenge)
         }
         let body: ByteBuffer
         do {

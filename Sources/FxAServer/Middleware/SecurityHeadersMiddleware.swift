@@ -2,8 +2,8 @@ import Vapor
 
 /// Adds the headers every response should carry unless a route chose
 /// otherwise: no MIME sniffing, no framing, no referrer, a locked-down CSP
-/// for API responses, `no-store` caching (tokens and personal data must not
-/// land in shared caches) and HSTS when the public URL is https.
+/// for API responses, `no-store` caching with `Pragma: no-cache` (tokens
+/// and personal data must not land in shared caches) and HSTS when the public URL is https.
 struct SecurityHeadersMiddleware: AsyncMiddleware {
     let strictTransportSecurity: Bool
 
@@ -17,7 +17,11 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         setIfAbsent(.xFrameOptions, "DENY")
         setIfAbsent("Referrer-Policy", "no-referrer")
         setIfAbsent(.contentSecurityPolicy, "default-src 'none'; frame-ancestors 'none'")
-        setIfAbsent(.cacheControl, "no-store")
+        if !headers.contains(name: .cacheControl) {
+            response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+            // HTTP/1.0 caches read only this (RFC 6749 §5.1 asks for both on token responses).
+            response.headers.replaceOrAdd(name: .pragma, value: "no-cache")
+        }
         if strictTransportSecurity {
             setIfAbsent(.strictTransportSecurity, "max-age=31536000; includeSubDomains")
         }

@@ -41,14 +41,15 @@ struct AuthorizationCodeIssuer: Sendable {
         guard let state = body.state, !state.isEmpty, state.count <= 512 else {
             throw FxAError.invalidOAuthParameter(["state"])
         }
-        guard let scopeText = body.scope, let scope = OAuthScopeSet(parsing: scopeText), !scope.isEmpty else {
+        guard let scopeText = body.scope, let requested = RequestedScopes(parsing: scopeText), !requested.isEmpty else {
             throw FxAError.invalidOAuthParameter(["scope"])
         }
+        let scope = requested.set
         let redirectURI = try Self.redirectURI(body.redirect_uri, for: client)
         let challenge = try AuthorizationParameters.pkceChallenge(
             method: body.code_challenge_method, challenge: body.code_challenge)
         if client.publicClient, challenge == nil { throw FxAError.missingPKCEParameters() }
-        try OAuthGrantPolicy.check(scope, for: client)
+        try OAuthGrantPolicy.check(requested, for: client)
         if let nonce = body.nonce, nonce.count > 256 { throw FxAError.invalidOAuthParameter(["nonce"]) }
         return Grant(
             client: client, uid: session.uid, scope: scope, redirectURI: redirectURI,
@@ -86,11 +87,14 @@ struct AuthorizationCodeIssuer: Sendable {
     }
 
     /// The registered URI the request named (byte-for-byte), or the
-    /// client's first registered URI when it named none.
+    /// client's registered URI when it named none and has only one. A
+    /// client with several must name one (RFC 6749 §3.1.2.3): picking one
+    /// for it could send the code where it did not mean.
     static func redirectURI(_ requested: String?, for client: OAuthClientRecord) throws -> String {
         guard let requested else {
-            guard let first = client.redirectURIs.first else { throw FxAError.incorrectRedirectURI("") }
-            return first
+            guard let only = client.redirectURIs.first else { throw FxAError.incorrectRedirectURI("") }
+            guard client.redirectURIs.count == 1 else { throw FxAError.ambiguousRedirectURI() }
+            return only
         }
         guard client.redirectURIs.contains(requested) else { throw FxAError.incorrectRedirectURI(requested) }
         return requested

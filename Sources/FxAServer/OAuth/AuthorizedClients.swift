@@ -47,14 +47,15 @@ struct AuthorizedClients: Sendable {
         }
     }
 
-    /// Deletes one refresh token (and the access tokens it minted), or every
-    /// token the client holds for the account.
+    /// Deletes one refresh token (and the access tokens issued with it), or
+    /// every token the client holds for the account; a client left with
+    /// nothing stops hearing about the account but its deletion.
     func destroy(uid: AccountUID, _ body: DestroyAuthorizedClientRequest) async throws {
         guard let text = body.client_id, let clientID = OAuthClientID(hex: text), clientID.hex == text else {
             throw FxAError.invalidOAuthParameter(["client_id"])
         }
         guard let refreshID = body.refresh_token_id else {
-            try await grants.deleteTokens(uid: uid, clientID: clientID)
+            try await grants.disconnect(uid: uid, clientID: clientID, refreshTokenHash: nil, at: clock.now())
             return
         }
         guard let hash = Data(hex: refreshID), hash.count == 32, hash.hexString == refreshID else {
@@ -63,7 +64,7 @@ struct AuthorizedClients: Sendable {
         guard let token = try await grants.token(hash: hash), token.kind == .refresh, token.uid == uid,
               token.clientID == clientID
         else { throw FxAError.unknownOAuthToken() }
-        try await grants.deleteToken(hash: hash)
+        try await grants.disconnect(uid: uid, clientID: clientID, refreshTokenHash: hash, at: clock.now())
     }
 
     private static func milliseconds(_ date: Date) -> Int64 {

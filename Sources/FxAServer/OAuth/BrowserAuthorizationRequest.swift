@@ -22,7 +22,7 @@ struct BrowserAuthorizationRequest: Sendable {
 
     var client: OAuthClientRecord
     /// Where the user goes back to: the registered URI the RP named, or
-    /// the client's first registered one.
+    /// the client's only registered one.
     var redirectURI: String
     /// `redirect_uri` as sent, if sent: the token request must repeat it.
     var requestedRedirectURI: String?
@@ -83,8 +83,13 @@ struct BrowserAuthorizationValidator: Sendable {
     let clock: any WallClock
 
     func validate(
-        _ query: [String: String], defaultAction: BrowserAuthorizationRequest.Action?, logger: Logger
+        _ query: AuthorizationQuery, defaultAction: BrowserAuthorizationRequest.Action?, logger: Logger
     ) async throws(AuthorizationRequestFailure) -> BrowserAuthorizationRequest {
+        // Which client, and where to, must each be said once: with two
+        // values there is no redirect URI to trust, so nothing is redirected.
+        for name in ["client_id", "redirect_uri"] where query.duplicated.contains(name) {
+            throw .shownHere(FxAError.duplicatedOAuthParameter(name))
+        }
         let client: OAuthClientRecord
         let redirectURI: String
         do {
@@ -102,6 +107,15 @@ struct BrowserAuthorizationValidator: Sendable {
             .redirected(AuthorizationErrorRedirect(redirectURI: redirectURI, error: error, description: description, state: state))
         }
 
+        if let name = query.duplicated.sorted().first {
+            throw refuse("invalid_request", "\(name) must be sent once")
+        }
+        // Discovery says request_parameter_supported and
+        // request_uri_parameter_supported are false: a request object
+        // could carry anything (max_age=0, another redirect_uri), so one
+        // that is ignored would silently change the request's meaning.
+        if query["request"] != nil { throw refuse("request_not_supported", "Request objects are not supported") }
+        if query["request_uri"] != nil { throw refuse("request_uri_not_supported", "request_uri is not supported") }
         if let responseType = query["response_type"], responseType != "code" {
             throw refuse("unsupported_response_type", "Only response_type=code is supported")
         }
@@ -109,15 +123,16 @@ struct BrowserAuthorizationValidator: Sendable {
             throw refuse("invalid_request", "Only response_mode=query is supported")
         }
         guard let state else { throw refuse("invalid_request", "state is required (at most 512 characters)") }
-        guard let scopeText = query["scope"], let scope = OAuthScopeSet(parsing: scopeText), !scope.isEmpty else {
+        guard let scopeText = query["scope"], let requested = RequestedScopes(parsing: scopeText), !requested.isEmpty else {
             throw refuse("invalid_scope", "scope is required: space-separated FxA scopes")
         }
-        let refused = OAuthGrantPolicy.refused(scope, for: client)
+        let scope = requested.set
+        let refused = OAuthGrantPolicy.refused(requested, for: client)
         guard refused.isEmpty else {
-            throw refuse("invalid_scope", "This client may not request: \(refused.sortedValues.joined(separator: " "))")
+            throw refuse("invalid_scope", "This client may not request: \(refused.map(\.value).joined(separator: " "))")
         }
 
-        let (metrics, invalidMetrics) = FlowMetricsContext.parse(query)
+        let (metrics, invalidMetrics) = FlowMetricsContext.parse(query.values)
         if invalidMetrics.contains(where: FlowMetricsContext.entrypointNames.contains) {
             throw refuse("invalid_request", "entrypoint must be 1-128 letters, digits or . : _ -")
         }

@@ -16,12 +16,37 @@ extension FxAError {
         .oauth(400, .unknownClient, "invalid_client", "Unknown client", extra: ["clientId": .string(id)])
     }
 
+    /// 401 with a Basic challenge: RFC 6749 §5.2 requires one when the
+    /// client tried HTTP Basic, and RFC 7235 every 401; a client that sent
+    /// its secret in the body is told the same way to authenticate.
     static func incorrectClientSecret(_ id: String) -> FxAError {
-        .oauth(401, .incorrectSecret, "invalid_client", "Incorrect secret", extra: ["clientId": .string(id)])
+        var error = FxAError.oauth(401, .incorrectSecret, "invalid_client", "Incorrect secret", extra: ["clientId": .string(id)])
+        error.challenge = #"Basic realm="OAuth clients", charset="UTF-8""#
+        return error
+    }
+
+    /// The token request named a `redirect_uri` other than the one the code
+    /// was issued for: FxA's errno 103, as RFC 6749 §5.2's `invalid_grant`
+    /// (the code is bound to the URI, so it is the grant that fails).
+    static func redirectURIMismatch(_ uri: String) -> FxAError {
+        .oauth(400, .incorrectRedirectURI, "invalid_grant", "Incorrect redirect_uri", extra: ["redirectUri": .string(uri)])
     }
 
     static func incorrectRedirectURI(_ uri: String) -> FxAError {
         .oauth(400, .incorrectRedirectURI, "invalid_request", "Incorrect redirect_uri", extra: ["redirectUri": .string(uri)])
+    }
+
+    /// No `redirect_uri`, and the client registered several.
+    static func ambiguousRedirectURI() -> FxAError {
+        .oauth(400, .invalidRequestParameter, "invalid_request",
+               "redirect_uri is required: this client has registered more than one",
+               extra: ["validation": .object(["keys": .array([.string("redirect_uri")])])])
+    }
+
+    /// A parameter that must appear once appeared more than once.
+    static func duplicatedOAuthParameter(_ name: String) -> FxAError {
+        .oauth(400, .invalidRequestParameter, "invalid_request", "\(name) must be sent once",
+               extra: ["validation": .object(["keys": .array([.string(name)])])])
     }
 
     static func unknownCode() -> FxAError {
@@ -45,9 +70,10 @@ extension FxAError {
                extra: ["validation": .object(["keys": .array(keys.map(JSONValue.string))])])
     }
 
-    static func invalidScopes(_ scopes: OAuthScopeSet) -> FxAError {
+    /// errno 114, listing each refused scope once, sorted.
+    static func invalidScopes(_ scopes: [OAuthScope]) -> FxAError {
         .oauth(400, .invalidScopes, "invalid_scope", "Requested scopes are not allowed",
-               extra: ["invalidScopes": .array(scopes.sortedValues.map(JSONValue.string))])
+               extra: ["invalidScopes": .array(Set(scopes.map(\.value)).sorted().map(JSONValue.string))])
     }
 
     static func notPublicClient() -> FxAError {
@@ -64,6 +90,12 @@ extension FxAError {
 
     static func invalidGrantType() -> FxAError {
         .oauth(400, .invalidGrantType, "unsupported_grant_type", "Invalid grant_type")
+    }
+
+    /// A body that is neither JSON nor a form (FxA's `invalidContentType`).
+    static func invalidContentType() -> FxAError {
+        .oauth(415, .invalidContentType, "invalid_request",
+               "Content-Type must be either application/json or application/x-www-form-urlencoded")
     }
 
     static func unknownOAuthToken() -> FxAError {

@@ -6,19 +6,20 @@ import FxAStore
 /// trusted only FxA's small allowlist (`openid`, `profile:uid`,
 /// `profile:email`, `profile:display_name`).
 enum OAuthGrantPolicy {
-    /// The requested scopes, or errno 114 naming the ones refused.
-    static func check(_ requested: OAuthScopeSet, for client: OAuthClientRecord) throws {
+    /// Refuses with errno 114 unless every requested scope is allowed.
+    static func check(_ requested: RequestedScopes, for client: OAuthClientRecord) throws {
         let refused = refused(requested, for: client)
         guard refused.isEmpty else { throw FxAError.invalidScopes(refused) }
     }
 
-    /// The part of `requested` that `client` may not have.
-    static func refused(_ requested: OAuthScopeSet, for client: OAuthClientRecord) -> OAuthScopeSet {
+    /// Every requested scope, as the client named it, that `client` may not
+    /// have. Each is judged on its own, so a refused scope that another
+    /// refused one implies is listed too (`profile:write profile:amr` from
+    /// an untrusted client names both; FxA's list would name only the first).
+    static func refused(_ requested: RequestedScopes, for client: OAuthClientRecord) -> [OAuthScope] {
         let allowed = OAuthScopeSet(client.allowedScopes.compactMap(OAuthScope.init))
-        var refused = requested.subtracting(allowed)
-        if !client.trusted {
-            refused = refused.union(requested.subtracting(OAuthScopeSet(OAuthScope.untrustedAllowlist)))
+        return requested.named.filter { scope in
+            !allowed.implies(scope) || (!client.trusted && !OAuthScope.untrustedAllowlist.contains(scope))
         }
-        return refused
     }
 }

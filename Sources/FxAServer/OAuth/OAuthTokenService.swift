@@ -12,6 +12,8 @@ struct OAuthTokenService: Sendable {
     let grants: any OAuthGrantStore
     let idTokens: IDTokenSigner
     let accessJWT: AccessTokenJWT
+    /// Never reached by widening a refresh token (``checkRefreshScope(_:granted:client:)``).
+    let keyBearingScopes: KeyBearingScopes
     let clock: any WallClock
 
     /// Longest access-token life, and the default (FxA: 6 h 5 min).
@@ -54,21 +56,25 @@ struct OAuthTokenService: Sendable {
         guard client.publicClient else { throw FxAError.notPublicClient() }
         guard client.trusted else { throw FxAError.invalidGrantType() }
         guard session.stored.verified else { throw FxAError.unverifiedSession() }
-        guard let scopeText = body.scope, let scope = OAuthScopeSet(parsing: scopeText), !scope.isEmpty else {
+        guard let scopeText = body.scope, let requested = RequestedScopes(parsing: scopeText), !requested.isEmpty else {
             throw FxAError.invalidOAuthParameter(["scope"])
         }
-        try OAuthGrantPolicy.check(scope, for: client)
+        try OAuthGrantPolicy.check(requested, for: client)
+        let scope = requested.set
         let offline = try AuthorizationParameters.offline(body.access_type)
         let ttl = try lifetime(body.ttl)
         let now = clock.now()
         let authAt = session.stored.createdAt
-        var response = try await issueAccessToken(
-            client: client, uid: session.uid, scope: scope, ttl: ttl, authAt: authAt, parent: nil, grant: nil, at: now)
-        response.auth_at = Int64(authAt.timeIntervalSince1970)
+        // The refresh token first, so the access token issued beside it can
+        // name it as its parent and dies when it is revoked (RFC 7009 §2.1).
+        var refresh: (token: String, hash: Data)?
         if offline {
-            response.refresh_token = try await issueRefreshToken(
-                client: client, uid: session.uid, scope: scope, authAt: authAt, grant: nil, at: now)
+            refresh = try await issueRefreshToken(client: client, uid: session.uid, scope: scope, authAt: authAt, grant: nil, at: now)
         }
+        var response = try await issueAccessToken(
+            client: client, uid: session.uid, scope: scope, ttl: ttl, authAt: authAt, parent: refresh?.hash, grant: nil, at: now)
+        response.auth_at = Int64(authAt.timeIntervalSince1970)
+        response.refresh_token = refresh?.token
         if scope.implies(.openid) {
             response.id_token = try await idTokens.sign(
                 uid: session.uid, clientID: client.id, accessToken: response.access_token, authAt: authAt,
@@ -147,11 +153,14 @@ struct OAuthTokenService: Sendable {
         case (_?, nil): throw FxAError.missingPKCEParameters()
         case (nil, _?): throw FxAError.incorrectCodeChallenge()
         }
-        if let expected = record.redirectURI {
-            guard redirectURI == expected else { throw FxAError.incorrectRedirectURI(redirectURI ?? "") }
-        } else if let given = redirectURI, !client.redirectURIs.contains(given) {
-            throw FxAError.incorrectRedirectURI(given)
-        }
+        // FxA accepts a token request without `redirect_uri` (PyFxA's
+        // `trade_code` sends none) where RFC 6749 §4.1.3 requires it when
+        // the authorization named one: the URI was matched exactly against
+        // the registration at authorization, so the code can only have gone
+        // to the client's own URI. One that is sent must be the code's.
+        guard let given = redirectURI else { return }
+        let bound = record.redirectURI.map { given == $0 } ?? client.redirectURIs.contains(given)
+        guard bound else { throw FxAError.redirectURIMismatch(given) }
     }
 
     private func refresh(_ body: TokenRequest, request: Request) async throws -> TokenResponse {
@@ -168,13 +177,9 @@ struct OAuthTokenService: Sendable {
         }
         var scope = stored.scope
         if let requestedText = body.scope {
-            guard let requested = OAuthScopeSet(parsing: requestedText) else { throw FxAError.invalidOAuthParameter(["scope"]) }
-            // Narrowing is always allowed; a trusted client may also widen
-            // within its registration, as FxA allows.
-            let ceiling = client.trusted ? stored.scope.union(OAuthScopeSet(client.allowedScopes.compactMap(OAuthScope.init))) : stored.scope
-            let refused = requested.subtracting(ceiling)
-            guard refused.isEmpty else { throw FxAError.invalidScopes(refused) }
-            scope = requested
+            guard let requested = RequestedScopes(parsing: requestedText) else { throw FxAError.invalidOAuthParameter(["scope"]) }
+            try checkRefreshScope(requested, granted: stored.scope, client: client)
+            scope = requested.set
         }
         let now = clock.now()
         try await grants.touchToken(hash: hash, at: now)
@@ -183,14 +188,35 @@ struct OAuthTokenService: Sendable {
             parent: hash, grant: nil, at: now)
     }
 
-    /// A refresh token (never carrying `openid`), returned in hex once.
+    /// The scope a refresh grant may ask for. Narrowing is always allowed.
+    /// Widening breaks RFC 6749 §6 ("MUST NOT include any scope not
+    /// originally granted"), but FxA allows a trusted client to widen within
+    /// its registration (`lib/routes/oauth/token.js`,
+    /// `validateRefreshTokenGrant`: `if (!client.trusted ||
+    /// !allowedScopes.contains(params.scope))`), and a client written
+    /// against FxA may rely on it, so swift-fxa follows FxA. It never widens to a
+    /// scope that grants a key-bearing scope: Sync's key needs the password
+    /// at sign-in, and an access token for Sync must come from a grant the
+    /// user made for it. Refused scopes are errno 114, as in FxA.
+    private func checkRefreshScope(_ requested: RequestedScopes, granted: OAuthScopeSet, client: OAuthClientRecord) throws {
+        let widening = requested.named.filter { !granted.implies($0) }
+        guard !widening.isEmpty else { return }
+        let registered = OAuthScopeSet(client.allowedScopes.compactMap(OAuthScope.init))
+        let refused = widening.filter { scope in
+            !client.trusted || !registered.implies(scope) || keyBearingScopes.isGranted(by: scope)
+        }
+        guard refused.isEmpty else { throw FxAError.invalidScopes(refused) }
+    }
+
+    /// A refresh token (never carrying `openid`): the token in hex, returned
+    /// once, and the hash it is stored under.
     private func issueRefreshToken(
         client: OAuthClientRecord, uid: AccountUID, scope: OAuthScopeSet, authAt: Date?, grant: Data?, at now: Date
-    ) async throws -> String {
+    ) async throws -> (token: String, hash: Data) {
         let refresh = Hex32.random()
-        try await grants.insertToken(Self.refreshTokenRecord(
-            refresh, client: client, uid: uid, scope: scope, authAt: authAt, grant: grant, at: now))
-        return refresh.hex
+        let record = Self.refreshTokenRecord(refresh, client: client, uid: uid, scope: scope, authAt: authAt, grant: grant, at: now)
+        try await grants.insertToken(record)
+        return (refresh.hex, record.tokenHash)
     }
 
     private func issueAccessToken(
@@ -235,7 +261,12 @@ struct OAuthTokenService: Sendable {
             scope: withoutOpenID(scope), createdAt: now, expiresAt: nil, lastUsedAt: now, grantCodeHash: grant, authAt: authAt)
     }
 
-    /// The requested `ttl` in seconds, capped at the maximum.
+    /// The requested `ttl` in seconds, positive, capped at the maximum
+    /// (also the default). FxA caps rather than refuses a longer one
+    /// (`lib/routes/oauth/token.js`: `ttl: Joi.number().positive()` and
+    /// `Math.min(params.ttl, MAX_TTL_S)`), and clients written against its
+    /// older two-week maximum still ask for more, so swift-fxa caps too;
+    /// `expires_in` tells the client what it got.
     private func lifetime(_ ttl: Int?) throws -> Int {
         guard let ttl else { return Self.maximumAccessTokenLifetime }
         guard ttl > 0 else { throw FxAError.invalidOAuthParameter(["ttl"]) }

@@ -6,7 +6,14 @@ extension Request {
     /// shape is FxA's OAuth errno 109 with the RFC 6749 `invalid_request`
     /// code, naming the field, rather than the auth server's 106-108 that
     /// a standard OAuth library would not understand.
+    ///
+    /// Only JSON and form bodies are read: anything else (`text/plain`,
+    /// multipart, none) is FxA's 415 with OAuth errno 113, before any
+    /// decoder guesses at it.
     func oauthBody<Body: Content>(_ type: Body.Type) throws -> Body {
+        guard let mediaType = headers.contentType, Self.oauthBodyTypes.contains(where: { accepted in
+            accepted.type == mediaType.type.lowercased() && accepted.subType == mediaType.subType.lowercased()
+        }) else { throw FxAError.invalidContentType() }
         do {
             return try content.decode(type)
         } catch let error as DecodingError {
@@ -15,6 +22,8 @@ extension Request {
             throw FxAError.invalidOAuthParameter(["body"])
         }
     }
+
+    private static let oauthBodyTypes: [HTTPMediaType] = [.json, .urlEncodedForm]
 
     private static func fieldName(of error: DecodingError) -> String? {
         switch error {

@@ -25,6 +25,10 @@ struct AuthorizationPageController: RouteCollection {
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get("authorization") { try await show($0, defaultAction: nil) }
+        // OIDC Core §3.1.2.1: the authorization endpoint takes POST too, its
+        // parameters as a form body (the browser sends no SameSite=Lax
+        // cookie on a cross-site POST, so such a request signs in afresh).
+        routes.on(.POST, "authorization", body: .collect(maxSize: "64kb")) { try await show($0, defaultAction: nil) }
         routes.get("oauth") { try await show($0, defaultAction: nil) }
         routes.get("oauth", "signin") { try await show($0, defaultAction: .signin) }
         routes.get("oauth", "signup") { try await show($0, defaultAction: .signup) }
@@ -38,7 +42,13 @@ struct AuthorizationPageController: RouteCollection {
     }
 
     func show(_ request: Request, defaultAction: BrowserAuthorizationRequest.Action?) async throws -> Response {
-        let query = try request.query.decode([String: String].self)
+        let query: AuthorizationQuery
+        do {
+            query = try Self.parameters(of: request)
+        } catch {
+            if Self.prefersJSON(request) { throw error }
+            return try await request.render(ErrorPage(error: error), status: HTTPResponseStatus(statusCode: error.status))
+        }
         let authorization: BrowserAuthorizationRequest
         do {
             authorization = try await validator.validate(query, defaultAction: defaultAction, logger: request.logger)
@@ -51,7 +61,7 @@ struct AuthorizationPageController: RouteCollection {
             if Self.prefersJSON(request) { throw error }
             return try await request.render(ErrorPage(error: error), status: HTTPResponseStatus(statusCode: error.status))
         }
-        logFlow(authorization, query: query, request: request)
+        logFlow(authorization, query: query.values, request: request)
         let current = try await gate.signedIn(request)
         let singleSignOn = SingleSignOn.decide(
             authorization, session: current,
@@ -64,6 +74,25 @@ struct AuthorizationPageController: RouteCollection {
             page.signedIn = (current.account.primaryEmail, current.csrfToken)
         }
         return try await request.render(page)
+    }
+
+    /// The request's parameters: the query of a GET, the form body of a
+    /// POST (which must be a form: 415 errno 113 otherwise).
+    private static func parameters(of request: Request) throws(FxAError) -> AuthorizationQuery {
+        let encoded: String
+        if request.method == .POST {
+            guard let type = request.headers.contentType, type.type.lowercased() == "application",
+                  type.subType.lowercased() == "x-www-form-urlencoded"
+            else { throw FxAError.invalidContentType() }
+            encoded = request.body.string ?? ""
+        } else {
+            encoded = request.url.query ?? ""
+        }
+        do {
+            return try AuthorizationQuery(encoded: encoded)
+        } catch {
+            throw FxAError.invalidOAuthParameter(["query"])
+        }
     }
 
     /// `prompt=none` (OIDC Core §3.1.2.1): a code at once for a signed-in

@@ -3,16 +3,28 @@ import FxACore
 /// Profile-server errors (`fxa-profile-server/lib/error.js`), with the
 /// profile errno table.
 extension FxAError {
-    /// 401 errno 100 with FxA's `reason`: no, malformed, unknown or expired token.
+    /// 401 errno 100 with FxA's `reason`: a malformed, unknown or expired
+    /// token, challenged as RFC 6750 §3.1 asks (`error="invalid_token"`).
     static func profileUnauthorized(_ reason: String) -> FxAError {
-        FxAError(status: 401, errno: .profile(.unauthorized), message: "Unauthorized", extra: ["reason": .string(reason)])
+        FxAError(
+            status: 401, errno: .profile(.unauthorized), message: "Unauthorized", extra: ["reason": .string(reason)],
+            challenge: #"Bearer error="invalid_token", error_description="\#(reason)""#)
+    }
+
+    /// 401 errno 100 for a request with no Bearer token at all: the
+    /// challenge names the scheme and no error (RFC 6750 §3.1).
+    static func profileTokenMissing(_ reason: String) -> FxAError {
+        FxAError(
+            status: 401, errno: .profile(.unauthorized), message: "Unauthorized", extra: ["reason": .string(reason)],
+            challenge: "Bearer")
     }
 
     /// A valid token without the scope the route needs.
     static func insufficientProfileScope(_ scope: OAuthScope) -> FxAError {
         FxAError(
             status: 403, errno: .profile(.unauthorized), error: "Forbidden", message: "Insufficient scope",
-            extra: ["reason": .string("Token lacks the \(scope) scope")])
+            extra: ["reason": .string("Token lacks the \(scope) scope")],
+            challenge: #"Bearer error="insufficient_scope", scope="\#(scope)""#)
     }
 
     /// A body or path parameter that is not valid, naming it (`validation`

@@ -35,10 +35,10 @@ struct ProfileAuthenticator: Sendable {
 
     func authenticate(_ request: Request) async throws -> AuthorizedProfile {
         guard let header = request.headers.first(name: .authorization) else {
-            throw FxAError.profileUnauthorized("Bearer token not provided")
+            throw FxAError.profileTokenMissing("Bearer token not provided")
         }
         guard header.count > 7, header.prefix(7).lowercased() == "bearer " else {
-            throw FxAError.profileUnauthorized("Unauthorized")
+            throw FxAError.profileTokenMissing("Unauthorized")
         }
         let credential = header.dropFirst(7).trimmingCharacters(in: .whitespaces)
         let opaque: Hex32

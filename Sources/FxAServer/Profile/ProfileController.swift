@@ -19,6 +19,9 @@ struct ProfileController: RouteCollection {
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get("v1", "profile", use: profile)
+        // The OIDC UserInfo endpoint must take POST too (OIDC Core §5.3.1);
+        // the token still comes in the Authorization header.
+        routes.post("v1", "profile", use: profile)
         routes.get("v1", "uid", use: uid)
         routes.get("v1", "email", use: email)
         routes.get("v1", "display_name", use: displayName)
@@ -38,6 +41,7 @@ struct ProfileController: RouteCollection {
         headers.replaceOrAdd(name: .lastModified, value: IMFFixdate.string(from: authorized.profile.changedAt))
         // Personal data: stored by no cache (FxA's header); RPs poll with If-None-Match.
         headers.replaceOrAdd(name: .cacheControl, value: "private, no-cache, no-store, must-revalidate")
+        headers.replaceOrAdd(name: .pragma, value: "no-cache")
         headers.replaceOrAdd(name: .vary, value: "Authorization")
         if EntityTag.requestMatches(request.headers, document.etag) {
             return Response(status: .notModified, headers: headers)

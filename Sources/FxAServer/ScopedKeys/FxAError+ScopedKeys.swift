@@ -10,10 +10,10 @@ extension FxAError {
     }
 
     /// OAuth's "invalid scopes" (114) as the auth server says it.
-    static func scopesNotAllowed(_ scopes: OAuthScopeSet) -> FxAError {
+    static func scopesNotAllowed(_ scopes: [OAuthScope]) -> FxAError {
         FxAError(
             status: 400, errno: .auth(.invalidScopes), message: "Requested scopes are not allowed",
-            extra: ["invalidScopes": .array(scopes.sortedValues.map(JSONValue.string))])
+            extra: ["invalidScopes": .array(Set(scopes.map(\.value)).sorted().map(JSONValue.string))])
     }
 
     /// The keys changed after this session signed in (a reset elsewhere):

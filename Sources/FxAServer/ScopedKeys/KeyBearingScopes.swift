@@ -51,5 +51,13 @@ public struct KeyBearingScopes: Sendable, Equatable, CustomStringConvertible {
         keyBearing(in: requested).filter { client.allowedScopes.contains($0.value) }
     }
 
+    /// Whether holding `scope` grants a key-bearing scope: the scope itself
+    /// or a broader one (`https://identity.mozilla.com/apps` grants Sync's).
+    /// Such a scope opens what the key protects (Sync's storage checks the
+    /// token's scope by implication) even though its key goes by name only.
+    public func isGranted(by scope: OAuthScope) -> Bool {
+        scopes.contains { scope.implies($0) }
+    }
+
     public var description: String { scopes.isEmpty ? "none" : scopes.map(\.value).sorted().joined(separator: ",") }
 }

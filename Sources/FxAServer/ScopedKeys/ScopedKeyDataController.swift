@@ -25,7 +25,7 @@ struct ScopedKeyDataController: RouteCollection {
     @Sendable func scopedKeyData(_ request: Request) async throws -> [String: ScopedKeyDataEntry] {
         let session = try await authenticator.authenticate(request, as: [.sessionToken])
         let body = try request.content.decode(ScopedKeyDataRequest.self)
-        guard body.scope.utf8.count <= 256, let scope = OAuthScopeSet(parsing: body.scope), !scope.isEmpty else {
+        guard body.scope.utf8.count <= 256, let requested = RequestedScopes(parsing: body.scope), !requested.isEmpty else {
             throw FxAError.invalidParameter(["scope"])
         }
         guard let account = try await accounts.account(uid: session.uid) else { throw FxAError.invalidToken() }
@@ -34,8 +34,9 @@ struct ScopedKeyDataController: RouteCollection {
         guard let client = try await clients.client(id: body.client_id) else {
             throw FxAError.unknownClientID(body.client_id.hex)
         }
-        let refused = OAuthGrantPolicy.refused(scope, for: client)
+        let refused = OAuthGrantPolicy.refused(requested, for: client)
         guard refused.isEmpty else { throw FxAError.scopesNotAllowed(refused) }
+        let scope = requested.set
 
         let changedAt = Int64((account.keysChangedAt.timeIntervalSince1970 * 1000).rounded(.down))
         let authAt = Int64(session.stored.createdAt.timeIntervalSince1970)

@@ -33,8 +33,8 @@ enum SingleSignOn {
             return .unavailable(oidcError: "login_required", reason: "The sign-in is older than max_age")
         }
         let account = session.account
-        let addresses = [account.primaryEmail.lowercased(), account.email.lowercased()]
-        for named in [request.email, request.loginHint].compactMap({ $0?.lowercased() }) where !addresses.contains(named) {
+        let addresses = [account.primaryEmail, account.email].map(EmailAddress.normalize)
+        for named in [request.email, request.loginHint].compactMap({ $0.map(EmailAddress.normalize) }) where !addresses.contains(named) {
             return .unavailable(oidcError: "login_required", reason: "Another account is signed in")
         }
         if keysWanted {

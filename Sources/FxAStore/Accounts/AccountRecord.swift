@@ -65,7 +65,7 @@ public struct AccountRecord: Sendable, Equatable {
         self.uid = uid
         self.email = email
         primaryEmail = email
-        normalizedEmail = email.lowercased()
+        normalizedEmail = EmailAddress.normalize(email)
         self.emailVerified = emailVerified
         self.kA = kA
         self.v1 = v1

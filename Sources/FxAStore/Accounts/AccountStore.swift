@@ -26,14 +26,16 @@ public protocol AccountStore: Sendable {
     @discardableResult
     func markEmailVerified(uid: AccountUID) async throws -> Bool
 
-    /// Replaces the password credentials (and kA when `kA` is given, as a
-    /// reset does: then kB is new too and `keysChangedAt` becomes `date`), deletes every token of the account and records `event`,
+    /// Replaces the password credentials (and kA on a reset: then kB is new
+    /// too and `keysChangedAt` becomes `date`), deletes every session token
+    /// of the account and the OAuth tokens and codes that `replacement`
+    /// names (see ``CredentialReplacement``), and records `event`,
     /// atomically: after a crash either the old password works with all its
-    /// sessions, or the new one works with none of them.
+    /// tokens, or the new one works with none of the ones it ends.
     ///
     /// - Throws: ``FxAStoreError/notFound`` for an unknown uid.
     func replaceCredentials(
-        uid: AccountUID, v1: AccountRecord.Credentials, v2: AccountRecord.CredentialsV2?, kA: Data?,
+        uid: AccountUID, v1: AccountRecord.Credentials, v2: AccountRecord.CredentialsV2?, _ replacement: CredentialReplacement,
         at date: Date, recording event: OutboxEvent
     ) async throws
 

@@ -61,7 +61,7 @@ public struct FluentAccountStore: AccountStore {
     }
 
     public func replaceCredentials(
-        uid: AccountUID, v1: AccountRecord.Credentials, v2: AccountRecord.CredentialsV2?, kA: Data?,
+        uid: AccountUID, v1: AccountRecord.Credentials, v2: AccountRecord.CredentialsV2?, _ replacement: CredentialReplacement,
         at date: Date, recording event: OutboxEvent
     ) async throws {
         defer { database.noteCommittedChange() }
@@ -74,18 +74,22 @@ public struct FluentAccountStore: AccountStore {
             model.authSaltV2 = v2?.credentials.authSalt
             model.verifyHashV2 = v2?.credentials.verifyHash
             model.wrapWrapKbV2 = v2?.credentials.wrapWrapKb
-            if let kA {
-                // A reset: kB is new, so are the scoped keys.
+            switch replacement {
+            case .reset(let kA):
+                // kB is new, so are the scoped keys.
                 model.kA = kA
                 model.keysChangedAt = date
-            } else if model.keysChangedAt == nil {
+            case .change where model.keysChangedAt == nil:
                 // A row an older binary wrote: it read as verifier_set_at so
                 // far, and kB is unchanged, so it keeps reading that.
                 model.keysChangedAt = model.verifierSetAt
+            case .change:
+                break
             }
             model.verifierSetAt = date
             try await model.save(on: tx)
             try await TokenModel.query(on: tx).filter(\.$uid == uid.hex).delete()
+            try await OAuthGrantSQL.endGrants(uid: uid, for: replacement, on: sqlDatabase(tx))
             try await OutboxSQL.record(event, on: tx)
         }
     }

@@ -23,5 +23,7 @@ enum FxAMigrations {
         AddAccountKeysChangedAt(),
         CreateWebSessions(),
         AddOAuthClientOwner(),
+        AddAccountClientDisconnectedAt(),
+        RenormalizeEmailKeys(),
     ]
 }

@@ -17,7 +17,7 @@ public struct SecondaryEmail: Sendable, Equatable {
     /// An address; its normalized form is derived.
     public init(email: String, verified: Bool, createdAt: Date) {
         self.email = email
-        normalizedEmail = email.lowercased()
+        normalizedEmail = EmailAddress.normalize(email)
         self.verified = verified
         self.createdAt = createdAt
     }

@@ -66,12 +66,7 @@ public struct FluentOAuthGrantStore: OAuthGrantStore {
     public func deleteToken(hash: Data) async throws -> Bool {
         defer { database.noteCommittedChange() }
         return try await database.handle().transaction { tx in
-            guard let model = try await OAuthTokenModel.find(hash, on: tx) else { return false }
-            if model.kind == OAuthTokenRecord.Kind.refresh.rawValue {
-                try await OAuthTokenModel.query(on: tx).filter(\.$parentHash == hash).delete()
-            }
-            try await model.delete(on: tx)
-            return true
+            try await OAuthGrantSQL.deleteToken(hash: hash, on: sqlDatabase(tx))
         }
     }
 
@@ -95,11 +90,22 @@ public struct FluentOAuthGrantStore: OAuthGrantStore {
             .compactMap(\.record)
     }
 
-    public func deleteTokens(uid: AccountUID, clientID: OAuthClientID) async throws {
+    public func disconnect(uid: AccountUID, clientID: OAuthClientID, refreshTokenHash: Data?, at date: Date) async throws {
         defer { database.noteCommittedChange() }
         try await database.handle().transaction { tx in
-            try await OAuthTokenModel.query(on: tx).filter(\.$uid == uid.hex).filter(\.$clientID == clientID.hex).delete()
-            try await OAuthCodeModel.query(on: tx).filter(\.$uid == uid.hex).filter(\.$clientID == clientID.hex).delete()
+            let sql = sqlDatabase(tx)
+            if let refreshTokenHash {
+                _ = try await OAuthGrantSQL.deleteToken(hash: refreshTokenHash, on: sql)
+                let left = try await sql.raw("""
+                    SELECT COUNT(*) AS n FROM oauth_tokens WHERE uid = \(bind: uid.hex) AND client_id = \(bind: clientID.hex)
+                    """).first()?.decode(column: "n", as: Int.self) ?? 0
+                // Another device still signed in to the app: still connected.
+                guard left == 0 else { return }
+            } else {
+                try await sql.raw("DELETE FROM oauth_tokens WHERE uid = \(bind: uid.hex) AND client_id = \(bind: clientID.hex)").run()
+            }
+            try await sql.raw("DELETE FROM oauth_codes WHERE uid = \(bind: uid.hex) AND client_id = \(bind: clientID.hex)").run()
+            try await OutboxSQL.noteDisconnection(uid: uid, clientID: clientID, at: date, on: sql)
         }
     }
 

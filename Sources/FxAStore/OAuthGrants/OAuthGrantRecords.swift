@@ -117,17 +117,23 @@ public protocol OAuthGrantStore: Sendable {
 
     func insertToken(_ token: OAuthTokenRecord) async throws
     func token(hash: Data) async throws -> OAuthTokenRecord?
-    /// Deletes the token; a refresh token takes the access tokens it minted
-    /// with it. Returns whether a token was deleted.
+    /// Deletes the token; a refresh token takes with it the access tokens
+    /// it minted and those issued beside it in the same exchange (RFC 7009
+    /// §2.1). Returns whether a token was deleted.
     @discardableResult
     func deleteToken(hash: Data) async throws -> Bool
     /// Revokes everything an authorization code issued (its replay was seen).
     func deleteTokens(grantCodeHash: Data) async throws
     /// The account's tokens, for the "Devices & apps" list.
     func tokens(uid: AccountUID) async throws -> [OAuthTokenRecord]
-    /// Revokes every token of the account for one client, and the codes not
-    /// yet exchanged, so an exchange in flight cannot undo the revocation.
-    func deleteTokens(uid: AccountUID, clientID: OAuthClientID) async throws
+    /// The user disconnected a client (Devices & apps): deletes one of its
+    /// refresh tokens (as ``deleteToken(hash:)`` does) or, with `nil`, every
+    /// token the client holds for the account. When the client is left with
+    /// no token of the account, its codes not yet exchanged go too (so an
+    /// exchange in flight cannot undo the revocation) and it is marked
+    /// disconnected: it hears no more events about the account but its
+    /// deletion, until the user authorizes it again (``OutboxStore``).
+    func disconnect(uid: AccountUID, clientID: OAuthClientID, refreshTokenHash: Data?, at date: Date) async throws
     /// Records use of a refresh token.
     func touchToken(hash: Data, at date: Date) async throws
     /// Drops codes created before `codesBefore` and access tokens expired before `tokensBefore`.

@@ -50,6 +50,44 @@ enum OAuthGrantSQL {
         "SELECT \(unsafeRaw: codeColumns) FROM oauth_codes WHERE code_hash = \(bind: hash)"
     }
 
+    /// Ends what a password replacement ends (``CredentialReplacement``):
+    /// on a change, the tokens of every client not registered as
+    /// confidential (public ones, and any whose client row is gone) and the
+    /// codes not yet exchanged; on a reset, every token and code.
+    static func endGrants(uid: AccountUID, for replacement: CredentialReplacement, on sql: any SQLDatabase) async throws {
+        switch replacement {
+        case .change:
+            try await sql.raw("""
+                DELETE FROM oauth_tokens WHERE uid = \(bind: uid.hex) AND client_id NOT IN \
+                (SELECT id FROM oauth_clients WHERE public_client = \(bind: false))
+                """).run()
+            try await sql.raw("DELETE FROM oauth_codes WHERE uid = \(bind: uid.hex) AND used_at IS NULL").run()
+        case .reset:
+            try await sql.raw("DELETE FROM oauth_tokens WHERE uid = \(bind: uid.hex)").run()
+            try await sql.raw("DELETE FROM oauth_codes WHERE uid = \(bind: uid.hex)").run()
+        }
+    }
+
+    /// Deletes a token and what dies with it: for a refresh token, the
+    /// access tokens it minted and the ones issued beside it in the same
+    /// exchange (RFC 7009 §2.1: revoking a refresh token revokes the access
+    /// tokens of the same grant). Returns whether the token existed.
+    static func deleteToken(hash: Data, on sql: any SQLDatabase) async throws -> Bool {
+        guard let row = try await sql.raw("""
+            DELETE FROM oauth_tokens WHERE token_hash = \(bind: hash) RETURNING kind, grant_code_hash
+            """).first()
+        else { return false }
+        guard try row.decode(column: "kind", as: String.self) == OAuthTokenRecord.Kind.refresh.rawValue else { return true }
+        try await sql.raw("DELETE FROM oauth_tokens WHERE parent_hash = \(bind: hash)").run()
+        if let grant = try row.decode(column: "grant_code_hash", as: Data?.self) {
+            try await sql.raw("""
+                DELETE FROM oauth_tokens WHERE grant_code_hash = \(bind: grant) \
+                AND kind = \(bind: OAuthTokenRecord.Kind.access.rawValue)
+                """).run()
+        }
+        return true
+    }
+
     static func token(from row: any SQLRow) throws -> OAuthTokenRecord? {
         guard let kind = OAuthTokenRecord.Kind(rawValue: try row.decode(column: "kind", as: String.self)),
               let clientID = OAuthClientID(hex: try row.decode(column: "client_id", as: String.self)),

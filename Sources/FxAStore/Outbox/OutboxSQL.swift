@@ -12,13 +12,21 @@ enum OutboxSQL {
     /// Records `event` and, for every client the account authorized that
     /// has a webhook, a delivery due now. Runs on the caller's transaction,
     /// so the change, the event and its deliveries commit or vanish together.
+    ///
+    /// A client the user disconnected learns nothing new about the account
+    /// (no password, profile or subscription change), but still hears of its
+    /// deletion, which asks it to erase what it holds. FxA's event broker
+    /// keeps sending every event to every client the account ever signed in
+    /// to; this is stricter, by design (docs/events.md).
     static func record(_ event: OutboxEvent, on database: any Database) async throws {
         try await OutboxModel(event).create(on: database)
         let sql = sqlDatabase(database)
-        let rows = try await sql.raw("""
+        var select: SQLQueryString = """
             SELECT c.id FROM account_clients ac JOIN oauth_clients c ON c.id = ac.client_id \
             WHERE ac.uid = \(bind: event.uid.hex) AND c.webhook_url IS NOT NULL
-            """).all()
+            """
+        if event.kind != .deleteUser { select.appendInterpolation(unsafeRaw: " AND ac.disconnected_at IS NULL") }
+        let rows = try await sql.raw(select).all()
         let payload = String(decoding: try JSONEncoder().encode(event.payload), as: UTF8.self)
         for row in rows {
             guard let clientID = OAuthClientID(hex: try row.decode(column: "id", as: String.self)) else { continue }
@@ -35,11 +43,22 @@ enum OutboxSQL {
         }
     }
 
-    /// Remembers that `uid` authorized `clientID` (idempotent).
+    /// Remembers that `uid` authorized `clientID` (idempotent); a client
+    /// the user had disconnected is connected again. The row is written
+    /// only when it changes, so a sign-in does not rewrite it every time.
     static func noteAuthorization(uid: AccountUID, clientID: OAuthClientID, at date: Date, on sql: any SQLDatabase) async throws {
         try await sql.raw("""
             INSERT INTO account_clients (uid, client_id, first_authorized_at) VALUES (\(bind: uid.hex), \(bind: clientID.hex), \
-            \(bind: date)) ON CONFLICT (uid, client_id) DO NOTHING
+            \(bind: date)) ON CONFLICT (uid, client_id) DO UPDATE SET disconnected_at = NULL \
+            WHERE account_clients.disconnected_at IS NOT NULL
+            """).run()
+    }
+
+    /// Marks `clientID` disconnected from `uid` by the user (see ``record(_:on:)``).
+    static func noteDisconnection(uid: AccountUID, clientID: OAuthClientID, at date: Date, on sql: any SQLDatabase) async throws {
+        try await sql.raw("""
+            UPDATE account_clients SET disconnected_at = \(bind: date) \
+            WHERE uid = \(bind: uid.hex) AND client_id = \(bind: clientID.hex)
             """).run()
     }
 

@@ -37,6 +37,32 @@ struct AccountInputTests {
         }
     }
 
+    @Test func oneAddressInComposedAndDecomposedFormIsOneAccount() async throws {
+        try await withTestServer { server in
+            let decomposed = TestUser("jose\u{301}@example.test")
+            _ = try await server.signUp(decomposed)
+            let composed = try await server.call(.POST, "/v1/account/create", json: ["email": "Jos\u{E9}@example.test", "authPW": Self.authPW])
+            expectError(composed, .badRequest, errno: 101)
+            // Signing in with the other spelling finds the account and, as
+            // with another case, is told the spelling its salt was made with.
+            let other = try await server.login(TestUser("jos\u{E9}@example.test", password: decomposed.password)).response
+            expectError(other, .badRequest, errno: 120)
+            #expect(other.string("email").map { Array($0.utf8) } == Array(decomposed.email.utf8))
+        }
+    }
+
+    @Test(arguments: [
+        "a\u{200B}b@example.test", "ab\u{202E}@example.test", "a\u{2066}b@example.test", "a\u{FEFF}b@example.test",
+        "a\u{00AD}b@example.test", "ab@exa\u{200D}mple.test", "a\u{E000}b@example.test", "a\u{3000}b@example.test",
+    ])
+    func invisibleAndDirectionCharactersAreRefused(email: String) async throws {
+        try await withTestServer { server in
+            expectError(try await server.call(.POST, "/v1/account/create", json: ["email": email, "authPW": Self.authPW]),
+                        .badRequest, errno: 107)
+            #expect(try await server.dependencies.stores.accounts.accounts(afterEmail: nil, limit: 10).isEmpty)
+        }
+    }
+
     @Test func loginErrorsSayWhatWentWrong() async throws {
         try await withTestServer { server in
             let user = TestUser("Case@example.test")

@@ -65,7 +65,7 @@ struct EventDeliveryTests {
             let now = server.clock.now()
             try await server.dependencies.stores.accounts.replaceCredentials(
                 uid: uid, v1: .init(authSalt: SecureRandom.bytes(32), verifyHash: SecureRandom.bytes(32), wrapWrapKb: SecureRandom.bytes(32)),
-                v2: nil, kA: nil, at: now,
+                v2: nil, .change, at: now,
                 recording: OutboxEvent(uid: uid, kind: .passwordChange, payload: ["changeTime": .int(Int(now.timeIntervalSince1970 * 1000))], occurredAt: now))
             try await server.dependencies.stores.accounts.delete(uid: uid, recording: OutboxEvent(uid: uid, kind: .deleteUser, occurredAt: now))
 

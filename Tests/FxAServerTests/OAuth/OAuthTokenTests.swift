@@ -167,7 +167,7 @@ struct OAuthTokenTests {
             let code = try await server.code(client, session: session, ["redirect_uri": "https://rp.example/other"])
             expectOAuthError(try await server.token(["client_id": client.id, "client_secret": client.secret!, "code": code,
                                                      "redirect_uri": "https://rp.example/cb"]),
-                             .badRequest, errno: 103, error: "invalid_request")
+                             .badRequest, errno: 103, error: "invalid_grant")
             let again = try await server.code(client, session: session, ["redirect_uri": "https://rp.example/other"])
             #expect(try await server.token(["client_id": client.id, "client_secret": client.secret!, "code": again,
                                             "redirect_uri": "https://rp.example/other"]).status == .ok)

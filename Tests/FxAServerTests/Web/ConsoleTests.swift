@@ -65,7 +65,9 @@ struct ConsoleTests {
             // The client works: a user signs in to it and its secret redeems the code.
             let user = try await server.signUp(TestUser())
             let client = TestClient(id: clientID, secret: secret, redirectURI: "https://notes.example/callback")
-            let code = try await server.code(client, session: user.sessionToken, ["scope": "openid profile:email"])
+            // It registered two redirect URIs, so it must name one.
+            let code = try await server.code(
+                client, session: user.sessionToken, ["scope": "openid profile:email", "redirect_uri": client.redirectURI])
             let tokens = try await server.token(["client_id": clientID, "client_secret": secret, "code": code])
             #expect(tokens.status == .ok && tokens.string("access_token") != nil, "\(tokens.raw)")
         }
@@ -151,11 +153,15 @@ struct ConsoleTests {
             let user = try await server.signUp(TestUser())
             let client = TestClient(id: clientID, secret: nil, redirectURI: "https://notes.example/v2/callback")
             for secret in [firstSecret, secondSecret] {
-                let code = try await server.code(client, session: user.sessionToken, ["scope": "openid profile:email"])
+                // It registered two redirect URIs, so it must name one.
+            let code = try await server.code(
+                client, session: user.sessionToken, ["scope": "openid profile:email", "redirect_uri": client.redirectURI])
                 #expect(try await server.token(["client_id": clientID, "client_secret": secret, "code": code]).status == .ok)
             }
             _ = try await server.post("/console/clients/\(clientID)/forget-previous", browser, ["csrf_token": csrf])
-            let code = try await server.code(client, session: user.sessionToken, ["scope": "openid profile:email"])
+            // It registered two redirect URIs, so it must name one.
+            let code = try await server.code(
+                client, session: user.sessionToken, ["scope": "openid profile:email", "redirect_uri": client.redirectURI])
             expectOAuthError(try await server.token(["client_id": clientID, "client_secret": firstSecret, "code": code]),
                              .unauthorized, errno: 102, error: "invalid_client")
         }
@@ -190,7 +196,9 @@ struct ConsoleTests {
             #expect(try await server.page("/console/clients/\(client.id)", browser).raw.contains("No events have been sent yet."))
             // A user of the app changes their name: the app gets a profile-change.
             let user = try await server.signUp(TestUser())
-            let code = try await server.code(client, session: user.sessionToken, ["scope": "openid profile:email"])
+            // It registered two redirect URIs, so it must name one.
+            let code = try await server.code(
+                client, session: user.sessionToken, ["scope": "openid profile:email", "redirect_uri": client.redirectURI])
             _ = try await server.token(["client_id": client.id, "client_secret": client.secret!, "code": code])
             let userBrowser = try await server.webSignIn(session: user.sessionToken)
             let userCSRF = try csrfToken(try await server.page("/settings", userBrowser))

@@ -1,0 +1,57 @@
+import FxACore
+import Foundation
+
+/// The parameters of an authorization request, from the query of a `GET`
+/// or the form body of a `POST` (OpenID Connect Core §3.1.2.1 requires
+/// both), read as `application/x-www-form-urlencoded` without a framework
+/// decoder, because the rules that matter here are ones a decoder hides:
+///
+/// - A parameter sent more than once is not a value at all (RFC 6749
+///   §3.1: "Request and response parameters MUST NOT be included more than
+///   once"). A decoder keeps the first or the last; this keeps neither and
+///   records the name, so the validator can refuse the request, and never
+///   redirect when the doubtful one is `client_id` or `redirect_uri`.
+/// - A parameter sent without a value counts as omitted (RFC 6749 §3.1).
+struct AuthorizationQuery: Sendable, Equatable {
+    /// Each parameter sent exactly once with a value.
+    let values: [String: String]
+    /// The names sent more than once with a value.
+    let duplicated: Set<String>
+
+    /// Why a query could not be read at all.
+    enum Malformed: Error, Equatable {
+        /// A name or value whose percent-encoding or UTF-8 is broken.
+        case undecodable
+    }
+
+    /// Parses `a=1&b=2` (`+` is a space, `%XX` a byte of UTF-8).
+    init(encoded: String) throws(Malformed) {
+        var values: [String: String] = [:]
+        var duplicated: Set<String> = []
+        for pair in encoded.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = Self.decode(parts[0]) else { throw .undecodable }
+            guard let value = parts.count == 2 ? Self.decode(parts[1]) : "" else { throw .undecodable }
+            guard !name.isEmpty, !value.isEmpty else { continue }
+            if duplicated.contains(name) { continue }
+            if values.removeValue(forKey: name) != nil {
+                duplicated.insert(name)
+            } else {
+                values[name] = value
+            }
+        }
+        self.values = values
+        self.duplicated = duplicated
+    }
+
+    init(values: [String: String]) {
+        self.values = values
+        self.duplicated = []
+    }
+
+    subscript(name: String) -> String? { values[name] }
+
+    private static func decode(_ text: Substring) -> String? {
+        String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+    }
+}

@@ -1,0 +1,59 @@
+import FluentKit
+import FxACore
+import Logging
+import SQLKit
+
+/// Rewrites the lookup key of addresses stored before keys were in Unicode
+/// Normalization Form C (``EmailAddress/normalize(_:)``), in `accounts` and
+/// `account_emails`, so an address typed in either form finds its account.
+///
+/// Only keys that change are written. A key that would collide with
+/// another row's (two accounts created from the NFC and NFD spellings of
+/// one address before this migration) is left as it was and logged for
+/// the operator: merging accounts is a person's decision, and both keep
+/// working under the spelling they were created with.
+struct RenormalizeEmailKeys: AsyncMigration {
+    private static let page = 1000
+
+    func prepare(on database: any Database) async throws {
+        try await database.transaction { tx in
+            let sql = sqlDatabase(tx)
+            try await rewrite(table: "accounts", key: "uid", typed: "COALESCE(primary_email, email)", on: sql, logger: tx.logger)
+            try await rewrite(table: "account_emails", key: "id", typed: "email", on: sql, logger: tx.logger)
+        }
+    }
+
+    func revert(on database: any Database) async throws {}
+
+    private func rewrite(table: String, key: String, typed: String, on sql: any SQLDatabase, logger: Logger) async throws {
+        var after = ""
+        while true {
+            let rows = try await sql.raw("""
+                SELECT \(unsafeRaw: key) AS row_key, \(unsafeRaw: typed) AS typed, normalized_email FROM \(unsafeRaw: table) \
+                WHERE \(unsafeRaw: key) > \(bind: after) ORDER BY \(unsafeRaw: key) LIMIT \(unsafeRaw: String(Self.page))
+                """).all()
+            for row in rows {
+                let current = try row.decode(column: "normalized_email", as: String.self)
+                // Keys of ASCII addresses are already what normalize makes.
+                guard current.utf8.contains(where: { $0 >= 0x80 }) else { continue }
+                let rowKey = try row.decode(column: "row_key", as: String.self)
+                let wanted = EmailAddress.normalize(try row.decode(column: "typed", as: String.self))
+                guard Array(wanted.utf8) != Array(current.utf8) else { continue }
+                let taken = try await sql.raw("""
+                    SELECT 1 AS n FROM \(unsafeRaw: table) WHERE normalized_email = \(bind: wanted)
+                    """).first() != nil
+                if taken {
+                    logger.warning("email key left unnormalized: another row already has its NFC form", metadata: [
+                        "table": .string(table), "row": .string(rowKey),
+                    ])
+                    continue
+                }
+                try await sql.raw("""
+                    UPDATE \(unsafeRaw: table) SET normalized_email = \(bind: wanted) WHERE \(unsafeRaw: key) = \(bind: rowKey)
+                    """).run()
+            }
+            guard rows.count == Self.page, let last = rows.last else { return }
+            after = try last.decode(column: "row_key", as: String.self)
+        }
+    }
+}
