@@ -29,6 +29,22 @@ struct CORSTests {
         }
     }
 
+    @Test func thePagesAndTheAuthorizationEndpointNeverTakePartInCORS() async throws {
+        try await withTestServer(configure: { $0.corsOrigins = ["https://rp.example"] }) { server in
+            let client = try await server.registerClient()
+            for path in ["/authorization?client_id=\(client.id)&scope=profile&state=s", "/settings", "/signin", "/console"] {
+                let answer = try await server.call(.GET, path, headers: [("Origin", "https://rp.example")])
+                #expect(answer.headers.first(name: .accessControlAllowOrigin) == nil, "\(path)")
+            }
+            let preflight = try await server.call(.OPTIONS, "/v1/web/authorization", headers: [
+                ("Origin", "https://rp.example"), ("Access-Control-Request-Method", "POST")])
+            #expect(preflight.headers.first(name: .accessControlAllowOrigin) == nil)
+            #expect(preflight.status == .forbidden)
+            let discovery = try await server.call(.GET, "/.well-known/openid-configuration", headers: [("Origin", "https://rp.example")])
+            #expect(discovery.headers.first(name: .accessControlAllowOrigin) == "https://rp.example")
+        }
+    }
+
     @Test func otherOriginsGetNoCORSAndTheirPreflightIsRefused() async throws {
         try await withTestServer(configure: { $0.corsOrigins = ["https://rp.example"] }) { server in
             for origin in ["https://evil.example", "https://rp.example.evil.test", "http://rp.example", "null"] {

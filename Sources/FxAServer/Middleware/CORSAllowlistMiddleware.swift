@@ -7,6 +7,12 @@ import Vapor
 /// not cookies), every cross-origin answer carries `Vary: Origin` so caches
 /// keep them apart, and a preflight from an origin not on the list is
 /// refused with FxA's error body instead of a permissive empty 200.
+///
+/// Only the APIs take part (``isAPI(_:)``). The pages, the authorization
+/// endpoint first (RFC 9700 §2.6: the authorization endpoint must not
+/// support CORS; a browser is sent there, never scripted there), and the
+/// page scripts' own `/v1/web/` calls answer every origin as if it were
+/// not on the list.
 struct CORSAllowlistMiddleware: AsyncMiddleware {
     let allowedOrigins: Set<String>
 
@@ -20,7 +26,7 @@ struct CORSAllowlistMiddleware: AsyncMiddleware {
         guard let origin = request.headers.first(name: .origin) else {
             return try await next.respond(to: request)
         }
-        let allowed = allowedOrigins.contains(origin)
+        let allowed = allowedOrigins.contains(origin) && Self.isAPI(request.url.path)
         let isPreflight = request.method == .OPTIONS && request.headers.first(name: .accessControlRequestMethod) != nil
         let response: Response
         if isPreflight {
@@ -43,5 +49,12 @@ struct CORSAllowlistMiddleware: AsyncMiddleware {
             response.headers.replaceOrAdd(name: .accessControlExpose, value: Self.exposedHeaders)
         }
         return response
+    }
+
+    /// The paths a relying party's script may call from its own origin:
+    /// the account, OAuth and profile APIs under `/v1/` (not the pages'
+    /// `/v1/web/`), discovery, and `/metrics-flow` for an RP's email form.
+    static func isAPI(_ path: String) -> Bool {
+        (path.hasPrefix("/v1/") && !path.hasPrefix("/v1/web/")) || path.hasPrefix("/.well-known/") || path == "/metrics-flow"
     }
 }

@@ -51,6 +51,9 @@ struct AuthorizationCodeIssuer: Sendable {
         if client.publicClient, challenge == nil { throw FxAError.missingPKCEParameters() }
         try OAuthGrantPolicy.check(requested, for: client)
         if let nonce = body.nonce, nonce.count > 256 { throw FxAError.invalidOAuthParameter(["nonce"]) }
+        // Every session here is AAL1 (no second factor yet): a request for
+        // AAL2 cannot be met, and FxA refuses it rather than issue AAL1.
+        if body.acr_values?.split(separator: " ").contains("AAL2") == true { throw FxAError.mismatchedACR() }
         return Grant(
             client: client, uid: session.uid, scope: scope, redirectURI: redirectURI,
             requestedRedirectURI: body.redirect_uri, state: state, codeChallenge: challenge, nonce: body.nonce,

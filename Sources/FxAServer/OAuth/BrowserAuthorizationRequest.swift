@@ -65,10 +65,27 @@ struct AuthorizationErrorRedirect: Sendable, Equatable {
     var error: String
     var description: String
     var state: String?
+    /// Whether the browser may be sent there without asking the user.
+    /// RFC 9700 §4.11.2: redirect automatically only to a URI the server
+    /// trusts, or anyone could register a client and use its error
+    /// redirects as an open redirector with this server's name on the
+    /// link. Apps registered in the developer console by any account, and
+    /// not marked trusted by the operator, get a page that says what went
+    /// wrong and lets the user decide to return (``trusts(_:)``).
+    var followsAutomatically = true
+
+    /// Whether errors go to `client`'s redirect URI without a page between:
+    /// the operator registered it (the CLI) or marked it trusted.
+    static func trusts(_ client: OAuthClientRecord) -> Bool {
+        client.trusted || client.ownerUID == nil
+    }
 
     /// The full URL, with `error`, `error_description` and `state` added.
+    /// The description keeps only the characters RFC 6749 §4.1.2.1 allows
+    /// in it (printable ASCII but `"` and `\`).
     var location: String {
-        var parameters = [("error", error), ("error_description", description)]
+        let allowed = String(description.unicodeScalars.filter { (0x20...0x7E).contains($0.value) && $0 != "\"" && $0 != "\\" }.map(Character.init))
+        var parameters = [("error", error), ("error_description", allowed)]
         if let state { parameters.append(("state", state)) }
         return AuthorizationCodeIssuer.appendingQuery(to: redirectURI, parameters)
     }
@@ -83,7 +100,7 @@ struct BrowserAuthorizationValidator: Sendable {
     let clock: any WallClock
 
     func validate(
-        _ query: AuthorizationQuery, defaultAction: BrowserAuthorizationRequest.Action?, logger: Logger
+        _ query: FormParameters, defaultAction: BrowserAuthorizationRequest.Action?, logger: Logger
     ) async throws(AuthorizationRequestFailure) -> BrowserAuthorizationRequest {
         // Which client, and where to, must each be said once: with two
         // values there is no redirect URI to trust, so nothing is redirected.
@@ -104,11 +121,13 @@ struct BrowserAuthorizationValidator: Sendable {
         }
         let state = query["state"].flatMap { $0.isEmpty || $0.count > 512 ? nil : $0 }
         func refuse(_ error: String, _ description: String) -> AuthorizationRequestFailure {
-            .redirected(AuthorizationErrorRedirect(redirectURI: redirectURI, error: error, description: description, state: state))
+            .redirected(AuthorizationErrorRedirect(
+                redirectURI: redirectURI, error: error, description: description, state: state,
+                followsAutomatically: AuthorizationErrorRedirect.trusts(client)))
         }
 
         if let name = query.duplicated.sorted().first {
-            throw refuse("invalid_request", "\(name) must be sent once")
+            throw refuse("invalid_request", FxAError.duplicatedOAuthParameter(name).message)
         }
         // Discovery says request_parameter_supported and
         // request_uri_parameter_supported are false: a request object

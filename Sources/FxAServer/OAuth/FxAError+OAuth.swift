@@ -43,10 +43,21 @@ extension FxAError {
                extra: ["validation": .object(["keys": .array([.string("redirect_uri")])])])
     }
 
-    /// A parameter that must appear once appeared more than once.
+    /// A parameter that must appear once appeared more than once. A name
+    /// is repeated back only if it looks like a parameter name: the text
+    /// goes into `error_description`, which RFC 6749 keeps to printable
+    /// ASCII without `"` and `\`.
     static func duplicatedOAuthParameter(_ name: String) -> FxAError {
-        .oauth(400, .invalidRequestParameter, "invalid_request", "\(name) must be sent once",
-               extra: ["validation": .object(["keys": .array([.string(name)])])])
+        let shown = name.count <= 64 && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0)) }
+            ? name : "A parameter"
+        return .oauth(400, .invalidRequestParameter, "invalid_request", "\(shown) must be sent once",
+                      extra: ["validation": .object(["keys": .array([.string(shown)])])])
+    }
+
+    /// The request asks for a stronger authentication (`acr_values=AAL2`)
+    /// than the session has; swift-fxa has no second factor yet.
+    static func mismatchedACR() -> FxAError {
+        .oauth(400, .mismatchACR, "invalid_request", "Mismatch acr value")
     }
 
     static func unknownCode() -> FxAError {

@@ -29,13 +29,23 @@ struct OAuthClientAuthenticator: Sendable {
     ) async throws -> (client: OAuthClientRecord, secretChecked: Bool) {
         var clientID = bodyClientID
         var secret = bodySecret
+        let usedBasic = request.headers.basicAuthorization != nil
         if let basic = request.headers.basicAuthorization {
             guard bodySecret == nil else { throw FxAError.invalidOAuthParameter(["client_secret"]) }
             if let bodyClientID, bodyClientID != basic.username { throw FxAError.invalidOAuthParameter(["client_id"]) }
             clientID = basic.username
             secret = basic.password
         }
-        let client = try await client(clientID)
+        let client: OAuthClientRecord
+        do {
+            client = try await self.client(clientID)
+        } catch var error as FxAError where usedBasic && error.errno == .oauth(.unknownClient) {
+            // RFC 6749 §5.2: a client that tried HTTP Basic gets 401 and a
+            // Basic challenge, whatever failed (FxA: 400, for body credentials).
+            error.status = 401
+            error.challenge = FxAError.incorrectClientSecret(clientID ?? "").challenge
+            throw error
+        }
         guard let secret else { return (client, false) }
         guard try check(secret, against: client) else { throw FxAError.incorrectClientSecret(client.id.hex) }
         return (client, true)

@@ -9,13 +9,18 @@ extension Request {
     ///
     /// Only JSON and form bodies are read: anything else (`text/plain`,
     /// multipart, none) is FxA's 415 with OAuth errno 113, before any
-    /// decoder guesses at it.
+    /// decoder guesses at it. A form is read by ``FormParameters`` first:
+    /// a field sent twice is refused, an empty one is as if omitted.
     func oauthBody<Body: Content>(_ type: Body.Type) throws -> Body {
         guard let mediaType = headers.contentType, Self.oauthBodyTypes.contains(where: { accepted in
             accepted.type == mediaType.type.lowercased() && accepted.subType == mediaType.subType.lowercased()
         }) else { throw FxAError.invalidContentType() }
         do {
-            return try content.decode(type)
+            guard mediaType.subType.lowercased() == HTTPMediaType.urlEncodedForm.subType else { return try content.decode(type) }
+            let form: FormParameters
+            do { form = try FormParameters(encoded: body.string ?? "") } catch { throw FxAError.invalidOAuthParameter(["body"]) }
+            if let name = form.duplicated.sorted().first { throw FxAError.duplicatedOAuthParameter(name) }
+            return try URLEncodedFormDecoder().decode(type, from: form.encoded)
         } catch let error as DecodingError {
             throw FxAError.invalidOAuthParameter([Self.fieldName(of: error) ?? "body"])
         } catch let error as any AbortError where error.status == .badRequest {

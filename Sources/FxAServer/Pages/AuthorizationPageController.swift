@@ -42,7 +42,7 @@ struct AuthorizationPageController: RouteCollection {
     }
 
     func show(_ request: Request, defaultAction: BrowserAuthorizationRequest.Action?) async throws -> Response {
-        let query: AuthorizationQuery
+        let query: FormParameters
         do {
             query = try Self.parameters(of: request)
         } catch {
@@ -56,7 +56,7 @@ struct AuthorizationPageController: RouteCollection {
             request.logger.info("authorization.refused", metadata: [
                 "client_id": .string(query["client_id"] ?? ""), "error": .string(redirect.error),
             ])
-            return request.redirect(to: redirect.location, redirectType: .normal)
+            return try await Self.send(redirect, request)
         } catch .shownHere(let error) {
             if Self.prefersJSON(request) { throw error }
             return try await request.render(ErrorPage(error: error), status: HTTPResponseStatus(statusCode: error.status))
@@ -76,9 +76,19 @@ struct AuthorizationPageController: RouteCollection {
         return try await request.render(page)
     }
 
+    /// An error for the RP: a redirect to its URI, or for an app the
+    /// server does not trust with automatic redirects a page that says what
+    /// went wrong and offers the way back (RFC 9700 §4.11.2).
+    private static func send(_ redirect: AuthorizationErrorRedirect, _ request: Request) async throws -> Response {
+        guard redirect.followsAutomatically else {
+            return try await request.render(ErrorPage(refused: redirect), status: .badRequest)
+        }
+        return request.redirect(to: redirect.location, redirectType: .normal)
+    }
+
     /// The request's parameters: the query of a GET, the form body of a
     /// POST (which must be a form: 415 errno 113 otherwise).
-    private static func parameters(of request: Request) throws(FxAError) -> AuthorizationQuery {
+    private static func parameters(of request: Request) throws(FxAError) -> FormParameters {
         let encoded: String
         if request.method == .POST {
             guard let type = request.headers.contentType, type.type.lowercased() == "application",
@@ -89,7 +99,7 @@ struct AuthorizationPageController: RouteCollection {
             encoded = request.url.query ?? ""
         }
         do {
-            return try AuthorizationQuery(encoded: encoded)
+            return try FormParameters(encoded: encoded)
         } catch {
             throw FxAError.invalidOAuthParameter(["query"])
         }
@@ -112,8 +122,9 @@ struct AuthorizationPageController: RouteCollection {
         guard let current, refusal == nil else {
             let redirect = AuthorizationErrorRedirect(
                 redirectURI: authorization.redirectURI, error: refusal?.error ?? "login_required",
-                description: refusal?.reason ?? "The user is not signed in", state: authorization.state)
-            return request.redirect(to: redirect.location, redirectType: .normal)
+                description: refusal?.reason ?? "The user is not signed in", state: authorization.state,
+                followsAutomatically: AuthorizationErrorRedirect.trusts(authorization.client))
+            return try await Self.send(redirect, request)
         }
         let body = SessionAuthorizationRequest(
             client_id: authorization.client.id.hex, state: authorization.state, scope: authorization.scope.description,

@@ -19,6 +19,15 @@ extension FxAError {
             challenge: "Bearer")
     }
 
+    /// 401 errno 100 as FxA answers a valid token acting on another
+    /// account's avatar; challenged as lacking authority, not as invalid,
+    /// so a client does not throw a good token away.
+    static func profileNotOwned(_ reason: String) -> FxAError {
+        FxAError(
+            status: 401, errno: .profile(.unauthorized), message: "Unauthorized", extra: ["reason": .string(reason)],
+            challenge: #"Bearer error="insufficient_scope""#)
+    }
+
     /// A valid token without the scope the route needs.
     static func insufficientProfileScope(_ scope: OAuthScope) -> FxAError {
         FxAError(

@@ -54,7 +54,7 @@ struct ProfileService: Sendable {
     /// id that does not exist (any more), 401 for another account's.
     func deleteAvatar(_ id: AvatarID, for uid: AccountUID) async throws {
         guard let image = try await profiles.avatar(id: id) else { throw FxAError.avatarNotFound() }
-        guard image.uid == uid else { throw FxAError.profileUnauthorized("Avatar not owned by user") }
+        guard image.uid == uid else { throw FxAError.profileNotOwned("Avatar not owned by user") }
         let now = clock.now()
         guard try await profiles.deleteAvatar(id: id, uid: uid, at: now, recording: Self.profileChange(uid, at: now)) else {
             throw FxAError.avatarNotFound()  // deleted meanwhile

@@ -1,6 +1,7 @@
 import Foundation
 import FxACore
 import FxAServer
+import FxAStore
 import Testing
 import Vapor
 
@@ -44,6 +45,7 @@ extension AuthorizationPageTests {
                 #expect(page.status == .badRequest, "\(extra): \(page.raw)")
                 #expect(page.headers.first(name: .location) == nil, "\(extra): never redirected")
                 #expect(page.raw.contains("must be sent once"), "\(extra)")
+                #expect(page.raw.contains("more than once, so which one is meant is unclear"), "\(extra): the page says why")
             }
             let twoStates = try redirectQuery(try await server.call(.GET, "/authorization?" + query(client) + "&state=other"))
             #expect(twoStates.base == client.redirectURI)
@@ -79,6 +81,7 @@ extension AuthorizationPageTests {
             #expect(page.status == .badRequest, "\(page.raw)")
             #expect(page.headers.first(name: .location) == nil)
             #expect(page.raw.contains("Error 109"))
+            #expect(page.raw.contains("registered more than one redirect URI, and the link does not name"))
             let named = try await server.call(.GET, "/authorization?" + query(several, ["redirect_uri": "https://rp.example/other"]))
             #expect(named.status == .ok)
 
@@ -86,6 +89,29 @@ extension AuthorizationPageTests {
             expectOAuthError(try await server.authorize(several, session: session), .badRequest, errno: 109, error: "invalid_request")
             let single = try await server.registerClient()
             #expect(try await server.authorize(single, session: session).string("redirect")?.hasPrefix(single.redirectURI + "?code=") == true)
+        }
+    }
+
+    @Test("an app registered in the console gets a page, not an automatic redirect, for a refused request (RFC 9700 §4.11.2)")
+    func untrustedRedirectsAsk() async throws {
+        try await withTestServer { server in
+            let developer = try await server.signUp(TestUser())
+            let record = OAuthClientRecord(
+                id: .random(), name: "Someone's app", redirectURIs: ["https://app.example/cb"], allowedScopes: ["profile"],
+                secretHash: SecureRandom.bytes(32), createdAt: Date(), ownerUID: AccountUID(hex: developer.uid))
+            try await server.dependencies.stores.oauthClients.create(record)
+            let client = TestClient(id: record.id.hex, secret: nil, redirectURI: "https://app.example/cb")
+            for change: [String: String?] in [["scope": "profile:write"], ["prompt": "none"], ["request": "x"]] {
+                let page = try await server.call(.GET, "/authorization?" + query(client, change))
+                #expect(page.status == .badRequest, "\(change): \(page.status)")
+                #expect(page.headers.first(name: .location) == nil, "\(change): not redirected unasked")
+                #expect(page.raw.contains("Return to app.example"), "\(change)")
+                #expect(page.raw.contains("href=\"https://app.example/cb?error="), "\(change): the way back carries the error")
+            }
+            // The operator's own clients, registered with the CLI, redirect as before.
+            let operators = try await server.registerClient(trusted: false, scopes: ["profile"])
+            #expect(try redirectQuery(try await server.call(.GET, "/authorization?" + query(operators, ["scope": "profile:write"])))
+                .query["error"] == "invalid_scope")
         }
     }
 

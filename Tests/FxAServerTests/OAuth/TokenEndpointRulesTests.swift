@@ -79,6 +79,48 @@ struct TokenEndpointRulesTests {
         }
     }
 
+    @Test func aFormFieldSentTwiceIsRefusedAndAnEmptyOneIsAsIfOmitted() async throws {
+        try await withTestServer { server in
+            let client = try await server.registerClient(publicClient: true)
+            let (session, _) = try await server.verifiedSession()
+            let pkce = pkcePair()
+            let code = try await server.code(client, session: session, ["code_challenge": pkce.challenge, "code_challenge_method": "S256"])
+            let form = [("Content-Type", "application/x-www-form-urlencoded")]
+            let twice = try await server.call(.POST, "/v1/token", headers: form,
+                                              rawBody: "client_id=\(client.id)&code=\(code)&code=\(code)&code_verifier=\(pkce.verifier)")
+            expectOAuthError(twice, .badRequest, errno: 109, error: "invalid_request")
+            #expect(twice.string("error_description") == "code must be sent once")
+            let oddName = try await server.call(.POST, "/v1/token", headers: form, rawBody: "%22x%22=1&%22x%22=2&client_id=\(client.id)")
+            #expect(oddName.string("error_description") == "A parameter must be sent once", "a name outside RFC 6749's charset is not echoed")
+            // A public client's empty client_secret and redirect_uri are no secret and no URI (RFC 6749 §3.2).
+            let empty = try await server.call(.POST, "/v1/token", headers: form, rawBody:
+                "client_id=\(client.id)&client_secret=&redirect_uri=&code=\(code)&code_verifier=\(pkce.verifier)&grant_type=authorization_code")
+            #expect(empty.status == .ok, "\(empty.raw)")
+        }
+    }
+
+    @Test func anUnknownClientOverHTTPBasicIs401WithAChallenge() async throws {
+        try await withTestServer { server in
+            let unknown = "Basic " + Data("\(OAuthClientID.random().hex):\(Hex32.random().hex)".utf8).base64EncodedString()
+            let answer = try await server.token(["code": Hex32.random().hex], headers: [("Authorization", unknown)])
+            expectOAuthError(answer, .unauthorized, errno: 101, error: "invalid_client")
+            #expect(answer.headers.first(name: .wwwAuthenticate)?.hasPrefix("Basic ") == true)
+            // In the body, FxA's 400 stands: no challenge was attempted.
+            expectOAuthError(try await server.token(["client_id": OAuthClientID.random().hex, "code": Hex32.random().hex]),
+                             .badRequest, errno: 101, error: "invalid_client")
+        }
+    }
+
+    @Test func aRequestForAAL2IsRefusedWhileThereIsNoSecondFactor() async throws {
+        try await withTestServer { server in
+            let client = try await server.registerClient()
+            let (session, _) = try await server.verifiedSession()
+            expectOAuthError(try await server.authorize(client, session: session, ["acr_values": "AAL2"]),
+                             .badRequest, errno: 120, error: "invalid_request")
+            #expect(try await server.authorize(client, session: session, ["acr_values": "AAL1"]).status == .ok)
+        }
+    }
+
     @Test func tokenResponsesAreNeverCachedAndLongTTLsAreCappedAsFxADoes() async throws {
         try await withTestServer { server in
             let client = try await server.registerClient()
