@@ -1,5 +1,6 @@
 """A headless Chromium that plays the user on fxa-server's pages, and a
 loopback callback endpoint that plays the relying party's redirect URI."""
+import html
 import http.server
 import json
 import os
@@ -63,18 +64,25 @@ class Page:
 
 class Callback:
     """`http://127.0.0.1:<port>/callback`: answers 200 to whatever arrives,
-    and keeps the path of each request in `hits`."""
+    and keeps the path of each request in `hits`. A page the RP serves on the
+    same origin is added with `serve_auto_post`."""
 
     def __init__(self):
         hits = self.hits = []
+        pages = self.pages = {}
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
+                if self.path in pages:
+                    return self.reply("text/html; charset=utf-8", pages[self.path])
                 hits.append(self.path)
+                self.reply("text/plain", b"callback reached")
+
+            def reply(self, content_type, body):
                 self.send_response(200)
-                self.send_header("Content-Type", "text/plain")
+                self.send_header("Content-Type", content_type)
                 self.end_headers()
-                self.wfile.write(b"callback reached")
+                self.wfile.write(body)
 
             def log_message(self, *args):
                 pass
@@ -82,6 +90,16 @@ class Callback:
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.uri = f"http://127.0.0.1:{self.httpd.server_address[1]}/callback"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def serve_auto_post(self, path, action, fields):
+        """Serves at `path`, on the callback's origin, an RP's page that POSTs
+        `fields` to `action` as soon as it loads (an HTML form, so
+        application/x-www-form-urlencoded); returns the page's URL."""
+        inputs = "".join(f'<input type="hidden" name="{html.escape(name)}" value="{html.escape(value)}">'
+                         for name, value in fields.items())
+        self.pages[path] = (f'<!doctype html><title>RP</title><body onload="document.forms[0].submit()">'
+                            f'<form method="post" action="{html.escape(action)}">{inputs}</form></body>').encode()
+        return self.uri.rsplit("/", 1)[0] + path
 
     def close(self):
         self.httpd.shutdown()

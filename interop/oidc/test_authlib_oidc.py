@@ -2,12 +2,15 @@
 found through discovery, the user signed in by a real Chromium on the
 server's own page (password stretched in the browser, emailed code,
 consent), code + PKCE exchanged, and the ID token validated against the
-JWKS by two independent JOSE libraries."""
+JWKS by two independent JOSE libraries. Also the request forms OIDC Core
+allows (POSTed authorization requests and userinfo calls), the
+authorization requests RFC 6749 and OIDC Core say to refuse, and where, and
+an RP written the FxA way (PyFxA) finishing a browser sign-in."""
 import hashlib
 import base64
 import json
 import re
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlparse
 
 import jwt as pyjwt
 import pytest
@@ -189,3 +192,108 @@ def test_invalid_requests_are_refused_where_rfc_6749_says(provider, callback):
                              allow_redirects=False, timeout=10)
     location = bad_scope.headers["location"]
     assert location.startswith(callback.uri) and parse_qs(urlparse(location).query)["error"] == ["invalid_scope"]
+
+
+def test_post_forms_at_the_authorization_and_userinfo_endpoints(provider, browser, callback):
+    """OIDC Core §3.1.2.1: the authorization endpoint takes the request as
+    an application/x-www-form-urlencoded POST too (here the RP's page posts
+    it as a form on load); §5.3.1: userinfo answers POST as it answers GET."""
+    server, meta, client, _ = provider
+    session = OAuth2Session(client["client_id"], client["client_secret"], scope="openid profile:email",
+                            redirect_uri=callback.uri, code_challenge_method="S256",
+                            token_endpoint_auth_method="client_secret_basic")
+    verifier, nonce = generate_token(48), generate_token(20)
+    auth_url, state = session.create_authorization_url(meta["authorization_endpoint"], code_verifier=verifier, nonce=nonce)
+    rp_page = callback.serve_auto_post("/sign-in", meta["authorization_endpoint"], dict(parse_qsl(urlparse(auth_url).query)))
+
+    page = sign_up_in_browser(browser, server, rp_page, new_email("form-post"))
+    returned = page.wait_for_url(callback.uri)
+    assert parse_qs(urlparse(returned).query)["state"] == [state]
+    token = session.fetch_token(meta["token_endpoint"], authorization_response=returned, code_verifier=verifier)
+    claims = validate_id_token(meta, client["client_id"], token, nonce)
+
+    got = session.get(meta["userinfo_endpoint"], timeout=10)
+    posted = session.post(meta["userinfo_endpoint"], timeout=10)
+    assert got.status_code == 200 and posted.status_code == 200, posted.text
+    assert posted.json() == got.json() and posted.json()["sub"] == claims["sub"]
+
+
+def test_pyfxa_trades_the_code_of_a_browser_sign_in_that_named_its_redirect_uri(provider, browser, callback):
+    """PyFxA's get_redirect_url names the redirect_uri; its trade_code has no
+    such argument, so the token request cannot repeat it (FxA never asks it to)."""
+    from fxa.oauth import Client as OAuth
+    from fxa.profile import Client as Profile
+
+    server, _, _, public = provider
+    oauth = OAuth(client_id=public["client_id"], server_url=server.base + "/v1", cache=None)
+    challenge, verifier = oauth.generate_pkce_challenge()
+    url = oauth.get_redirect_url(state="pyfxa-rp", redirect_uri=callback.uri, scope="profile:email", **challenge)
+    email = new_email("pyfxa-rp")
+    returned = sign_up_in_browser(browser, server, url, email, consent=False).wait_for_url(callback.uri)
+    query = parse_qs(urlparse(returned).query)
+    assert query["state"] == ["pyfxa-rp"]
+    tokens = oauth.trade_code(query["code"][0], **verifier)
+    assert Profile(server.base).get_email(tokens["access_token"]) == email
+
+
+def authorize(meta, pairs):
+    """GET the authorization endpoint with exactly these query pairs
+    (repeats kept), without following a redirect."""
+    return requests.get(meta["authorization_endpoint"] + "?" + urlencode(pairs), allow_redirects=False, timeout=10)
+
+
+def redirected_error(answer, callback):
+    """The `error` of a redirect to the registered redirect URI."""
+    assert answer.status_code in (302, 303), (answer.status_code, answer.text)
+    location = answer.headers["location"]
+    assert location.startswith(callback.uri + "?"), location
+    return parse_qs(urlparse(location).query)["error"]
+
+
+def valid_pairs(client, callback):
+    return [("client_id", client["client_id"]), ("redirect_uri", callback.uri), ("response_type", "code"),
+            ("scope", "openid"), ("state", "s1")]
+
+
+@pytest.mark.parametrize("repeated", ["client_id", "redirect_uri"])
+def test_a_repeated_client_id_or_redirect_uri_is_shown_here_never_redirected(provider, callback, repeated):
+    """RFC 6749 §3.1: no parameter may be sent twice, even with one value.
+    While the client or its redirect URI is in doubt, §4.1.2.1 forbids a
+    redirect: an error page, no Location."""
+    _, meta, client, _ = provider
+    pairs = valid_pairs(client, callback)
+    answer = authorize(meta, pairs + [(repeated, dict(pairs)[repeated])])
+    assert answer.status_code == 400 and "location" not in answer.headers, (answer.status_code, answer.headers)
+
+
+def test_a_repeated_state_is_redirected_as_invalid_request(provider, callback):
+    _, meta, client, _ = provider
+    assert authorize(meta, valid_pairs(client, callback)).status_code == 200  # control: sent once
+    repeated = valid_pairs(client, callback) + [("state", "s1")]
+    assert redirected_error(authorize(meta, repeated), callback) == ["invalid_request"]
+
+
+@pytest.mark.parametrize("name, value, error", [
+    ("request", "eyJhbGciOiJub25lIn0.eyJzY29wZSI6Im9wZW5pZCJ9.", "request_not_supported"),
+    ("request_uri", "https://rp.example/request.jwt", "request_uri_not_supported"),
+], ids=["request", "request_uri"])
+def test_request_objects_are_refused_with_their_oidc_errors(provider, callback, name, value, error):
+    """OIDC Core §6: a server that does not support request objects says so
+    with these error codes, at the redirect URI."""
+    _, meta, client, _ = provider
+    assert redirected_error(authorize(meta, valid_pairs(client, callback) + [(name, value)]), callback) == [error]
+
+
+def test_a_client_with_two_redirect_uris_must_name_one(start_server, fxa_cli, callback):
+    """With more than one registered, which one the user would go back to
+    is in doubt (RFC 6749 §3.1.2.3): an error page, no redirect."""
+    result = fxa_cli("client", "create", "--name", "Two-URI RP", "--redirect-uri", callback.uri,
+                     "--redirect-uri", "https://rp.example/cb", "--scope", "openid", "--json")
+    assert result.returncode == 0, result.stderr
+    client = json.loads(result.stdout)
+    server = start_server(env={"FXA_RATE_LIMIT_IP": "0"})
+    meta = requests.get(server.base + "/.well-known/openid-configuration", timeout=10).json()
+    pairs = valid_pairs(client, callback)
+    assert authorize(meta, pairs).status_code == 200  # control: naming one of them
+    answer = authorize(meta, [pair for pair in pairs if pair[0] != "redirect_uri"])
+    assert answer.status_code == 400 and "location" not in answer.headers, (answer.status_code, answer.headers)
