@@ -34,6 +34,22 @@ extension StoreConformance {
             var refused = false
             do { try await stores.accounts.create(sampleAccount(composed)) } catch FxAStoreError.conflict { refused = true }
             try require(refused, "the composed spelling is the same address")
+            var fullWidth = false
+            do {
+                try await stores.accounts.create(sampleAccount("jos\u{E9}-\(tag)@\u{FF45}xample.org"))
+            } catch FxAStoreError.conflict { fullWidth = true }
+            try require(fullWidth, "a full-width domain is the same address")
+        },
+        ConformanceCase("accounts: a secondary address is keyed the same way, so its other spelling is taken") { stores in
+            let tag = AccountUID.random().hex.prefix(6)
+            let account = sampleAccount("owner-\(tag)@example.org")
+            try await stores.accounts.create(account)
+            let decomposed = "Rene\u{301}-\(tag)@example.org"
+            let composed = "ren\u{E9}-\(tag)@example.org"
+            try await stores.secondaryEmails.addSecondaryEmail(decomposed, uid: account.uid, at: Date(), limit: 3)
+            try await stores.secondaryEmails.markSecondaryEmailVerified(normalizedEmail: composed, uid: account.uid)
+            try requireEqual(try await stores.secondaryEmails.isVerifiedSecondaryEmail(normalizedEmail: composed), true, "verified by the key")
+            try requireEqual(try await stores.accounts.account(anyVerifiedEmail: composed)?.uid, account.uid, "finds its account")
         },
         ConformanceCase("accounts: listing pages through accounts in email order") { stores in
             var created: [AccountRecord] = []

@@ -31,10 +31,13 @@ extension StoreConformance {
             try await stores.accounts.create(other)
             var second = sampleClient(name: "B \(UUID().uuidString.prefix(4))")
             second.ownerUID = owner.uid
+            second.registeredInConsole = true
             var first = sampleClient(name: "A \(UUID().uuidString.prefix(4))")
             first.ownerUID = owner.uid
+            first.registeredInConsole = true
             var others = sampleClient()
             others.ownerUID = other.uid
+            others.registeredInConsole = true
             for client in [second, first, others, sampleClient()] { try await stores.oauthClients.create(client) }
             try requireEqual(try await stores.oauthClients.client(id: first.id), first, "owner reads back")
             try requireEqual(try await stores.oauthClients.clients(ownedBy: owner.uid).map(\.id), [first.id, second.id], "owner's, by name")
@@ -48,6 +51,9 @@ extension StoreConformance {
             try requireEqual(try await stores.oauthClients.clients(ownedBy: owner.uid).count, 0, "none owned after deletion")
             let kept = try await stores.oauthClients.client(id: first.id)
             try requireEqual(kept?.ownerUID, nil, "ownerless")
+            try requireEqual(kept?.registeredInConsole, true, "still a console client")
+            try requireEqual(try await stores.oauthClients.client(id: others.id)?.registeredInConsole, true, "console client")
+            try requireEqual(sampleClient().registeredInConsole, false, "an operator's client")
             try requireEqual(kept?.name, first.name, "client kept")
             try requireEqual(try await stores.oauthClients.clients(ownedBy: other.uid).map(\.id), [others.id], "other owner untouched")
         },

@@ -96,6 +96,11 @@ public struct OAuthScope: Hashable, Sendable, CustomStringConvertible, Codable {
     }
 }
 
+extension Sequence<OAuthScope> {
+    /// Each scope's text once, sorted: how a list of refused scopes is told.
+    public var distinctSortedValues: [String] { Set(map(\.value)).sorted() }
+}
+
 extension OAuthScope {
     public static let openid = OAuthScope("openid")!
     public static let profile = OAuthScope("profile")!

@@ -24,5 +24,6 @@ public struct RequestedScopes: Sendable, Equatable {
         self.set = OAuthScopeSet(named)
     }
 
+    /// Whether the parameter named no scope at all (only spaces).
     public var isEmpty: Bool { named.isEmpty }
 }

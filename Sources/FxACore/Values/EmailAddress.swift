@@ -8,10 +8,13 @@ import Foundation
 /// FxA keeps the address as the user typed it (the v1 password salt depends
 /// on it) and matches accounts case-insensitively; ``normalized`` is the key.
 ///
-/// Unicode: the key is also in Normalization Form C, so `é` typed as one
-/// code point or as `e` and a combining accent is one address, one account
-/// (FxA only lowercases; two accounts that look identical are a phishing
-/// and support trap). Characters that are invisible or reorder text
+/// Unicode: the key is also in Normalization Form KC, so `é` typed as one
+/// code point or as `e` and a combining accent is one address, and so is a
+/// full-width `ｅｘａｍｐｌｅ.com` and `example.com` (which mail systems
+/// deliver to one mailbox): one account. FxA only lowercases; two accounts
+/// that look identical are a phishing and support trap. Look-alikes from
+/// other scripts (Cyrillic `а` for Latin `a`) stay distinct addresses, as
+/// they are distinct mailboxes. Characters that are invisible or reorder text
 /// (bidirectional controls, zero-width and other format characters,
 /// controls, separators, private-use and unassigned code points) are
 /// refused anywhere in the address: no one types them into an address on
@@ -20,6 +23,7 @@ public struct EmailAddress: Sendable, Hashable, Codable, CustomStringConvertible
     /// As typed.
     public let value: String
 
+    /// The address, or `nil` when it is not one FxA would accept (see above).
     public init?(_ value: String) {
         guard value.utf8.count <= 255, !value.unicodeScalars.contains(where: Self.isInvisibleOrControl),
               let at = value.lastIndex(of: "@")
@@ -38,14 +42,17 @@ public struct EmailAddress: Sendable, Hashable, Codable, CustomStringConvertible
         self.value = value
     }
 
-    /// The lookup key: lowercased, as FxA's `normalizeEmail` does, then in
-    /// Unicode Normalization Form C.
+    /// The lookup key: lowercased, as FxA's `normalizeEmail` does, and in
+    /// Unicode Normalization Form KC.
     public var normalized: String { Self.normalize(value) }
 
-    /// The lookup key of any address text (stored rows, the operator's
-    /// sign-up allow-list), the same way ``normalized`` makes it.
+    /// The lookup key of any address text (stored rows, secondary
+    /// addresses, the operator's sign-up allow-list), the same way
+    /// ``normalized`` makes it. Normalized before and after lowercasing, so
+    /// that a character whose lowercase decomposes (`İ`) still ends in NFKC
+    /// and applying it twice changes nothing.
     public static func normalize(_ text: String) -> String {
-        text.lowercased().precomposedStringWithCanonicalMapping
+        text.precomposedStringWithCompatibilityMapping.lowercased().precomposedStringWithCompatibilityMapping
     }
 
     private static func isInvisibleOrControl(_ scalar: Unicode.Scalar) -> Bool {

@@ -36,7 +36,7 @@ public struct AccountPolicy: Sendable, Equatable {
 public enum SignupPolicy: Sendable, Equatable {
     case open
     /// Only these exact addresses and addresses at these domains (both
-    /// compared as ``EmailAddress/normalize(_:)`` keys: lowercased, NFC).
+    /// compared as ``EmailAddress/normalize(_:)`` keys: lowercased, NFKC).
     case allowList(emails: Set<String>, domains: Set<String>)
     case closed
 

@@ -46,10 +46,12 @@ struct PasswordService: Sendable {
             keyFetchToken2: version == .v2 ? keyFetch.raw.hex : nil)
     }
 
-    /// Stores the new credentials, ends every token of the account, and
+    /// Stores the new credentials, ends every session of the account and
+    /// the OAuth grants a change ends (``CredentialReplacement/change``), and
     /// answers with a replacement session (verified if the session named in
-    /// the body, or else the one that started the change, was). A change without v2 fields drops the old v2
-    /// credentials, which would otherwise still accept the old password.
+    /// the body, or else the one that started the change, was). A change
+    /// without v2 fields drops the old v2 credentials, which would otherwise
+    /// still accept the old password.
     /// The change token is redeemed first, so two concurrent finishes
     /// cannot both succeed.
     func finishChange(

@@ -54,7 +54,15 @@ struct CORSAllowlistMiddleware: AsyncMiddleware {
     /// The paths a relying party's script may call from its own origin:
     /// the account, OAuth and profile APIs under `/v1/` (not the pages'
     /// `/v1/web/`), discovery, and `/metrics-flow` for an RP's email form.
+    /// Judged on the path's components as the router splits them (empty
+    /// ones dropped), so `/v1//web/…` is the pages' route it reaches.
     static func isAPI(_ path: String) -> Bool {
-        (path.hasPrefix("/v1/") && !path.hasPrefix("/v1/web/")) || path.hasPrefix("/.well-known/") || path == "/metrics-flow"
+        let components = path.split(separator: "/", omittingEmptySubsequences: true)
+        switch components.first {
+        case "v1": return components.dropFirst().first != "web"
+        case ".well-known": return true
+        case "metrics-flow": return components.count == 1
+        default: return false
+        }
     }
 }

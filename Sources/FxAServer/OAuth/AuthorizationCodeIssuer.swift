@@ -19,8 +19,8 @@ struct AuthorizationCodeIssuer: Sendable {
         var client: OAuthClientRecord
         var uid: AccountUID
         var scope: OAuthScopeSet
+        /// Where the code goes, and what it is bound to.
         var redirectURI: String
-        var requestedRedirectURI: String?
         var state: String
         var codeChallenge: String?
         var nonce: String?
@@ -56,7 +56,7 @@ struct AuthorizationCodeIssuer: Sendable {
         if body.acr_values?.split(separator: " ").contains("AAL2") == true { throw FxAError.mismatchedACR() }
         return Grant(
             client: client, uid: session.uid, scope: scope, redirectURI: redirectURI,
-            requestedRedirectURI: body.redirect_uri, state: state, codeChallenge: challenge, nonce: body.nonce,
+            state: state, codeChallenge: challenge, nonce: body.nonce,
             offline: try AuthorizationParameters.offline(body.access_type),
             keysJWE: try AuthorizationParameters.keysJWE(body.keys_jwe), authAt: session.createdAt,
             amr: ["pwd", "email"])
@@ -67,7 +67,7 @@ struct AuthorizationCodeIssuer: Sendable {
         let code = Hex32.random()
         try await grants.insertCode(OAuthCodeRecord(
             codeHash: Data(SHA256.hash(data: code.bytes)), clientID: grant.client.id, uid: grant.uid, scope: grant.scope,
-            redirectURI: grant.requestedRedirectURI, codeChallenge: grant.codeChallenge, nonce: grant.nonce,
+            redirectURI: grant.redirectURI, codeChallenge: grant.codeChallenge, nonce: grant.nonce,
             offline: grant.offline, authAt: grant.authAt, amr: grant.amr, aal: 1, keysJWE: grant.keysJWE,
             createdAt: clock.now()))
         return AuthorizationCodeResponse(

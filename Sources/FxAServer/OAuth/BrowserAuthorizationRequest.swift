@@ -77,7 +77,7 @@ struct AuthorizationErrorRedirect: Sendable, Equatable {
     /// Whether errors go to `client`'s redirect URI without a page between:
     /// the operator registered it (the CLI) or marked it trusted.
     static func trusts(_ client: OAuthClientRecord) -> Bool {
-        client.trusted || client.ownerUID == nil
+        client.trusted || !client.registeredInConsole
     }
 
     /// The full URL, with `error`, `error_description` and `state` added.

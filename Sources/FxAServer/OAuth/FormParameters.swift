@@ -30,20 +30,17 @@ struct FormParameters: Sendable, Equatable {
         }.joined(separator: "&")
     }
 
-    /// Why a query could not be read at all.
-    enum Malformed: Error, Equatable {
-        /// A name or value whose percent-encoding or UTF-8 is broken.
-        case undecodable
-    }
-
     /// Parses `a=1&b=2` (`+` is a space, `%XX` a byte of UTF-8).
-    init(encoded: String) throws(Malformed) {
+    ///
+    /// - Throws: errno 109 naming `parameters` when a name or value is not
+    ///   percent-encoded UTF-8.
+    init(encoded: String) throws(FxAError) {
         var values: [String: String] = [:]
         var duplicated: Set<String> = []
         for pair in encoded.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = Self.decode(parts[0]) else { throw .undecodable }
-            guard let value = parts.count == 2 ? Self.decode(parts[1]) : "" else { throw .undecodable }
+            guard let name = Self.decode(parts[0]) else { throw FxAError.invalidOAuthParameter(["parameters"]) }
+            guard let value = parts.count == 2 ? Self.decode(parts[1]) : "" else { throw FxAError.invalidOAuthParameter(["parameters"]) }
             guard !name.isEmpty, !value.isEmpty else { continue }
             if duplicated.contains(name) { continue }
             if values.removeValue(forKey: name) != nil {

@@ -20,8 +20,19 @@ extension FxAError {
     /// client tried HTTP Basic, and RFC 7235 every 401; a client that sent
     /// its secret in the body is told the same way to authenticate.
     static func incorrectClientSecret(_ id: String) -> FxAError {
-        var error = FxAError.oauth(401, .incorrectSecret, "invalid_client", "Incorrect secret", extra: ["clientId": .string(id)])
-        error.challenge = #"Basic realm="OAuth clients", charset="UTF-8""#
+        FxAError.oauth(401, .incorrectSecret, "invalid_client", "Incorrect secret", extra: ["clientId": .string(id)])
+            .challengingHTTPBasic()
+    }
+
+    /// The challenge for HTTP Basic client authentication.
+    static let basicChallenge = #"Basic realm="OAuth clients", charset="UTF-8""#
+
+    /// This error as answered to a client that tried HTTP Basic: 401 with
+    /// the Basic challenge (RFC 6749 §5.2), its errno and text unchanged.
+    func challengingHTTPBasic() -> FxAError {
+        var error = self
+        error.status = 401
+        error.challenge = Self.basicChallenge
         return error
     }
 
@@ -84,7 +95,7 @@ extension FxAError {
     /// errno 114, listing each refused scope once, sorted.
     static func invalidScopes(_ scopes: [OAuthScope]) -> FxAError {
         .oauth(400, .invalidScopes, "invalid_scope", "Requested scopes are not allowed",
-               extra: ["invalidScopes": .array(Set(scopes.map(\.value)).sorted().map(JSONValue.string))])
+               extra: ["invalidScopes": .array(scopes.distinctSortedValues.map(JSONValue.string))])
     }
 
     static func notPublicClient() -> FxAError {

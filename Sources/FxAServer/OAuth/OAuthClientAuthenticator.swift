@@ -39,12 +39,10 @@ struct OAuthClientAuthenticator: Sendable {
         let client: OAuthClientRecord
         do {
             client = try await self.client(clientID)
-        } catch var error as FxAError where usedBasic && error.errno == .oauth(.unknownClient) {
+        } catch let error as FxAError where usedBasic {
             // RFC 6749 §5.2: a client that tried HTTP Basic gets 401 and a
             // Basic challenge, whatever failed (FxA: 400, for body credentials).
-            error.status = 401
-            error.challenge = FxAError.incorrectClientSecret(clientID ?? "").challenge
-            throw error
+            throw error.challengingHTTPBasic()
         }
         guard let secret else { return (client, false) }
         guard try check(secret, against: client) else { throw FxAError.incorrectClientSecret(client.id.hex) }

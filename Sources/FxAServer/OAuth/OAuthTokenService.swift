@@ -194,8 +194,8 @@ struct OAuthTokenService: Sendable {
     /// its registration (`lib/routes/oauth/token.js`,
     /// `validateRefreshTokenGrant`: `if (!client.trusted ||
     /// !allowedScopes.contains(params.scope))`), and a client written
-    /// against FxA may rely on it, so swift-fxa follows FxA. It never widens to a
-    /// scope that grants a key-bearing scope: Sync's key needs the password
+    /// against FxA may rely on it, so swift-fxa follows FxA. It never widens
+    /// to a scope that overlaps a key-bearing one: Sync's key needs the password
     /// at sign-in, and an access token for Sync must come from a grant the
     /// user made for it. Refused scopes are errno 114, as in FxA.
     private func checkRefreshScope(_ requested: RequestedScopes, granted: OAuthScopeSet, client: OAuthClientRecord) throws {
@@ -203,7 +203,7 @@ struct OAuthTokenService: Sendable {
         guard !widening.isEmpty else { return }
         let registered = OAuthScopeSet(client.allowedScopes.compactMap(OAuthScope.init))
         let refused = widening.filter { scope in
-            !client.trusted || !registered.implies(scope) || keyBearingScopes.isGranted(by: scope)
+            !client.trusted || !registered.implies(scope) || keyBearingScopes.overlaps(scope)
         }
         guard refused.isEmpty else { throw FxAError.invalidScopes(refused) }
     }

@@ -17,8 +17,7 @@ extension Request {
         }) else { throw FxAError.invalidContentType() }
         do {
             guard mediaType.subType.lowercased() == HTTPMediaType.urlEncodedForm.subType else { return try content.decode(type) }
-            let form: FormParameters
-            do { form = try FormParameters(encoded: body.string ?? "") } catch { throw FxAError.invalidOAuthParameter(["body"]) }
+            let form = try formParameters()
             if let name = form.duplicated.sorted().first { throw FxAError.duplicatedOAuthParameter(name) }
             return try URLEncodedFormDecoder().decode(type, from: form.encoded)
         } catch let error as DecodingError {
@@ -26,6 +25,15 @@ extension Request {
         } catch let error as any AbortError where error.status == .badRequest {
             throw FxAError.invalidOAuthParameter(["body"])
         }
+    }
+
+    /// The body as a form (``FormParameters``): 415 with errno 113 unless
+    /// it is `application/x-www-form-urlencoded`, 109 if it cannot be read.
+    func formParameters() throws(FxAError) -> FormParameters {
+        guard let type = headers.contentType, type.type.lowercased() == HTTPMediaType.urlEncodedForm.type,
+              type.subType.lowercased() == HTTPMediaType.urlEncodedForm.subType
+        else { throw FxAError.invalidContentType() }
+        return try FormParameters(encoded: body.string ?? "")
     }
 
     private static let oauthBodyTypes: [HTTPMediaType] = [.json, .urlEncodedForm]

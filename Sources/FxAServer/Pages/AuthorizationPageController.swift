@@ -89,20 +89,7 @@ struct AuthorizationPageController: RouteCollection {
     /// The request's parameters: the query of a GET, the form body of a
     /// POST (which must be a form: 415 errno 113 otherwise).
     private static func parameters(of request: Request) throws(FxAError) -> FormParameters {
-        let encoded: String
-        if request.method == .POST {
-            guard let type = request.headers.contentType, type.type.lowercased() == "application",
-                  type.subType.lowercased() == "x-www-form-urlencoded"
-            else { throw FxAError.invalidContentType() }
-            encoded = request.body.string ?? ""
-        } else {
-            encoded = request.url.query ?? ""
-        }
-        do {
-            return try FormParameters(encoded: encoded)
-        } catch {
-            throw FxAError.invalidOAuthParameter(["query"])
-        }
+        request.method == .POST ? try request.formParameters() : try FormParameters(encoded: request.url.query ?? "")
     }
 
     /// `prompt=none` (OIDC Core §3.1.2.1): a code at once for a signed-in

@@ -38,9 +38,19 @@ struct ErrorPage: RenderedPage {
         case .refused(let redirect):
             Context(
                 explanation: redirect.description.hasSuffix(".") ? redirect.description : redirect.description + ".",
-                errorLine: "Error: \(redirect.error).", returnLink: redirect.location,
+                errorLine: "Error: \(redirect.error).",
+                returnLink: Self.isNavigable(redirect.redirectURI) ? redirect.location : nil,
                 returnHost: URLComponents(string: redirect.redirectURI)?.host ?? redirect.redirectURI)
         }
+    }
+
+    /// Registration admits only https, loopback http and an app's own
+    /// scheme; a link is still never made to a scheme that runs or embeds
+    /// something in this page's origin, whatever a row from an older
+    /// version of the rules holds.
+    private static func isNavigable(_ uri: String) -> Bool {
+        guard let scheme = URLComponents(string: uri)?.scheme?.lowercased() else { return false }
+        return !["javascript", "data", "vbscript", "file", "blob"].contains(scheme)
     }
 
     private static func context(_ error: FxAError) -> Context {
@@ -67,7 +77,7 @@ struct ErrorPage: RenderedPage {
         }
         return switch key {
         case "client_id": "The client_id is missing or is not 16 hexadecimal characters."
-        case "query": "The link's parameters are not valid percent-encoded UTF-8."
+        case "parameters": "The link's parameters are not valid percent-encoded UTF-8."
         default: error.message
         }
     }

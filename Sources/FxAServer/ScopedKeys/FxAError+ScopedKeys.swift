@@ -13,7 +13,7 @@ extension FxAError {
     static func scopesNotAllowed(_ scopes: [OAuthScope]) -> FxAError {
         FxAError(
             status: 400, errno: .auth(.invalidScopes), message: "Requested scopes are not allowed",
-            extra: ["invalidScopes": .array(Set(scopes.map(\.value)).sorted().map(JSONValue.string))])
+            extra: ["invalidScopes": .array(scopes.distinctSortedValues.map(JSONValue.string))])
     }
 
     /// The keys changed after this session signed in (a reset elsewhere):

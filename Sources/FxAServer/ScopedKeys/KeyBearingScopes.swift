@@ -51,12 +51,13 @@ public struct KeyBearingScopes: Sendable, Equatable, CustomStringConvertible {
         keyBearing(in: requested).filter { client.allowedScopes.contains($0.value) }
     }
 
-    /// Whether holding `scope` grants a key-bearing scope: the scope itself
-    /// or a broader one (`https://identity.mozilla.com/apps` grants Sync's).
-    /// Such a scope opens what the key protects (Sync's storage checks the
-    /// token's scope by implication) even though its key goes by name only.
-    public func isGranted(by scope: OAuthScope) -> Bool {
-        scopes.contains { scope.implies($0) }
+    /// Whether `scope` overlaps a key-bearing scope: is one, grants one
+    /// (`https://identity.mozilla.com/apps` grants Sync's) or is part of one
+    /// (`…/apps/oldsync/bookmarks`, `…/apps/oldsync#read`). Such a scope
+    /// opens some of what the key protects (a resource server checks the
+    /// token's scope by implication) even though keys go by name only.
+    public func overlaps(_ scope: OAuthScope) -> Bool {
+        scopes.contains { scope.implies($0) || $0.implies(scope) }
     }
 
     public var description: String { scopes.isEmpty ? "none" : scopes.map(\.value).sorted().joined(separator: ",") }

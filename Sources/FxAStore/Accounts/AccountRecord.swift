@@ -14,7 +14,7 @@ public struct AccountRecord: Sendable, Equatable {
     /// Where mail goes and what RPs are told: the sign-up address until a
     /// verified secondary address is made primary.
     public var primaryEmail: String
-    /// The primary address lowercased: the lookup key, unique.
+    /// The primary address as a lookup key (``EmailAddress/normalize(_:)``), unique.
     public var normalizedEmail: String
     public var emailVerified: Bool
     /// Class-A key, random per account, known to the server by design.

@@ -15,6 +15,7 @@ import Foundation
 /// - A **reset** does not prove the old password (someone may hold it), so
 ///   kB and kA are new and every session, OAuth token and code ends.
 public enum CredentialReplacement: Sendable, Equatable {
+    /// The old password was proven: kB stays.
     case change
     /// With the account's new kA.
     case reset(kA: Data)

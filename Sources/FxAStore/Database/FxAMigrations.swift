@@ -25,5 +25,6 @@ enum FxAMigrations {
         AddOAuthClientOwner(),
         AddAccountClientDisconnectedAt(),
         RenormalizeEmailKeys(),
+        AddOAuthClientRegisteredInConsole(),
     ]
 }

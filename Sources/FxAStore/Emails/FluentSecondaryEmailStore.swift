@@ -23,7 +23,7 @@ public struct FluentSecondaryEmailStore: SecondaryEmailStore {
     }
 
     public func addSecondaryEmail(_ email: String, uid: AccountUID, at date: Date, limit: Int) async throws {
-        let normalized = email.lowercased()
+        let normalized = EmailAddress.normalize(email)
         do {
             try await add(email, normalized: normalized, uid: uid, at: date, limit: limit)
         } catch let refusal as SecondaryEmailRefusal {

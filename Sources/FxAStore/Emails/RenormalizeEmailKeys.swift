@@ -4,14 +4,14 @@ import Logging
 import SQLKit
 
 /// Rewrites the lookup key of addresses stored before keys were in Unicode
-/// Normalization Form C (``EmailAddress/normalize(_:)``), in `accounts` and
-/// `account_emails`, so an address typed in either form finds its account.
+/// Normalization Form KC (``EmailAddress/normalize(_:)``), in `accounts` and
+/// `account_emails`, so an address typed in any form finds its account.
 ///
 /// Only keys that change are written. A key that would collide with
-/// another row's (two accounts created from the NFC and NFD spellings of
-/// one address before this migration) is left as it was and logged for
-/// the operator: merging accounts is a person's decision, and both keep
-/// working under the spelling they were created with.
+/// another row's, in either table (two accounts created from two spellings
+/// of one address before this migration), is left as it was and logged
+/// for the operator: merging accounts is a person's decision, and both
+/// keep working under the spelling they were created with.
 struct RenormalizeEmailKeys: AsyncMigration {
     private static let page = 1000
 
@@ -40,10 +40,11 @@ struct RenormalizeEmailKeys: AsyncMigration {
                 let wanted = EmailAddress.normalize(try row.decode(column: "typed", as: String.self))
                 guard Array(wanted.utf8) != Array(current.utf8) else { continue }
                 let taken = try await sql.raw("""
-                    SELECT 1 AS n FROM \(unsafeRaw: table) WHERE normalized_email = \(bind: wanted)
+                    SELECT 1 AS n FROM accounts WHERE normalized_email = \(bind: wanted) \
+                    UNION ALL SELECT 1 AS n FROM account_emails WHERE normalized_email = \(bind: wanted)
                     """).first() != nil
                 if taken {
-                    logger.warning("email key left unnormalized: another row already has its NFC form", metadata: [
+                    logger.warning("email key left unnormalized: another row already has its normalized form", metadata: [
                         "table": .string(table), "row": .string(rowKey),
                     ])
                     continue

@@ -1,4 +1,5 @@
 import FluentKit
+import FxACore
 import Foundation
 import SQLKit
 
@@ -20,7 +21,7 @@ final class SecondaryEmailModel: Model, @unchecked Sendable {
         id = UUID().uuidString.lowercased()
         self.uid = uid
         self.email = email
-        normalizedEmail = email.lowercased()
+        normalizedEmail = EmailAddress.normalize(email)
         self.verified = verified
         self.createdAt = createdAt
         verifiedAt = verified ? createdAt : nil

@@ -20,6 +20,7 @@ final class OAuthClientModel: Model, @unchecked Sendable {
     @OptionalField(key: "previous_secret_hash") var previousSecretHash: Data?
     @Field(key: "created_at") var createdAt: Date
     @OptionalField(key: "owner_uid") var ownerUID: String?
+    @Field(key: "registered_in_console") var registeredInConsole: Bool
 
     init() {}
 
@@ -30,6 +31,7 @@ final class OAuthClientModel: Model, @unchecked Sendable {
         previousSecretHash = client.previousSecretHash
         createdAt = client.createdAt
         ownerUID = client.ownerUID?.hex
+        registeredInConsole = client.registeredInConsole
     }
 
     /// Copies everything but the id, the secret hashes and the creation time.
@@ -50,7 +52,7 @@ final class OAuthClientModel: Model, @unchecked Sendable {
             id: clientID, name: name, redirectURIs: redirectURIs, imageURI: imageURI, trusted: trusted,
             publicClient: publicClient, allowedScopes: allowedScopes, webhookURL: webhookURL,
             jwtAccessTokens: jwtAccessTokens, secretHash: secretHash, previousSecretHash: previousSecretHash,
-            createdAt: createdAt, ownerUID: ownerUID.flatMap { AccountUID(hex: $0) })
+            createdAt: createdAt, ownerUID: ownerUID.flatMap { AccountUID(hex: $0) }, registeredInConsole: registeredInConsole)
     }
 }
 
@@ -101,7 +103,8 @@ public struct FluentOAuthClientStore: OAuthClientStore {
     public func client(id: OAuthClientID) async throws -> OAuthClientRecord? {
         let query: SQLQueryString = """
             SELECT id, name, redirect_uris, image_uri, trusted, public_client, allowed_scopes, webhook_url, \
-            jwt_access_tokens, secret_hash, previous_secret_hash, created_at, owner_uid FROM oauth_clients WHERE id = \(bind: id.hex)
+            jwt_access_tokens, secret_hash, previous_secret_hash, created_at, owner_uid, registered_in_console \
+            FROM oauth_clients WHERE id = \(bind: id.hex)
             """
         guard let row = try await database.readSQL().raw(query).first() else { return nil }
         return OAuthClientRecord(
@@ -116,7 +119,8 @@ public struct FluentOAuthClientStore: OAuthClientStore {
             secretHash: try row.decode(column: "secret_hash", as: Data?.self),
             previousSecretHash: try row.decode(column: "previous_secret_hash", as: Data?.self),
             createdAt: try row.decode(column: "created_at", as: Date.self),
-            ownerUID: try row.decode(column: "owner_uid", as: String?.self).flatMap { AccountUID(hex: $0) })
+            ownerUID: try row.decode(column: "owner_uid", as: String?.self).flatMap { AccountUID(hex: $0) },
+            registeredInConsole: try row.decode(column: "registered_in_console", as: Bool.self))
     }
 
     public func clients() async throws -> [OAuthClientRecord] {

@@ -31,12 +31,18 @@ public struct OAuthClientRecord: Sendable, Equatable {
     /// may manage it there; `nil` for clients the operator registered (CLI)
     /// and for those whose owner deleted their account.
     public var ownerUID: AccountUID?
+    /// Whether an account registered it in the developer console, rather
+    /// than the operator with the CLI. Set once and kept when the owner's
+    /// account is deleted: such a client was registered by someone the
+    /// operator never vetted, which decides, for one, whether errors are
+    /// redirected to it unasked.
+    public var registeredInConsole: Bool
 
     public init(
         id: OAuthClientID, name: String, redirectURIs: [String], imageURI: String? = nil, trusted: Bool = false,
         publicClient: Bool = false, allowedScopes: [String] = [], webhookURL: String? = nil,
         jwtAccessTokens: Bool = false, secretHash: Data? = nil, previousSecretHash: Data? = nil, createdAt: Date,
-        ownerUID: AccountUID? = nil
+        ownerUID: AccountUID? = nil, registeredInConsole: Bool? = nil
     ) {
         self.id = id
         self.name = name
@@ -51,6 +57,7 @@ public struct OAuthClientRecord: Sendable, Equatable {
         self.previousSecretHash = previousSecretHash
         self.createdAt = createdAt
         self.ownerUID = ownerUID
+        self.registeredInConsole = registeredInConsole ?? (ownerUID != nil)
     }
 }
 

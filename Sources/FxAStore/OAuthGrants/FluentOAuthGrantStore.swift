@@ -92,19 +92,32 @@ public struct FluentOAuthGrantStore: OAuthGrantStore {
 
     public func disconnect(uid: AccountUID, clientID: OAuthClientID, refreshTokenHash: Data?, at date: Date) async throws {
         defer { database.noteCommittedChange() }
+        let isPostgres = database.location.isPostgres
         try await database.handle().transaction { tx in
             let sql = sqlDatabase(tx)
             if let refreshTokenHash {
                 _ = try await OAuthGrantSQL.deleteToken(hash: refreshTokenHash, on: sql)
+                // Another device still signed in to the app (an expired
+                // access token the sweeper has not removed yet does not count).
                 let left = try await sql.raw("""
-                    SELECT COUNT(*) AS n FROM oauth_tokens WHERE uid = \(bind: uid.hex) AND client_id = \(bind: clientID.hex)
+                    SELECT COUNT(*) AS n FROM oauth_tokens WHERE uid = \(bind: uid.hex) AND client_id = \(bind: clientID.hex) \
+                    AND (expires_at IS NULL OR expires_at > \(bind: date))
                     """).first()?.decode(column: "n", as: Int.self) ?? 0
-                // Another device still signed in to the app: still connected.
                 guard left == 0 else { return }
-            } else {
-                try await sql.raw("DELETE FROM oauth_tokens WHERE uid = \(bind: uid.hex) AND client_id = \(bind: clientID.hex)").run()
             }
+            // Locks in the order a grant takes them (its code, then this
+            // account_clients row), so the two cannot deadlock. PostgreSQL:
+            // the codes statement waits for a code exchange in flight, the
+            // row lock for any grant being recorded (its noteAuthorization
+            // upsert); the tokens statement after them, a new snapshot,
+            // sees and deletes what they issued. SQLite has one writer.
             try await sql.raw("DELETE FROM oauth_codes WHERE uid = \(bind: uid.hex) AND client_id = \(bind: clientID.hex)").run()
+            if isPostgres {
+                try await sql.raw("""
+                    SELECT uid FROM account_clients WHERE uid = \(bind: uid.hex) AND client_id = \(bind: clientID.hex) FOR UPDATE
+                    """).run()
+            }
+            try await sql.raw("DELETE FROM oauth_tokens WHERE uid = \(bind: uid.hex) AND client_id = \(bind: clientID.hex)").run()
             try await OutboxSQL.noteDisconnection(uid: uid, clientID: clientID, at: date, on: sql)
         }
     }

@@ -10,8 +10,9 @@ public struct OAuthCodeRecord: Sendable, Equatable {
     public var clientID: OAuthClientID
     public var uid: AccountUID
     public var scope: OAuthScopeSet
-    /// The `redirect_uri` the request named, which the token request must
-    /// repeat; `nil` when it was omitted and the registered one was used.
+    /// The redirect URI the code went to (the one the request named, or the
+    /// client's only one): a token request that names one must name this.
+    /// `nil` in rows written before it was always stored.
     public var redirectURI: String?
     /// The S256 PKCE challenge, if the request carried one.
     public var codeChallenge: String?
@@ -129,10 +130,11 @@ public protocol OAuthGrantStore: Sendable {
     /// The user disconnected a client (Devices & apps): deletes one of its
     /// refresh tokens (as ``deleteToken(hash:)`` does) or, with `nil`, every
     /// token the client holds for the account. When the client is left with
-    /// no token of the account, its codes not yet exchanged go too (so an
-    /// exchange in flight cannot undo the revocation) and it is marked
-    /// disconnected: it hears no more events about the account but its
-    /// deletion, until the user authorizes it again (``OutboxStore``).
+    /// no live token of the account, its other tokens and its codes go too
+    /// (so an exchange in flight cannot undo the revocation; a used code's
+    /// replay is then simply unknown) and it is marked disconnected: it
+    /// hears no more events about the account but its deletion, until the
+    /// user authorizes it again (``OutboxStore``).
     func disconnect(uid: AccountUID, clientID: OAuthClientID, refreshTokenHash: Data?, at date: Date) async throws
     /// Records use of a refresh token.
     func touchToken(hash: Data, at date: Date) async throws

@@ -54,17 +54,22 @@ enum OAuthGrantSQL {
     /// on a change, the tokens of every client not registered as
     /// confidential (public ones, and any whose client row is gone) and the
     /// codes not yet exchanged; on a reset, every token and code.
+    ///
+    /// Codes first: a code exchange in flight holds its code's row, so on
+    /// PostgreSQL the code statement waits for it to commit, and the token
+    /// statement after it (a new snapshot under READ COMMITTED) then sees,
+    /// and deletes, the tokens that exchange issued.
     static func endGrants(uid: AccountUID, for replacement: CredentialReplacement, on sql: any SQLDatabase) async throws {
         switch replacement {
         case .change:
+            try await sql.raw("DELETE FROM oauth_codes WHERE uid = \(bind: uid.hex) AND used_at IS NULL").run()
             try await sql.raw("""
                 DELETE FROM oauth_tokens WHERE uid = \(bind: uid.hex) AND client_id NOT IN \
                 (SELECT id FROM oauth_clients WHERE public_client = \(bind: false))
                 """).run()
-            try await sql.raw("DELETE FROM oauth_codes WHERE uid = \(bind: uid.hex) AND used_at IS NULL").run()
         case .reset:
-            try await sql.raw("DELETE FROM oauth_tokens WHERE uid = \(bind: uid.hex)").run()
             try await sql.raw("DELETE FROM oauth_codes WHERE uid = \(bind: uid.hex)").run()
+            try await sql.raw("DELETE FROM oauth_tokens WHERE uid = \(bind: uid.hex)").run()
         }
     }
 

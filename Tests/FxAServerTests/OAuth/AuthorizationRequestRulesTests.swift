@@ -107,7 +107,13 @@ extension AuthorizationPageTests {
                 #expect(page.headers.first(name: .location) == nil, "\(change): not redirected unasked")
                 #expect(page.raw.contains("Return to app.example"), "\(change)")
                 #expect(page.raw.contains("href=\"https://app.example/cb?error="), "\(change): the way back carries the error")
+                #expect(page.raw.contains("&amp;state=") && !page.raw.contains("&state="), "\(change): the link is escaped")
             }
+            // Still a console app after its owner deletes the account.
+            let uid = try #require(AccountUID(hex: developer.uid))
+            try await server.dependencies.stores.accounts.delete(uid: uid, recording: OutboxEvent(uid: uid, kind: .deleteUser, occurredAt: Date()))
+            let orphaned = try await server.call(.GET, "/authorization?" + query(client, ["scope": "profile:write"]))
+            #expect(orphaned.status == .badRequest && orphaned.headers.first(name: .location) == nil, "owner gone: still asks")
             // The operator's own clients, registered with the CLI, redirect as before.
             let operators = try await server.registerClient(trusted: false, scopes: ["profile"])
             #expect(try redirectQuery(try await server.call(.GET, "/authorization?" + query(operators, ["scope": "profile:write"])))

@@ -154,8 +154,8 @@ struct ConsoleTests {
             let client = TestClient(id: clientID, secret: nil, redirectURI: "https://notes.example/v2/callback")
             for secret in [firstSecret, secondSecret] {
                 // It registered two redirect URIs, so it must name one.
-            let code = try await server.code(
-                client, session: user.sessionToken, ["scope": "openid profile:email", "redirect_uri": client.redirectURI])
+                let code = try await server.code(
+                    client, session: user.sessionToken, ["scope": "openid profile:email", "redirect_uri": client.redirectURI])
                 #expect(try await server.token(["client_id": clientID, "client_secret": secret, "code": code]).status == .ok)
             }
             _ = try await server.post("/console/clients/\(clientID)/forget-previous", browser, ["csrf_token": csrf])
