@@ -6,7 +6,7 @@ import Foundation
 /// the seconds until the oldest counted attempt leaves the window.
 ///
 /// The counts live in this process: several instances behind a load
-/// balancer each allow the full limit (the note in docs/operations.md says
+/// balancer each allow the full limit (docs/architecture.md, "Customs", says
 /// so). Memory is bounded: each subject keeps at most `limit` timestamps,
 /// and subjects idle for a whole window are dropped on a periodic sweep.
 actor Customs {
