@@ -53,11 +53,7 @@ struct FormParameters: Sendable, Equatable {
         self.duplicated = duplicated
     }
 
-    init(values: [String: String]) {
-        self.values = values
-        self.duplicated = []
-    }
-
+    /// The value of `name`, if it was sent once with a value.
     subscript(name: String) -> String? { values[name] }
 
     private static func escaped(_ text: String) -> String {
