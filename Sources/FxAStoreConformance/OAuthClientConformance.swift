@@ -57,6 +57,19 @@ extension StoreConformance {
             try requireEqual(kept?.name, first.name, "client kept")
             try requireEqual(try await stores.oauthClients.clients(ownedBy: other.uid).map(\.id), [others.id], "other owner untouched")
         },
+        ConformanceCase("oauth clients: Firefox's built-in clients are in every database; a client can be disabled") { stores in
+            for shipped in FirstPartyClients.all {
+                let stored = try await stores.oauthClients.client(id: shipped.id)
+                try requireEqual(stored?.redirectURIs, shipped.redirectURIs, "\(shipped.name) redirect URIs")
+                try requireEqual(stored?.allowedScopes, shipped.allowedScopes, "\(shipped.name) scopes")
+                try requireEqual(stored.map { $0.publicClient && $0.trusted && !$0.disabled }, true, "\(shipped.name) public, trusted, on")
+            }
+            var client = sampleClient()
+            try await stores.oauthClients.create(client)
+            client.disabled = true
+            try await stores.oauthClients.update(client)
+            try requireEqual(try await stores.oauthClients.client(id: client.id)?.disabled, true, "disabled reads back")
+        },
         ConformanceCase("oauth clients: a duplicate id is a conflict") { stores in
             let client = sampleClient()
             try await stores.oauthClients.create(client)

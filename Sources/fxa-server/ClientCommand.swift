@@ -9,7 +9,7 @@ import Foundation
 struct ClientCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "client", abstract: "Register and manage OAuth clients.",
-        subcommands: [Create.self, List.self, Show.self, Update.self, RotateSecret.self, Delete.self])
+        subcommands: [Create.self, List.self, Show.self, Update.self, RotateSecret.self, Disable.self, Enable.self, Delete.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -60,8 +60,11 @@ struct ClientCommand: AsyncParsableCommand {
             if json { return try printJSON(clients.map { ClientJSON($0) }) }
             if clients.isEmpty { print("no clients") }
             for client in clients {
-                let kind = client.publicClient ? "public" : "confidential"
-                print("\(client.id.hex)  \(client.name)  \(kind)\(client.trusted ? " trusted" : "")  \(client.redirectURIs.joined(separator: " "))")
+                var kind = client.publicClient ? "public" : "confidential"
+                if client.trusted { kind += " trusted" }
+                if FirstPartyClients.contains(client.id) { kind += " built-in" }
+                if client.disabled { kind += " DISABLED" }
+                print("\(client.id.hex)  \(client.name)  \(kind)  \(client.redirectURIs.joined(separator: " "))")
             }
         }
     }
@@ -143,6 +146,31 @@ struct ClientCommand: AsyncParsableCommand {
         }
     }
 
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Turn a client off: no new codes, tokens or refreshes (its tokens expire). For Firefox's built-in clients too.")
+        @OptionGroup var storage: StorageOptions
+        @Option(help: "The client id (16 hex).") var id: String
+
+        func run() async throws {
+            let clientID = try parseClientID(id)
+            _ = try await withClients(storage) { try await $0.setDisabled(clientID, true) }
+            print("disabled \(clientID.hex)")
+        }
+    }
+
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Turn a disabled client on again.")
+        @OptionGroup var storage: StorageOptions
+        @Option(help: "The client id (16 hex).") var id: String
+
+        func run() async throws {
+            let clientID = try parseClientID(id)
+            _ = try await withClients(storage) { try await $0.setDisabled(clientID, false) }
+            print("enabled \(clientID.hex)")
+        }
+    }
+
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete a client.")
         @OptionGroup var storage: StorageOptions
@@ -169,6 +197,9 @@ struct ClientJSON: Encodable {
     let webhook_url: String?
     let jwt_access_tokens: Bool
     let has_previous_secret: Bool
+    /// One of Firefox's own clients, built in: it can be disabled, not deleted.
+    let built_in: Bool
+    let disabled: Bool
 
     init(_ client: OAuthClientRecord, secret: OAuthClientSecret? = nil) {
         client_id = client.id.hex
@@ -182,6 +213,8 @@ struct ClientJSON: Encodable {
         webhook_url = client.webhookURL
         jwt_access_tokens = client.jwtAccessTokens
         has_previous_secret = client.previousSecretHash != nil
+        built_in = FirstPartyClients.contains(client.id)
+        disabled = client.disabled
     }
 }
 

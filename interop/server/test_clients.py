@@ -29,3 +29,24 @@ def test_client_commands_print_the_secret_once_and_json_is_pipeable(fxa_cli):
 
     assert fxa_cli("client", "delete", "--id", client_id).returncode == 0
     assert fxa_cli("client", "show", "--id", client_id).returncode != 0
+
+
+FIREFOX = "5882386c6d801776"
+
+
+def test_firefox_is_built_in_cannot_be_deleted_and_can_be_disabled(fxa_cli):
+    listed = {client["client_id"]: client for client in json.loads(fxa_cli("client", "list", "--json").stdout)}
+    firefox = listed[FIREFOX]
+    assert firefox["built_in"] and firefox["public"] and firefox["trusted"] and not firefox["disabled"]
+    assert firefox["redirect_uris"] == ["urn:ietf:wg:oauth:2.0:oob:oauth-redirect-webchannel"]
+
+    refused = fxa_cli("client", "delete", "--id", FIREFOX)
+    assert refused.returncode != 0 and "client disable" in refused.stderr
+    assert fxa_cli("client", "disable", "--id", FIREFOX).returncode == 0
+    assert "DISABLED" in next(line for line in fxa_cli("client", "list").stdout.splitlines() if line.startswith(FIREFOX))
+    assert fxa_cli("client", "enable", "--id", FIREFOX).returncode == 0
+    assert json.loads(fxa_cli("client", "show", "--id", FIREFOX, "--json").stdout)["disabled"] is False
+
+    impostor = fxa_cli("client", "create", "--name", "Impostor", "--public", "--redirect-uri",
+                       "urn:ietf:wg:oauth:2.0:oob:oauth-redirect-webchannel")
+    assert impostor.returncode != 0

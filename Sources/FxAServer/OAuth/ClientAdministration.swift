@@ -79,8 +79,12 @@ public struct ClientAdministration: Sendable {
     public func update(_ id: OAuthClientID, _ change: (inout OAuthClientRecord) -> Void) async throws -> OAuthClientRecord {
         var client = try await find(id)
         change(&client)
-        try validate(name: client.name, redirectURIs: client.redirectURIs, scopes: client.allowedScopes,
-                     publicClient: client.publicClient, imageURI: client.imageURI, webhookURL: client.webhookURL)
+        // A built-in client's own redirect URIs (a urn: for Firefox) are
+        // ones no registration may use; the rest of an update is checked.
+        let shipped = FirstPartyClients.client(id)?.redirectURIs ?? []
+        try validate(name: client.name, redirectURIs: client.redirectURIs.filter { !shipped.contains($0) },
+                     scopes: client.allowedScopes, publicClient: client.publicClient, imageURI: client.imageURI,
+                     webhookURL: client.webhookURL, requireRedirectURI: shipped.isEmpty)
         try await clients.update(client)
         return try await find(id)
     }
@@ -102,8 +106,23 @@ public struct ClientAdministration: Sendable {
         try await clients.dropPreviousSecret(id: id)
     }
 
+    /// Deletes a client with its tokens and codes. Firefox's built-in
+    /// clients cannot be deleted (every Firefox would stop signing in, and
+    /// the next start could not tell a deletion from an old database):
+    /// ``setDisabled(_:_:)`` turns one off instead.
     public func delete(_ id: OAuthClientID) async throws {
+        guard !FirstPartyClients.contains(id) else {
+            throw FxAError(
+                status: 400, errno: .auth(.invalidParameter),
+                message: "\(id.hex) is a built-in Firefox client and cannot be deleted; disable it instead (fxa-server client disable --id \(id.hex))")
+        }
         guard try await clients.delete(id: id) else { throw Self.unknown(id) }
+    }
+
+    /// Turns a client off or on again. A disabled client gets no new code,
+    /// token or refresh (errno 202); its tokens already issued expire.
+    public func setDisabled(_ id: OAuthClientID, _ disabled: Bool) async throws -> OAuthClientRecord {
+        try await update(id) { $0.disabled = disabled }
     }
 
     /// SHA-256 of the secret's bytes, as FxA stores client secrets.
@@ -121,10 +140,11 @@ public struct ClientAdministration: Sendable {
     }
 
     private func validate(
-        name: String, redirectURIs: [String], scopes: [String], publicClient: Bool, imageURI: String?, webhookURL: String?
+        name: String, redirectURIs: [String], scopes: [String], publicClient: Bool, imageURI: String?, webhookURL: String?,
+        requireRedirectURI: Bool = true
     ) throws {
         try ClientRegistration.checkName(name)
-        guard !redirectURIs.isEmpty else {
+        guard !redirectURIs.isEmpty || !requireRedirectURI else {
             throw FxAError(status: 400, errno: .auth(.missingParameter), message: "a client needs at least one redirect URI")
         }
         for uri in redirectURIs { try ClientRegistration.checkRedirectURI(uri, publicClient: publicClient) }

@@ -19,6 +19,11 @@ extension FxAError {
     /// 401 with a Basic challenge: RFC 6749 §5.2 requires one when the
     /// client tried HTTP Basic, and RFC 7235 every 401; a client that sent
     /// its secret in the body is told the same way to authenticate.
+    /// The operator turned the client off (FxA: 400, errno 202).
+    static func disabledClient(_ id: String) -> FxAError {
+        .oauth(400, .disabledClient, "invalid_client", "This client has been disabled", extra: ["clientId": .string(id)])
+    }
+
     static func incorrectClientSecret(_ id: String) -> FxAError {
         FxAError.oauth(401, .incorrectSecret, "invalid_client", "Incorrect secret", extra: ["clientId": .string(id)])
             .challengingHTTPBasic()

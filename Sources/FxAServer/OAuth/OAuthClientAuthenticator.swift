@@ -11,13 +11,15 @@ import Vapor
 struct OAuthClientAuthenticator: Sendable {
     let clients: any OAuthClientStore
 
-    /// The client named by `clientID`, or errno 101.
+    /// The client named by `clientID`: errno 101 when there is none, 202
+    /// when the operator disabled it.
     func client(_ clientID: String?) async throws -> OAuthClientRecord {
         guard let clientID else { throw FxAError.invalidOAuthParameter(["client_id"]) }
         guard let id = OAuthClientID(hex: clientID), id.hex == clientID else {
             throw FxAError.invalidOAuthParameter(["client_id"])
         }
         guard let client = try await clients.client(id: id) else { throw FxAError.unknownClient(clientID) }
+        guard !client.disabled else { throw FxAError.disabledClient(clientID) }
         return client
     }
 

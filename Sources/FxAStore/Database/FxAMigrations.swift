@@ -26,5 +26,7 @@ enum FxAMigrations {
         AddAccountClientDisconnectedAt(),
         RenormalizeEmailKeys(),
         AddOAuthClientRegisteredInConsole(),
+        AddOAuthClientDisabled(),
+        CreateFirstPartyClients(),
     ]
 }

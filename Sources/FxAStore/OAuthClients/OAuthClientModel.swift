@@ -21,6 +21,7 @@ final class OAuthClientModel: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
     @OptionalField(key: "owner_uid") var ownerUID: String?
     @Field(key: "registered_in_console") var registeredInConsole: Bool
+    @Field(key: "disabled") var disabled: Bool
 
     init() {}
 
@@ -44,6 +45,7 @@ final class OAuthClientModel: Model, @unchecked Sendable {
         allowedScopes = client.allowedScopes
         webhookURL = client.webhookURL
         jwtAccessTokens = client.jwtAccessTokens
+        disabled = client.disabled
     }
 
     var record: OAuthClientRecord? {
@@ -52,7 +54,8 @@ final class OAuthClientModel: Model, @unchecked Sendable {
             id: clientID, name: name, redirectURIs: redirectURIs, imageURI: imageURI, trusted: trusted,
             publicClient: publicClient, allowedScopes: allowedScopes, webhookURL: webhookURL,
             jwtAccessTokens: jwtAccessTokens, secretHash: secretHash, previousSecretHash: previousSecretHash,
-            createdAt: createdAt, ownerUID: ownerUID.flatMap { AccountUID(hex: $0) }, registeredInConsole: registeredInConsole)
+            createdAt: createdAt, ownerUID: ownerUID.flatMap { AccountUID(hex: $0) }, registeredInConsole: registeredInConsole,
+            disabled: disabled)
     }
 }
 
@@ -103,8 +106,8 @@ public struct FluentOAuthClientStore: OAuthClientStore {
     public func client(id: OAuthClientID) async throws -> OAuthClientRecord? {
         let query: SQLQueryString = """
             SELECT id, name, redirect_uris, image_uri, trusted, public_client, allowed_scopes, webhook_url, \
-            jwt_access_tokens, secret_hash, previous_secret_hash, created_at, owner_uid, registered_in_console \
-            FROM oauth_clients WHERE id = \(bind: id.hex)
+            jwt_access_tokens, secret_hash, previous_secret_hash, created_at, owner_uid, registered_in_console, \
+            disabled FROM oauth_clients WHERE id = \(bind: id.hex)
             """
         guard let row = try await database.readSQL().raw(query).first() else { return nil }
         return OAuthClientRecord(
@@ -120,7 +123,8 @@ public struct FluentOAuthClientStore: OAuthClientStore {
             previousSecretHash: try row.decode(column: "previous_secret_hash", as: Data?.self),
             createdAt: try row.decode(column: "created_at", as: Date.self),
             ownerUID: try row.decode(column: "owner_uid", as: String?.self).flatMap { AccountUID(hex: $0) },
-            registeredInConsole: try row.decode(column: "registered_in_console", as: Bool.self))
+            registeredInConsole: try row.decode(column: "registered_in_console", as: Bool.self),
+            disabled: try row.decode(column: "disabled", as: Bool.self))
     }
 
     public func clients() async throws -> [OAuthClientRecord] {

@@ -37,12 +37,16 @@ public struct OAuthClientRecord: Sendable, Equatable {
     /// operator never vetted, which decides, for one, whether errors are
     /// redirected to it unasked.
     public var registeredInConsole: Bool
+    /// Turned off by the operator: no new code, token or refresh for it
+    /// (FxA's errno 202). Tokens already issued expire on their own; the
+    /// way to keep a built-in Firefox client from being used.
+    public var disabled: Bool
 
     public init(
         id: OAuthClientID, name: String, redirectURIs: [String], imageURI: String? = nil, trusted: Bool = false,
         publicClient: Bool = false, allowedScopes: [String] = [], webhookURL: String? = nil,
         jwtAccessTokens: Bool = false, secretHash: Data? = nil, previousSecretHash: Data? = nil, createdAt: Date,
-        ownerUID: AccountUID? = nil, registeredInConsole: Bool? = nil
+        ownerUID: AccountUID? = nil, registeredInConsole: Bool? = nil, disabled: Bool = false
     ) {
         self.id = id
         self.name = name
@@ -58,6 +62,7 @@ public struct OAuthClientRecord: Sendable, Equatable {
         self.createdAt = createdAt
         self.ownerUID = ownerUID
         self.registeredInConsole = registeredInConsole ?? (ownerUID != nil)
+        self.disabled = disabled
     }
 }
 
