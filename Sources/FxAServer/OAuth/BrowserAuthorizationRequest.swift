@@ -112,6 +112,10 @@ struct BrowserAuthorizationValidator: Sendable {
         do {
             client = try await clients.client(query["client_id"])
             redirectURI = try AuthorizationCodeIssuer.redirectURI(query["redirect_uri"], for: client)
+            // Firefox's WebChannel redirect is a message to the browser,
+            // never a place to send it: these clients sign in through the
+            // WebChannel page, which this page is not.
+            guard !redirectURI.hasPrefix("urn:") else { throw FxAError.webChannelSignInOnly() }
         } catch let error as FxAError {
             throw .shownHere(error)
         } catch {

@@ -19,6 +19,13 @@ extension FxAError {
     /// 401 with a Basic challenge: RFC 6749 §5.2 requires one when the
     /// client tried HTTP Basic, and RFC 7235 every 401; a client that sent
     /// its secret in the body is told the same way to authenticate.
+    /// A client whose redirect is Firefox's WebChannel `urn:` asked for the
+    /// ordinary sign-in page, which would send the browser to that URN.
+    static func webChannelSignInOnly() -> FxAError {
+        .oauth(400, .incorrectRedirectURI, "invalid_request",
+               "This app signs in through Firefox's WebChannel sign-in page, not this one")
+    }
+
     /// The operator turned the client off (FxA: 400, errno 202).
     static func disabledClient(_ id: String) -> FxAError {
         .oauth(400, .disabledClient, "invalid_client", "This client has been disabled", extra: ["clientId": .string(id)])

@@ -55,6 +55,7 @@ struct ErrorPage: RenderedPage {
 
     private static func context(_ error: FxAError) -> Context {
         let explanation = switch error.errno {
+        case _ where error == .webChannelSignInOnly(): "This app is Firefox, which signs in through its own sign-in page, not this one."
         case .oauth(.unknownClient): "No application is registered with this client_id."
         case .oauth(.incorrectRedirectURI): "The redirect_uri is not one of the application's registered redirect URIs (they must match exactly)."
         case .oauth(.invalidRequestParameter): Self.explain(invalid: error)

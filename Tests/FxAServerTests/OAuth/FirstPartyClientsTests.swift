@@ -86,6 +86,16 @@ struct FirstPartyClientsTests {
         }
     }
 
+    @Test func theOrdinarySignInPageNeverSendsABrowserToTheURN() async throws {
+        try await withTestServer { server in
+            let page = try await server.call(.GET, "/authorization?client_id=\(Self.desktop.id.hex)&scope=profile&state=s"
+                + "&code_challenge_method=S256&code_challenge=\(pkcePair().challenge)")
+            #expect(page.status == .badRequest, "\(page.raw)")
+            #expect(page.headers.first(name: .location) == nil)
+            #expect(page.raw.contains("This app is Firefox, which signs in through its own sign-in page"))
+        }
+    }
+
     @Test func noOtherClientMayRegisterItsRedirectURI() async throws {
         try await withTestServer { server in
             let admin = ClientAdministration(dependencies: server.dependencies)
