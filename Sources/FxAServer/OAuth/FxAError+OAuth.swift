@@ -16,9 +16,6 @@ extension FxAError {
         .oauth(400, .unknownClient, "invalid_client", "Unknown client", extra: ["clientId": .string(id)])
     }
 
-    /// 401 with a Basic challenge: RFC 6749 §5.2 requires one when the
-    /// client tried HTTP Basic, and RFC 7235 every 401; a client that sent
-    /// its secret in the body is told the same way to authenticate.
     /// A client whose redirect is Firefox's WebChannel `urn:` asked for the
     /// ordinary sign-in page, which would send the browser to that URN.
     static func webChannelSignInOnly() -> FxAError {
@@ -31,6 +28,9 @@ extension FxAError {
         .oauth(400, .disabledClient, "invalid_client", "This client has been disabled", extra: ["clientId": .string(id)])
     }
 
+    /// 401 with a Basic challenge: RFC 6749 §5.2 requires one when the
+    /// client tried HTTP Basic, and RFC 7235 every 401; a client that sent
+    /// its secret in the body is told the same way to authenticate.
     static func incorrectClientSecret(_ id: String) -> FxAError {
         FxAError.oauth(401, .incorrectSecret, "invalid_client", "Incorrect secret", extra: ["clientId": .string(id)])
             .challengingHTTPBasic()
