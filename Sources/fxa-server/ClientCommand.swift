@@ -152,11 +152,7 @@ struct ClientCommand: AsyncParsableCommand {
         @OptionGroup var storage: StorageOptions
         @Option(help: "The client id (16 hex).") var id: String
 
-        func run() async throws {
-            let clientID = try parseClientID(id)
-            _ = try await withClients(storage) { try await $0.setDisabled(clientID, true) }
-            print("disabled \(clientID.hex)")
-        }
+        func run() async throws { try await setDisabled(true, id: id, storage: storage) }
     }
 
     struct Enable: AsyncParsableCommand {
@@ -164,11 +160,7 @@ struct ClientCommand: AsyncParsableCommand {
         @OptionGroup var storage: StorageOptions
         @Option(help: "The client id (16 hex).") var id: String
 
-        func run() async throws {
-            let clientID = try parseClientID(id)
-            _ = try await withClients(storage) { try await $0.setDisabled(clientID, false) }
-            print("enabled \(clientID.hex)")
-        }
+        func run() async throws { try await setDisabled(false, id: id, storage: storage) }
     }
 
     struct Delete: AsyncParsableCommand {
@@ -227,6 +219,13 @@ private func printJSON(_ value: some Encodable) throws {
 private func parseClientID(_ text: String) throws -> OAuthClientID {
     guard let id = OAuthClientID(hex: text) else { throw CommandFailure("\(text) is not a client id (16 lowercase hex characters)") }
     return id
+}
+
+/// `client disable` and `client enable`: one switch, said back.
+private func setDisabled(_ disabled: Bool, id: String, storage: StorageOptions) async throws {
+    let clientID = try parseClientID(id)
+    _ = try await withClients(storage) { try await $0.setDisabled(clientID, disabled) }
+    print("\(disabled ? "disabled" : "enabled") \(clientID.hex)")
 }
 
 /// Opens the configured database, migrates it and runs `body`.

@@ -80,6 +80,10 @@ struct FirstPartyClientsTests {
             _ = try await admin.setDisabled(Self.desktop.id, false)
             #expect(try await server.call(.POST, "/v1/oauth/token", json: grant, auth: Auth.session(session)).status == .ok)
 
+            await #expect(throws: FxAError.self, "an unknown client cannot be disabled") {
+                _ = try await admin.setDisabled(OAuthClientID.random(), true)
+            }
+
             // An update keeps its urn: redirect URI, which no registration may use.
             let renamed = try await admin.update(Self.desktop.id) { $0.name = "Firefox (family)" }
             #expect(renamed.redirectURIs == Self.desktop.redirectURIs)
