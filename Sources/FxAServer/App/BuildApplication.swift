@@ -109,8 +109,11 @@ public func buildApplication(
         authenticator: profileAuthenticator, service: profileService, profiles: stores.profiles, avatars: avatarURLs))
     let flowKeys = MetricsFlowKeys(keyRing: dependencies.keyRing)
     try app.register(collection: MetricsFlowController(keys: flowKeys, clock: dependencies.clock))
+    let authorizationValidator = BrowserAuthorizationValidator(clients: oauthClients, flowKeys: flowKeys, clock: dependencies.clock)
+    try app.register(collection: FirefoxSigninController(
+        validator: authorizationValidator, keyBearingScopes: configuration.keyBearingScopes, gate: gate))
     try app.register(collection: AuthorizationPageController(
-        validator: BrowserAuthorizationValidator(clients: oauthClients, flowKeys: flowKeys, clock: dependencies.clock),
+        validator: authorizationValidator,
         publicURL: configuration.publicURL, keyBearingScopes: configuration.keyBearingScopes, gate: gate,
         codes: codeIssuer, clock: dependencies.clock))
     let grantSweeper = ExpiredGrantSweeper(grants: stores.oauthGrants, clock: dependencies.clock)

@@ -49,6 +49,15 @@ struct BrowserAuthorizationRequest: Sendable {
     var metrics: FlowMetricsContext
 }
 
+/// Which sign-in page a request came to: the relying parties' page
+/// (`/authorization`), or Firefox's WebChannel sign-in at the root
+/// (`/?context=oauth_webchannel_v1`), which ends in messages to the
+/// browser rather than a redirect.
+enum SigninSurface: Sendable, Equatable {
+    case relyingParty
+    case webChannel
+}
+
 /// Why an authorization request was refused, which decides where the user
 /// is told: RFC 6749 §4.1.2.1 forbids redirecting when the client or the
 /// redirect URI is in doubt, and asks for a redirect with `error` otherwise.
@@ -100,7 +109,8 @@ struct BrowserAuthorizationValidator: Sendable {
     let clock: any WallClock
 
     func validate(
-        _ query: FormParameters, defaultAction: BrowserAuthorizationRequest.Action?, logger: Logger
+        _ query: FormParameters, defaultAction: BrowserAuthorizationRequest.Action?, surface: SigninSurface = .relyingParty,
+        logger: Logger
     ) async throws(AuthorizationRequestFailure) -> BrowserAuthorizationRequest {
         // Which client, and where to, must each be said once: with two
         // values there is no redirect URI to trust, so nothing is redirected.
@@ -113,9 +123,12 @@ struct BrowserAuthorizationValidator: Sendable {
             client = try await clients.client(query["client_id"])
             redirectURI = try AuthorizationCodeIssuer.redirectURI(query["redirect_uri"], for: client)
             // Firefox's WebChannel redirect is a message to the browser,
-            // never a place to send it: these clients sign in through the
-            // WebChannel page, which this page is not.
-            guard !redirectURI.hasPrefix("urn:") else { throw FxAError.webChannelSignInOnly() }
+            // never a place to send it: those clients, and only those, sign
+            // in through the WebChannel page.
+            switch surface {
+            case .relyingParty: guard !redirectURI.hasPrefix("urn:") else { throw FxAError.webChannelSignInOnly() }
+            case .webChannel: guard redirectURI == FirstPartyClients.webChannelRedirect else { throw FxAError.notWebChannelClient() }
+            }
         } catch let error as FxAError {
             throw .shownHere(error)
         } catch {
@@ -125,7 +138,9 @@ struct BrowserAuthorizationValidator: Sendable {
         }
         let state = query["state"].flatMap { $0.isEmpty || $0.count > 512 ? nil : $0 }
         func refuse(_ error: String, _ description: String) -> AuthorizationRequestFailure {
-            .redirected(AuthorizationErrorRedirect(
+            // Firefox's redirect is not a place: its errors are shown here.
+            if surface == .webChannel { return .shownHere(FxAError.refusedAuthorization(error, description)) }
+            return .redirected(AuthorizationErrorRedirect(
                 redirectURI: redirectURI, error: error, description: description, state: state,
                 followsAutomatically: AuthorizationErrorRedirect.trusts(client)))
         }

@@ -23,6 +23,27 @@ extension FxAError {
                "This app signs in through Firefox's WebChannel sign-in page, not this one")
     }
 
+    /// Firefox's WebChannel sign-in was asked for by a client that is not
+    /// Firefox (its redirect is not the WebChannel `urn:`).
+    static func notWebChannelClient() -> FxAError {
+        .oauth(400, .incorrectRedirectURI, "invalid_request",
+               "Only Firefox signs in through this page (context=oauth_webchannel_v1)")
+    }
+
+    /// Firefox opened its sign-in with a WebChannel context other than
+    /// `oauth_webchannel_v1` (the key-fetching `fx_desktop_v3` of Firefox
+    /// before 140), which this server does not implement.
+    static func unsupportedWebChannelContext() -> FxAError {
+        .oauth(400, .invalidRequestParameter, "invalid_request",
+               "This server signs in Firefox 140 and later (context=oauth_webchannel_v1); update Firefox to sign in")
+    }
+
+    /// An invalid parameter of a request that has no redirect to report it
+    /// to (Firefox's WebChannel sign-in): the OAuth error and its reason.
+    static func refusedAuthorization(_ code: String, _ description: String) -> FxAError {
+        .oauth(400, .invalidRequestParameter, code, description)
+    }
+
     /// The operator turned the client off (FxA: 400, errno 202).
     static func disabledClient(_ id: String) -> FxAError {
         .oauth(400, .disabledClient, "invalid_client", "This client has been disabled", extra: ["clientId": .string(id)])

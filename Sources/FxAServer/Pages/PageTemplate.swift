@@ -12,6 +12,8 @@ enum PageTemplate: String, CaseIterable, Sendable {
     case authorizationError = "authorization-error"
     /// `/authorization`: the RP's sign-in, consent and "Continue as".
     case authorization
+    /// `/?context=oauth_webchannel_v1`: Firefox's own sign-in.
+    case firefoxSignin = "firefox-signin"
     /// `/signin`: signing in to the server's own pages.
     case signin
     /// The email, password, code and reset steps both sign-in pages share.
@@ -37,6 +39,7 @@ enum PageTemplate: String, CaseIterable, Sendable {
         case .message: PackageResources.message_leaf
         case .authorizationError: PackageResources.authorization_error_leaf
         case .authorization: PackageResources.authorization_leaf
+        case .firefoxSignin: PackageResources.firefox_signin_leaf
         case .signin: PackageResources.signin_leaf
         case .signinSteps: PackageResources.signin_steps_leaf
         case .csrf: PackageResources.csrf_leaf

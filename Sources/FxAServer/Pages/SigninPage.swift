@@ -50,6 +50,20 @@ struct SigninPage: RenderedPage {
         /// CSRF token for the call that does it; absent otherwise.
         var signedInEmail: String?
         var csrfToken: String?
+        /// Present only on Firefox's WebChannel sign-in: the page then
+        /// talks to the browser instead of redirecting (``FirefoxSigninPage``).
+        var webChannel: WebChannelData?
+    }
+
+    /// What the WebChannel sign-in tells Firefox, and in which words.
+    struct WebChannelData: Encodable {
+        /// `context` as Firefox sent it (`oauth_webchannel_v1`), echoed in
+        /// `fxaccounts:fxa_status`.
+        var context: String
+        /// `service` (`sync` for Firefox's own sign-in).
+        var service: String?
+        /// The redirect named in `fxaccounts:oauth_login`.
+        var redirect: String
     }
 
     /// Which scopes carry keys on this server.
@@ -78,9 +92,18 @@ struct SigninPage: RenderedPage {
 
     func context() throws -> Context {
         let client = request.client
+        return Context(
+            title: "Sign in to continue to \(client.name)", clientName: client.name,
+            iconURL: Self.imageOrigin(client.imageURI) != nil ? client.imageURI : nil, signedIn: signedIn != nil,
+            scopes: request.scope.sortedValues.map(Self.describe), scriptData: try ScriptJSON.encode(scriptData()))
+    }
+
+    /// What the page's script reads from its data block.
+    func scriptData() -> ScriptData {
+        let client = request.client
         let deny = AuthorizationErrorRedirect(
             redirectURI: request.redirectURI, error: "access_denied", description: "The user declined", state: request.state)
-        let data = ScriptData(
+        return ScriptData(
             clientId: client.id.hex, clientName: client.name, scope: request.scope.description, state: request.state,
             redirectUri: request.requestedRedirectURI, accessType: request.offline ? "offline" : "online",
             codeChallenge: request.codeChallenge, nonce: request.nonce, action: request.action.rawValue,
@@ -88,10 +111,6 @@ struct SigninPage: RenderedPage {
             flowId: request.flow?.id, flowBeginTime: request.flow?.beginTime,
             keysJwk: Self.wantsKeys(request, keyBearingScopes: keyBearingScopes) ? request.keysJWK : nil,
             signedInEmail: signedIn?.email, csrfToken: signedIn?.csrfToken)
-        return Context(
-            title: "Sign in to continue to \(client.name)", clientName: client.name,
-            iconURL: Self.imageOrigin(client.imageURI) != nil ? client.imageURI : nil, signedIn: signedIn != nil,
-            scopes: request.scope.sortedValues.map(Self.describe), scriptData: try ScriptJSON.encode(data))
     }
 
     /// A scope in plain words, for the consent step.

@@ -27,9 +27,10 @@ enum SigninScript {
   const $ = (id) => document.getElementById(id);
   const fxa = window.fxaOnepw;
   const { encoder, hex, unhex, onepw, concat, b64url, sha256, hkdf, api } = fxa;
-  // The consent step exists only on the RP's page (not on /signin).
-  const steps = ["signed-in-form", "email-form", "password-form", "code-form", "forgot-code-form", "reset-form", "consent"]
-    .filter((id) => $(id));
+  // The consent step exists only on the RP's page (not on /signin), the
+  // engines and done steps only on Firefox's.
+  const steps = ["signed-in-form", "email-form", "password-form", "code-form", "forgot-code-form", "reset-form", "consent",
+    "sync-engines-form", "firefox-done"].filter((id) => $(id));
   const webSignin = request.mode === "web";
   let email = request.email || request.loginHint || "";
   let signingUp = false;
@@ -44,6 +45,16 @@ enum SigninScript {
   // (the key-fetch token that unlocked kB is single-use).
   let preparedJWE = null;
   const wantsKeys = Boolean(request.keysJwk);
+  // Firefox's own sign-in: the end is a WebChannel message, not a redirect.
+  const webChannel = request.webChannel || null;
+  const firefox = webChannel ? window.fxaWebChannel : null;
+  // Whether Firefox answered fxaccounts:fxa_status (a page Firefox did not
+  // open has nobody to talk to), and the Sync engines it offers.
+  let firefoxAnswered = false;
+  let offeredEngines = [];
+  let declinedEngines = [];
+  // The session token itself, kept only to hand to Firefox, whose session it is.
+  let sessionToken = null;
   const metricsContext = request.flowId ? { flowId: request.flowId, flowBeginTime: request.flowBeginTime } : undefined;
 
   function show(step) {
@@ -86,6 +97,7 @@ enum SigninScript {
   });
 
   guard($("password-form"), async () => {
+    if (firefox && !firefoxAnswered) throw new Error("Open this page from Firefox's menu (Sign in) to sign in to Firefox.");
     const password = $("password").value;
     const keysQuery = wantsKeys ? "?keys=true" : "";
     if (signingUp) {
@@ -120,6 +132,17 @@ enum SigninScript {
     preparedJWE = null;
     $("password").value = "";
     $("password-confirm").value = "";
+    if (firefox) {
+      sessionToken = response.sessionToken;
+      // Firefox warns when another account was signed in on this profile
+      // before, and may refuse: then nothing is sent to it.
+      const link = await firefox.request("fxaccounts:can_link_account", { email, uid: response.uid }, 0);
+      if (!link || !link.ok) {
+        await forgetSession();
+        show("email-form");
+        throw new Error("Firefox did not sign in to this account.");
+      }
+    }
     if (response.verified) return consentOrFinish();
     $("code-email").textContent = email;
     show("code-form");
@@ -178,7 +201,39 @@ enum SigninScript {
 
   function consentOrFinish() {
     if (request.askConsent) { show("consent"); return; }
+    // A new account chooses what Firefox syncs, as on FxA's pages.
+    if (firefox && signingUp && offeredEngines.length > 0) { showEngines(); return; }
     return finish();
+  }
+
+  const engineNames = {
+    addons: "Add-ons", addresses: "Addresses", bookmarks: "Bookmarks", creditcards: "Payment methods",
+    history: "History", passwords: "Passwords", prefs: "Settings", tabs: "Open tabs",
+  };
+
+  function showEngines() {
+    const box = $("sync-engines");
+    box.querySelectorAll("label").forEach((label) => label.remove());
+    for (const engine of offeredEngines) {
+      const label = document.createElement("label");
+      label.className = "check";
+      const input = document.createElement("input");
+      input.type = "checkbox";
+      input.name = "engine";
+      input.value = engine;
+      input.checked = true;
+      label.append(input, " ", engineNames[engine] || engine);
+      box.append(label);
+    }
+    show("sync-engines-form");
+  }
+
+  if ($("sync-engines-form")) {
+    guard($("sync-engines-form"), () => {
+      const boxes = Array.from($("sync-engines").querySelectorAll("input[name=engine]"));
+      declinedEngines = boxes.filter((box) => !box.checked).map((box) => box.value);
+      return finish();
+    });
   }
 
   if ($("consent")) guard($("consent"), () => finish());
@@ -269,7 +324,52 @@ enum SigninScript {
     }
   }
 
+  // Firefox's end of the sign-in (FxA's finishOAuthFlowHandler, then
+  // handleNavigation): a code with the Sync key encrypted to Firefox's
+  // keys_jwk, then fxaccounts:login and fxaccounts:oauth_login, in that
+  // order. Firefox trades the code itself and keeps the session.
+  async function finishInFirefox() {
+    // Firefox holds the PKCE verifier and its key in memory: after a
+    // restart it has none, and a new flow is begun for this sign-in.
+    const active = await firefox.request("fxaccounts:oauth_flow_is_active", {}, 2000);
+    if (active && active.isActive === false) {
+      const begun = await firefox.request("fxaccounts:oauth_flow_begin", { scopes: request.scope.split(" ") }, 5000);
+      if (!begun || begun.error || !begun.state || !begun.code_challenge) {
+        throw new Error("Firefox could not start signing in. Close this tab and choose Sign in in Firefox's menu.");
+      }
+      request.state = begun.state;
+      request.codeChallenge = begun.code_challenge;
+      if (begun.keys_jwk && begun.keys_jwk !== request.keysJwk) { request.keysJwk = begun.keys_jwk; preparedJWE = null; }
+    }
+    const body = {
+      client_id: request.clientId, scope: request.scope, state: request.state, access_type: "offline",
+      response_type: "code", code_challenge: request.codeChallenge, code_challenge_method: "S256",
+    };
+    if (wantsKeys) body.keys_jwe = await keysJWE();
+    const answer = await api("/v1/oauth/authorization", body, session.id);
+    const sync = { offeredEngines, declinedEngines };
+    const login = await firefox.request("fxaccounts:login",
+      { email, uid: session.uid, sessionToken, verified: true, services: { sync } }, 0);
+    if (!login || login.error) throw new Error("Firefox could not sign in: " + describe(login && login.error));
+    const done = await firefox.request("fxaccounts:oauth_login", {
+      action: signingUp ? "signup" : "signin", code: answer.code, state: answer.state, redirect: webChannel.redirect,
+      scope: request.scope, offeredSyncEngines: offeredEngines, declinedSyncEngines: declinedEngines,
+    }, 0);
+    // Firefox owns the session now (it signs it out itself).
+    session = null;
+    sessionToken = null;
+    if (!done || done.error) throw new Error("Firefox could not turn on Sync: " + describe(done && done.error));
+    say("");
+    show("firefox-done");
+  }
+
+  function describe(error) {
+    if (!error) return "no answer";
+    return typeof error === "string" ? error : (error.message || "unknown error");
+  }
+
   async function finish() {
+    if (firefox) return finishInFirefox();
     if (webSignin) {
       // The session now backs the settings pages: kept, behind an HttpOnly
       // cookie that the server sets (this script never sees it).
@@ -311,6 +411,19 @@ enum SigninScript {
 
   $("email").value = email;
   if (request.action === "force_auth") $("email").readOnly = true;
+  if (firefox) {
+    // FxA's pages ask first; the engines are offered later, and the
+    // address Firefox knows fills in the email step.
+    firefox.request("fxaccounts:fxa_status",
+      { service: webChannel.service || "sync", isPairing: false, context: webChannel.context }, 5000).then((status) => {
+      if (!status || status.error) { $("firefox-only").hidden = false; return; }
+      firefoxAnswered = true;
+      const engines = status.capabilities && status.capabilities.engines;
+      if (Array.isArray(engines)) offeredEngines = engines.filter((engine) => typeof engine === "string");
+      const known = status.signedInUser && status.signedInUser.email;
+      if (!$("email").value && typeof known === "string") { email = known; $("email").value = known; }
+    });
+  }
   if (request.signedInEmail) {
     $("signed-in-email").textContent = request.signedInEmail;
     show("signed-in-form");

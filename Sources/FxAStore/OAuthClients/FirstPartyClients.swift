@@ -14,11 +14,15 @@ public enum FirstPartyClients {
     /// The scope whose key encrypts Sync data.
     static let sync = "https://identity.mozilla.com/apps/oldsync"
 
+    /// The redirect URI of Firefox's WebChannel sign-in: not a place but
+    /// the name the page sends back in `fxaccounts:oauth_login`.
+    public static let webChannelRedirect = "urn:ietf:wg:oauth:2.0:oob:oauth-redirect-webchannel"
+
     /// Firefox for desktop: signs in through the WebChannel page at the
     /// server's root (FxAccountsCommon.sys.mjs: `FX_OAUTH_CLIENT_ID`).
     public static let firefoxDesktop = OAuthClientRecord(
         id: OAuthClientID(hex: "5882386c6d801776")!, name: "Firefox",
-        redirectURIs: ["urn:ietf:wg:oauth:2.0:oob:oauth-redirect-webchannel"], trusted: true, publicClient: true,
+        redirectURIs: [webChannelRedirect], trusted: true, publicClient: true,
         allowedScopes: ["profile", "profile:write", sync], createdAt: Date(timeIntervalSince1970: 0))
 
     /// Firefox for Android (Fenix) and Firefox for iOS: the ids their apps
