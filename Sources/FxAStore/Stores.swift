@@ -16,6 +16,7 @@ public struct Stores: Sendable {
     public let profiles: any ProfileStore
     public let secondaryEmails: any SecondaryEmailStore
     public let webSessions: any WebSessionStore
+    public let devices: any DeviceStore
 
     /// The Fluent implementation of every store on `database`.
     public init(database: StoreDatabase) {
@@ -31,5 +32,6 @@ public struct Stores: Sendable {
         profiles = FluentProfileStore(database: database)
         secondaryEmails = FluentSecondaryEmailStore(database: database)
         webSessions = FluentWebSessionStore(database: database)
+        devices = FluentDeviceStore(database: database)
     }
 }

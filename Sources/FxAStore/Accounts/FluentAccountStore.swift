@@ -137,6 +137,8 @@ public struct FluentAccountStore: AccountStore {
             try await AvatarModel.query(on: tx).filter(\.$uid == uid.hex).delete()
             try await SecondaryEmailModel.query(on: tx).filter(\.$uid == uid.hex).delete()
             try await sqlDatabase(tx).raw("DELETE FROM web_sessions WHERE uid = \(bind: uid.hex)").run()
+            try await sqlDatabase(tx).raw("DELETE FROM device_commands WHERE uid = \(bind: uid.hex)").run()
+            try await sqlDatabase(tx).raw("DELETE FROM devices WHERE uid = \(bind: uid.hex)").run()
             // The apps it registered keep working for their other users; the
             // operator manages them from now on.
             try await sqlDatabase(tx).raw("UPDATE oauth_clients SET owner_uid = NULL WHERE owner_uid = \(bind: uid.hex)").run()

@@ -28,5 +28,6 @@ enum FxAMigrations {
         AddOAuthClientRegisteredInConsole(),
         AddOAuthClientDisabled(),
         CreateFirstPartyClients(),
+        CreateDevices(),
     ]
 }
