@@ -46,6 +46,7 @@ public enum AuthErrno: Int, Sendable, Codable, CaseIterable {
     case failedToSendEmail = 151
     case invalidTokenVerificationCode = 152
     case expiredTokenVerificationCode = 153
+    case deviceCommandUnavailable = 157
     case unknownClientID = 162
     case invalidScopes = 163
     case staleAuthAt = 164

@@ -80,6 +80,15 @@ public func buildApplication(
         keyBearingScopes: configuration.keyBearingScopes))
     let authorizedClients = AuthorizedClients(grants: stores.oauthGrants, clients: stores.oauthClients, clock: dependencies.clock)
     try app.register(collection: AuthorizedClientsController(service: authorizedClients, authenticator: authenticator))
+    let deviceService = DeviceService(devices: stores.devices, clock: dependencies.clock)
+    try app.register(collection: DeviceController(
+        service: deviceService,
+        attached: AttachedClients(
+            devices: stores.devices, tokens: stores.tokens, authorizedClients: authorizedClients, clock: dependencies.clock),
+        authenticator: authenticator))
+    app.lifecycle.use(PeriodicSweeper(name: "devices") { [devices = stores.devices, clock = dependencies.clock] in
+        try await devices.sweep(now: clock.now())
+    })
     let avatarURLs = AvatarURLs(publicURL: configuration.publicURL)
     let profileAuthenticator = ProfileAuthenticator(
         profiles: stores.profiles, database: stores.database,

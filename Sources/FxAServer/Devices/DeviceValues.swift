@@ -1,0 +1,149 @@
+import Crypto
+import FxACore
+import Foundation
+
+/// A device's name as FxA accepts it (`DISPLAY_SAFE_UNICODE_WITH_NON_BMP`):
+/// at most 255 characters, none of them a control, a line or paragraph
+/// separator, a private-use character or a specials-block character.
+/// Invalid names are refused (errno 107), never silently cleaned.
+struct DeviceName: Codable, Sendable, Equatable {
+    let value: String
+
+    init?(_ text: String) {
+        guard text.count <= 255, !text.unicodeScalars.contains(where: Self.isUnsafe) else { return nil }
+        value = text
+    }
+
+    static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x1F, 0x7F...0x9F, 0x2028...0x2029, 0xE000...0xF8FF, 0xFFF9...0xFFFC, 0xFFFE...0xFFFF: true
+        default: false
+        }
+    }
+
+    init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let name = DeviceName(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a display-safe name"))
+        }
+        self = name
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(value)
+    }
+}
+
+/// A device's type: at most 16 characters (`desktop`, `mobile`, `tablet`,
+/// `vr`, `tv` in practice; FxA stores what the device says).
+struct DeviceType: Codable, Sendable, Equatable {
+    let value: String
+
+    init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard !text.isEmpty, text.count <= 16, !text.unicodeScalars.contains(where: DeviceName.isUnsafe) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "1-16 characters"))
+        }
+        value = text
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(value)
+    }
+}
+
+/// A Web Push subscription's endpoint. FxA accepts only Mozilla's push
+/// service (`push.allowedServerRegex`): the server later POSTs to it, so
+/// an arbitrary URL would let any account make the server call anywhere.
+/// Firefox's push endpoints are all `https://*.services.mozilla.com/…`.
+/// An empty string means "none".
+struct PushCallback: Codable, Sendable, Equatable {
+    let value: String?
+
+    static let allowedHostSuffixes = [".services.mozilla.com", "autopush.dev.mozaws.net", "autopush.stage.mozaws.net"]
+
+    static func isAllowed(_ text: String) -> Bool {
+        guard text.utf8.count <= 255, let url = URLComponents(string: text), url.scheme == "https",
+              let host = url.host, !host.isEmpty, url.user == nil, url.password == nil,
+              host.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)) })
+        else { return false }
+        let lower = host.lowercased()
+        return allowedHostSuffixes.contains { lower.hasSuffix($0) && lower.count > $0.count }
+    }
+
+    init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        if text.isEmpty { value = nil; return }
+        guard Self.isAllowed(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an allowed push endpoint"))
+        }
+        value = text
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(value ?? "")
+    }
+}
+
+/// A push key in unpadded base64url: the subscription's P-256 public key
+/// (`pushPublicKey`, 65 bytes uncompressed, checked to be a point on the
+/// curve) or its 16-byte auth secret (`pushAuthKey`). Empty means none.
+struct PushKey: Codable, Sendable, Equatable {
+    enum Kind { case publicKey, authSecret }
+    let value: String?
+
+    static func isValid(_ text: String, _ kind: Kind) -> Bool {
+        guard text.utf8.allSatisfy({ $0 == 45 || $0 == 95 || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) }),
+              let bytes = Data(base64URLEncoded: text)
+        else { return false }
+        switch kind {
+        case .publicKey:
+            return text.count <= 88 && (try? P256.KeyAgreement.PublicKey(x963Representation: bytes)) != nil
+        case .authSecret:
+            return text.count <= 24 && bytes.count == 16
+        }
+    }
+
+    init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        if text.isEmpty { value = nil; return }
+        let kind: Kind = decoder.codingPath.last?.stringValue == "pushAuthKey" ? .authSecret : .publicKey
+        guard Self.isValid(text, kind) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a valid push key"))
+        }
+        value = text
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(value ?? "")
+    }
+}
+
+/// The commands a device accepts: names of 1–100 characters from
+/// `[a-zA-Z0-9._/\-:]`, each with a string of at most 2048 characters (the
+/// keys another device needs to send it that command).
+struct AvailableCommands: Codable, Sendable, Equatable {
+    let value: [String: String]
+
+    static func isCommandName(_ name: String) -> Bool {
+        (1...100).contains(name.utf8.count)
+            && name.utf8.allSatisfy { (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) || "._/-:".utf8.contains($0) }
+    }
+
+    init(from decoder: any Decoder) throws {
+        let commands = try decoder.singleValueContainer().decode([String: String].self)
+        guard commands.count <= 32, commands.allSatisfy({ Self.isCommandName($0.key) && $0.value.count <= 2048 }) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "invalid commands"))
+        }
+        value = commands
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(value)
+    }
+}

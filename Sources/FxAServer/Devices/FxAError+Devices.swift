@@ -1,0 +1,24 @@
+import FxACore
+
+/// The device API's errors, as FxA's `lib/error.js` has them.
+extension FxAError {
+    /// 400 errno 123: no such device for this account, or not this
+    /// session's to change. Firefox clears its stored device id on it and
+    /// registers afresh.
+    static func unknownDevice() -> FxAError {
+        FxAError(status: 400, errno: .auth(.deviceUnknown), message: "Unknown device")
+    }
+
+    /// 400 errno 124: the session already has another device; the body
+    /// names it (`deviceId`) so the client can adopt it.
+    static func deviceSessionConflict(_ id: DeviceID) -> FxAError {
+        FxAError(
+            status: 400, errno: .auth(.deviceConflict), message: "Session already registered by another device",
+            extra: ["deviceId": .string(id.hex)])
+    }
+
+    /// 400 errno 157: the target device does not accept that command.
+    static func unavailableDeviceCommand() -> FxAError {
+        FxAError(status: 400, errno: .auth(.deviceCommandUnavailable), message: "Unavailable device command.")
+    }
+}
