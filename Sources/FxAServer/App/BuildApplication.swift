@@ -103,7 +103,7 @@ public func buildApplication(
     let settingsPage = SettingsPageLoader(profiles: stores.profiles, emails: secondaryEmails)
     try app.register(collection: WebPagesController(
         gate: gate, authenticator: authenticator, settingsPage: settingsPage, profileService: profileService,
-        authorizedClients: authorizedClients, clients: stores.oauthClients))
+        authorizedClients: authorizedClients, clients: stores.oauthClients, devices: deviceService))
     try app.register(collection: SettingsFormsController(
         gate: gate, settings: settingsPage, emails: secondaryEmails, profileService: profileService,
         profiles: stores.profiles, customs: customs))

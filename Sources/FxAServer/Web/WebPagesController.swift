@@ -18,6 +18,7 @@ struct WebPagesController: RouteCollection {
     let profileService: ProfileService
     let authorizedClients: AuthorizedClients
     let clients: any OAuthClientStore
+    let devices: DeviceService
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get("signin", use: signin)
@@ -27,6 +28,7 @@ struct WebPagesController: RouteCollection {
         routes.post("settings", "signout", use: signOut)
         routes.get("settings", "clients", use: connectedClients)
         routes.post("settings", "clients", "destroy", use: destroyClient)
+        routes.post("settings", "devices", "destroy", use: destroyDevice)
     }
 
     @Sendable func signin(_ request: Request) async throws -> Response {
@@ -88,11 +90,20 @@ struct WebPagesController: RouteCollection {
 
     @Sendable func connectedClients(_ request: Request) async throws -> Response {
         guard let current = try await gate.signedIn(request) else { return gate.toSignin(request, next: WebPagePaths.clients) }
-        let notice: String? = request.query[String.self, at: "done"] == "signed_out" ? "Signed out of that app." : nil
+        let notice: String? = switch request.query[String.self, at: "done"] {
+        case "signed_out": "Signed out of that app."
+        case "device_signed_out": "Signed out of that device. It asks to sign in again when it next connects."
+        default: nil
+        }
         // The API lists one entry per refresh token; the page one per app
         // (latest use, every scope), in the API's order.
         var entries: [ConnectedClientsPage.Entry] = []
         for entry in try await authorizedClients.list(uid: current.account.uid) {
+            // Firefox's own tokens (fxa-credentials, no refresh token)
+            // belong to its device, listed above with its sign-out.
+            if entry.refresh_token_id == nil, let id = OAuthClientID(hex: entry.client_id), FirstPartyClients.contains(id) {
+                continue
+            }
             let lastUsed = Date(timeIntervalSince1970: TimeInterval(entry.last_access_time) / 1000)
             if let index = entries.firstIndex(where: { $0.clientID == entry.client_id }) {
                 entries[index].scopes = Array(Set(entries[index].scopes + entry.scope)).sorted()
@@ -105,7 +116,12 @@ struct WebPagesController: RouteCollection {
                 clientID: entry.client_id, name: entry.client_name, imageURI: client?.imageURI, scopes: entry.scope,
                 lastUsed: lastUsed))
         }
-        let page = ConnectedClientsPage(entries: entries, csrfToken: current.csrfToken, notice: notice)
+        let deviceRows = try await devices.devices.devices(uid: current.account.uid).map { device in
+            ConnectedClientsPage.Device(
+                id: device.id, name: device.name, type: device.type, lastActive: device.lastAccessAt,
+                isThisBrowser: device.sessionIDHash == current.token.idHash)
+        }
+        let page = ConnectedClientsPage(devices: deviceRows, entries: entries, csrfToken: current.csrfToken, notice: notice)
         return try await request.render(page)
     }
 
@@ -124,5 +140,32 @@ struct WebPagesController: RouteCollection {
         try await authorizedClients.destroy(
             uid: current.account.uid, DestroyAuthorizedClientRequest(client_id: clientID, refresh_token_id: nil))
         return gate.redirect(request, to: WebPagePaths.clients + "?done=signed_out")
+    }
+
+    /// Signs a device out from Devices & apps: its session, the tokens under
+    /// it and its queued commands end; that Firefox hears 401 errno 110 at
+    /// its next request and asks to sign in again.
+    @Sendable func destroyDevice(_ request: Request) async throws -> Response {
+        let (current, form): (WebSessions.Current, [String: String])
+        switch try await gate.formPost(request) {
+        case .signedOut: return gate.toSignin(request, next: WebPagePaths.clients)
+        case .expired: return try await WebPageGate.expiredForm(request, backTo: WebPagePaths.clients)
+        case let .accepted(session, fields): (current, form) = (session, fields)
+        }
+        // A tampered or stale form signs out of nothing.
+        guard let id = form["device_id"].flatMap(DeviceID.init(hex:)) else { return gate.redirect(request, to: WebPagePaths.clients) }
+        let own = try await devices.devices.device(sessionIDHash: current.token.idHash)
+        do {
+            try await devices.destroy(id, uid: current.account.uid)
+        } catch let error as FxAError where error.errno == .auth(.deviceUnknown) {
+            return gate.redirect(request, to: WebPagePaths.clients)
+        }
+        // Signing out the device this browser's pages stand on ends them too.
+        if id == own?.id {
+            let response = gate.redirect(request, to: WebPagePaths.signin)
+            sessions.cookie.clear(on: response)
+            return response
+        }
+        return gate.redirect(request, to: WebPagePaths.clients + "?done=device_signed_out")
     }
 }
