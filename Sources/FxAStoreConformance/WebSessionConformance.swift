@@ -41,6 +41,28 @@ extension StoreConformance {
             try requireEqual(try await stores.webSessions.session(idHash: session.idHash)?.session, nil, "session")
             try requireEqual(try await stores.tokens.token(idHash: token.idHash), nil, "token")
         },
+        ConformanceCase("web sessions: a shared token outlives its web session when it is forgotten or swept") { stores in
+            let account = sampleAccount("shared-\(AccountUID.random().hex.prefix(8))@example.org")
+            try await stores.accounts.create(account)
+            let firefoxToken = sampleToken(account.uid)
+            try await stores.tokens.insert(firefoxToken)
+            let old = WebSession(
+                idHash: SecureRandom.bytes(32), tokenIDHash: firefoxToken.idHash, uid: account.uid,
+                createdAt: Date(timeIntervalSince1970: 1_600_000_000), sharesToken: true)
+            try await stores.webSessions.insert(old)
+            try requireEqual(try await stores.webSessions.session(idHash: old.idHash)?.session, old, "stored with its flag")
+            _ = try await stores.webSessions.deleteExpired(createdBefore: Date(timeIntervalSince1970: 1_700_000_000))
+            try requireEqual(try await stores.webSessions.session(idHash: old.idHash)?.session, nil, "swept")
+            let kept = try await stores.tokens.token(idHash: firefoxToken.idHash)
+            try require(kept != nil, "Firefox's token stays")
+            let fresh = WebSession(
+                idHash: SecureRandom.bytes(32), tokenIDHash: firefoxToken.idHash, uid: account.uid, createdAt: Date(), sharesToken: true)
+            try await stores.webSessions.insert(fresh)
+            try await stores.webSessions.forget(idHash: fresh.idHash)
+            try requireEqual(try await stores.webSessions.session(idHash: fresh.idHash)?.session, nil, "forgotten")
+            let stillThere = try await stores.tokens.token(idHash: firefoxToken.idHash)
+            try require(stillThere != nil, "and the token still stays")
+        },
         ConformanceCase("web sessions: the sweep removes old and orphaned sessions only") { stores in
             let (_, oldToken, old) = try await webSessionFixture(stores, at: Date(timeIntervalSince1970: 1_600_000_000))
             let (_, orphanToken, orphan) = try await webSessionFixture(stores)

@@ -38,6 +38,9 @@ struct AuthorizationPageController: RouteCollection {
         routes.get("assets", "onepw.js") { _ in Self.asset(OnepwScript.source, type: "application/javascript; charset=utf-8") }
         routes.get("assets", "signin.js") { _ in Self.asset(SigninScript.source, type: "application/javascript; charset=utf-8") }
         routes.get("assets", "webchannel.js") { _ in Self.asset(WebChannelScript.source, type: "application/javascript; charset=utf-8") }
+        routes.get("assets", "firefox-session.js") { _ in
+            Self.asset(FirefoxSessionScript.source, type: "application/javascript; charset=utf-8")
+        }
         routes.get("assets", "settings.js") { _ in Self.asset(SettingsScript.source, type: "application/javascript; charset=utf-8") }
         routes.get("assets", "fxa.css") { _ in Self.asset(PageStyle.source, type: "text/css; charset=utf-8") }
     }

@@ -14,6 +14,8 @@ enum PageTemplate: String, CaseIterable, Sendable {
     case authorization
     /// `/?context=oauth_webchannel_v1`: Firefox's own sign-in.
     case firefoxSignin = "firefox-signin"
+    /// The settings pages Firefox opens, while they take Firefox's session.
+    case firefoxSession = "firefox-session"
     /// `/signin`: signing in to the server's own pages.
     case signin
     /// The email, password, code and reset steps both sign-in pages share.
@@ -40,6 +42,7 @@ enum PageTemplate: String, CaseIterable, Sendable {
         case .authorizationError: PackageResources.authorization_error_leaf
         case .authorization: PackageResources.authorization_leaf
         case .firefoxSignin: PackageResources.firefox_signin_leaf
+        case .firefoxSession: PackageResources.firefox_session_leaf
         case .signin: PackageResources.signin_leaf
         case .signinSteps: PackageResources.signin_steps_leaf
         case .csrf: PackageResources.csrf_leaf

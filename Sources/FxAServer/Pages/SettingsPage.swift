@@ -32,6 +32,9 @@ struct SettingsPage: RenderedPage {
         var hashEmail: String
         var primaryEmail: String
         var csrfToken: String
+        /// The account, so the page speaks to Firefox only when Firefox is
+        /// signed in to this same account (``WebChannelScript``).
+        var uid: String
     }
 
     static let template = PageTemplate.settings
@@ -69,7 +72,8 @@ struct SettingsPage: RenderedPage {
     }
 
     func context() throws -> Context {
-        let data = ScriptData(hashEmail: account.email, primaryEmail: account.primaryEmail, csrfToken: csrfToken)
+        let data = ScriptData(
+            hashEmail: account.email, primaryEmail: account.primaryEmail, csrfToken: csrfToken, uid: account.uid.hex)
         return Context(
             avatarURL: avatarURL, primaryEmail: account.primaryEmail, displayName: displayName ?? "",
             hasUploadedAvatar: hasUploadedAvatar, emails: emails.map(Email.init), csrfToken: csrfToken, notice: notice,

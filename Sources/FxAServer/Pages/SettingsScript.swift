@@ -10,6 +10,14 @@
 /// so the account keeps its keys. The change ends every session, this
 /// page's too, so its new session becomes the web session. Without
 /// JavaScript these two forms stay hidden and the page says why.
+///
+/// In a Firefox signed in to the same account (asked with
+/// `fxaccounts:fxa_status` over ``WebChannelScript``), the page keeps
+/// Firefox in step as FxA's settings do: `fxaccounts:change_password` with
+/// the new session after a password change (Firefox stays signed in),
+/// `fxaccounts:logout` before signing out, `fxaccounts:delete` after the
+/// account is deleted, and `profile:change` after the name, picture or
+/// primary address changed.
 enum SettingsScript {
     static let source = #"""
 "use strict";
@@ -19,6 +27,29 @@ enum SettingsScript {
   const data = JSON.parse($("settings-data").textContent);
   // Calls that act on the web session: its cookie, and its CSRF token.
   const web = (path, body) => fxa.api(path, body, null, "POST", "same-origin", { "X-CSRF-Token": data.csrfToken });
+
+  // Firefox, when it is signed in to this account; otherwise nobody to tell.
+  const firefox = window.fxaWebChannel.request("fxaccounts:fxa_status",
+    { service: "sync", isPairing: false, context: "oauth_webchannel_v1" }, 1500).then((status) => {
+    const user = status && status.signedInUser;
+    return user && user.uid === data.uid ? window.fxaWebChannel : null;
+  });
+  async function tellFirefox(command, message) {
+    const channel = await firefox;
+    if (channel) await channel.request(command, message, 5000);
+  }
+  const done = new URLSearchParams(window.location.search).get("done");
+  if (["display_name", "avatar", "avatar_removed", "email_primary"].includes(done)) {
+    firefox.then((channel) => { if (channel) channel.send("profile:change", { uid: data.uid }); });
+  }
+  const signout = $("signout");
+  let signingOut = false;
+  signout.addEventListener("submit", async (event) => {
+    if (signingOut) return;
+    event.preventDefault();
+    signingOut = true;
+    try { await tellFirefox("fxaccounts:logout", { uid: data.uid }); } finally { signout.submit(); }
+  });
 
   function guard(form, message, action) {
     form.hidden = false;
@@ -76,11 +107,22 @@ enum SettingsScript {
     }
     for (const id of ["old-password", "new-password", "new-password-confirm"]) $(id).value = "";
     const sessionID = await fxa.tokenID("sessionToken", finished.sessionToken);
+    // Firefox on this account keeps the new session (the change ended
+    // its old one), shared with these pages; told first, so that it does
+    // not find its old session gone and ask to sign in again.
+    const channel = await firefox;
+    if (channel) {
+      await channel.request("fxaccounts:change_password",
+        { email: data.primaryEmail, uid: data.uid, sessionToken: finished.sessionToken, verified: true }, 10000);
+    }
     try {
-      await fxa.api("/v1/web/session", {}, sessionID, "POST", "same-origin");
+      await fxa.api("/v1/web/session", { sharesToken: Boolean(channel) }, sessionID, "POST", "same-origin");
     } catch (error) {
-      // No cookie stands on the new session: it must not outlive the page.
-      try { await fxa.api("/v1/session/destroy", {}, sessionID); } catch (ignored) { /* already gone */ }
+      // No cookie stands on the new session: it must not outlive the page
+      // (unless Firefox now holds it).
+      if (!channel) {
+        try { await fxa.api("/v1/session/destroy", {}, sessionID); } catch (ignored) { /* already gone */ }
+      }
       window.location.assign("/signin?done=password");
       return;
     }
@@ -91,6 +133,7 @@ enum SettingsScript {
     if (!$("delete-confirm").checked) throw new Error("Tick the box to confirm that you want to delete your account.");
     const proof = await fxa.stretch(data.hashEmail, $("delete-password").value, false);
     await web("/v1/web/account/destroy", { authPW: proof.authPW });
+    await tellFirefox("fxaccounts:delete", { uid: data.uid });
     window.location.assign("/signin?done=deleted");
   });
 })();

@@ -24,6 +24,8 @@ struct WebPagesController: RouteCollection {
         routes.get("signin", use: signin)
         routes.post("v1", "web", "session", use: startSession)
         routes.get("settings", use: settings)
+        routes.get("settings", "avatar", "change", use: avatarChange)
+        routes.get("connect_another_device", use: connectAnotherDevice)
         routes.post("settings", "display_name", use: setDisplayName)
         routes.post("settings", "signout", use: signOut)
         routes.get("settings", "clients", use: connectedClients)
@@ -39,24 +41,56 @@ struct WebPagesController: RouteCollection {
     }
 
     /// `POST /v1/web/session` with the page's new session (Bearer `fxs_`):
-    /// sets the cookie. Only from our own pages: a request whose `Origin`
+    /// sets the cookie. `{"sharesToken": true}` when the session is also
+    /// Firefox's (taken from `fxaccounts:fxa_status`, or handed to Firefox
+    /// after a password change). Only from our own pages: a request whose `Origin`
     /// is another site is refused, so no other origin can plant a session.
     @Sendable func startSession(_ request: Request) async throws -> Response {
         if let origin = request.headers.first(name: .origin), origin != gate.publicURL.origin {
             throw FxAError.crossOriginRefused()
         }
         let token = try await authenticator.authenticate(request, as: [.sessionToken])
-        // A browser signing in again: its previous session (and token) ends.
-        if let previous = try await sessions.current(request) { try await sessions.signOut(previous) }
-        let value = try await sessions.start(on: token)
+        let body = request.body.data == nil ? WebSessionRequest() : try request.content.decode(WebSessionRequest.self)
+        // A browser signing in again: its previous session (and token) ends,
+        // but never a token that is Firefox's.
+        if let previous = try await sessions.current(request) { try await sessions.replace(previous, by: token) }
+        let value = try await sessions.start(on: token, sharesToken: body.sharesToken ?? false)
         let response = try await EmptyJSON().encodeResponse(for: request)
         sessions.cookie.set(value, on: response)
         return response
     }
 
     @Sendable func settings(_ request: Request) async throws -> Response {
-        guard let current = try await gate.signedIn(request) else { return gate.toSignin(request, next: WebPagePaths.settings) }
+        guard let current = try await gate.signedIn(request) else { return try await signIn(request, next: WebPagePaths.settings) }
         return try await settingsPage.response(request, current, notice: SettingsPageLoader.notice(done: request.query[String.self, at: "done"]))
+    }
+
+    /// A signed-out browser on a page: Firefox's pages (opened from its
+    /// menus, `context=oauth_webchannel_v1`) take Firefox's session first;
+    /// any other goes to sign in.
+    private func signIn(_ request: Request, next: String) async throws -> Response {
+        guard request.query[String.self, at: "context"] == FirefoxSigninController.oauthContext else {
+            return gate.toSignin(request, next: next)
+        }
+        return try await request.render(FirefoxSessionPage(next: next))
+    }
+
+    /// Firefox's "change avatar": the picture is on the settings page.
+    @Sendable func avatarChange(_ request: Request) async throws -> Response {
+        let context = request.query[String.self, at: "context"] == FirefoxSigninController.oauthContext
+            ? "?context=" + FirefoxSigninController.oauthContext : ""
+        return gate.redirect(request, to: WebPagePaths.settings + context)
+    }
+
+    /// Firefox's "connect another device": how to sign another Firefox in
+    /// to this server, whose address it needs first.
+    @Sendable func connectAnotherDevice(_ request: Request) async throws -> Response {
+        let origin = gate.publicURL.origin
+        return try await request.render(MessagePage(
+            title: "Connect another device",
+            text: "On the other computer, open about:config in Firefox, set identity.fxaccounts.autoconfig.uri to \(origin), "
+                + "then choose Sign in from Firefox's menu and use the same email and password. Sync starts on its own.",
+            linkPath: WebPagePaths.clients, linkText: "See your devices"))
     }
 
     @Sendable func setDisplayName(_ request: Request) async throws -> Response {
@@ -89,7 +123,7 @@ struct WebPagesController: RouteCollection {
     }
 
     @Sendable func connectedClients(_ request: Request) async throws -> Response {
-        guard let current = try await gate.signedIn(request) else { return gate.toSignin(request, next: WebPagePaths.clients) }
+        guard let current = try await gate.signedIn(request) else { return try await signIn(request, next: WebPagePaths.clients) }
         let notice: String? = switch request.query[String.self, at: "done"] {
         case "signed_out": "Signed out of that app."
         case "device_signed_out": "Signed out of that device. It asks to sign in again when it next connects."
@@ -168,4 +202,10 @@ struct WebPagesController: RouteCollection {
         }
         return gate.redirect(request, to: WebPagePaths.clients + "?done=device_signed_out")
     }
+}
+
+/// The body of `POST /v1/web/session`: empty, or whether the session is
+/// shared with Firefox.
+struct WebSessionRequest: Content {
+    var sharesToken: Bool?
 }

@@ -26,14 +26,16 @@ struct WebSessions: Sendable {
     }
 
     /// Starts a web session on `token` (a verified session of a verified
-    /// account) and returns the cookie value to set.
-    func start(on token: AuthenticatedToken) async throws -> Data {
+    /// account) and returns the cookie value to set. `sharesToken`: the
+    /// token is also Firefox's (``WebSession/sharesToken``).
+    func start(on token: AuthenticatedToken, sharesToken: Bool = false) async throws -> Data {
         guard let account = try await accounts.account(uid: token.uid) else { throw FxAError.invalidToken() }
         guard account.emailVerified else { throw FxAError.unverifiedAccount() }
         guard token.stored.verified else { throw FxAError.unverifiedSession() }
         let value = WebSessionCookie.newValue()
         try await store.insert(WebSession(
-            idHash: WebSessionCookie.idHash(value), tokenIDHash: token.idHash, uid: token.uid, createdAt: clock.now()))
+            idHash: WebSessionCookie.idHash(value), tokenIDHash: token.idHash, uid: token.uid, createdAt: clock.now(),
+            sharesToken: sharesToken))
         return value
     }
 
@@ -48,9 +50,20 @@ struct WebSessions: Sendable {
         return Current(session: session, account: account, token: token, cookieValue: value)
     }
 
-    /// Ends the session and its FxA session token.
+    /// Ends the session and its FxA session token (the user signed out:
+    /// a token shared with Firefox ends too, and the page tells Firefox).
     func signOut(_ current: Current) async throws {
         try await store.signOut(idHash: current.session.idHash)
+    }
+
+    /// Ends the web session because another sign-in replaces it: its token
+    /// goes with it unless it is shared with Firefox, or is the new one.
+    func replace(_ current: Current, by token: AuthenticatedToken) async throws {
+        if current.session.sharesToken || current.token.idHash == token.idHash {
+            try await store.forget(idHash: current.session.idHash)
+        } else {
+            try await store.signOut(idHash: current.session.idHash)
+        }
     }
 
     /// Deletes sessions past their lifetime and those left without a token.

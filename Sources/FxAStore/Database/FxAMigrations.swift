@@ -29,5 +29,6 @@ enum FxAMigrations {
         AddOAuthClientDisabled(),
         CreateFirstPartyClients(),
         CreateDevices(),
+        AddWebSessionSharesToken(),
     ]
 }

@@ -16,12 +16,19 @@ public struct WebSession: Sendable, Equatable {
     public var tokenIDHash: Data
     public var uid: AccountUID
     public var createdAt: Date
+    /// The session token is Firefox's too: the pages were opened from
+    /// Firefox's menu and took its session over the WebChannel (or handed
+    /// it their new one after a password change). Replacing or sweeping
+    /// such a web session forgets only the cookie; the token stays
+    /// Firefox's, and only an explicit sign-out ends it.
+    public var sharesToken: Bool
 
-    public init(idHash: Data, tokenIDHash: Data, uid: AccountUID, createdAt: Date) {
+    public init(idHash: Data, tokenIDHash: Data, uid: AccountUID, createdAt: Date, sharesToken: Bool = false) {
         self.idHash = idHash
         self.tokenIDHash = tokenIDHash
         self.uid = uid
         self.createdAt = createdAt
+        self.sharesToken = sharesToken
     }
 }
 
@@ -38,8 +45,13 @@ public protocol WebSessionStore: Sendable {
     /// transaction (signing out of the pages signs that session out of FxA).
     func signOut(idHash: Data) async throws
 
+    /// Deletes the web session only, leaving its session token (a shared
+    /// one, replaced by a new sign-in in the same browser).
+    func forget(idHash: Data) async throws
+
     /// Deletes web sessions created before `date` (with their session
-    /// tokens) and those whose session token is gone; returns how many.
+    /// tokens, unless shared) and those whose session token is gone;
+    /// returns how many.
     @discardableResult
     func deleteExpired(createdBefore date: Date) async throws -> Int
 }
