@@ -77,3 +77,26 @@ def test_a_ttl_above_the_maximum_is_capped_as_fxa_caps_it(rp):
     assert too_long.status_code == 200 and too_long.json()["expires_in"] == MAX_TTL, too_long.text
     zero = token_request(ttl=0)
     assert zero.status_code == 400 and zero.json()["errno"] == 109, zero.text
+
+
+def test_every_401_firefox_can_meet_carries_a_date_and_no_retry_after(start_server):
+    """Firefox's HawkClient sets its clock offset from `Date` and retries a
+    401 once; any `Retry-After` would put its whole account client into
+    backoff (FIREFOX.md §4)."""
+    server = start_server(env={"FXA_RATE_LIMIT_IP": "0"})
+    stale = {"Authorization": "Bearer fxs_" + "ab" * 32}
+    firefox = "5882386c6d801776"
+    answers = [
+        requests.get(server.base + "/v1/session/status", headers=stale, timeout=10),
+        requests.get(server.base + "/v1/account/devices", headers=stale, timeout=10),
+        requests.post(server.base + "/v1/account/device", json={"name": "x"}, headers=stale, timeout=10),
+        requests.get(server.base + "/v1/account/attached_clients", timeout=10),
+        requests.get(server.base + "/v1/account/device/commands?index=0", headers=stale, timeout=10),
+        requests.post(server.base + "/v1/oauth/token", headers=stale, timeout=10, json={
+            "client_id": firefox, "grant_type": "fxa-credentials", "scope": "profile"}),
+        requests.get(server.base + "/v1/profile", headers={"Authorization": "Bearer " + "cd" * 32}, timeout=10),
+    ]
+    for answer in answers:
+        assert answer.status_code == 401, (answer.url, answer.text)
+        assert answer.headers.get("Date", "").endswith(" GMT"), (answer.url, answer.headers)
+        assert "Retry-After" not in answer.headers and "retryAfter" not in answer.json(), (answer.url, answer.text)

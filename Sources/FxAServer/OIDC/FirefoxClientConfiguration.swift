@@ -8,12 +8,15 @@ struct FirefoxClientConfiguration: Content, Equatable {
     var oauth_server_base_url: String
     var profile_server_base_url: String
     /// The pairing channel relay. swift-fxa has no pairing flow of its own
-    /// (Firefox's "connect another device" QR code); Mozilla's public relay
-    /// is named because Firefox requires the key, and it only ever carries
-    /// end-to-end encrypted messages.
+    /// (Firefox's "connect another device" QR code). Firefox reads the key
+    /// only if present and otherwise keeps its default, which is this same
+    /// public relay of Mozilla's; it only ever carries end-to-end encrypted
+    /// messages. Named so that FxA clients that do expect it find it.
     var pairing_server_base_uri: String
-    /// Left out unless the operator configured a tokenserver: a Firefox
-    /// told of none keeps Sync off instead of syncing to the wrong place.
+    /// Left out unless the operator configured a tokenserver. Firefox then
+    /// builds the tokenserver URL `undefined/1.0/sync/1.5` (FIREFOX.md §7):
+    /// it stays signed in with its Sync key and Sync reports a network
+    /// error, instead of syncing to Mozilla's servers (docs/firefox.md).
     var sync_tokenserver_base_url: String?
 
     static let mozillaPairingRelay = "wss://channelserver.services.mozilla.com"
