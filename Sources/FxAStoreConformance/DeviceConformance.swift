@@ -56,6 +56,12 @@ extension StoreConformance {
             let updated = try await stores.devices.update(renamed)
             try require(updated, "updated")
             try requireEqual(try await stores.devices.device(uid: account.uid, id: device.id), renamed, "stored")
+            try await stores.devices.markPushEndpointExpired(uid: .random(), id: device.id)
+            try requireEqual(try await stores.devices.device(uid: account.uid, id: device.id)?.pushEndpointExpired, false,
+                             "not by another account")
+            try await stores.devices.markPushEndpointExpired(uid: account.uid, id: device.id)
+            try requireEqual(try await stores.devices.device(uid: account.uid, id: device.id)?.pushEndpointExpired, true,
+                             "expired endpoint")
             var stranger = renamed
             stranger.sessionIDHash = SecureRandom.bytes(32)
             let strangerUpdated = try await stores.devices.update(stranger)

@@ -198,9 +198,25 @@ run(async () => {
 
 QUIT_JS = "Services.startup.quit(Ci.nsIAppStartup.eForceQuit);"
 
+# The selected tab's viewport set to arguments[0] CSS px wide, or back to the
+# window's width with null (`Firefox.screenshot`).
+VIEWPORT_WIDTH_JS = """
+const browser = Services.wm.getMostRecentWindow("navigator:browser").gBrowser.selectedBrowser;
+for (const property of ["width", "min-width", "max-width"]) {
+  if (arguments[0] === null) browser.style.removeProperty(property);
+  else browser.style.setProperty(property, arguments[0] + "px");
+}
+"""
+
 
 class ChromeScriptError(AssertionError):
     """A chrome-context script rejected; the message holds Firefox's stack."""
+
+
+def screenshots_wanted() -> bool:
+    """Whether `Firefox.screenshot` saves anything: `$FXA_SCREENSHOTS` is set.
+    Tests open pages only for a screenshot when it is."""
+    return bool(os.environ.get("FXA_SCREENSHOTS"))
 
 
 def wait_for(predicate, timeout=30.0, interval=0.2, message="condition"):
@@ -410,3 +426,31 @@ class Firefox:
 
     def page_source(self) -> str:
         return self.marionette.page_source
+
+    def screenshot(self, name: str) -> None:
+        """Only when `$FXA_SCREENSHOTS` is set (otherwise it does nothing):
+        saves the whole page in the selected tab there, as
+        `firefox-<name>-desktop.png` at the window's width, then as
+        `firefox-<name>-390.png` with a 390 px wide viewport (a phone).
+
+        A browser window is never narrower than 500 px, so the 390 px
+        viewport narrows the tab's <browser> element instead, as WebDriver
+        BiDi's browsingContext.setViewport does, then puts it back."""
+        if not screenshots_wanted():
+            return
+        shots = Path(os.environ["FXA_SCREENSHOTS"])
+        shots.mkdir(parents=True, exist_ok=True)
+        m = self.marionette
+        width = lambda: m.execute_script("return window.innerWidth")
+        desktop = width()
+        (shots / f"firefox-{name}-desktop.png").write_bytes(m.screenshot(format="binary", full=True))
+        with m.using_context("chrome"):
+            m.execute_script(VIEWPORT_WIDTH_JS, script_args=[390])
+        try:
+            wait_for(lambda: width() == 390, 5, 0.05, "a 390 px viewport")
+            time.sleep(0.2)  # the page lays itself out again
+            (shots / f"firefox-{name}-390.png").write_bytes(m.screenshot(format="binary", full=True))
+        finally:
+            with m.using_context("chrome"):
+                m.execute_script(VIEWPORT_WIDTH_JS, script_args=[None])
+            wait_for(lambda: width() == desktop, 5, 0.05, f"the {desktop} px viewport back")

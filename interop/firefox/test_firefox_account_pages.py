@@ -7,7 +7,7 @@ import re
 
 import requests
 
-from firefox import wait_for
+from firefox import screenshots_wanted, wait_for
 from pyfxa_support import clear_mail, mail_header, new_email
 from test_firefox_signin import (
     PASSWORD, SEND_TAB, auth_pw, assert_signed_out, device_on_server, enter_email, open_sign_in,
@@ -18,6 +18,26 @@ MANAGE_URI_JS = """
 const [args, done] = [Array.from(arguments).slice(0, -1), arguments[arguments.length - 1]];
 const {FxAccounts} = ChromeUtils.importESModule("resource://gre/modules/FxAccounts.sys.mjs");
 FxAccounts.config.promiseManageURI(args[0]).then((url) => done({ok: url}), (e) => done({error: String(e)}));
+"""
+
+# The URL Firefox opens from one of its menu items: args[0] is the
+# FxAccountsConfig method (promiseManageDevicesURI, promiseConnectDeviceURI).
+MENU_URI_JS = """
+const [args, done] = [Array.from(arguments).slice(0, -1), arguments[arguments.length - 1]];
+const {FxAccounts} = ChromeUtils.importESModule("resource://gre/modules/FxAccounts.sys.mjs");
+FxAccounts.config[args[0]](args[1]).then((url) => done({ok: url}), (e) => done({error: String(e)}));
+"""
+
+# Screenshots only: every request whose path is arguments[0] fails, until
+# called again with null.
+BLOCK_SCRIPT_JS = """
+const [path, win] = [arguments[0], Services.wm.getMostRecentWindow("navigator:browser")];
+if (win.fxaTestBlock) Services.obs.removeObserver(win.fxaTestBlock, "http-on-modify-request");
+win.fxaTestBlock = path === null ? null : {observe(subject) {
+  const channel = subject.QueryInterface(Ci.nsIHttpChannel);
+  if (channel.URI.filePath === path) channel.cancel(Cr.NS_BINDING_ABORTED);
+}};
+if (win.fxaTestBlock) Services.obs.addObserver(win.fxaTestBlock, "http-on-modify-request");
 """
 
 # What Firefox does on its own before its next sync: fetch the device list.
@@ -103,9 +123,21 @@ def test_settings_from_firefox_use_its_session_and_a_password_change_keeps_it_si
     with browser.marionette.using_context("chrome"):
         url = browser.marionette.execute_async_script(MANAGE_URI_JS, script_args=["test"], script_timeout=30000)["ok"]
     assert url.startswith(server.base + "/settings?") and "context=oauth_webchannel_v1" in url, url
+    if screenshots_wanted():
+        # "Connecting to Firefox" as it shows for a moment: held there by
+        # refusing the page its script (args[0]), then let go (null).
+        with browser.marionette.using_context("chrome"):
+            browser.marionette.execute_script(BLOCK_SCRIPT_JS, script_args=["/assets/firefox-session.js"])
+        try:
+            browser.navigate(url)
+            browser.screenshot("07-connecting-to-firefox")
+        finally:
+            with browser.marionette.using_context("chrome"):
+                browser.marionette.execute_script(BLOCK_SCRIPT_JS, script_args=[None])
     browser.navigate(url)
     browser.visible("password-change", timeout=30)
     assert email in browser.page_source()
+    browser.screenshot("08-settings")
 
     new_password = "another long password"
     browser.fill("old-password", PASSWORD)
@@ -114,6 +146,7 @@ def test_settings_from_firefox_use_its_session_and_a_password_change_keeps_it_si
     browser.submit("password-change")
     wait_for(lambda: "done=password" in browser.url, 30, 0.3, "the settings page after the change")
     assert "Your password is changed" in browser.page_source()
+    browser.screenshot("09-settings-password-changed")
 
     # Firefox took the new session: still signed in with Sync, and its
     # session works (a device-list fetch succeeds, the device registers again).
@@ -128,6 +161,18 @@ def test_settings_from_firefox_use_its_session_and_a_password_change_keeps_it_si
     device = wait_for(lambda: device_on_server_with(server, email, new_password, new_device), 30, 0.5,
                       "Firefox's device registered on its new session")
     assert SEND_TAB in device["availableCommands"]
+
+    if screenshots_wanted():
+        # Firefox's menu items "Devices & apps" and "Connect another device",
+        # with its device listed.
+        for method, name, shown in (("promiseManageDevicesURI", "10-devices-and-apps", "<h2>Devices</h2>"),
+                                    ("promiseConnectDeviceURI", "11-connect-another-device", "Connect another device")):
+            with browser.marionette.using_context("chrome"):
+                menu_url = browser.marionette.execute_async_script(
+                    MENU_URI_JS, script_args=[method, "test"], script_timeout=30000)["ok"]
+            browser.navigate(menu_url)
+            wait_for(lambda: shown in browser.page_source(), 30, 0.3, f"{menu_url} shown")
+            browser.screenshot(name)
 
 
 def device_on_server_with(server, email, password, device_id):

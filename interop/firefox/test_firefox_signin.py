@@ -151,22 +151,29 @@ def enter_email(browser, email):
     browser.visible("password-form")
 
 
-def sign_up_from_firefox(browser, server, email, password=PASSWORD, decline=("passwords",)):
+def sign_up_from_firefox(browser, server, email, password=PASSWORD, decline=("passwords",), shots=False):
     """A new account made on the server's page that Firefox opened, as a
     user makes it: email, password twice, the mailed code, then what to
     sync (every engine Firefox offered is ticked; `decline` unticks some).
-    Returns Firefox's state once it is signed in with Sync."""
+    Returns Firefox's state once it is signed in with Sync. With `shots`,
+    each step is saved by `Firefox.screenshot` (when $FXA_SCREENSHOTS is set)."""
+    shoot = browser.screenshot if shots else (lambda name: None)
     open_sign_in(browser, email)
+    browser.visible("email-form")
+    shoot("01-email")
     enter_email(browser, email)
     assert browser.is_visible("confirm-row"), "no account yet: the page asks for the password twice"
     browser.fill("password", password)
     browser.fill("password-confirm", password)
+    shoot("02-sign-up-password")
     browser.click("password-submit")
     browser.visible("code-form")
+    shoot("03-code")
     browser.fill("code", mail_header(server, email, "x-verify-code"))
     browser.submit("code-form")
 
     browser.visible("sync-engines-form")
+    shoot("04-choose-what-to-sync")
     for engine in decline:
         box = browser.marionette.find_element(By.CSS_SELECTOR, f"#sync-engines input[name=engine][value={engine}]")
         assert box.is_selected()
@@ -190,13 +197,14 @@ def test_firefox_signs_up_and_is_signed_in_with_sync(server, firefox):
     browser = firefox(server.base)
     email = new_email("ff-signup")
 
-    state = sign_up_from_firefox(browser, server, email, decline=("passwords",))
+    state = sign_up_from_firefox(browser, server, email, decline=("passwords",), shots=True)
     assert state["user"]["verified"] and state["user"]["has_session_token"], state
     assert state["status"] == "signed_in" and state["fxastatus"] == "signedin", state
     assert state["has_sync_keys"] and state["sync_username"] == email, state
     assert state["remote_root"] == server.base
     browser.visible("firefox-done")
     assert browser.text("message") == ""
+    browser.screenshot("05-done")
 
     # The engines the user declined on the page reached Firefox's Sync.
     assert browser.pref("services.sync.engine.passwords") is False
@@ -223,6 +231,7 @@ def test_wrong_password_shows_the_error_and_firefox_stays_signed_out(server, fir
     message = wait_for(lambda: browser.text("message"), 20, 0.2, "the page's error")
     assert "password" in message.lower(), message
     assert browser.is_visible("password-form") and not browser.is_visible("code-form")
+    browser.screenshot("06-wrong-password")
     time.sleep(1)  # nothing arrives late over the WebChannel
     state = browser.state()
     assert_signed_out(state)

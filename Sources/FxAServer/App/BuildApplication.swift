@@ -80,7 +80,12 @@ public func buildApplication(
         keyBearingScopes: configuration.keyBearingScopes))
     let authorizedClients = AuthorizedClients(grants: stores.oauthGrants, clients: stores.oauthClients, clock: dependencies.clock)
     try app.register(collection: AuthorizedClientsController(service: authorizedClients, authenticator: authenticator))
-    let deviceService = DeviceService(devices: stores.devices, clock: dependencies.clock)
+    let pushNotifier = PushNotifier(
+        devices: stores.devices, vapid: VAPIDKey(subject: configuration.publicURL.string),
+        policy: configuration.pushEndpoints, clock: dependencies.clock)
+    app.lifecycle.use(pushNotifier)
+    let deviceService = DeviceService(
+        devices: stores.devices, push: pushNotifier, publicURL: configuration.publicURL, clock: dependencies.clock)
     try app.register(collection: DeviceController(
         service: deviceService,
         attached: AttachedClients(

@@ -87,6 +87,7 @@ public struct ConfigurationInput: Sendable {
         ("FXA_PROFILE_CACHE_SECONDS", "how long the profile API reuses a verified token and profile; bounds how late another instance's changes are seen, 0 = off (default 2)"),
         ("FXA_KEY_BEARING_SCOPES", "comma-separated https:// URL scopes that carry a scoped encryption key (default https://identity.mozilla.com/apps/oldsync)"),
         ("FXA_SYNC_TOKENSERVER_URL", "base URL of the Sync tokenserver announced to Firefox in /.well-known/fxa-client-configuration (default none)"),
+        ("FXA_PUSH_ALLOWED_ORIGINS", "comma-separated origins of push services besides Mozilla's to which devices' pushes may go, e.g. a self-hosted autopush (default none)"),
     ]
 
     /// Validates and combines the inputs.
@@ -235,13 +236,21 @@ public struct ConfigurationInput: Sendable {
             syncTokenserverURL = text.hasSuffix("/") ? String(text.dropLast()) : text
         }
 
+        var pushEndpoints = PushEndpointPolicy()
+        if let text = environment["FXA_PUSH_ALLOWED_ORIGINS"], !text.isEmpty {
+            guard let origins = PushEndpointPolicy.origins(configuration: text) else {
+                throw FxAError.invalidConfiguration("FXA_PUSH_ALLOWED_ORIGINS must be comma-separated origins such as https://push.example.org")
+            }
+            pushEndpoints.extraOrigins = origins
+        }
+
         return ServerConfiguration(
             host: host, port: port, publicURL: publicURL, database: database, dataDirectory: dataDirectory,
             signingKeys: signingKeys, metricsEnabled: metrics, logLevel: level, maxBodySize: maxBodySize,
             version: VersionInfo.detect(environment: environment), accountPolicy: accountPolicy,
             customs: customs, mode: mode, smtp: smtp, corsOrigins: corsOrigins, sqliteDurability: sqliteDurability,
             profileCacheSeconds: profileCacheSeconds, eventDelivery: eventDelivery, keyBearingScopes: keyBearingScopes,
-            syncTokenserverURL: syncTokenserverURL)
+            syncTokenserverURL: syncTokenserverURL, pushEndpoints: pushEndpoints)
     }
 
     private static func integer(_ value: String?, name: String) throws -> Int? {

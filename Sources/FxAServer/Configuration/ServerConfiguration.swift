@@ -54,6 +54,9 @@ public struct ServerConfiguration: Sendable {
     /// told about in `/.well-known/fxa-client-configuration`, without its
     /// `/1.0/sync/1.5` suffix; `nil` leaves Sync out of that document.
     public var syncTokenserverURL: String?
+    /// Where devices' push endpoints may be (Mozilla's push service, and
+    /// the origins of `FXA_PUSH_ALLOWED_ORIGINS`).
+    public var pushEndpoints: PushEndpointPolicy
 
     /// Where signing keys come from.
     public enum SigningKeySource: Sendable, Equatable {
@@ -85,8 +88,10 @@ public struct ServerConfiguration: Sendable {
         profileCacheSeconds: Int = 2,
         eventDelivery: EventDeliveryPolicy = EventDeliveryPolicy(),
         keyBearingScopes: KeyBearingScopes = .default,
-        syncTokenserverURL: String? = nil
+        syncTokenserverURL: String? = nil,
+        pushEndpoints: PushEndpointPolicy = PushEndpointPolicy()
     ) {
+        self.pushEndpoints = pushEndpoints
         self.eventDelivery = eventDelivery
         self.keyBearingScopes = keyBearingScopes
         self.syncTokenserverURL = syncTokenserverURL

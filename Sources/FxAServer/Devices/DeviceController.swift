@@ -56,12 +56,11 @@ struct DeviceController: RouteCollection {
         return try await service.invoke(try request.content.decode(InvokeCommandRequest.self).checked(), session: session)
     }
 
-    /// Accepted and checked as FxA checks it. No push service is wired up
-    /// yet, so nothing is delivered: the devices learn of changes when
-    /// they next sync or poll.
+    /// Checked as FxA checks it, then pushed in the background to the
+    /// devices that have a subscription; always `{}`.
     @Sendable func notify(_ request: Request) async throws -> EmptyJSON {
-        _ = try await session(request)
-        _ = try request.content.decode(NotifyDevicesRequest.self).checked()
+        let session = try await session(request)
+        try await service.notify(try request.content.decode(NotifyDevicesRequest.self).checked(), session: session)
         return EmptyJSON()
     }
 

@@ -7,11 +7,15 @@ import Foundation
 /// token: register or update the session's device, list the account's
 /// devices, sign one out, and queue commands between them.
 ///
-/// No Web Push is sent yet: a device with a push subscription is stored
-/// with it, and fetches its commands when it polls (Firefox does at start,
-/// on sync and after registering), so Send Tab arrives without push, later.
+/// Devices with a push subscription are woken by Web Push (``PushNotifier``)
+/// when a tab is sent to them, another device connects or one is signed
+/// out; the others find their commands when they poll (Firefox does at
+/// start, on sync and when it refreshes its device list).
 struct DeviceService: Sendable {
     let devices: any DeviceStore
+    let push: PushNotifier
+    /// Where commands' `url` points (`/v1/account/device/commands`).
+    let publicURL: PublicBaseURL
     let clock: any WallClock
 
     /// FxA's pushbox keeps a command at most 28 days (`pushbox.maxTTL`).
@@ -24,6 +28,9 @@ struct DeviceService: Sendable {
     /// (FxA keeps that id). Another session's device is errno 123, never
     /// taken over; a registration that loses a race to another is 124.
     func register(_ body: DeviceRegistrationRequest, session: AuthenticatedToken) async throws -> DeviceResponse {
+        if let callback = body.pushCallback?.value, !push.policy.allows(callback) {
+            throw FxAError.invalidParameter(["pushCallback"])
+        }
         let now = clock.now()
         let own = try await devices.device(sessionIDHash: session.idHash)
         guard let id = body.id ?? own?.id else {
@@ -38,6 +45,12 @@ struct DeviceService: Sendable {
             } catch FxAStoreError.conflict {
                 if let winner = try await devices.device(sessionIDHash: session.idHash) { throw FxAError.deviceSessionConflict(winner.id) }
                 throw FxAError.unknownDevice()
+            }
+            // The account's other devices hear of it (FxA: only for a
+            // confirmed session).
+            if session.stored.verified {
+                let others = try await devices.devices(uid: session.uid).filter { $0.id != device.id }
+                push.push(PushPayload.deviceConnected(name: device.name ?? ""), to: others, ttl: 0)
             }
             return DeviceResponse(device, created: true)
         }
@@ -74,7 +87,10 @@ struct DeviceService: Sendable {
     /// session and its queued commands. The device notices at its next
     /// request (401 errno 110, then `/v1/account/status`).
     func destroy(_ id: DeviceID, uid: AccountUID) async throws {
+        let before = try await devices.devices(uid: uid)
         guard try await devices.delete(uid: uid, id: id) != nil else { throw FxAError.unknownDevice() }
+        // Every device hears, the signed-out one too (as FxA does).
+        push.push(PushPayload.deviceDisconnected(id), to: before, ttl: 0)
     }
 
     /// Queues `body.command` for `body.target`, which must be one of the
@@ -87,10 +103,19 @@ struct DeviceService: Sendable {
         let now = clock.now()
         let lifetime = min(TimeInterval(body.ttl ?? Int(Self.maximumCommandLifetime)), Self.maximumCommandLifetime)
         let sender = try await devices.device(sessionIDHash: session.idHash)
-        _ = try await devices.enqueue(DeviceCommand(
+        let index = try await devices.enqueue(DeviceCommand(
             uid: session.uid, target: target.id, command: body.command, payload: payload, sender: sender?.id,
             createdAt: now, expiresAt: now.addingTimeInterval(lifetime)))
-        return InvokeCommandResponse(enqueued: true, notified: false, notifyError: target.pushCallback == nil ? "noCallback" : "pushUnavailable")
+        // Wake the target; the push goes in the background, so `notified`
+        // says it was sent off, not that it arrived.
+        if let skipped = push.reachability(of: target) {
+            return InvokeCommandResponse(enqueued: true, notified: false, notifyError: skipped.rawValue)
+        }
+        let url = publicURL.appending("/v1/account/device/commands") + "?index=\(index)&limit=1"
+        push.push(
+            PushPayload.commandReceived(command: body.command, index: index, sender: sender?.id, url: url), to: [target],
+            ttl: Int(lifetime))
+        return InvokeCommandResponse(enqueued: true, notified: true, notifyError: nil)
     }
 
     /// The caller's queued commands from `index` on (0 or absent: from the
@@ -118,5 +143,21 @@ struct DeviceService: Sendable {
     private func touch(_ device: DeviceRecord, now: Date) async throws {
         guard now.timeIntervalSince(device.lastAccessAt) >= Self.touchInterval else { return }
         try await devices.touch(uid: device.uid, id: device.id, at: now)
+    }
+
+    /// `POST /v1/account/devices/notify`: `payload` to the account's
+    /// devices (`all` minus `excluded`, or those named) that can be pushed to.
+    func notify(_ body: NotifyDevicesRequest, session: AuthenticatedToken) async throws {
+        let all = try await devices.devices(uid: session.uid)
+        let targets: [DeviceRecord]
+        switch body.to {
+        case .all:
+            let excluded = Set(body.excluded ?? [])
+            targets = all.filter { !excluded.contains($0.id) }
+        case .devices(let ids):
+            let named = Set(ids)
+            targets = all.filter { named.contains($0.id) }
+        }
+        push.push(body.payload, to: targets, ttl: body.TTL ?? 0)
     }
 }

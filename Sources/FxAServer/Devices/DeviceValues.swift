@@ -54,29 +54,18 @@ struct DeviceType: Codable, Sendable, Equatable {
     }
 }
 
-/// A Web Push subscription's endpoint. FxA accepts only Mozilla's push
-/// service (`push.allowedServerRegex`): the server later POSTs to it, so
-/// an arbitrary URL would let any account make the server call anywhere.
-/// Firefox's push endpoints are all `https://*.services.mozilla.com/…`.
-/// An empty string means "none".
+/// A Web Push subscription's endpoint: an http(s) URL of at most 255
+/// characters, or empty for none. Which hosts may receive pushes is the
+/// server's policy (``PushEndpointPolicy``), checked by ``DeviceService``.
 struct PushCallback: Codable, Sendable, Equatable {
     let value: String?
-
-    static let allowedHostSuffixes = [".services.mozilla.com", "autopush.dev.mozaws.net", "autopush.stage.mozaws.net"]
-
-    static func isAllowed(_ text: String) -> Bool {
-        guard text.utf8.count <= 255, let url = URLComponents(string: text), url.scheme == "https",
-              let host = url.host, !host.isEmpty, url.user == nil, url.password == nil,
-              host.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)) })
-        else { return false }
-        let lower = host.lowercased()
-        return allowedHostSuffixes.contains { lower.hasSuffix($0) && lower.count > $0.count }
-    }
 
     init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         if text.isEmpty { value = nil; return }
-        guard Self.isAllowed(text) else {
+        guard text.utf8.count <= 255, let url = URLComponents(string: text), ["http", "https"].contains(url.scheme ?? ""),
+              url.host?.isEmpty == false
+        else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an allowed push endpoint"))
         }
         value = text

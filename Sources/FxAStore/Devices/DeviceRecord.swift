@@ -109,6 +109,10 @@ public protocol DeviceStore: Sendable {
     /// The account's devices, oldest first.
     func devices(uid: AccountUID) async throws -> [DeviceRecord]
 
+    /// Marks the device's push endpoint gone (the push service said 404
+    /// or 410): listed with `pushEndpointExpired`, Firefox subscribes again.
+    func markPushEndpointExpired(uid: AccountUID, id: DeviceID) async throws
+
     /// Notes the device's activity.
     func touch(uid: AccountUID, id: DeviceID, at date: Date) async throws
 

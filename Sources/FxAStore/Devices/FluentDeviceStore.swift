@@ -78,6 +78,12 @@ public struct FluentDeviceStore: DeviceStore {
             """).all().map(Self.record)
     }
 
+    public func markPushEndpointExpired(uid: AccountUID, id: DeviceID) async throws {
+        try await database.sql().raw("""
+            UPDATE devices SET push_endpoint_expired = \(bind: true) WHERE id = \(bind: id.bytes) AND uid = \(bind: uid.hex)
+            """).run()
+    }
+
     public func touch(uid: AccountUID, id: DeviceID, at date: Date) async throws {
         try await database.sql().raw("""
             UPDATE devices SET last_access_at = \(bind: date) WHERE id = \(bind: id.bytes) AND uid = \(bind: uid.hex)
