@@ -187,3 +187,29 @@ def device_on_server_with(server, email, password, device_id):
         return None
     finally:
         requests.post(server.base + "/v1/session/destroy", json={}, headers=headers, timeout=10)
+
+
+def test_a_firefox_restarted_during_sign_in_gets_a_new_oauth_flow(server, firefox):
+    """Firefox keeps its OAuth flow (PKCE verifier, key for keys_jwe) in
+    memory only. After a restart the sign-in page it had opened carries a
+    `state` Firefox no longer knows; the page sees that
+    (`fxaccounts:oauth_flow_is_active`) and begins a new flow
+    (`fxaccounts:oauth_flow_begin`), as FxA's pages do."""
+    browser = firefox(server.base)
+    email = new_email("ff-restart")
+    url = browser.connect_url(email)
+    browser.quit()
+    browser.start()
+    browser.navigate(url)  # the tab a restored session would reopen
+
+    enter_email(browser, email)
+    browser.fill("password", PASSWORD)
+    browser.fill("password-confirm", PASSWORD)
+    browser.click("password-submit")
+    browser.visible("code-form")
+    browser.fill("code", mail_header(server, email, "x-verify-code"))
+    browser.submit("code-form")
+    browser.visible("sync-engines-form")
+    browser.submit("sync-engines-form")
+    wait_for(lambda: browser.signed_in_with_sync(email), 60, 0.3, "Firefox signed in with Sync after its restart")
+    assert "oauth_flow_begin" in browser.log()
