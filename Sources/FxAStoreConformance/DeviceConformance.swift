@@ -137,3 +137,44 @@ extension StoreConformance {
         },
     ]
 }
+
+extension StoreConformance {
+    /// A token of the `fxa-credentials` grant minted on `session`.
+    static func mintedToken(_ account: AccountRecord, session: StoredToken, kind: OAuthTokenRecord.Kind = .access,
+                            parent: Data? = nil) -> OAuthTokenRecord {
+        OAuthTokenRecord(
+            tokenHash: SecureRandom.bytes(32), kind: kind, clientID: FirstPartyClients.firefoxDesktop.id, uid: account.uid,
+            scope: OAuthScopeSet(parsing: "profile")!, createdAt: Date(), expiresAt: kind == .access ? Date().addingTimeInterval(3600) : nil,
+            lastUsedAt: Date(), parentHash: parent, sessionIDHash: parent == nil ? session.idHash : nil)
+    }
+
+    /// Firefox's tokens end with the session that minted them, however it ends.
+    static let sessionMintedTokenCases: [ConformanceCase] = [
+        ConformanceCase("sessions: signing one out ends the fxa-credentials tokens it minted, and only those") { stores in
+            // By the session API, by a device's sign-out, by the pages' sign-out.
+            for ending in 0..<3 {
+                let (account, session, device) = try await deviceFixture(stores)
+                try await stores.devices.insert(device)
+                let access = mintedToken(account, session: session)
+                let refresh = mintedToken(account, session: session, kind: .refresh)
+                let refreshed = mintedToken(account, session: session, parent: refresh.tokenHash)
+                let otherSession = sampleToken(account.uid)
+                try await stores.tokens.insert(otherSession)
+                let unrelated = mintedToken(account, session: otherSession)
+                for token in [access, refresh, refreshed, unrelated] { try await stores.oauthGrants.insertToken(token) }
+                switch ending {
+                case 0: try await stores.tokens.delete(idHash: session.idHash)
+                case 1: _ = try await stores.devices.delete(uid: account.uid, id: device.id)
+                default:
+                    let web = WebSession(idHash: SecureRandom.bytes(32), tokenIDHash: session.idHash, uid: account.uid, createdAt: Date())
+                    try await stores.webSessions.insert(web)
+                    try await stores.webSessions.signOut(idHash: web.idHash)
+                }
+                for token in [access, refresh, refreshed] {
+                    try requireEqual(try await stores.oauthGrants.token(hash: token.tokenHash), nil, "ending \(ending): minted token gone")
+                }
+                try requireEqual(try await stores.oauthGrants.token(hash: unrelated.tokenHash)?.tokenHash, unrelated.tokenHash, "ending \(ending): another session's stays")
+            }
+        },
+    ]
+}

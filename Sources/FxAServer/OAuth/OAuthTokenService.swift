@@ -69,10 +69,12 @@ struct OAuthTokenService: Sendable {
         // name it as its parent and dies when it is revoked (RFC 7009 §2.1).
         var refresh: (token: String, hash: Data)?
         if offline {
-            refresh = try await issueRefreshToken(client: client, uid: session.uid, scope: scope, authAt: authAt, grant: nil, at: now)
+            refresh = try await issueRefreshToken(
+                client: client, uid: session.uid, scope: scope, authAt: authAt, grant: nil, session: session.idHash, at: now)
         }
         var response = try await issueAccessToken(
-            client: client, uid: session.uid, scope: scope, ttl: ttl, authAt: authAt, parent: refresh?.hash, grant: nil, at: now)
+            client: client, uid: session.uid, scope: scope, ttl: ttl, authAt: authAt, parent: refresh?.hash, grant: nil,
+            session: session.idHash, at: now)
         response.auth_at = Int64(authAt.timeIntervalSince1970)
         response.refresh_token = refresh?.token
         if scope.implies(.openid) {
@@ -211,21 +213,25 @@ struct OAuthTokenService: Sendable {
     /// A refresh token (never carrying `openid`): the token in hex, returned
     /// once, and the hash it is stored under.
     private func issueRefreshToken(
-        client: OAuthClientRecord, uid: AccountUID, scope: OAuthScopeSet, authAt: Date?, grant: Data?, at now: Date
+        client: OAuthClientRecord, uid: AccountUID, scope: OAuthScopeSet, authAt: Date?, grant: Data?, session: Data? = nil,
+        at now: Date
     ) async throws -> (token: String, hash: Data) {
         let refresh = Hex32.random()
-        let record = Self.refreshTokenRecord(refresh, client: client, uid: uid, scope: scope, authAt: authAt, grant: grant, at: now)
+        var record = Self.refreshTokenRecord(refresh, client: client, uid: uid, scope: scope, authAt: authAt, grant: grant, at: now)
+        record.sessionIDHash = session
         try await grants.insertToken(record)
         return (refresh.hex, record.tokenHash)
     }
 
     private func issueAccessToken(
         client: OAuthClientRecord, uid: AccountUID, scope: OAuthScopeSet, ttl: Int, authAt: Date?,
-        parent: Data?, grant: Data?, at now: Date
+        parent: Data?, grant: Data?, session: Data? = nil, at now: Date
     ) async throws -> TokenResponse {
         let token = Hex32.random()
-        try await grants.insertToken(Self.accessTokenRecord(
-            token, client: client, uid: uid, scope: scope, ttl: ttl, authAt: authAt, parent: parent, grant: grant, at: now))
+        var record = Self.accessTokenRecord(
+            token, client: client, uid: uid, scope: scope, ttl: ttl, authAt: authAt, parent: parent, grant: grant, at: now)
+        record.sessionIDHash = session
+        try await grants.insertToken(record)
         return TokenResponse(
             access_token: try await present(token, client: client, uid: uid, scope: scope, ttl: ttl, at: now),
             scope: scope.description, expires_in: ttl)

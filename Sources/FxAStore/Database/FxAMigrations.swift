@@ -30,5 +30,6 @@ enum FxAMigrations {
         CreateFirstPartyClients(),
         CreateDevices(),
         AddWebSessionSharesToken(),
+        AddOAuthTokenSession(),
     ]
 }

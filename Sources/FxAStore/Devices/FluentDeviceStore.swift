@@ -102,6 +102,7 @@ public struct FluentDeviceStore: DeviceStore {
                 DELETE FROM auth_tokens WHERE uid = \(bind: uid.hex) \
                 AND (id_hash = \(bind: device.sessionIDHash) OR parent_id_hash = \(bind: device.sessionIDHash))
                 """).run()
+            try await SessionEndingSQL.deleteMintedTokens(session: device.sessionIDHash, on: sql)
         }
         return device
     }

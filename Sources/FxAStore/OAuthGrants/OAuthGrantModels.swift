@@ -66,10 +66,12 @@ final class OAuthTokenModel: Model, @unchecked Sendable {
     @OptionalField(key: "parent_hash") var parentHash: Data?
     @OptionalField(key: "grant_code_hash") var grantCodeHash: Data?
     @OptionalField(key: "auth_at") var authAt: Date?
+    @OptionalField(key: "session_id_hash") var sessionIDHash: Data?
 
     init() {}
 
     init(_ token: OAuthTokenRecord) {
+        sessionIDHash = token.sessionIDHash
         id = token.tokenHash
         kind = token.kind.rawValue
         clientID = token.clientID.hex
@@ -90,7 +92,7 @@ final class OAuthTokenModel: Model, @unchecked Sendable {
         return OAuthTokenRecord(
             tokenHash: id, kind: kind, clientID: clientID, uid: uid, scope: scope, createdAt: createdAt,
             expiresAt: expiresAt, lastUsedAt: lastUsedAt, parentHash: parentHash, grantCodeHash: grantCodeHash,
-            authAt: authAt)
+            authAt: authAt, sessionIDHash: sessionIDHash)
     }
 }
 

@@ -82,11 +82,17 @@ public struct OAuthTokenRecord: Sendable, Equatable {
     /// The hash of the authorization code that issued it, for revocation on replay.
     public var grantCodeHash: Data?
     public var authAt: Date?
+    /// For a token of the `fxa-credentials` grant: the id hash of the FxA
+    /// session that minted it (Firefox's). Signing that session out (its
+    /// device from Devices & apps, `/v1/session/destroy`) ends the token too.
+    public var sessionIDHash: Data?
 
     public init(
         tokenHash: Data, kind: Kind, clientID: OAuthClientID, uid: AccountUID, scope: OAuthScopeSet, createdAt: Date,
-        expiresAt: Date?, lastUsedAt: Date, parentHash: Data? = nil, grantCodeHash: Data? = nil, authAt: Date? = nil
+        expiresAt: Date?, lastUsedAt: Date, parentHash: Data? = nil, grantCodeHash: Data? = nil, authAt: Date? = nil,
+        sessionIDHash: Data? = nil
     ) {
+        self.sessionIDHash = sessionIDHash
         self.tokenHash = tokenHash
         self.kind = kind
         self.clientID = clientID

@@ -11,7 +11,7 @@ import SQLKit
 /// the same on SQLite and PostgreSQL (the conformance suite checks both).
 enum OAuthGrantSQL {
     static let tokenColumns =
-        "token_hash, kind, client_id, uid, scope, created_at, expires_at, last_used_at, parent_hash, grant_code_hash, auth_at"
+        "token_hash, kind, client_id, uid, scope, created_at, expires_at, last_used_at, parent_hash, grant_code_hash, auth_at, session_id_hash"
     static let codeColumns =
         "code_hash, client_id, uid, scope, redirect_uri, code_challenge, nonce, offline, auth_at, amr, aal, keys_jwe, created_at, used_at"
 
@@ -24,7 +24,7 @@ enum OAuthGrantSQL {
         INSERT INTO oauth_tokens (\(unsafeRaw: tokenColumns)) VALUES (\(bind: token.tokenHash), \(bind: token.kind.rawValue), \
         \(bind: token.clientID.hex), \(bind: token.uid.hex), \(bind: token.scope.description), \(bind: token.createdAt), \
         \(bind: token.expiresAt), \(bind: token.lastUsedAt), \(bind: token.parentHash), \(bind: token.grantCodeHash), \
-        \(bind: token.authAt))
+        \(bind: token.authAt), \(bind: token.sessionIDHash))
         """
     }
 
@@ -106,7 +106,8 @@ enum OAuthGrantSQL {
             lastUsedAt: try row.decode(column: "last_used_at", as: Date.self),
             parentHash: try row.decode(column: "parent_hash", as: Data?.self),
             grantCodeHash: try row.decode(column: "grant_code_hash", as: Data?.self),
-            authAt: try row.decode(column: "auth_at", as: Date?.self))
+            authAt: try row.decode(column: "auth_at", as: Date?.self),
+            sessionIDHash: try row.decode(column: "session_id_hash", as: Data?.self))
     }
 
     static func code(from row: any SQLRow) throws -> OAuthCodeRecord? {

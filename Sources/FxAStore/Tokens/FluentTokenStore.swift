@@ -44,7 +44,11 @@ public struct FluentTokenStore: TokenStore {
     }
 
     public func delete(idHash: Data) async throws {
-        try await TokenModel.query(on: database.handle()).filter(\.$id == idHash).delete()
+        defer { database.noteCommittedChange() }
+        try await database.handle().transaction { tx in
+            try await TokenModel.query(on: tx).filter(\.$id == idHash).delete()
+            try await SessionEndingSQL.deleteMintedTokens(session: idHash, on: sqlDatabase(tx))
+        }
     }
 
     public func markVerified(idHash: Data) async throws {

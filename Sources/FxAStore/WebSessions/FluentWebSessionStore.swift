@@ -76,6 +76,7 @@ public struct FluentWebSessionStore: WebSessionStore {
         for row in rows {
             let token = try row.decode(column: "token_id_hash", as: Data.self)
             try await sql.raw("DELETE FROM auth_tokens WHERE id_hash = \(bind: token) OR parent_id_hash = \(bind: token)").run()
+            try await SessionEndingSQL.deleteMintedTokens(session: token, on: sql)
         }
     }
 }

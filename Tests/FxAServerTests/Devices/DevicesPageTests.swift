@@ -37,6 +37,10 @@ struct DevicesPageTests {
             ])
             #expect(signedOut.headers.first(name: .location) == "/settings/clients?done=device_signed_out")
             expectError(try await server.call(.GET, "/v1/session/status", auth: Auth.session(first)), .unauthorized, errno: 110)
+            // The tokens that Firefox's session minted end with it.
+            let firefoxToken = try #require(granted.string("access_token"))
+            expectOAuthError(try await server.call(.POST, "/v1/verify", json: ["token": firefoxToken]), .badRequest, errno: 108,
+                             error: "invalid_grant")
             let after = try await server.page("/settings/clients?done=device_signed_out", browser)
             #expect(!after.raw.contains("Ada") && after.raw.contains("Signed out of that device"))
 

@@ -1,0 +1,17 @@
+import Foundation
+import SQLKit
+
+/// What else goes when an FxA session token is deleted: the OAuth tokens
+/// the `fxa-credentials` grant minted on it (Firefox's profile and Sync
+/// tokens). Every store that deletes a session calls it in the same
+/// transaction, so a signed-out Firefox leaves no working token behind.
+enum SessionEndingSQL {
+    static func deleteMintedTokens(session idHash: Data, on sql: any SQLDatabase) async throws {
+        // Access tokens refreshed from a minted refresh token go with it.
+        try await sql.raw("""
+            DELETE FROM oauth_tokens WHERE parent_hash IN \
+            (SELECT token_hash FROM oauth_tokens WHERE session_id_hash = \(bind: idHash))
+            """).run()
+        try await sql.raw("DELETE FROM oauth_tokens WHERE session_id_hash = \(bind: idHash)").run()
+    }
+}
