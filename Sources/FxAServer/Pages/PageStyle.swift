@@ -18,7 +18,8 @@ enum PageStyle {
     ul.clients { list-style: none; padding: 0; margin: 0; }
     li.client { border-top: 1px solid var(--muted); padding: 0.75rem 0; }
     li.client header { margin-bottom: 0.25rem; }
-    li.client h2 { margin: 0; }
+    li.client h2, li.client h3 { font-size: 1rem; margin: 0; }
+    li.client p { margin: 0.25rem 0 0; }
     li.client img { width: 40px; height: 40px; }
     label { display: block; font-weight: 600; margin: 0.75rem 0 0.25rem; }
     input { width: 100%; font: inherit; padding: 0.6rem; border: 1px solid var(--muted); border-radius: 0.25rem; background: var(--card); color: var(--fg); }
@@ -29,14 +30,20 @@ enum PageStyle {
     .muted { color: var(--muted); }
     .brand { margin: 0 0 0.75rem; font-weight: 600; letter-spacing: 0.02em; color: var(--muted); text-align: center; }
     .error, #message { color: var(--error); min-height: 1.5em; }
+    #message:empty { min-height: 0; margin: 0; }
+    .address { overflow-wrap: anywhere; }
+    button + button { margin-left: 0.5rem; }
+    ol.steps { padding-left: 1.25rem; }
+    ol.steps li { margin: 0.5rem 0; }
+    @media (max-width: 30rem) { main { padding: 1rem 0.5rem; } .card { padding: 1rem; } }
     [hidden] { display: none !important; }
     main:has(.card.wide) { max-width: 44rem; }
     header img.avatar { border-radius: 50%; }
     textarea { width: 100%; font: inherit; padding: 0.6rem; border: 1px solid var(--muted); border-radius: 0.25rem; background: var(--card); color: var(--fg); }
     fieldset { border: 1px solid var(--muted); border-radius: 0.25rem; margin: 1rem 0 0; padding: 0.5rem 0.75rem; }
     legend { font-weight: 600; padding: 0 0.25rem; }
-    label.check { display: flex; gap: 0.5rem; align-items: baseline; font-weight: 400; }
-    label.check input { width: auto; }
+    label.check { display: flex; gap: 0.5rem; align-items: flex-start; font-weight: 400; }
+    label.check input { flex: none; width: 1.1rem; height: 1.1rem; margin: 0.2rem 0 0; }
     button.danger { background: var(--error); color: var(--card); }
     a.button { display: inline-block; padding: 0.6rem 1rem; border-radius: 0.25rem; background: var(--accent); color: var(--card); text-decoration: none; }
     code { font-family: ui-monospace, "SF Mono", Menlo, monospace; font-size: 0.9em; overflow-wrap: anywhere; }

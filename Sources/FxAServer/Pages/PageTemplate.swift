@@ -33,6 +33,8 @@ enum PageTemplate: String, CaseIterable, Sendable {
     case consoleFields = "console-fields"
     case consoleSecret = "console-secret"
     case devMailbox = "dev-mailbox"
+    /// `/connect_another_device`: how to sign another Firefox in.
+    case connectDevice = "connect-device"
 
     /// The template's UTF-8 source, as embedded at build time.
     var source: [UInt8] {
@@ -55,6 +57,7 @@ enum PageTemplate: String, CaseIterable, Sendable {
         case .consoleFields: PackageResources.console_fields_leaf
         case .consoleSecret: PackageResources.console_secret_leaf
         case .devMailbox: PackageResources.dev_mailbox_leaf
+        case .connectDevice: PackageResources.connect_device_leaf
         }
     }
 }

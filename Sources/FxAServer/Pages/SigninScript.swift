@@ -57,8 +57,14 @@ enum SigninScript {
   let sessionToken = null;
   const metricsContext = request.flowId ? { flowId: request.flowId, flowBeginTime: request.flowBeginTime } : undefined;
 
+  // Firefox's page names each step in its heading.
+  const headings = { "sync-engines-form": "Choose what to sync", "firefox-done": "Firefox is signed in", "code-form": "Confirm your email" };
+  const firstHeading = $("heading") ? $("heading").textContent : "";
   function show(step) {
     for (const id of steps) $(id).hidden = id !== step;
+    if (webChannel && $("heading")) {
+      $("heading").textContent = headings[step] || (step === "password-form" && signingUp ? "Create your account" : firstHeading);
+    }
     const field = $(step).querySelector("input:not([readonly]), button");
     if (field) field.focus();
   }
@@ -211,10 +217,13 @@ enum SigninScript {
     history: "History", passwords: "Passwords", prefs: "Settings", tabs: "Open tabs",
   };
 
+  // The order FxA's page lists them in; engines it does not know come last.
+  const engineOrder = ["bookmarks", "history", "tabs", "passwords", "addresses", "creditcards", "addons", "prefs"];
   function showEngines() {
     const box = $("sync-engines");
     box.querySelectorAll("label").forEach((label) => label.remove());
-    for (const engine of offeredEngines) {
+    const rank = (engine) => { const at = engineOrder.indexOf(engine); return at < 0 ? engineOrder.length : at; };
+    for (const engine of [...offeredEngines].sort((a, b) => rank(a) - rank(b))) {
       const label = document.createElement("label");
       label.className = "check";
       const input = document.createElement("input");

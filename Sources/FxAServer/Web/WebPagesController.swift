@@ -85,12 +85,7 @@ struct WebPagesController: RouteCollection {
     /// Firefox's "connect another device": how to sign another Firefox in
     /// to this server, whose address it needs first.
     @Sendable func connectAnotherDevice(_ request: Request) async throws -> Response {
-        let origin = gate.publicURL.origin
-        return try await request.render(MessagePage(
-            title: "Connect another device",
-            text: "On the other computer, open about:config in Firefox, set identity.fxaccounts.autoconfig.uri to \(origin), "
-                + "then choose Sign in from Firefox's menu and use the same email and password. Sync starts on its own.",
-            linkPath: WebPagePaths.clients, linkText: "See your devices"))
+        try await request.render(ConnectDevicePage(origin: gate.publicURL.origin))
     }
 
     @Sendable func setDisplayName(_ request: Request) async throws -> Response {

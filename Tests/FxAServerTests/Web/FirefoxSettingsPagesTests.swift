@@ -30,7 +30,8 @@ struct FirefoxSettingsPagesTests {
             #expect(avatar.headers.first(name: .location) == "/settings?context=oauth_webchannel_v1")
             let another = try await server.page("/connect_another_device?" + Self.context + "&service=sync", nil)
             #expect(another.status == .ok && another.raw.contains("identity.fxaccounts.autoconfig.uri"))
-            #expect(another.raw.contains("https://accounts.example.test"))
+            #expect(another.raw.contains("<code>https://accounts.example.test</code>"))
+            #expect(!another.raw.contains("allowHttp"), "an https server needs no allowHttp")
         }
     }
 
