@@ -6,6 +6,7 @@ signed in through a password change."""
 import re
 
 import requests
+from marionette_driver.by import By
 
 from firefox import screenshots_wanted, wait_for
 from pyfxa_support import clear_mail, mail_header, new_email
@@ -214,3 +215,56 @@ def test_a_firefox_restarted_during_sign_in_gets_a_new_oauth_flow(server, firefo
     browser.submit("sync-engines-form")
     wait_for(lambda: browser.signed_in_with_sync(email), 60, 0.3, "Firefox signed in with Sync after its restart")
     assert "oauth_flow_begin" in browser.log()
+
+
+UI_DISPLAY_NAME_JS = """
+const [args, done] = [Array.from(arguments).slice(0, -1), arguments[arguments.length - 1]];
+const {UIState} = ChromeUtils.importESModule("resource://services-sync/UIState.sys.mjs");
+done({ok: UIState.get().displayName || null});
+"""
+
+
+def open_settings_from_firefox(browser, server):
+    """Firefox's "Manage account": the settings page, on Firefox's session."""
+    with browser.marionette.using_context("chrome"):
+        url = browser.marionette.execute_async_script(MANAGE_URI_JS, script_args=["test"], script_timeout=30000)["ok"]
+    browser.navigate(url)
+    browser.visible("password-change", timeout=30)
+
+
+def test_settings_from_firefox_keep_it_in_step_name_sign_out(server, firefox):
+    """A name changed in settings reaches Firefox's menu (profile:change),
+    and signing out there signs Firefox out too (fxaccounts:logout)."""
+    browser = firefox(server.base)
+    email = new_email("ff-step")
+    sign_up_from_firefox(browser, server, email)
+    open_settings_from_firefox(browser, server)
+
+    browser.fill("display_name", "Ada Lovelace")
+    browser.marionette.find_element(By.CSS_SELECTOR, "form[action='/settings/display_name'] button").click()
+    wait_for(lambda: "done=display_name" in browser.url, 30, 0.3, "the name saved")
+
+    def display_name():
+        with browser.marionette.using_context("chrome"):
+            return browser.marionette.execute_async_script(UI_DISPLAY_NAME_JS, script_timeout=10000)["ok"]
+    wait_for(lambda: display_name() == "Ada Lovelace", 30, 0.3, "Firefox's menu showing the new name")
+
+    browser.marionette.find_element(By.CSS_SELECTOR, "#signout button").click()
+    wait_for(lambda: "/signin" in browser.url, 30, 0.3, "the sign-in page after signing out")
+    wait_for(lambda: browser.state()["user"] is None, 30, 0.3, "Firefox signed out")
+    assert browser.state()["status"] == "not_configured"
+
+
+def test_deleting_the_account_in_settings_from_firefox_signs_firefox_out(server, firefox):
+    browser = firefox(server.base)
+    email = new_email("ff-delete")
+    sign_up_from_firefox(browser, server, email)
+    open_settings_from_firefox(browser, server)
+
+    browser.fill("delete-password", PASSWORD)
+    browser.click("delete-confirm")
+    browser.submit("delete-account")
+    wait_for(lambda: "done=deleted" in browser.url, 30, 0.3, "the page after the deletion")
+    wait_for(lambda: browser.state()["user"] is None, 30, 0.3, "Firefox signed out")
+    status = requests.post(server.base + "/v1/account/status", json={"email": email}, timeout=10).json()
+    assert status["exists"] is False
