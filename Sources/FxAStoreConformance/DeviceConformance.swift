@@ -130,10 +130,16 @@ extension StoreConformance {
             let rest = try await stores.devices.commands(uid: account.uid, target: device.id, from: indexes[2], limit: 2, now: now)
             try requireEqual(rest.commands.map(\.index), [indexes[2]], "from an index on, the expired one left out")
             try require(rest.last, "last page")
+            try requireEqual(try await stores.devices.pendingCommandCount(uid: account.uid, target: device.id, now: now), 3,
+                             "three wait, the expired one does not count")
+            try requireEqual(try await stores.devices.pendingCommandCount(uid: .random(), target: device.id, now: now), 0,
+                             "another account's count")
             let stranger = try await stores.devices.commands(uid: .random(), target: device.id, from: 0, limit: 10, now: now)
             try requireEqual(stranger.commands, [], "another account reads nothing")
             let sweptCommands = try await stores.devices.sweep(now: now)
             try require(sweptCommands >= 1, "the expired command is swept")
+            let kept = try await stores.devices.commands(uid: account.uid, target: device.id, from: 0, limit: 10, now: now)
+            try requireEqual(kept.commands.map(\.index), indexes, "the live ones stay")
         },
     ]
 }

@@ -81,7 +81,10 @@ public func buildApplication(
     let authorizedClients = AuthorizedClients(grants: stores.oauthGrants, clients: stores.oauthClients, clock: dependencies.clock)
     try app.register(collection: AuthorizedClientsController(service: authorizedClients, authenticator: authenticator))
     let pushNotifier = PushNotifier(
-        devices: stores.devices, vapid: VAPIDKey(subject: configuration.publicURL.string),
+        devices: stores.devices,
+        vapid: VAPIDKey(subject: VAPIDKey.subject(
+            publicURL: configuration.publicURL,
+            mailFrom: configuration.smtp?.from ?? "accounts@\(URLComponents(string: configuration.publicURL.string)?.host ?? "localhost")")),
         policy: configuration.pushEndpoints, clock: dependencies.clock)
     app.lifecycle.use(pushNotifier)
     let deviceService = DeviceService(
@@ -89,8 +92,8 @@ public func buildApplication(
     try app.register(collection: DeviceController(
         service: deviceService,
         attached: AttachedClients(
-            devices: stores.devices, tokens: stores.tokens, authorizedClients: authorizedClients, clock: dependencies.clock),
-        authenticator: authenticator))
+            devices: deviceService, tokens: stores.tokens, authorizedClients: authorizedClients, clock: dependencies.clock),
+        authenticator: authenticator, customs: customs))
     app.lifecycle.use(PeriodicSweeper(name: "devices") { [devices = stores.devices, clock = dependencies.clock] in
         try await devices.sweep(now: clock.now())
     })

@@ -81,6 +81,7 @@ public struct ConfigurationInput: Sendable {
         ("FXA_RATE_LIMIT_EMAIL", "emails sent per address per window, 0 = off (default 5)"),
         ("FXA_CORS_ORIGINS", "comma-separated browser origins allowed to call the API (default: the guide's loopback origins in development, none in production)"),
         ("FXA_RATE_LIMIT_IP", "counted requests per IP address per window, 0 = off (default 300)"),
+        ("FXA_RATE_LIMIT_DEVICE", "commands and notifications sent between an account's devices per window, 0 = off (default 300)"),
         ("FXA_WEBHOOK_TIMEOUT_SECONDS", "longest wait for a relying party's webhook to answer, 1-60 (default 10)"),
         ("FXA_EVENT_MAX_AGE_HOURS", "how long a failing event delivery is retried before it is marked failed, 1-720 (default 72)"),
         ("FXA_EVENT_RETENTION_DAYS", "how long delivered webhook deliveries and outbox events are kept before they are deleted, 1-3650 (default 30)"),
@@ -186,7 +187,8 @@ public struct ConfigurationInput: Sendable {
             passwordAttemptsPerEmail: try limit("FXA_RATE_LIMIT_PASSWORD", defaults.passwordAttemptsPerEmail),
             codeAttemptsPerAccount: try limit("FXA_RATE_LIMIT_CODE", defaults.codeAttemptsPerAccount),
             emailsPerAddress: try limit("FXA_RATE_LIMIT_EMAIL", defaults.emailsPerAddress),
-            attemptsPerIP: try limit("FXA_RATE_LIMIT_IP", defaults.attemptsPerIP))
+            attemptsPerIP: try limit("FXA_RATE_LIMIT_IP", defaults.attemptsPerIP),
+            deviceMessagesPerAccount: try limit("FXA_RATE_LIMIT_DEVICE", defaults.deviceMessagesPerAccount))
 
         var corsOrigins = mode == .development ? ServerConfiguration.developmentCORSOrigins : []
         if let list = pick(self.corsOrigins, "FXA_CORS_ORIGINS") {

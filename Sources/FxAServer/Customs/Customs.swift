@@ -48,6 +48,7 @@ actor Customs {
         case .passwordCheck: return policy.passwordAttemptsPerEmail
         case .codeCheck: return policy.codeAttemptsPerAccount
         case .emailSend: return policy.emailsPerAddress
+        case .deviceMessage: return policy.deviceMessagesPerAccount
         }
     }
 

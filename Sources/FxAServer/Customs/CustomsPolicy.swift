@@ -19,11 +19,16 @@ public struct CustomsPolicy: Sendable, Equatable {
     public var emailsPerAddress: Int
     /// Every counted action from one IP address.
     public var attemptsPerIP: Int
+    /// Messages between devices (`invoke_command`, `notify`) per account:
+    /// each stores a command or sends pushes, so an account may not send
+    /// them without bound (FxA's customs checks both routes).
+    public var deviceMessagesPerAccount: Int
 
     public init(
         window: TimeInterval = 15 * 60, passwordAttemptsPerEmail: Int = 20, codeAttemptsPerAccount: Int = 10,
-        emailsPerAddress: Int = 5, attemptsPerIP: Int = 300
+        emailsPerAddress: Int = 5, attemptsPerIP: Int = 300, deviceMessagesPerAccount: Int = 300
     ) {
+        self.deviceMessagesPerAccount = deviceMessagesPerAccount
         self.window = window
         self.passwordAttemptsPerEmail = passwordAttemptsPerEmail
         self.codeAttemptsPerAccount = codeAttemptsPerAccount
@@ -33,11 +38,12 @@ public struct CustomsPolicy: Sendable, Equatable {
 
     /// No limits at all, for benchmarks that measure the hash, not customs.
     public static let off = CustomsPolicy(
-        passwordAttemptsPerEmail: 0, codeAttemptsPerAccount: 0, emailsPerAddress: 0, attemptsPerIP: 0)
+        passwordAttemptsPerEmail: 0, codeAttemptsPerAccount: 0, emailsPerAddress: 0, attemptsPerIP: 0,
+        deviceMessagesPerAccount: 0)
 
     /// The startup log form.
     public var summary: String {
-        "\(passwordAttemptsPerEmail)/\(codeAttemptsPerAccount)/\(emailsPerAddress)/\(attemptsPerIP) per \(Int(window))s"
+        "\(passwordAttemptsPerEmail)/\(codeAttemptsPerAccount)/\(emailsPerAddress)/\(attemptsPerIP)/\(deviceMessagesPerAccount) per \(Int(window))s"
     }
 }
 
@@ -46,4 +52,5 @@ public enum CustomsAction: String, Sendable {
     case passwordCheck = "password"
     case codeCheck = "code"
     case emailSend = "email"
+    case deviceMessage = "device"
 }

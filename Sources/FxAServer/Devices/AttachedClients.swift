@@ -12,7 +12,8 @@ import Foundation
 /// client, with no refresh token) are not listed apart: the device they
 /// belong to stands for them, as FxA leaves out `canGrant` clients' access tokens.
 struct AttachedClients: Sendable {
-    let devices: any DeviceStore
+    /// Devices are signed out through the service, which tells the others.
+    let devices: DeviceService
     let tokens: any TokenStore
     let authorizedClients: AuthorizedClients
     let clock: any WallClock
@@ -33,7 +34,7 @@ struct AttachedClients: Sendable {
                 userAgent: "", os: nil)
         }
         var entries: [AttachedClientEntry] = []
-        let accountDevices = try await devices.devices(uid: session.uid)
+        let accountDevices = try await devices.devices.devices(uid: session.uid)
         for device in accountDevices where idleSince.map({ Milliseconds.since1970(device.lastAccessAt) > $0 }) ?? true {
             entries.append(entry(
                 device: device, sessionIDHash: device.sessionIDHash, name: device.name ?? "", type: device.type ?? "desktop",
@@ -58,15 +59,15 @@ struct AttachedClients: Sendable {
     func destroy(_ body: AttachedClientDestroyRequest, session: AuthenticatedToken) async throws {
         let uid = session.uid
         if let deviceID = body.deviceId {
-            guard let device = try await devices.device(uid: uid, id: deviceID) else { throw FxAError.unknownDevice() }
+            guard let device = try await devices.devices.device(uid: uid, id: deviceID) else { throw FxAError.unknownDevice() }
             if let sessionID = body.sessionTokenId, sessionID.bytes != device.sessionIDHash {
                 throw FxAError.invalidParameter(["sessionTokenId"])
             }
-            _ = try await devices.delete(uid: uid, id: deviceID)
+            try await devices.destroy(deviceID, uid: uid)
         } else if let sessionID = body.sessionTokenId {
             // The handle is the session's id hash; only this account's sessions.
-            if let device = try await devices.device(sessionIDHash: sessionID.bytes), device.uid == uid {
-                _ = try await devices.delete(uid: uid, id: device.id)
+            if let device = try await devices.devices.device(sessionIDHash: sessionID.bytes), device.uid == uid {
+                try await devices.destroy(device.id, uid: uid)
             } else if let token = try await tokens.token(idHash: sessionID.bytes), token.uid == uid, token.kind == .sessionToken {
                 try await tokens.delete(idHash: token.idHash)
             }

@@ -5,10 +5,17 @@ import Vapor
 /// right after signing in and from then on: its device record, the
 /// account's devices, Send Tab's command queue, push notifications to the
 /// other devices, and the attached-clients list of the browser's menu.
+///
+/// What acts on other devices (signing one out, sending one a command or a
+/// push, reading the queue) needs a confirmed session: a password alone,
+/// stuck at the sign-in code, must not sign the account's Firefoxes out or
+/// receive their tabs. Messages between devices count against the
+/// account's limit (``CustomsPolicy/deviceMessagesPerAccount``).
 struct DeviceController: RouteCollection {
     let service: DeviceService
     let attached: AttachedClients
     let authenticator: TokenAuthenticator
+    let customs: Customs
 
     func boot(routes: any RoutesBuilder) throws {
         let account = routes.grouped("v1", "account")
@@ -26,6 +33,13 @@ struct DeviceController: RouteCollection {
         try await authenticator.authenticate(request, as: [.sessionToken])
     }
 
+    /// A session whose sign-in was confirmed (errno 138 otherwise).
+    private func confirmedSession(_ request: Request) async throws -> AuthenticatedToken {
+        let session = try await session(request)
+        guard session.stored.verified else { throw FxAError.unverifiedSession() }
+        return session
+    }
+
     @Sendable func register(_ request: Request) async throws -> DeviceResponse {
         let session = try await session(request)
         return try await service.register(try request.content.decode(DeviceRegistrationRequest.self).checked(), session: session)
@@ -37,7 +51,7 @@ struct DeviceController: RouteCollection {
     }
 
     @Sendable func destroy(_ request: Request) async throws -> EmptyJSON {
-        let session = try await session(request)
+        let session = try await confirmedSession(request)
         try await service.destroy(try request.content.decode(DeviceDestroyRequest.self).id, uid: session.uid)
         return EmptyJSON()
     }
@@ -45,22 +59,26 @@ struct DeviceController: RouteCollection {
     /// `index` and `limit` (0–100, default 100) from the query; anything
     /// else is errno 107 naming it.
     @Sendable func commands(_ request: Request) async throws -> DeviceCommandsResponse {
-        let session = try await session(request)
+        let session = try await confirmedSession(request)
         let index = try Self.integer(request, "index", in: 0...Int64.max)
         let limit = try Self.integer(request, "limit", in: 0...100) ?? 100
         return try await service.commands(session: session, index: index, limit: Int(limit))
     }
 
     @Sendable func invokeCommand(_ request: Request) async throws -> InvokeCommandResponse {
-        let session = try await session(request)
-        return try await service.invoke(try request.content.decode(InvokeCommandRequest.self).checked(), session: session)
+        let session = try await confirmedSession(request)
+        let body = try request.content.decode(InvokeCommandRequest.self).checked()
+        try await customs.check(.deviceMessage, subject: session.uid.hex, ip: request.clientIP)
+        return try await service.invoke(body, session: session)
     }
 
     /// Checked as FxA checks it, then pushed in the background to the
     /// devices that have a subscription; always `{}`.
     @Sendable func notify(_ request: Request) async throws -> EmptyJSON {
-        let session = try await session(request)
-        try await service.notify(try request.content.decode(NotifyDevicesRequest.self).checked(), session: session)
+        let session = try await confirmedSession(request)
+        let body = try request.content.decode(NotifyDevicesRequest.self).checked()
+        try await customs.check(.deviceMessage, subject: session.uid.hex, ip: request.clientIP)
+        try await service.notify(body, session: session)
         return EmptyJSON()
     }
 
@@ -72,8 +90,7 @@ struct DeviceController: RouteCollection {
 
     /// FxA asks for a confirmed session here (`verifiedSessionToken`).
     @Sendable func destroyAttachedClient(_ request: Request) async throws -> EmptyJSON {
-        let session = try await session(request)
-        guard session.stored.verified else { throw FxAError.unverifiedSession() }
+        let session = try await confirmedSession(request)
         try await attached.destroy(try request.content.decode(AttachedClientDestroyRequest.self).checked(), session: session)
         return EmptyJSON()
     }

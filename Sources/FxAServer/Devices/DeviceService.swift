@@ -20,6 +20,11 @@ struct DeviceService: Sendable {
 
     /// FxA's pushbox keeps a command at most 28 days (`pushbox.maxTTL`).
     static let maximumCommandLifetime: TimeInterval = 28 * 86_400
+    /// The most commands that may wait for one device.
+    static let maximumQueuedCommands = 500
+    /// How long the push service keeps "device connected" and "device
+    /// disconnected" for a device that is offline.
+    static let accountEventPushLifetime = 5 * 3600
     /// A device's activity is written at most this often.
     static let touchInterval: TimeInterval = 60
 
@@ -50,7 +55,7 @@ struct DeviceService: Sendable {
             // confirmed session).
             if session.stored.verified {
                 let others = try await devices.devices(uid: session.uid).filter { $0.id != device.id }
-                push.push(PushPayload.deviceConnected(name: device.name ?? ""), to: others, ttl: 0)
+                push.push(PushPayload.deviceConnected(name: device.name ?? ""), to: others, ttl: Self.accountEventPushLifetime)
             }
             return DeviceResponse(device, created: true)
         }
@@ -90,7 +95,7 @@ struct DeviceService: Sendable {
         let before = try await devices.devices(uid: uid)
         guard try await devices.delete(uid: uid, id: id) != nil else { throw FxAError.unknownDevice() }
         // Every device hears, the signed-out one too (as FxA does).
-        push.push(PushPayload.deviceDisconnected(id), to: before, ttl: 0)
+        push.push(PushPayload.deviceDisconnected(id), to: before, ttl: Self.accountEventPushLifetime)
     }
 
     /// Queues `body.command` for `body.target`, which must be one of the
@@ -101,6 +106,8 @@ struct DeviceService: Sendable {
         let payload = String(decoding: try JSONEncoder().encode(body.payload), as: UTF8.self)
         guard payload.utf8.count <= 65_536 else { throw FxAError.invalidParameter(["payload"]) }
         let now = clock.now()
+        guard try await devices.pendingCommandCount(uid: session.uid, target: target.id, now: now) < Self.maximumQueuedCommands
+        else { throw FxAError.deviceQueueFull() }
         let lifetime = min(TimeInterval(body.ttl ?? Int(Self.maximumCommandLifetime)), Self.maximumCommandLifetime)
         let sender = try await devices.device(sessionIDHash: session.idHash)
         let index = try await devices.enqueue(DeviceCommand(

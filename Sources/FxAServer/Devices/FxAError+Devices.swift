@@ -17,6 +17,14 @@ extension FxAError {
             extra: ["deviceId": .string(id.hex)])
     }
 
+    /// 429 errno 114: the target device has ``DeviceService/maximumQueuedCommands``
+    /// waiting; it fetches them when it next connects, and room is made then.
+    static func deviceQueueFull() -> FxAError {
+        FxAError(
+            status: 429, errno: .auth(.throttled), message: "The device has too many commands waiting",
+            retryAfter: 3600, extra: ["retryAfter": .int(3600)])
+    }
+
     /// 400 errno 157: the target device does not accept that command.
     static func unavailableDeviceCommand() -> FxAError {
         FxAError(status: 400, errno: .auth(.deviceCommandUnavailable), message: "Unavailable device command.")

@@ -31,6 +31,8 @@ struct ConnectedClientsPage: RenderedPage {
     }
 
     var devices: [Device] = []
+    /// The server's clock, for "last active … ago".
+    var now = Date()
     let entries: [Entry]
     let csrfToken: String
     let notice: String?
@@ -83,7 +85,6 @@ struct ConnectedClientsPage: RenderedPage {
                 iconURL: SigninPage.imageOrigin(entry.imageURI) != nil ? entry.imageURI : nil,
                 scopes: entry.scopes.map(SigninPage.describe), lastUsed: formatter.string(from: entry.lastUsed))
         }
-        let now = Date()
         let deviceRows = devices.map { device in
             DeviceRow(
                 id: device.id.hex, name: device.name.flatMap { $0.isEmpty ? nil : $0 } ?? "Unnamed device",

@@ -22,6 +22,9 @@ struct SettingsPage: RenderedPage {
     let csrfToken: String
     /// A confirmation or refusal to show after a change (`nil`: none).
     let notice: String?
+    /// The pages stand on Firefox's own session (``WebSession/sharesToken``):
+    /// signing out here signs Firefox out, so the page tells it.
+    var sharesSessionWithFirefox = false
 
     /// Our script, style, images and API only; forms post to us.
     var contentSecurityPolicy: ContentSecurityPolicy { .scriptedPage }
@@ -35,6 +38,8 @@ struct SettingsPage: RenderedPage {
         /// The account, so the page speaks to Firefox only when Firefox is
         /// signed in to this same account (``WebChannelScript``).
         var uid: String
+        /// Whether signing out ends Firefox's session too (then Firefox is told).
+        var sharesSessionWithFirefox: Bool
     }
 
     static let template = PageTemplate.settings
@@ -47,6 +52,9 @@ struct SettingsPage: RenderedPage {
         let hasUploadedAvatar: Bool
         let emails: [Email]
         let csrfToken: String
+    /// The pages stand on Firefox's own session (``WebSession/sharesToken``):
+    /// signing out here signs Firefox out, so the page tells it.
+    var sharesSessionWithFirefox = false
         let notice: String?
         let noticeIsError = false
         let scriptData: String
@@ -73,7 +81,8 @@ struct SettingsPage: RenderedPage {
 
     func context() throws -> Context {
         let data = ScriptData(
-            hashEmail: account.email, primaryEmail: account.primaryEmail, csrfToken: csrfToken, uid: account.uid.hex)
+            hashEmail: account.email, primaryEmail: account.primaryEmail, csrfToken: csrfToken, uid: account.uid.hex,
+            sharesSessionWithFirefox: sharesSessionWithFirefox)
         return Context(
             avatarURL: avatarURL, primaryEmail: account.primaryEmail, displayName: displayName ?? "",
             hasUploadedAvatar: hasUploadedAvatar, emails: emails.map(Email.init), csrfToken: csrfToken, notice: notice,

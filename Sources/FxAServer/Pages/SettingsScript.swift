@@ -15,7 +15,8 @@
 /// `fxaccounts:fxa_status` over ``WebChannelScript``), the page keeps
 /// Firefox in step as FxA's settings do: `fxaccounts:change_password` with
 /// the new session after a password change (Firefox stays signed in),
-/// `fxaccounts:logout` before signing out, `fxaccounts:delete` after the
+/// `fxaccounts:logout` before signing out when the pages stand on Firefox's
+/// own session (signing out ends it), `fxaccounts:delete` after the
 /// account is deleted, and `profile:change` after the name, picture or
 /// primary address changed.
 enum SettingsScript {
@@ -45,7 +46,8 @@ enum SettingsScript {
   const signout = $("signout");
   let signingOut = false;
   signout.addEventListener("submit", async (event) => {
-    if (signingOut) return;
+    // Only a session shared with Firefox ends Firefox's sign-in here.
+    if (signingOut || !data.sharesSessionWithFirefox) return;
     event.preventDefault();
     signingOut = true;
     try { await tellFirefox("fxaccounts:logout", { uid: data.uid }); } finally { signout.submit(); }
@@ -111,16 +113,18 @@ enum SettingsScript {
     // its old one), shared with these pages; told first, so that it does
     // not find its old session gone and ask to sign in again.
     const channel = await firefox;
+    let handed = false;
     if (channel) {
-      await channel.request("fxaccounts:change_password",
+      const reply = await channel.request("fxaccounts:change_password",
         { email: data.primaryEmail, uid: data.uid, sessionToken: finished.sessionToken, verified: true }, 10000);
+      handed = Boolean(reply && reply.ok === true);
     }
     try {
-      await fxa.api("/v1/web/session", { sharesToken: Boolean(channel) }, sessionID, "POST", "same-origin");
+      await fxa.api("/v1/web/session", { sharesToken: handed }, sessionID, "POST", "same-origin");
     } catch (error) {
       // No cookie stands on the new session: it must not outlive the page
       // (unless Firefox now holds it).
-      if (!channel) {
+      if (!handed) {
         try { await fxa.api("/v1/session/destroy", {}, sessionID); } catch (ignored) { /* already gone */ }
       }
       window.location.assign("/signin?done=password");

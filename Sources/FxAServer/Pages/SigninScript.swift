@@ -48,9 +48,9 @@ enum SigninScript {
   // Firefox's own sign-in: the end is a WebChannel message, not a redirect.
   const webChannel = request.webChannel || null;
   const firefox = webChannel ? window.fxaWebChannel : null;
-  // Whether Firefox answered fxaccounts:fxa_status (a page Firefox did not
-  // open has nobody to talk to), and the Sync engines it offers.
-  let firefoxAnswered = false;
+  // Firefox's answer to fxaccounts:fxa_status (null: a page Firefox did
+  // not open has nobody to talk to), and the Sync engines it offers.
+  let firefoxStatus = Promise.resolve(null);
   let offeredEngines = [];
   let declinedEngines = [];
   // The session token itself, kept only to hand to Firefox, whose session it is.
@@ -103,7 +103,7 @@ enum SigninScript {
   });
 
   guard($("password-form"), async () => {
-    if (firefox && !firefoxAnswered) throw new Error("Open this page from Firefox's menu (Sign in) to sign in to Firefox.");
+    if (firefox && !(await firefoxStatus)) throw new Error("Open this page from Firefox's menu (Sign in) to sign in to Firefox.");
     const password = $("password").value;
     const keysQuery = wantsKeys ? "?keys=true" : "";
     if (signingUp) {
@@ -254,6 +254,7 @@ enum SigninScript {
   // A session the page made but that no web session stands on (a failed
   // or abandoned sign-in) is destroyed, so it cannot outlive the page.
   async function forgetSession() {
+    sessionToken = null;
     if (!session) return;
     try { await api("/v1/session/destroy", {}, session.id); } catch (error) { /* already gone */ }
     session = null;
@@ -367,7 +368,12 @@ enum SigninScript {
     // Firefox owns the session now (it signs it out itself).
     session = null;
     sessionToken = null;
-    if (!done || done.error) throw new Error("Firefox could not turn on Sync: " + describe(done && done.error));
+    if (!done || done.error) {
+      // Firefox holds the account but not Sync; this page cannot retry
+      // (its session and code are Firefox's now): a fresh sign-in can.
+      for (const id of steps) $(id).hidden = true;
+      throw new Error("Firefox could not turn on Sync (" + describe(done && done.error) + "). Close this tab and choose Sign in from Firefox's menu again.");
+    }
     say("");
     show("firefox-done");
   }
@@ -423,10 +429,11 @@ enum SigninScript {
   if (firefox) {
     // FxA's pages ask first; the engines are offered later, and the
     // address Firefox knows fills in the email step.
-    firefox.request("fxaccounts:fxa_status",
-      { service: webChannel.service || "sync", isPairing: false, context: webChannel.context }, 5000).then((status) => {
-      if (!status || status.error) { $("firefox-only").hidden = false; return; }
-      firefoxAnswered = true;
+    firefoxStatus = firefox.request("fxaccounts:fxa_status",
+      { service: webChannel.service || "sync", isPairing: false, context: webChannel.context }, 5000)
+      .then((status) => (status && !status.error ? status : null));
+    firefoxStatus.then((status) => {
+      if (!status) { $("firefox-only").hidden = false; return; }
       const engines = status.capabilities && status.capabilities.engines;
       if (Array.isArray(engines)) offeredEngines = engines.filter((engine) => typeof engine === "string");
       const known = status.signedInUser && status.signedInUser.email;

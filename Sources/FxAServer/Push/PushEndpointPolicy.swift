@@ -25,9 +25,16 @@ public struct PushEndpointPolicy: Sendable, Equatable {
               let host = url.host?.lowercased(), !host.isEmpty, url.user == nil, url.password == nil,
               host.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)) })
         else { return false }
-        let origin = "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
+        let origin = Self.origin(scheme: scheme, host: host, port: url.port)
         if extraOrigins.contains(origin) { return true }
         return scheme == "https" && Self.mozillaHostSuffixes.contains { host.hasSuffix($0) && host.count > $0.count }
+    }
+
+    /// `scheme://host[:port]`, without the scheme's default port, so that
+    /// `https://push.example.org:443/x` matches `https://push.example.org`.
+    static func origin(scheme: String, host: String, port: Int?) -> String {
+        let defaultPort = scheme == "https" ? 443 : 80
+        return "\(scheme)://\(host)" + (port.flatMap { $0 == defaultPort ? nil : ":\($0)" } ?? "")
     }
 
     /// Parses `FXA_PUSH_ALLOWED_ORIGINS`: comma-separated `scheme://host[:port]`.
@@ -38,7 +45,7 @@ public struct PushEndpointPolicy: Sendable, Equatable {
             guard let url = URLComponents(string: origin), ["http", "https"].contains(url.scheme ?? ""),
                   let host = url.host, !host.isEmpty, url.path.isEmpty, url.query == nil, url.user == nil
             else { return nil }
-            origins.insert(origin.lowercased())
+            origins.insert(Self.origin(scheme: url.scheme!.lowercased(), host: host.lowercased(), port: url.port))
         }
         return origins
     }

@@ -22,9 +22,14 @@ final class PushNotifier: LifecycleHandler, Sendable {
     let policy: PushEndpointPolicy
     let clock: any WallClock
     private let state = NIOLockedValueBox<(client: HTTPClient?, logger: Logger?)>((nil, nil))
+    /// Pushes under way; past ``maximumInFlight`` new ones are dropped (the
+    /// devices still find their commands when they poll).
+    private let inFlight = NIOLockedValueBox(0)
 
     /// The longest a push may take, from connecting to the answer.
     static let timeout: TimeAmount = .seconds(10)
+    /// The most pushes under way at once, in this process.
+    static let maximumInFlight = 64
 
     init(devices: any DeviceStore, vapid: VAPIDKey, policy: PushEndpointPolicy, clock: any WallClock) {
         self.devices = devices
@@ -68,13 +73,25 @@ final class PushNotifier: LifecycleHandler, Sendable {
     /// Pushes `payload` (FxA's `{version, command, data}`) to each of
     /// `targets` that can be reached, in the background.
     func push(_ payload: JSONValue, to targets: [DeviceRecord], ttl: Int) {
-        guard let (client, logger) = state.withLockedValue({ state in state.client.map { ($0, state.logger) } }) else { return }
+        guard let (client, configuredLogger) = state.withLockedValue({ state in state.client.map { ($0, state.logger) } })
+        else { return }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         guard let plaintext = try? encoder.encode(payload) else { return }
+        let logger = configuredLogger ?? Logger(label: "push")
         for device in targets where reachability(of: device) == nil {
+            let admitted = inFlight.withLockedValue { count in
+                guard count < Self.maximumInFlight else { return false }
+                count += 1
+                return true
+            }
+            guard admitted else {
+                logger.warning("push.dropped", metadata: ["device": .string(device.id.hex), "reason": "too many pushes under way"])
+                continue
+            }
             Task { [self] in
-                await send(plaintext, to: device, ttl: ttl, client: client, logger: logger ?? Logger(label: "push"))
+                defer { inFlight.withLockedValue { $0 -= 1 } }
+                await send(plaintext, to: device, ttl: ttl, client: client, logger: logger)
             }
         }
     }

@@ -13,8 +13,14 @@ import Foundation
 /// outlive a restart, and instances need not share one.
 struct VAPIDKey: Sendable {
     let privateKey: P256.Signing.PrivateKey
-    /// Who to contact about this sender (`sub`): the server's public URL.
+    /// Who to contact about this sender (`sub`): an https URL or a
+    /// `mailto:` (RFC 8292 §2.1), ``subject(publicURL:mailFrom:)``.
     let subject: String
+
+    /// The server's public URL when it is https, else its mail address.
+    static func subject(publicURL: PublicBaseURL, mailFrom: String) -> String {
+        publicURL.string.hasPrefix("https://") ? publicURL.string : "mailto:" + mailFrom
+    }
 
     init(subject: String, privateKey: P256.Signing.PrivateKey = P256.Signing.PrivateKey()) {
         self.subject = subject

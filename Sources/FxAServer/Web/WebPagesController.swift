@@ -51,10 +51,13 @@ struct WebPagesController: RouteCollection {
         }
         let token = try await authenticator.authenticate(request, as: [.sessionToken])
         let body = request.body.data == nil ? WebSessionRequest() : try request.content.decode(WebSessionRequest.self)
+        let previous = try await sessions.current(request)
+        // The new session is checked (confirmed account and sign-in) and
+        // stored first: a refused one leaves the browser as it was.
+        let value = try await sessions.start(on: token, sharesToken: body.sharesToken ?? false)
         // A browser signing in again: its previous session (and token) ends,
         // but never a token that is Firefox's.
-        if let previous = try await sessions.current(request) { try await sessions.replace(previous, by: token) }
-        let value = try await sessions.start(on: token, sharesToken: body.sharesToken ?? false)
+        if let previous { try await sessions.replace(previous, by: token) }
         let response = try await EmptyJSON().encodeResponse(for: request)
         sessions.cookie.set(value, on: response)
         return response
@@ -150,7 +153,8 @@ struct WebPagesController: RouteCollection {
                 id: device.id, name: device.name, type: device.type, lastActive: device.lastAccessAt,
                 isThisBrowser: device.sessionIDHash == current.token.idHash)
         }
-        let page = ConnectedClientsPage(devices: deviceRows, entries: entries, csrfToken: current.csrfToken, notice: notice)
+        let page = ConnectedClientsPage(
+            devices: deviceRows, now: devices.clock.now(), entries: entries, csrfToken: current.csrfToken, notice: notice)
         return try await request.render(page)
     }
 

@@ -121,6 +121,9 @@ public protocol DeviceStore: Sendable {
     /// the device, or `nil` when the account has none with `id`.
     func delete(uid: AccountUID, id: DeviceID) async throws -> DeviceRecord?
 
+    /// How many unexpired commands wait for `target`.
+    func pendingCommandCount(uid: AccountUID, target: DeviceID, now: Date) async throws -> Int
+
     /// Queues a command; returns its index.
     func enqueue(_ command: DeviceCommand) async throws -> Int64
 

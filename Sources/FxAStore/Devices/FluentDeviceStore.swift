@@ -107,6 +107,14 @@ public struct FluentDeviceStore: DeviceStore {
         return device
     }
 
+    public func pendingCommandCount(uid: AccountUID, target: DeviceID, now: Date) async throws -> Int {
+        let row = try await database.readSQL().raw("""
+            SELECT COUNT(*) AS n FROM device_commands WHERE device_id = \(bind: target.bytes) AND uid = \(bind: uid.hex) \
+            AND expires_at > \(bind: now)
+            """).first()
+        return try row?.decode(column: "n", as: Int.self) ?? 0
+    }
+
     public func enqueue(_ command: DeviceCommand) async throws -> Int64 {
         let row = try await database.sql().raw("""
             INSERT INTO device_commands (uid, device_id, command, payload, sender, created_at, expires_at) VALUES (\

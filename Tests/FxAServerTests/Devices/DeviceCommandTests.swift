@@ -115,3 +115,49 @@ struct DeviceCommandTests {
         }
     }
 }
+
+/// What may act on other devices: a confirmed session, within the
+/// account's limit of messages.
+@Suite("Device API limits")
+struct DeviceAPILimitTests {
+    @Test func anUnconfirmedSessionCannotActOnTheAccountsDevices() async throws {
+        try await withTestServer { server in
+            let user = TestUser()
+            let confirmed = try await server.signUp(user)
+            let firefox = try await server.registerDevice(confirmed.sessionToken)
+            // A second account's session stuck before its code stands in
+            // for a password-only session (the errno is the session's).
+            let stuck = try await server.signUp(TestUser(), verify: false)
+            _ = try await server.registerDevice(stuck.sessionToken)
+            let payload: [String: Any] = ["x": 1]
+            let calls: [(HTTPMethod, String, [String: Any]?)] = [
+                (.POST, "/v1/account/device/destroy", ["id": firefox]),
+                (.POST, "/v1/account/devices/invoke_command", ["target": firefox, "command": openURICommand, "payload": payload]),
+                (.POST, "/v1/account/devices/notify", ["to": "all", "payload": ["version": 1, "command": "fxaccounts:profile_updated"]]),
+                (.GET, "/v1/account/device/commands", nil),
+                (.POST, "/v1/account/attached_client/destroy", ["deviceId": firefox]),
+            ]
+            for (method, path, body) in calls {
+                expectError(try await server.call(method, path, json: body, auth: Auth.session(stuck.sessionToken)),
+                            .badRequest, errno: 138)
+            }
+            #expect(try await server.call(.GET, "/v1/session/status", auth: Auth.session(confirmed.sessionToken)).status == .ok)
+        }
+    }
+
+    @Test func messagesBetweenDevicesCountAgainstTheAccountsLimit() async throws {
+        try await withTestServer(configure: { $0.customs = CustomsPolicy(deviceMessagesPerAccount: 2) }) { server in
+            let (_, first, second, _) = try await server.twoSessions()
+            let receiver = try await server.registerDevice(first)
+            let payload: [String: Any] = ["x": 1]
+            let command: [String: Any] = ["target": receiver, "command": openURICommand, "payload": payload]
+            #expect(try await server.call(.POST, "/v1/account/devices/invoke_command", json: command, auth: Auth.session(second)).status == .ok)
+            #expect(try await server.call(.POST, "/v1/account/devices/notify", json: [
+                "to": "all", "payload": ["version": 1, "command": "fxaccounts:profile_updated"],
+            ], auth: Auth.session(second)).status == .ok)
+            let throttled = try await server.call(.POST, "/v1/account/devices/invoke_command", json: command, auth: Auth.session(second))
+            expectError(throttled, .tooManyRequests, errno: 114)
+            #expect(throttled.headers.first(name: .retryAfter) != nil)
+        }
+    }
+}

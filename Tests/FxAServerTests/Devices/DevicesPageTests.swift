@@ -44,6 +44,15 @@ struct DevicesPageTests {
             let after = try await server.page("/settings/clients?done=device_signed_out", browser)
             #expect(!after.raw.contains("Ada") && after.raw.contains("Signed out of that device"))
 
+            // Another account's device is not this page's to sign out.
+            let (stranger, _) = try await server.verifiedSession()
+            let theirs = try await server.registerDevice(stranger)
+            let foreign = try await server.post("/settings/devices/destroy", browser, [
+                "csrf_token": try csrfToken(list), "device_id": theirs,
+            ])
+            #expect(foreign.headers.first(name: .location) == "/settings/clients")
+            #expect(try await server.call(.GET, "/v1/session/status", auth: Auth.session(stranger)).status == .ok)
+
             // A tampered id signs out of nothing.
             let tampered = try await server.post("/settings/devices/destroy", browser, [
                 "csrf_token": try csrfToken(list), "device_id": "zz",
