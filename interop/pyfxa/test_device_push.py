@@ -136,7 +136,8 @@ def test_devices_are_woken_by_encrypted_vapid_signed_pushes(start_server, push_s
     point = base64.urlsafe_b64decode(fields["k"] + "=" * (-len(fields["k"]) % 4))
     vapid_key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
     claims = jwt.decode(fields["t"], vapid_key, algorithms=["ES256"], audience=push_service.origin)
-    assert claims["sub"] == server.base and claims["exp"] > time.time()
+    # RFC 8292 §2.1: sub is mailto: or https:; this test server is plain http.
+    assert claims["sub"] == "mailto:accounts@127.0.0.1" and claims["exp"] > time.time()
 
     # notify: to all but the laptop.
     laptop.apiclient.post("/account/devices/notify", {
@@ -173,12 +174,28 @@ def test_devices_are_woken_by_encrypted_vapid_signed_pushes(start_server, push_s
 
 
 def test_endpoints_off_the_allowed_push_services_are_refused(start_server, push_service):
-    """Without FXA_PUSH_ALLOWED_ORIGINS only Mozilla's push service may
-    receive pushes: the server never POSTs where an account says."""
-    server = start_server(env={"FXA_RATE_LIMIT_IP": "0", "FXA_AUTO_VERIFY": "true"})
-    _, _, session = sign_in(server, "push-refused")
+    """Only Mozilla's push service and the configured origins may receive
+    pushes: the server never POSTs where an account says. A device already
+    pushed to cannot move its endpoint elsewhere, and a push then reaches
+    only the allowed endpoint."""
+    server = start_server(env={"FXA_RATE_LIMIT_IP": "0", "FXA_AUTO_VERIFY": "true",
+                               "FXA_PUSH_ALLOWED_ORIGINS": push_service.origin})
+    email, core, laptop = sign_in(server, "push-refused")
+    phone = core.login(email, "correct horse battery")
+    allowed = Subscription(push_service, "allowed")
+    laptop_id = register(laptop, "Laptop", allowed)["id"]
+
+    elsewhere = Subscription(push_service, "elsewhere")
+    elsewhere.endpoint = elsewhere.endpoint.replace("127.0.0.1", "localhost")  # another origin, same receiver
     with pytest.raises(fxa.errors.ClientError) as refused:
-        register(session, "Elsewhere", Subscription(push_service, "elsewhere"))
+        register(laptop, "Laptop", elsewhere)
     assert errno_of(refused) == 107
+    with pytest.raises(fxa.errors.ClientError) as refused_new:
+        register(phone, "Phone", elsewhere)
+    assert errno_of(refused_new) == 107
+
+    phone.apiclient.post("/account/devices/notify", {
+        "to": [laptop_id], "payload": {"version": 1, "command": "fxaccounts:profile_updated"}}, auth=phone._auth)
+    assert allowed.open(push_service.wait(allowed.path)[0])["command"] == "fxaccounts:profile_updated"
     time.sleep(0.5)
-    assert push_service.received == []
+    assert [p["path"] for p in push_service.received] == [allowed.path]
