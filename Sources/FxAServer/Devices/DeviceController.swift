@@ -45,7 +45,7 @@ struct DeviceController: RouteCollection {
         return try await service.register(try request.content.decode(DeviceRegistrationRequest.self).checked(), session: session)
     }
 
-    @Sendable func list(_ request: Request) async throws -> [DeviceListEntry] {
+    @Sendable func list(_ request: Request) async throws -> [DeviceResponse] {
         let session = try await session(request)
         return try await service.list(session: session, idleSince: try Self.idleSince(request))
     }

@@ -3,11 +3,26 @@ import FxAStore
 import Foundation
 import Vapor
 
-/// A device as `POST /v1/account/device` answers it: the stored fields,
-/// with FxA's defaults filled in (an empty name, `desktop`).
+/// A device as FxA's API shows it, with FxA's defaults filled in (an
+/// empty name, `desktop`): the answer of `POST /v1/account/device`
+/// (``registered(_:created:)``), and each entry of `GET /v1/account/devices`
+/// (``listed(_:current:now:)``), which adds where the caller stands and
+/// when the device was last active. Firefox reads `id`, `isCurrentDevice`,
+/// `pushCallback`, `pushEndpointExpired` and `availableCommands` (to find
+/// itself, re-subscribe push, and send tabs), and `name`, `type` and
+/// `lastAccessTime` for its device list. Fields a form does not carry are
+/// left out of its JSON.
 struct DeviceResponse: Content {
     var id: String
+    /// Only in the answer to a registration.
     var createdAt: Int64?
+    /// Only in the list.
+    var isCurrentDevice: Bool?
+    var lastAccessTime: Int64?
+    var lastAccessTimeFormatted: String?
+    /// Where the device was last seen; this server does no IP geolocation,
+    /// so the list always says `{}`.
+    var location: [String: String]?
     var name: String
     var type: String
     @NullEncoded var pushCallback: String?
@@ -16,9 +31,8 @@ struct DeviceResponse: Content {
     var pushEndpointExpired: Bool
     var availableCommands: [String: String]
 
-    init(_ device: DeviceRecord, created: Bool) {
+    private init(_ device: DeviceRecord) {
         id = device.id.hex
-        createdAt = created ? Milliseconds.since1970(device.createdAt) : nil
         name = device.name ?? ""
         type = device.type ?? "desktop"
         pushCallback = device.pushCallback
@@ -27,40 +41,22 @@ struct DeviceResponse: Content {
         pushEndpointExpired = device.pushEndpointExpired
         availableCommands = device.availableCommands
     }
-}
 
-/// One entry of `GET /v1/account/devices`. Firefox reads `id`,
-/// `isCurrentDevice`, `pushCallback`, `pushEndpointExpired` and
-/// `availableCommands` (to find itself, re-subscribe push, and send tabs),
-/// and `name`, `type` and `lastAccessTime` for its device list.
-struct DeviceListEntry: Content {
-    var id: String
-    var isCurrentDevice: Bool
-    var lastAccessTime: Int64
-    var lastAccessTimeFormatted: String
-    /// Where the device was last seen; this server does no IP geolocation.
-    var location: [String: String]
-    var name: String
-    var type: String
-    @NullEncoded var pushCallback: String?
-    @NullEncoded var pushPublicKey: String?
-    @NullEncoded var pushAuthKey: String?
-    var pushEndpointExpired: Bool
-    var availableCommands: [String: String]
+    /// The answer to a registration (`createdAt` when it made the device).
+    static func registered(_ device: DeviceRecord, created: Bool) -> DeviceResponse {
+        var response = DeviceResponse(device)
+        response.createdAt = created ? Milliseconds.since1970(device.createdAt) : nil
+        return response
+    }
 
-    init(_ device: DeviceRecord, current: Bool, now: Date) {
-        id = device.id.hex
-        isCurrentDevice = current
-        lastAccessTime = Milliseconds.since1970(device.lastAccessAt)
-        lastAccessTimeFormatted = RelativeTime.describe(device.lastAccessAt, now: now)
-        location = [:]
-        name = device.name ?? ""
-        type = device.type ?? "desktop"
-        pushCallback = device.pushCallback
-        pushPublicKey = device.pushPublicKey
-        pushAuthKey = device.pushAuthKey
-        pushEndpointExpired = device.pushEndpointExpired
-        availableCommands = device.availableCommands
+    /// An entry of the device list.
+    static func listed(_ device: DeviceRecord, current: Bool, now: Date) -> DeviceResponse {
+        var response = DeviceResponse(device)
+        response.isCurrentDevice = current
+        response.lastAccessTime = Milliseconds.since1970(device.lastAccessAt)
+        response.lastAccessTimeFormatted = RelativeTime.describe(device.lastAccessAt, now: now)
+        response.location = [:]
+        return response
     }
 }
 

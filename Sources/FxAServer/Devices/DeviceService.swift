@@ -57,7 +57,7 @@ struct DeviceService: Sendable {
                 let others = try await devices.devices(uid: session.uid).filter { $0.id != device.id }
                 push.push(PushPayload.deviceConnected(name: device.name ?? ""), to: others, ttl: Self.accountEventPushLifetime)
             }
-            return DeviceResponse(device, created: true)
+            return DeviceResponse.registered(device, created: true)
         }
         guard var device = own, device.id == id else {
             if let own { throw FxAError.deviceSessionConflict(own.id) }
@@ -75,17 +75,17 @@ struct DeviceService: Sendable {
         }
         device.lastAccessAt = now
         guard try await devices.update(device) else { throw FxAError.unknownDevice() }
-        return DeviceResponse(device, created: false)
+        return DeviceResponse.registered(device, created: false)
     }
 
     /// The account's devices, the caller's marked; those idle since
     /// `idleSince` (ms, exclusive) left out, as Firefox asks for 21 days.
-    func list(session: AuthenticatedToken, idleSince: Int64?) async throws -> [DeviceListEntry] {
+    func list(session: AuthenticatedToken, idleSince: Int64?) async throws -> [DeviceResponse] {
         let now = clock.now()
         try await touch(session: session, now: now)
         return try await devices.devices(uid: session.uid)
             .filter { idleSince == nil || Milliseconds.since1970($0.lastAccessAt) > idleSince! }
-            .map { DeviceListEntry($0, current: $0.sessionIDHash == session.idHash, now: now) }
+            .map { DeviceResponse.listed($0, current: $0.sessionIDHash == session.idHash, now: now) }
     }
 
     /// Signs a device out: the device, its session, the tokens under that
