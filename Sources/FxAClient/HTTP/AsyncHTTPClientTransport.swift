@@ -23,12 +23,12 @@ public struct AsyncHTTPClientTransport: FxAHTTPTransport {
     }
 
     /// An HTTP client configured as the kit wants one: redirects refused,
-    /// connections reused. The caller shuts it down (`shutdown()`) when the
-    /// app stops.
-    public static func makeHTTPClient() -> HTTPClient {
+    /// connections reused, at most `readTimeout` without a byte from the
+    /// provider. The caller shuts it down (`shutdown()`) when the app stops.
+    public static func makeHTTPClient(readTimeout: Duration = .seconds(10)) -> HTTPClient {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
-        configuration.timeout = .init(connect: .seconds(5), read: .seconds(10))
+        configuration.timeout = .init(connect: .seconds(5), read: .seconds(max(1, readTimeout.components.seconds)))
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 

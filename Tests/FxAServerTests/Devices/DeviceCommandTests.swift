@@ -6,7 +6,7 @@ import Vapor
 
 /// Send Tab through the command queue, with no push service: one device
 /// invokes `open-uri` on another, which finds it when it polls.
-@Suite("Device commands")
+@Suite("Device commands", .serialized)
 struct DeviceCommandTests {
     @Test func aTabSentFromOneDeviceArrivesInTheOthersQueue() async throws {
         try await withTestServer { server in
@@ -118,7 +118,7 @@ struct DeviceCommandTests {
 
 /// What may act on other devices: a confirmed session, within the
 /// account's limit of messages.
-@Suite("Device API limits")
+@Suite("Device API limits", .serialized)
 struct DeviceAPILimitTests {
     @Test func anUnconfirmedSessionCannotActOnTheAccountsDevices() async throws {
         try await withTestServer { server in

@@ -6,7 +6,7 @@ import Vapor
 
 /// `POST /v1/account/device` and `GET /v1/account/devices` as Firefox uses
 /// them after signing in (FIREFOX.md §4), with FxA's errnos for bad input.
-@Suite("Device registration")
+@Suite("Device registration", .serialized)
 struct DeviceRegistrationTests {
     @Test func firefoxRegistersThenUpdatesItsDevice() async throws {
         try await withTestServer { server in

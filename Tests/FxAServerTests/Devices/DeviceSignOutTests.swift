@@ -9,7 +9,7 @@ import Vapor
 /// its session ends, so that Firefox hears 401 errno 110 at its next call
 /// and, with `/v1/account/status` saying the account exists, asks to sign
 /// in again.
-@Suite("Device sign-out and attached clients")
+@Suite("Device sign-out and attached clients", .serialized)
 struct DeviceSignOutTests {
     @Test func destroyingADeviceEndsItsSession() async throws {
         try await withTestServer { server in

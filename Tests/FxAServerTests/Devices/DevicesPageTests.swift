@@ -7,7 +7,7 @@ import Vapor
 
 /// Devices in "Devices & apps": each with its name, kind and last activity,
 /// and a sign-out that ends that device's session.
-@Suite("Devices on the Devices & apps page")
+@Suite("Devices on the Devices & apps page", .serialized)
 struct DevicesPageTests {
     @Test func devicesAreListedAndOneCanBeSignedOut() async throws {
         try await withTestServer { server in

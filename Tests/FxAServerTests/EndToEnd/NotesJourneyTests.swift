@@ -44,8 +44,9 @@ struct NotesJourneyTests {
                     provider: FxAProvider(issuer: serverURL),
                     credentials: try FxAClientCredentials(clientID: client.id, secret: try ClientSecret(client.secret!)),
                     redirectURI: appURL.appendingPathComponent("auth/callback"))
-                httpClient = try await NotesApp.configure(
-                    app, settings: NotesSettings(fxa: fxa, port: appPort, publicURL: appURL, databasePath: nil))
+                var settings = NotesSettings(fxa: fxa, port: appPort, publicURL: appURL, databasePath: nil)
+                settings.providerTimeout = .seconds(60)
+                httpClient = try await NotesApp.configure(app, settings: settings)
                 try await app.server.start(address: .hostname("127.0.0.1", port: appPort))
                 try await body(Stage(server: server, serverURL: serverURL, app: app, appURL: appURL, browser: browser, client: client))
             } catch {

@@ -9,7 +9,7 @@ import Vapor
 /// §4): its clock comes from `Date` on a 401, any `Retry-After` puts the
 /// whole account client into backoff, and `keys_jwe` must reach it as the
 /// page made it.
-@Suite("What Firefox needs from HTTP answers")
+@Suite("What Firefox needs from HTTP answers", .serialized)
 struct FirefoxHTTPDetailsTests {
     static let desktop = FirstPartyClients.firefoxDesktop.id.hex
     static let oldsync = "https://identity.mozilla.com/apps/oldsync"

@@ -32,8 +32,9 @@ public enum NotesApp {
         }
         app.sessions.use(.fluent)
 
-        let httpClient = AsyncHTTPClientTransport.makeHTTPClient()
-        let client = FxAClient(configuration: settings.fxa, transport: AsyncHTTPClientTransport(client: httpClient))
+        let httpClient = AsyncHTTPClientTransport.makeHTTPClient(readTimeout: settings.providerTimeout)
+        let client = FxAClient(
+            configuration: settings.fxa, transport: AsyncHTTPClientTransport(client: httpClient, timeout: settings.providerTimeout))
         let users = FluentUserStore(database: app.db)
         let events = StandardFxAEventHandler(users: users, client: client, logger: app.logger)
 

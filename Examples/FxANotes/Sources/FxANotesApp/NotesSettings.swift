@@ -11,6 +11,10 @@ public struct NotesSettings: Sendable {
     public var publicURL: URL
     /// `nil`: an in-memory database (tests).
     public var databasePath: String?
+    /// The longest one call to the provider may take (discovery, the code
+    /// exchange, the profile). The end-to-end tests allow more: they share
+    /// two cores with the rest of the suite.
+    public var providerTimeout: Duration = .seconds(10)
 
     public init(fxa: FxAClientConfiguration, host: String = "127.0.0.1", port: Int, publicURL: URL, databasePath: String?) {
         self.fxa = fxa
