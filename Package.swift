@@ -79,7 +79,7 @@ let package = Package(
                 .product(name: "Leaf", package: "leaf"),
             ],
             // The pages' Leaf templates, compiled into the binary (PageTemplate).
-            resources: [.embedInCode("Templates")]
+            resources: [.embedInCode("Templates"), .embedInCode("Assets")]
         ),
         .executableTarget(
             name: "fxa-server",

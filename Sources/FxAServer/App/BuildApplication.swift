@@ -129,6 +129,7 @@ public func buildApplication(
     let authorizationValidator = BrowserAuthorizationValidator(clients: oauthClients, flowKeys: flowKeys, clock: dependencies.clock)
     try app.register(collection: FirefoxSigninController(
         validator: authorizationValidator, keyBearingScopes: configuration.keyBearingScopes, gate: gate))
+    try app.register(collection: AssetsController())
     try app.register(collection: AuthorizationPageController(
         validator: authorizationValidator,
         publicURL: configuration.publicURL, keyBearingScopes: configuration.keyBearingScopes, gate: gate,

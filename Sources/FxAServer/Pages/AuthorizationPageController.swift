@@ -35,14 +35,6 @@ struct AuthorizationPageController: RouteCollection {
         routes.get("oauth", "force_auth") { try await show($0, defaultAction: .forceAuth) }
         routes.get("v1", "authorization", use: redirectToPage)
         routes.post("v1", "web", "authorization", use: authorizeWebSession)
-        routes.get("assets", "onepw.js") { _ in Self.asset(OnepwScript.source, type: "application/javascript; charset=utf-8") }
-        routes.get("assets", "signin.js") { _ in Self.asset(SigninScript.source, type: "application/javascript; charset=utf-8") }
-        routes.get("assets", "webchannel.js") { _ in Self.asset(WebChannelScript.source, type: "application/javascript; charset=utf-8") }
-        routes.get("assets", "firefox-session.js") { _ in
-            Self.asset(FirefoxSessionScript.source, type: "application/javascript; charset=utf-8")
-        }
-        routes.get("assets", "settings.js") { _ in Self.asset(SettingsScript.source, type: "application/javascript; charset=utf-8") }
-        routes.get("assets", "fxa.css") { _ in Self.asset(PageStyle.source, type: "text/css; charset=utf-8") }
     }
 
     func show(_ request: Request, defaultAction: BrowserAuthorizationRequest.Action?) async throws -> Response {
@@ -170,12 +162,5 @@ struct AuthorizationPageController: RouteCollection {
     private static func prefersJSON(_ request: Request) -> Bool {
         let accept = request.headers.first(name: .accept) ?? ""
         return accept.contains("application/json") && !accept.contains("text/html")
-    }
-
-    private static func asset(_ source: String, type: String) -> Response {
-        let response = Response(status: .ok, body: .init(string: source))
-        response.headers.replaceOrAdd(name: .contentType, value: type)
-        response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
-        return response
     }
 }

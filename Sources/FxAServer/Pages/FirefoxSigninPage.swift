@@ -7,7 +7,7 @@ import FxAStore
 /// a redirect: the Sync key derived in the page and encrypted to Firefox's
 /// `keys_jwk`, a code from `POST /v1/oauth/authorization`, and the
 /// WebChannel messages `fxaccounts:login` then `fxaccounts:oauth_login`
-/// (``WebChannelScript``). The browser never navigates to the `urn:`.
+/// (`webchannel.js`). The browser never navigates to the `urn:`.
 ///
 /// No web session is made from this sign-in: the session token belongs to
 /// Firefox, which signs it out itself; a cookie standing on it would let a

@@ -9,7 +9,7 @@ import Foundation
 /// Settings that do not need the password are plain forms (no script),
 /// each posting with the session's CSRF token and coming back here. The
 /// password change and account deletion need the password, which only the
-/// page's script may touch (``SettingsScript``): without JavaScript those
+/// page's script may touch (`settings.js`, ``PageAsset/settings``): without JavaScript those
 /// two forms stay hidden, and the page says why.
 struct SettingsPage: RenderedPage {
     let account: AccountRecord
@@ -36,7 +36,7 @@ struct SettingsPage: RenderedPage {
         var primaryEmail: String
         var csrfToken: String
         /// The account, so the page speaks to Firefox only when Firefox is
-        /// signed in to this same account (``WebChannelScript``).
+        /// signed in to this same account (`webchannel.js`).
         var uid: String
         /// Whether signing out ends Firefox's session too (then Firefox is told).
         var sharesSessionWithFirefox: Bool

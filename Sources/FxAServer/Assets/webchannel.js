@@ -1,21 +1,19 @@
-/// Firefox's WebChannel from the page's side, served at
-/// `/assets/webchannel.js`: the sign-in page and the settings pages use it
-/// to talk to the browser that opened them.
-///
-/// The transport is Firefox's (FxAccountsWebChannel.sys.mjs, WebChannelChild):
-/// the page dispatches `WebChannelMessageToChrome` with a **string**
-/// `detail` of `{id: "account_updates", message: {command, data, messageId}}`,
-/// and Firefox answers with `WebChannelMessageToContent`, whose `detail` is
-/// an object carrying the same `messageId`. Firefox trusts only pages on
-/// the origin of `identity.fxaccounts.remote.root`; any other page gets
-/// `{errno: 2, error: "No Such Channel"}` without a `messageId`, which
-/// fails every pending request at once.
-///
-/// `request` resolves with Firefox's `data`, or `null` when Firefox does
-/// not answer in time (a page not opened by Firefox has nobody to answer);
-/// `send` is for the messages Firefox does not answer (`profile:change`).
-enum WebChannelScript {
-    static let source = #"""
+// Firefox's WebChannel from the page's side, served at
+// `/assets/webchannel.js`: the sign-in page and the settings pages use it
+// to talk to the browser that opened them.
+//
+// The transport is Firefox's (FxAccountsWebChannel.sys.mjs, WebChannelChild):
+// the page dispatches `WebChannelMessageToChrome` with a **string**
+// `detail` of `{id: "account_updates", message: {command, data, messageId}}`,
+// and Firefox answers with `WebChannelMessageToContent`, whose `detail` is
+// an object carrying the same `messageId`. Firefox trusts only pages on
+// the origin of `identity.fxaccounts.remote.root`; any other page gets
+// `{errno: 2, error: "No Such Channel"}` without a `messageId`, which
+// fails every pending request at once.
+//
+// `request` resolves with Firefox's `data`, or `null` when Firefox does
+// not answer in time (a page not opened by Firefox has nobody to answer);
+// `send` is for the messages Firefox does not answer (`profile:change`).
 "use strict";
 window.fxaWebChannel = Object.freeze((function () {
   const channel = "account_updates";
@@ -59,5 +57,3 @@ window.fxaWebChannel = Object.freeze((function () {
 
   return { send, request };
 })());
-"""#
-}

@@ -1,26 +1,24 @@
-/// The settings page's script, served at `/assets/settings.js` after
-/// `/assets/onepw.js` (``OnepwScript``): changing the password and deleting
-/// the account, the two settings that need the password, which is
-/// stretched here and never sent.
-///
-/// A password change is onepw's: the current password's authPW starts it
-/// (on the web session, `/v1/web/password/change/start`), its unwrapBKey
-/// opens kB from `/account/keys`, kB is rewrapped under the new password's
-/// unwrapBKey, and `/v1/password/change/finish` stores the new credentials,
-/// so the account keeps its keys. The change ends every session, this
-/// page's too, so its new session becomes the web session. Without
-/// JavaScript these two forms stay hidden and the page says why.
-///
-/// In a Firefox signed in to the same account (asked with
-/// `fxaccounts:fxa_status` over ``WebChannelScript``), the page keeps
-/// Firefox in step as FxA's settings do: `fxaccounts:change_password` with
-/// the new session after a password change (Firefox stays signed in),
-/// `fxaccounts:logout` before signing out when the pages stand on Firefox's
-/// own session (signing out ends it), `fxaccounts:delete` after the
-/// account is deleted, and `profile:change` after the name, picture or
-/// primary address changed.
-enum SettingsScript {
-    static let source = #"""
+// The settings page's script, served at `/assets/settings.js` after
+// `/assets/onepw.js` (onepw.js): changing the password and deleting
+// the account, the two settings that need the password, which is
+// stretched here and never sent.
+//
+// A password change is onepw's: the current password's authPW starts it
+// (on the web session, `/v1/web/password/change/start`), its unwrapBKey
+// opens kB from `/account/keys`, kB is rewrapped under the new password's
+// unwrapBKey, and `/v1/password/change/finish` stores the new credentials,
+// so the account keeps its keys. The change ends every session, this
+// page's too, so its new session becomes the web session. Without
+// JavaScript these two forms stay hidden and the page says why.
+//
+// In a Firefox signed in to the same account (asked with
+// `fxaccounts:fxa_status` over webchannel.js), the page keeps
+// Firefox in step as FxA's settings do: `fxaccounts:change_password` with
+// the new session after a password change (Firefox stays signed in),
+// `fxaccounts:logout` before signing out when the pages stand on Firefox's
+// own session (signing out ends it), `fxaccounts:delete` after the
+// account is deleted, and `profile:change` after the name, picture or
+// primary address changed.
 "use strict";
 (function () {
   const fxa = window.fxaOnepw;
@@ -141,5 +139,3 @@ enum SettingsScript {
     window.location.assign("/signin?done=deleted");
   });
 })();
-"""#
-}

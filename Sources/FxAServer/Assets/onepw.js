@@ -1,13 +1,11 @@
-/// The onepw protocol in the browser, served at `/assets/onepw.js` and
-/// loaded before the sign-in and settings scripts, which share it.
-///
-/// WebCrypto only: PBKDF2-SHA256 ×1000 salted with the email and HKDF to
-/// authPW (sent) and unwrapBKey (kept in the page); token ids derived from
-/// tokens; the `/account/keys` bundle checked and opened into kB. It also
-/// holds the pages' one way to call the API, which never sends cookies
-/// unless told to (only the calls that act on the web session do).
-enum OnepwScript {
-    static let source = #"""
+// The onepw protocol in the browser, served at `/assets/onepw.js` and
+// loaded before the sign-in and settings scripts, which share it.
+//
+// WebCrypto only: PBKDF2-SHA256 ×1000 salted with the email and HKDF to
+// authPW (sent) and unwrapBKey (kept in the page); token ids derived from
+// tokens; the `/account/keys` bundle checked and opened into kB. It also
+// holds the pages' one way to call the API, which never sends cookies
+// unless told to (only the calls that act on the web session do).
 "use strict";
 window.fxaOnepw = Object.freeze((function () {
   const encoder = new TextEncoder();
@@ -94,5 +92,3 @@ window.fxaOnepw = Object.freeze((function () {
 
   return { encoder, hex, unhex, onepw, xor, concat, b64url, sha256, hkdf, stretch, tokenID, api, fetchKB };
 })());
-"""#
-}

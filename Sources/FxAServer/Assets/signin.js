@@ -1,26 +1,24 @@
-/// The sign-in page's script, served at `/assets/signin.js` from the binary
-/// itself, after `/assets/onepw.js` (``OnepwScript``), which it uses. No
-/// CDN, nothing fetched from elsewhere: the page's CSP allows scripts from
-/// our own origin only.
-///
-/// It runs the email-first flow against the same `/v1` API that PyFxA
-/// uses: `account/status` decides between sign-in and sign-up, the password
-/// is stretched in the browser (onepw: PBKDF2-SHA256 ×1000 salted with the
-/// email, then HKDF to authPW) so it never reaches the server, an emailed
-/// code confirms the account or the sign-in when the server asks for one,
-/// a forgotten password is reset by an emailed code, and
-/// `POST /v1/oauth/authorization` with the new session (prefixed Bearer
-/// of its token id) returns the RP's redirect URL with `code` and `state`.
-///
-/// When the RP sent `keys_jwk` and asked for key-bearing scopes it may
-/// have, the page also signs in with `?keys=true`, fetches and unwraps kB
-/// (`/account/keys`, whose bundle only the key-fetch token opens), asks
-/// `/account/scoped-key-data` for the derivation inputs, derives each
-/// scoped key as fxa-crypto-relier does, and encrypts them to the RP's key
-/// (JWE: ECDH-ES, A256GCM, Concat KDF): kB and the keys never leave the
-/// browser unencrypted, and only the RP can open `keys_jwe`.
-enum SigninScript {
-    static let source = #"""
+// The sign-in page's script, served at `/assets/signin.js` from the binary
+// itself, after `/assets/onepw.js` (onepw.js), which it uses. No
+// CDN, nothing fetched from elsewhere: the page's CSP allows scripts from
+// our own origin only.
+//
+// It runs the email-first flow against the same `/v1` API that PyFxA
+// uses: `account/status` decides between sign-in and sign-up, the password
+// is stretched in the browser (onepw: PBKDF2-SHA256 ×1000 salted with the
+// email, then HKDF to authPW) so it never reaches the server, an emailed
+// code confirms the account or the sign-in when the server asks for one,
+// a forgotten password is reset by an emailed code, and
+// `POST /v1/oauth/authorization` with the new session (prefixed Bearer
+// of its token id) returns the RP's redirect URL with `code` and `state`.
+//
+// When the RP sent `keys_jwk` and asked for key-bearing scopes it may
+// have, the page also signs in with `?keys=true`, fetches and unwraps kB
+// (`/account/keys`, whose bundle only the key-fetch token opens), asks
+// `/account/scoped-key-data` for the derivation inputs, derives each
+// scoped key as fxa-crypto-relier does, and encrypts them to the RP's key
+// (JWE: ECDH-ES, A256GCM, Concat KDF): kB and the keys never leave the
+// browser unencrypted, and only the RP can open `keys_jwe`.
 "use strict";
 (function () {
   const request = JSON.parse(document.getElementById("authorization-request").textContent);
@@ -447,5 +445,3 @@ enum SigninScript {
     show("email-form");
   }
 })();
-"""#
-}
