@@ -52,13 +52,3 @@ struct WebSigninPage: RenderedPage {
         Context(notice: notice, scriptData: try ScriptJSON.encode(ScriptData(next: next)))
     }
 }
-
-/// The paths of the server's own signed-in pages.
-enum WebPagePaths {
-    static let signin = "/signin"
-    static let settings = "/settings"
-    static let clients = "/settings/clients"
-    static let console = "/console"
-    /// Where a sign-in may return to.
-    static let signedIn: Set<String> = [settings, clients, console]
-}
