@@ -71,8 +71,8 @@ struct AccountController: RouteCollection {
     /// only works once the account's email (and the sign-in) is confirmed;
     /// an unconfirmed token stays usable for after the confirmation.
     @Sendable func keys(_ request: Request) async throws -> KeyBundleResponse {
-        let token = try await authenticator.authenticate(request, as: [.keyFetchToken])
-        guard let account = try await stores.accounts.account(uid: token.uid) else { throw FxAError.invalidToken() }
+        let authenticated = try await authenticator.authenticateWithAccount(request, as: [.keyFetchToken])
+        let (token, account) = (authenticated.token, authenticated.account)
         guard account.emailVerified else { throw FxAError.unverifiedAccount() }
         guard token.stored.verified else { throw FxAError.unverifiedSession() }
         guard let redeemed = try await stores.tokens.consume(idHash: token.idHash),
@@ -93,9 +93,9 @@ struct AccountController: RouteCollection {
     /// how this session was authenticated: the password, plus the email
     /// once the sign-in (or sign-up) was confirmed by code.
     @Sendable func profile(_ request: Request) async throws -> AccountProfileResponse {
-        let session = try await authenticator.authenticate(request, as: [.sessionToken])
-        guard let account = try await stores.accounts.account(uid: session.uid),
-              let profile = try await stores.profiles.profile(uid: session.uid)
+        let authenticated = try await authenticator.authenticateWithAccount(request, as: [.sessionToken])
+        let (session, account) = (authenticated.token, authenticated.account)
+        guard let profile = try await stores.profiles.profile(uid: session.uid)
         else { throw FxAError.invalidToken() }
         let changedAt = max(profile.changedAt, account.verifierSetAt)
         return AccountProfileResponse(

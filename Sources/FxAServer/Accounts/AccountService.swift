@@ -104,9 +104,9 @@ struct AccountService: Sendable {
 
     /// Confirms the session (and its key-fetch tokens) with the emailed
     /// sign-in code. A session that is already verified needs nothing.
-    func verifySigninCode(_ code: SigninCode, session: AuthenticatedToken) async throws {
+    func verifySigninCode(_ code: SigninCode, session authenticated: AuthenticatedAccount) async throws {
+        let (session, account) = (authenticated.token, authenticated.account)
         if session.stored.verified { return }
-        guard let account = try await stores.accounts.account(uid: session.uid) else { throw FxAError.invalidToken() }
         guard account.emailVerified else {
             // An unverified account confirms its email first, with the
             // sign-up code, which also verifies this session.
@@ -119,9 +119,9 @@ struct AccountService: Sendable {
 
     /// Sends the code the session is waiting for again: the sign-up code
     /// while the email is unconfirmed, else a new sign-in code.
-    func resendSessionCode(session: AuthenticatedToken) async throws {
+    func resendSessionCode(session authenticated: AuthenticatedAccount) async throws {
+        let (session, account) = (authenticated.token, authenticated.account)
         guard !session.stored.verified else { return }
-        guard let account = try await stores.accounts.account(uid: session.uid) else { throw FxAError.invalidToken() }
         if account.emailVerified {
             try await sendSigninCode(to: account)
         } else {

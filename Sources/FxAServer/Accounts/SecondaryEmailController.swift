@@ -71,10 +71,10 @@ struct SecondaryEmailController: RouteCollection {
 
     /// The session's account, once both are verified (104, 138 otherwise).
     private func verifiedSession(_ request: Request) async throws -> AccountUID {
-        let session = try await authenticator.authenticate(request, as: [.sessionToken])
-        guard let account = try await stores.accounts.account(uid: session.uid) else { throw FxAError.invalidToken() }
+        let session = try await authenticator.authenticateWithAccount(request, as: [.sessionToken])
+        let account = session.account
         guard account.emailVerified else { throw FxAError.unverifiedAccount() }
-        guard session.stored.verified else { throw FxAError.unverifiedSession() }
+        guard session.verified else { throw FxAError.unverifiedSession() }
         return session.uid
     }
 }

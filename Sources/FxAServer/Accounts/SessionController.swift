@@ -34,7 +34,7 @@ struct SessionController: RouteCollection {
 
     /// Confirms a sign-in with the emailed 6-digit code.
     @Sendable func verifySessionCode(_ request: Request) async throws -> EmptyJSON {
-        let session = try await authenticator.authenticate(request, as: [.sessionToken])
+        let session = try await authenticator.authenticateWithAccount(request, as: [.sessionToken])
         let body = try request.content.decode(SessionVerifyCodeRequest.self)
         try await customs.check(.codeCheck, subject: session.uid.hex, ip: request.clientIP)
         try await service.verifySigninCode(body.code, session: session)
@@ -42,15 +42,15 @@ struct SessionController: RouteCollection {
     }
 
     @Sendable func resendSessionCode(_ request: Request) async throws -> EmptyJSON {
-        let session = try await authenticator.authenticate(request, as: [.sessionToken])
+        let session = try await authenticator.authenticateWithAccount(request, as: [.sessionToken])
         try await customs.check(.emailSend, subject: session.uid.hex, ip: request.clientIP)
         try await service.resendSessionCode(session: session)
         return EmptyJSON()
     }
 
     @Sendable func emailStatus(_ request: Request) async throws -> EmailStatusResponse {
-        let session = try await authenticator.authenticate(request, as: [.sessionToken])
-        guard let account = try await stores.accounts.account(uid: session.uid) else { throw FxAError.invalidToken() }
+        let authenticated = try await authenticator.authenticateWithAccount(request, as: [.sessionToken])
+        let (session, account) = (authenticated.token, authenticated.account)
         return EmailStatusResponse(
             email: account.primaryEmail, verified: account.emailVerified && session.stored.verified,
             sessionVerified: session.stored.verified, emailVerified: account.emailVerified)
@@ -66,8 +66,8 @@ struct SessionController: RouteCollection {
     }
 
     @Sendable func resendCode(_ request: Request) async throws -> EmptyJSON {
-        let session = try await authenticator.authenticate(request, as: [.sessionToken])
-        guard let account = try await stores.accounts.account(uid: session.uid) else { throw FxAError.invalidToken() }
+        let authenticated = try await authenticator.authenticateWithAccount(request, as: [.sessionToken])
+        let (session, account) = (authenticated.token, authenticated.account)
         try await customs.check(.emailSend, subject: session.uid.hex, ip: request.clientIP)
         if !account.emailVerified {
             try await service.sendSignupCode(to: account)

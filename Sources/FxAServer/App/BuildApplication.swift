@@ -38,7 +38,8 @@ public func buildApplication(
         syncTokenserverURL: configuration.syncTokenserverURL))
     let stores = dependencies.stores
     let authenticator = TokenAuthenticator(
-        tokens: stores.tokens, clock: dependencies.clock, nonces: HawkNonceCache(), publicURL: configuration.publicURL)
+        tokens: stores.tokens, accounts: stores.accounts, clock: dependencies.clock, nonces: HawkNonceCache(),
+        publicURL: configuration.publicURL)
     let credentials = CredentialVerifier(hasher: PasswordHasher(threadPool: dependencies.hashingPool))
     let issuer = TokenIssuer(tokens: stores.tokens, clock: dependencies.clock)
     let mailer: any Mailer = if let smtp = configuration.smtp {
@@ -76,7 +77,7 @@ public func buildApplication(
             grants: stores.oauthGrants, clients: oauthClients, clock: dependencies.clock, accessJWT: accessJWT),
         authenticator: authenticator))
     try app.register(collection: ScopedKeyDataController(
-        authenticator: authenticator, accounts: stores.accounts, clients: stores.oauthClients,
+        authenticator: authenticator, clients: stores.oauthClients,
         keyBearingScopes: configuration.keyBearingScopes))
     let authorizedClients = AuthorizedClients(grants: stores.oauthGrants, clients: stores.oauthClients, clock: dependencies.clock)
     try app.register(collection: AuthorizedClientsController(service: authorizedClients, authenticator: authenticator))

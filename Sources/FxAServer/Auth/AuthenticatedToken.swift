@@ -15,3 +15,16 @@ struct AuthenticatedToken: Sendable {
     var kind: FxATokenKind { stored.kind }
     var idHash: Data { stored.idHash }
 }
+
+/// A token with its account, looked up once by
+/// ``TokenAuthenticator/authenticateWithAccount(_:as:)``: what every route
+/// that acts on the account needs. A token whose account is gone is an
+/// invalid token (errno 110), as FxA answers.
+struct AuthenticatedAccount: Sendable {
+    let token: AuthenticatedToken
+    let account: AccountRecord
+
+    var uid: AccountUID { account.uid }
+    /// Whether the token's sign-in was confirmed.
+    var verified: Bool { token.stored.verified }
+}

@@ -17,6 +17,7 @@ import Vapor
 /// malformed credentials all answer errno 110 without saying which.
 struct TokenAuthenticator: Sendable {
     let tokens: any TokenStore
+    let accounts: any AccountStore
     let clock: any WallClock
     let nonces: HawkNonceCache
     let publicURL: PublicBaseURL
@@ -52,6 +53,13 @@ struct TokenAuthenticator: Sendable {
             throw FxAError.invalidToken("Expired authentication token")
         }
         return token
+    }
+
+    /// The token of `request` (one of `kinds`) and its account.
+    func authenticateWithAccount(_ request: Request, as kinds: Set<FxATokenKind>) async throws -> AuthenticatedAccount {
+        let token = try await authenticate(request, as: kinds)
+        guard let account = try await accounts.account(uid: token.uid) else { throw FxAError.invalidToken() }
+        return AuthenticatedAccount(token: token, account: account)
     }
 
     private func bearer(_ credential: String, kinds: Set<FxATokenKind>) async throws -> AuthenticatedToken {

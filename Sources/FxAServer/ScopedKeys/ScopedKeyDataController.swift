@@ -10,7 +10,6 @@ import Vapor
 /// only in the user's browser.
 struct ScopedKeyDataController: RouteCollection {
     let authenticator: TokenAuthenticator
-    let accounts: any AccountStore
     let clients: any OAuthClientStore
     let keyBearingScopes: KeyBearingScopes
 
@@ -23,14 +22,14 @@ struct ScopedKeyDataController: RouteCollection {
     }
 
     @Sendable func scopedKeyData(_ request: Request) async throws -> [String: ScopedKeyDataEntry] {
-        let session = try await authenticator.authenticate(request, as: [.sessionToken])
+        let session = try await authenticator.authenticateWithAccount(request, as: [.sessionToken])
         let body = try request.content.decode(ScopedKeyDataRequest.self)
         guard body.scope.utf8.count <= 256, let requested = RequestedScopes(parsing: body.scope), !requested.isEmpty else {
             throw FxAError.invalidParameter(["scope"])
         }
-        guard let account = try await accounts.account(uid: session.uid) else { throw FxAError.invalidToken() }
+        let account = session.account
         guard account.emailVerified else { throw FxAError.unverifiedAccount() }
-        guard session.stored.verified else { throw FxAError.unverifiedSession() }
+        guard session.verified else { throw FxAError.unverifiedSession() }
         guard let client = try await clients.client(id: body.client_id) else {
             throw FxAError.unknownClientID(body.client_id.hex)
         }
@@ -39,7 +38,7 @@ struct ScopedKeyDataController: RouteCollection {
         let scope = requested.set
 
         let changedAt = Int64((account.keysChangedAt.timeIntervalSince1970 * 1000).rounded(.down))
-        let authAt = Int64(session.stored.createdAt.timeIntervalSince1970)
+        let authAt = Int64(session.token.stored.createdAt.timeIntervalSince1970)
         if changedAt / 1000 > authAt { throw FxAError.staleAuthAt(authAt) }
         var entries: [String: ScopedKeyDataEntry] = [:]
         for keyScope in keyBearingScopes.keys(for: scope, client: client) {
