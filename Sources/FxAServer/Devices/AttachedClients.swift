@@ -27,21 +27,21 @@ struct AttachedClients: Sendable {
             AttachedClientEntry(
                 clientId: clientID, deviceId: device?.id.hex, sessionTokenId: sessionIDHash?.hexString,
                 refreshTokenId: refreshTokenID, isCurrentSession: sessionIDHash == session.idHash, deviceType: type,
-                name: name, createdTime: Milliseconds.since1970(created),
+                name: name, createdTime: created.millisecondsSince1970,
                 createdTimeFormatted: RelativeTime.describe(created, now: now),
-                lastAccessTime: Milliseconds.since1970(lastAccess),
+                lastAccessTime: lastAccess.millisecondsSince1970,
                 lastAccessTimeFormatted: RelativeTime.describe(lastAccess, now: now), scope: scope, location: [:],
                 userAgent: "", os: nil)
         }
         var entries: [AttachedClientEntry] = []
         let accountDevices = try await devices.devices.devices(uid: session.uid)
-        for device in accountDevices where idleSince.map({ Milliseconds.since1970(device.lastAccessAt) > $0 }) ?? true {
+        for device in accountDevices where idleSince.map({ device.lastAccessAt.millisecondsSince1970 > $0 }) ?? true {
             entries.append(entry(
                 device: device, sessionIDHash: device.sessionIDHash, name: device.name ?? "", type: device.type ?? "desktop",
                 created: device.createdAt, lastAccess: device.lastAccessAt))
         }
         for client in try await authorizedClients.list(uid: session.uid) {
-            if client.refresh_token_id == nil, let id = OAuthClientID(hex: client.client_id), FirstPartyClients.contains(id) { continue }
+            if client.belongsToFirefoxDevice { continue }
             entries.append(entry(
                 clientID: client.client_id, refreshTokenID: client.refresh_token_id, name: client.client_name, type: nil,
                 created: Date(timeIntervalSince1970: TimeInterval(client.created_time) / 1000),

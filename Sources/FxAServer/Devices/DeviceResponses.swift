@@ -45,7 +45,7 @@ struct DeviceResponse: Content {
     /// The answer to a registration (`createdAt` when it made the device).
     static func registered(_ device: DeviceRecord, created: Bool) -> DeviceResponse {
         var response = DeviceResponse(device)
-        response.createdAt = created ? Milliseconds.since1970(device.createdAt) : nil
+        response.createdAt = created ? device.createdAt.millisecondsSince1970 : nil
         return response
     }
 
@@ -53,7 +53,7 @@ struct DeviceResponse: Content {
     static func listed(_ device: DeviceRecord, current: Bool, now: Date) -> DeviceResponse {
         var response = DeviceResponse(device)
         response.isCurrentDevice = current
-        response.lastAccessTime = Milliseconds.since1970(device.lastAccessAt)
+        response.lastAccessTime = device.lastAccessAt.millisecondsSince1970
         response.lastAccessTimeFormatted = RelativeTime.describe(device.lastAccessAt, now: now)
         response.location = [:]
         return response
@@ -110,11 +110,6 @@ struct AttachedClientEntry: Content {
     var location: [String: String]
     var userAgent: String
     @NullEncoded var os: String?
-}
-
-/// Milliseconds since 1970, as FxA's APIs count time.
-enum Milliseconds {
-    static func since1970(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
 }
 
 /// "5 minutes ago", as FxA's `lastAccessTimeFormatted` says it (English).

@@ -84,7 +84,7 @@ struct DeviceService: Sendable {
         let now = clock.now()
         try await touch(session: session, now: now)
         return try await devices.devices(uid: session.uid)
-            .filter { idleSince == nil || Milliseconds.since1970($0.lastAccessAt) > idleSince! }
+            .filter { idleSince == nil || $0.lastAccessAt.millisecondsSince1970 > idleSince! }
             .map { DeviceResponse.listed($0, current: $0.sessionIDHash == session.idHash, now: now) }
     }
 

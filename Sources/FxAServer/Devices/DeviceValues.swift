@@ -2,23 +2,15 @@ import Crypto
 import FxACore
 import Foundation
 
-/// A device's name as FxA accepts it (`DISPLAY_SAFE_UNICODE_WITH_NON_BMP`):
-/// at most 255 characters, none of them a control, a line or paragraph
-/// separator, a private-use character or a specials-block character.
+/// A device's name as FxA accepts it: at most 255 characters, all of them
+/// display-safe (``DisplaySafeText``).
 /// Invalid names are refused (errno 107), never silently cleaned.
 struct DeviceName: Codable, Sendable, Equatable {
     let value: String
 
     init?(_ text: String) {
-        guard text.count <= 255, !text.unicodeScalars.contains(where: Self.isUnsafe) else { return nil }
+        guard text.count <= 255, DisplaySafeText.allows(text) else { return nil }
         value = text
-    }
-
-    static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x00...0x1F, 0x7F...0x9F, 0x2028...0x2029, 0xE000...0xF8FF, 0xFFF9...0xFFFC, 0xFFFE...0xFFFF: true
-        default: false
-        }
     }
 
     init(from decoder: any Decoder) throws {
@@ -42,7 +34,7 @@ struct DeviceType: Codable, Sendable, Equatable {
 
     init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
-        guard !text.isEmpty, text.count <= 16, !text.unicodeScalars.contains(where: DeviceName.isUnsafe) else {
+        guard !text.isEmpty, text.count <= 16, DisplaySafeText.allows(text) else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "1-16 characters"))
         }
         value = text

@@ -17,6 +17,9 @@ struct WebhookSender: Sendable {
         case unreachable(String)
     }
 
+    /// The client for calls to addresses that others chose (webhooks,
+    /// push endpoints): never following a redirect, since a redirect could
+    /// lead anywhere, and never decompressing what comes back.
     static func makeClient(eventLoopGroup: any EventLoopGroup) -> HTTPClient {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow

@@ -28,7 +28,7 @@ struct AuthorizedClients: Sendable {
             guard let name = names[token.clientID] else { continue }
             entries.append(AuthorizedClientEntry(
                 client_id: token.clientID.hex, refresh_token_id: token.tokenHash.hexString, client_name: name,
-                created_time: Self.milliseconds(token.createdAt), last_access_time: Self.milliseconds(token.lastUsedAt),
+                created_time: token.createdAt.millisecondsSince1970, last_access_time: token.lastUsedAt.millisecondsSince1970,
                 scope: token.scope.sortedValues))
         }
         let accessOnly = Dictionary(grouping: tokens.filter { $0.kind == .access && !withRefresh.contains($0.clientID) }, by: \.clientID)
@@ -36,8 +36,8 @@ struct AuthorizedClients: Sendable {
             guard let name = names[clientID] else { continue }
             entries.append(AuthorizedClientEntry(
                 client_id: clientID.hex, refresh_token_id: nil, client_name: name,
-                created_time: Self.milliseconds(group.map(\.createdAt).min() ?? now),
-                last_access_time: Self.milliseconds(group.map(\.lastUsedAt).max() ?? now),
+                created_time: (group.map(\.createdAt).min() ?? now).millisecondsSince1970,
+                last_access_time: (group.map(\.lastUsedAt).max() ?? now).millisecondsSince1970,
                 scope: group.reduce(OAuthScopeSet([])) { $0.union($1.scope) }.sortedValues))
         }
         return entries.sorted { a, b in
@@ -66,10 +66,6 @@ struct AuthorizedClients: Sendable {
         else { throw FxAError.unknownOAuthToken() }
         try await grants.disconnect(uid: uid, clientID: clientID, refreshTokenHash: hash, at: clock.now())
     }
-
-    private static func milliseconds(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-    }
 }
 
 /// One row of `/v1/authorized-clients`, in FxA's field names.
@@ -81,6 +77,14 @@ struct AuthorizedClientEntry: Content, Equatable {
     var created_time: Int64
     var last_access_time: Int64
     var scope: [String]
+
+    /// Firefox's own tokens (the `fxa-credentials` grant of a built-in
+    /// client, no refresh token): they belong to the Firefox's device,
+    /// which Devices & apps and `attached_clients` list instead, as FxA
+    /// leaves out `canGrant` clients' access tokens.
+    var belongsToFirefoxDevice: Bool {
+        refresh_token_id == nil && OAuthClientID(hex: client_id).map(FirstPartyClients.contains) == true
+    }
 }
 
 /// `POST /v1/authorized-clients/destroy`.

@@ -111,19 +111,18 @@ struct OAuthTokenRegistry: Sendable {
             hash = Data(SHA256.hash(data: token.bytes))
         }
         guard let stored = try await grants.token(hash: hash) else { return .inactive }
-        let milliseconds = { (date: Date) in Int64(date.timeIntervalSince1970 * 1000) }
         var response = IntrospectResponse(
             active: true, scope: stored.scope.description, client_id: stored.clientID.hex,
-            token_type: stored.kind == .access ? "access_token" : "refresh_token", iat: milliseconds(stored.createdAt),
+            token_type: stored.kind == .access ? "access_token" : "refresh_token", iat: stored.createdAt.millisecondsSince1970,
             sub: stored.uid.hex, jti: hash.hexString)
         switch stored.kind {
         case .access:
             guard let expiresAt = stored.expiresAt, expiresAt > clock.now() else { return .inactive }
-            response.exp = milliseconds(expiresAt)
+            response.exp = expiresAt.millisecondsSince1970
         case .refresh:
             let client = try await clients.client(stored.clientID.hex)
             guard client.publicClient else { throw FxAError.notPublicClient() }
-            response.fxa_lastUsedAt = milliseconds(stored.lastUsedAt)
+            response.fxa_lastUsedAt = stored.lastUsedAt.millisecondsSince1970
         }
         return response
     }

@@ -43,7 +43,7 @@ struct AuthorizationPageController: RouteCollection {
             query = try Self.parameters(of: request)
         } catch {
             if Self.prefersJSON(request) { throw error }
-            return try await request.render(ErrorPage(error: error), status: HTTPResponseStatus(statusCode: error.status))
+            return try await request.renderError(error)
         }
         let authorization: BrowserAuthorizationRequest
         do {
@@ -55,7 +55,7 @@ struct AuthorizationPageController: RouteCollection {
             return try await Self.send(redirect, request)
         } catch .shownHere(let error) {
             if Self.prefersJSON(request) { throw error }
-            return try await request.render(ErrorPage(error: error), status: HTTPResponseStatus(statusCode: error.status))
+            return try await request.renderError(error)
         }
         logFlow(authorization, query: query.values, request: request)
         let current = try await gate.signedIn(request)

@@ -1,5 +1,6 @@
 import FxACore
 import Foundation
+import Vapor
 
 /// The page shown when an authorization request cannot be sent back to the
 /// RP (unknown client, unregistered redirect URI): it says what is wrong in
@@ -81,5 +82,12 @@ struct ErrorPage: RenderedPage {
         case "parameters": "The link's parameters are not valid percent-encoded UTF-8."
         default: error.message
         }
+    }
+}
+
+extension Request {
+    /// `error` shown on the error page, with the error's own status.
+    func renderError(_ error: FxAError) async throws -> Response {
+        try await render(ErrorPage(error: error), status: HTTPResponseStatus(statusCode: error.status))
     }
 }

@@ -28,7 +28,6 @@ struct FirefoxSessionPage: RenderedPage {
     }
 
     func context() throws -> Context {
-        let signin = WebPagePaths.signin + "?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
-        return Context(scriptData: try ScriptJSON.encode(ScriptData(next: next, signin: signin)))
+        Context(scriptData: try ScriptJSON.encode(ScriptData(next: next, signin: WebPagePaths.signin(next: next))))
     }
 }

@@ -28,18 +28,18 @@ struct FirefoxSigninController: RouteCollection {
         do {
             query = try FormParameters(encoded: request.url.query ?? "")
         } catch {
-            return try await request.render(ErrorPage(error: error), status: HTTPResponseStatus(statusCode: error.status))
+            return try await request.renderError(error)
         }
         let repeated = query.duplicated.contains("context")
         guard let context = query["context"] ?? (repeated ? "" : nil) else { return gate.redirect(request, to: WebPagePaths.settings) }
         guard context == Self.oauthContext, !repeated else {
-            return try await request.render(ErrorPage(error: .unsupportedWebChannelContext()), status: .badRequest)
+            return try await request.renderError(.unsupportedWebChannelContext())
         }
         let authorization: BrowserAuthorizationRequest
         do {
             authorization = try await validator.validate(query, defaultAction: nil, surface: .webChannel, logger: request.logger)
         } catch .shownHere(let error) {
-            return try await request.render(ErrorPage(error: error), status: HTTPResponseStatus(statusCode: error.status))
+            return try await request.renderError(error)
         } catch .redirected(let redirect) {
             // Never for this surface; shown all the same rather than followed.
             return try await request.render(ErrorPage(refused: redirect), status: .badRequest)

@@ -20,7 +20,7 @@ struct ProfileService: Sendable {
     /// separators, private-use characters and the specials block, which
     /// would otherwise reach RPs' pages and logs.
     func setDisplayName(_ name: String, for uid: AccountUID) async throws {
-        guard name.utf16.count <= Self.displayNameMaxLength, name.unicodeScalars.allSatisfy(Self.isDisplayable) else {
+        guard name.utf16.count <= Self.displayNameMaxLength, DisplaySafeText.allows(name) else {
             throw FxAError.invalidProfileParameter("displayName")
         }
         let now = clock.now()
@@ -63,13 +63,5 @@ struct ProfileService: Sendable {
 
     static func profileChange(_ uid: AccountUID, at date: Date) -> OutboxEvent {
         OutboxEvent(uid: uid, kind: .profileChange, occurredAt: date)
-    }
-
-    /// FxA's display-name character rule.
-    static func isDisplayable(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029, 0xE000...0xF8FF, 0xFFF9...0xFFFF: false
-        default: true
-        }
     }
 }

@@ -39,10 +39,7 @@ final class PushNotifier: LifecycleHandler, Sendable {
     }
 
     func didBoot(_ application: Application) throws {
-        var configuration = HTTPClient.Configuration()
-        configuration.redirectConfiguration = .disallow
-        configuration.decompression = .disabled
-        let client = HTTPClient(eventLoopGroupProvider: .shared(application.eventLoopGroup), configuration: configuration)
+        let client = WebhookSender.makeClient(eventLoopGroup: application.eventLoopGroup)
         state.withLockedValue { $0 = (client, application.logger) }
     }
 

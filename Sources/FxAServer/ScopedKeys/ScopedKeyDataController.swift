@@ -37,7 +37,7 @@ struct ScopedKeyDataController: RouteCollection {
         guard refused.isEmpty else { throw FxAError.scopesNotAllowed(refused) }
         let scope = requested.set
 
-        let changedAt = Int64((account.keysChangedAt.timeIntervalSince1970 * 1000).rounded(.down))
+        let changedAt = account.keysChangedAt.millisecondsSince1970
         let authAt = Int64(session.token.stored.createdAt.timeIntervalSince1970)
         if changedAt / 1000 > authAt { throw FxAError.staleAuthAt(authAt) }
         var entries: [String: ScopedKeyDataEntry] = [:]

@@ -53,7 +53,7 @@ struct WebPageGate: Sendable {
 
     /// A 303 to the sign-in page, which returns to `next` (one of our paths).
     func toSignin(_ request: Request, next: String) -> Response {
-        redirect(request, to: WebPagePaths.signin + "?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+        redirect(request, to: WebPagePaths.signin(next: next))
     }
 
     /// A 303 to one of our own paths (never a URL taken from the request).

@@ -131,11 +131,7 @@ struct WebPagesController: RouteCollection {
         // (latest use, every scope), in the API's order.
         var entries: [ConnectedClientsPage.Entry] = []
         for entry in try await authorizedClients.list(uid: current.account.uid) {
-            // Firefox's own tokens (fxa-credentials, no refresh token)
-            // belong to its device, listed above with its sign-out.
-            if entry.refresh_token_id == nil, let id = OAuthClientID(hex: entry.client_id), FirstPartyClients.contains(id) {
-                continue
-            }
+            if entry.belongsToFirefoxDevice { continue }
             let lastUsed = Date(timeIntervalSince1970: TimeInterval(entry.last_access_time) / 1000)
             if let index = entries.firstIndex(where: { $0.clientID == entry.client_id }) {
                 entries[index].scopes = Array(Set(entries[index].scopes + entry.scope)).sorted()

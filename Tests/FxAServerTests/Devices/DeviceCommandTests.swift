@@ -105,12 +105,16 @@ struct DeviceCommandTests {
             ], auth: Auth.session(session))
             #expect(listed.status == .ok)
             for payload in [["version": 1, "command": "evil:command"], ["command": "fxaccounts:profile_updated"],
-                            ["version": 1, "command": "fxaccounts:profile_updated", "extra": true]] as [[String: Any]] {
+                            ["version": 1, "command": "fxaccounts:profile_updated", "extra": true],
+                            ["version": 1, "command": "fxaccounts:profile_updated", "data": "text"]] as [[String: Any]] {
                 expectError(try await server.call(.POST, "/v1/account/devices/notify", json: ["to": "all", "payload": payload],
                                                   auth: Auth.session(session)), .badRequest, errno: 107)
             }
             expectError(try await server.call(.POST, "/v1/account/devices/notify", json: [
                 "to": "some", "payload": ["version": 1, "command": "fxaccounts:profile_updated"],
+            ], auth: Auth.session(session)), .badRequest, errno: 107)
+            expectError(try await server.call(.POST, "/v1/account/devices/notify", json: [
+                "to": "all", "payload": ["version": 1, "command": "fxaccounts:profile_updated"], "TTL": -1,
             ], auth: Auth.session(session)), .badRequest, errno: 107)
         }
     }

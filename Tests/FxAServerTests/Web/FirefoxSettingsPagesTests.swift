@@ -68,6 +68,16 @@ struct FirefoxSettingsPagesTests {
         }
     }
 
+    @Test func aSharedFlagThatIsNotABooleanIsRefused() async throws {
+        try await withTestServer { server in
+            let (session, _) = try await server.verifiedSession()
+            let refused = try await server.call(.POST, "/v1/web/session", json: ["sharesToken": "yes"],
+                                                auth: Auth.session(session), headers: [("Origin", WebBrowser.origin)])
+            expectError(refused, .badRequest, errno: 107)
+            #expect(refused.headers.first(name: .setCookie) == nil)
+        }
+    }
+
     @Test func anUnsharedSessionIsStillEndedWhenReplaced() async throws {
         try await withTestServer { server in
             let (_, first, second, _) = try await server.twoSessions()
