@@ -18,20 +18,20 @@ public struct Stores: Sendable {
     public let webSessions: any WebSessionStore
     public let devices: any DeviceStore
 
-    /// The Fluent implementation of every store on `database`.
+    /// The SQL implementation of every store on `database`.
     public init(database: StoreDatabase) {
         self.database = database
-        signingKeys = FluentSigningKeyStore(database: database)
-        accounts = FluentAccountStore(database: database)
-        tokens = FluentTokenStore(database: database)
-        codes = FluentCodeStore(database: database)
-        outbox = FluentOutboxStore(database: database)
-        mailbox = FluentMailboxStore(database: database)
-        oauthClients = FluentOAuthClientStore(database: database)
-        oauthGrants = FluentOAuthGrantStore(database: database)
-        profiles = FluentProfileStore(database: database)
-        secondaryEmails = FluentSecondaryEmailStore(database: database)
-        webSessions = FluentWebSessionStore(database: database)
-        devices = FluentDeviceStore(database: database)
+        signingKeys = SQLSigningKeyStore(database: database)
+        accounts = SQLAccountStore(database: database)
+        tokens = SQLTokenStore(database: database)
+        codes = SQLCodeStore(database: database)
+        outbox = SQLOutboxStore(database: database)
+        mailbox = SQLMailboxStore(database: database)
+        oauthClients = SQLOAuthClientStore(database: database)
+        oauthGrants = SQLOAuthGrantStore(database: database)
+        profiles = SQLProfileStore(database: database)
+        secondaryEmails = SQLSecondaryEmailStore(database: database)
+        webSessions = SQLWebSessionStore(database: database)
+        devices = SQLDeviceStore(database: database)
     }
 }

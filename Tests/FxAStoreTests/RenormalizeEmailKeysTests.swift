@@ -16,8 +16,8 @@ struct RenormalizeEmailKeysTests {
         let database = try StoreDatabase(
             location: .sqliteFile(path: folder.appendingPathComponent("fxa.sqlite").path), logger: Logger(label: "test"))
         try await database.migrate()
-        let accounts = FluentAccountStore(database: database)
-        let emails = FluentSecondaryEmailStore(database: database)
+        let accounts = SQLAccountStore(database: database)
+        let emails = SQLSecondaryEmailStore(database: database)
         let sql = try database.handle() as! any SQLDatabase
         /// Creates an account and gives it the key an older binary wrote.
         func account(_ email: String) async throws -> AccountRecord {

@@ -119,10 +119,17 @@ public final class StoreDatabase: Sendable {
         return database as! any SQLDatabase
     }
 
-    /// The same handle seen as SQL, for the few statements Fluent cannot
-    /// express. Both drivers (SQLite, PostgreSQL) are SQL databases.
+    /// The writer handle seen as SQL, for every statement outside a
+    /// transaction. Both drivers (SQLite, PostgreSQL) are SQL databases.
     func sql() throws -> any SQLDatabase {
         try handle() as! any SQLDatabase
+    }
+
+    /// Runs `body` in one transaction on the writer: everything it writes
+    /// commits together or not at all, and on SQLite nothing else writes
+    /// in between.
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await handle().transaction { tx in try await body(sqlDatabase(tx)) }
     }
 
     /// Runs every pending migration. Safe to call from several processes at

@@ -11,46 +11,32 @@ struct AddAccountProfileFields: AsyncMigration {
 
     func prepare(on database: any Database) async throws {
         for (name, type) in Self.columns {
-            try await database.schema(AccountModel.schema).field(name, type).update()
+            try await database.schema(AccountRow.table).field(name, type).update()
         }
     }
 
     func revert(on database: any Database) async throws {
         for (name, _) in Self.columns.reversed() {
-            try await database.schema(AccountModel.schema).deleteField(name).update()
+            try await database.schema(AccountRow.table).deleteField(name).update()
         }
     }
-}
-
-/// The `avatars` table: uploaded images, looked up by id (serving) and by
-/// uid (replacing, deleting the account).
-final class AvatarModel: Model, @unchecked Sendable {
-    static let schema = "avatars"
-
-    @ID(custom: "id", generatedBy: .user) var id: String?
-    @Field(key: "uid") var uid: String
-    @Field(key: "content_type") var contentType: String
-    @Field(key: "bytes") var bytes: Data
-    @Field(key: "created_at") var createdAt: Date
-
-    init() {}
 }
 
 /// Creates `avatars` with an index on `uid`.
 struct CreateAvatars: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await database.schema(AvatarModel.schema)
+        try await database.schema(AvatarRow.table)
             .field("id", .string, .identifier(auto: false))
             .field("uid", .string, .required)
             .field("content_type", .string, .required)
             .field("bytes", .data, .required)
             .field("created_at", .datetime, .required)
             .create()
-        try await sqlDatabase(database).create(index: "avatars_uid").on(AvatarModel.schema).column("uid").run()
+        try await sqlDatabase(database).create(index: "avatars_uid").on(AvatarRow.table).column("uid").run()
     }
 
     func revert(on database: any Database) async throws {
-        try await database.schema(AvatarModel.schema).delete()
+        try await database.schema(AvatarRow.table).delete()
     }
 }
 
@@ -58,10 +44,10 @@ struct CreateAvatars: AsyncMigration {
 /// the operator granted (sent to RPs as subscription-state-change events).
 struct AddAccountCapabilities: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await database.schema(AccountModel.schema).field("capabilities", .string).update()
+        try await database.schema(AccountRow.table).field("capabilities", .string).update()
     }
 
     func revert(on database: any Database) async throws {
-        try await database.schema(AccountModel.schema).deleteField("capabilities").update()
+        try await database.schema(AccountRow.table).deleteField("capabilities").update()
     }
 }

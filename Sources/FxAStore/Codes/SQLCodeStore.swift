@@ -1,0 +1,41 @@
+import FxACore
+import Foundation
+import SQLKit
+
+/// ``CodeStore`` on the `verification_codes` table (``VerificationCodeRow``).
+public struct SQLCodeStore: CodeStore {
+    let database: StoreDatabase
+
+    public init(database: StoreDatabase) {
+        self.database = database
+    }
+
+    public func put(_ code: StoredCode) async throws {
+        let row = VerificationCodeRow(code)
+        try await database.transaction { sql in
+            try await sql.delete(from: VerificationCodeRow.table).where("key", .equal, row.key).run()
+            try await sql.insert(row)
+        }
+    }
+
+    public func code(uid: AccountUID, purpose: VerificationPurpose) async throws -> StoredCode? {
+        try await database.sql().selectRows(VerificationCodeRow.self)
+            .where("key", .equal, VerificationCodeRow.key(uid, purpose))
+            .row(VerificationCodeRow.self)?.record
+    }
+
+    public func recordFailedAttempt(uid: AccountUID, purpose: VerificationPurpose) async throws -> Int {
+        let row = try await database.sql().update(VerificationCodeRow.table)
+            .set(SQLIdentifier("failed_attempts"), to: SQLRaw("failed_attempts + 1"))
+            .where("key", .equal, VerificationCodeRow.key(uid, purpose))
+            .returning("failed_attempts")
+            .first()
+        return try row?.decode(column: "failed_attempts", as: Int.self) ?? 0
+    }
+
+    public func delete(uid: AccountUID, purpose: VerificationPurpose) async throws {
+        try await database.sql().delete(from: VerificationCodeRow.table)
+            .where("key", .equal, VerificationCodeRow.key(uid, purpose))
+            .run()
+    }
+}

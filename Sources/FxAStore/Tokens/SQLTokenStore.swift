@@ -1,0 +1,64 @@
+import FxACore
+import Foundation
+import SQLKit
+
+/// ``TokenStore`` on the `auth_tokens` table (``AuthTokenRow``).
+public struct SQLTokenStore: TokenStore {
+    let database: StoreDatabase
+
+    public init(database: StoreDatabase) {
+        self.database = database
+    }
+
+    public func insert(_ token: StoredToken) async throws {
+        try await database.sql().insert(AuthTokenRow(token))
+    }
+
+    /// On the read connections: every authenticated request reads its token.
+    public func token(idHash: Data) async throws -> StoredToken? {
+        try await database.readSQL().selectRows(AuthTokenRow.self)
+            .where("id_hash", .equal, idHash)
+            .row(AuthTokenRow.self)?.record
+    }
+
+    public func consume(idHash: Data) async throws -> StoredToken? {
+        try await database.sql().delete(from: AuthTokenRow.table)
+            .where("id_hash", .equal, idHash)
+            .returning(SQLLiteral.all)
+            .row(AuthTokenRow.self)?.record
+    }
+
+    public func delete(idHash: Data) async throws {
+        defer { database.noteCommittedChange() }
+        try await database.transaction { sql in
+            try await sql.delete(from: AuthTokenRow.table).where("id_hash", .equal, idHash).run()
+            try await SessionEndingSQL.deleteMintedTokens(session: idHash, on: sql)
+        }
+    }
+
+    public func markVerified(idHash: Data) async throws {
+        try await database.sql().update(AuthTokenRow.table)
+            .set("verified", to: true)
+            .where("id_hash", .equal, idHash)
+            .orWhere("parent_id_hash", .equal, idHash)
+            .run()
+    }
+
+    public func markAllVerified(uid: AccountUID) async throws {
+        try await database.sql().update(AuthTokenRow.table)
+            .set("verified", to: true)
+            .where("uid", .equal, uid.hex)
+            .where("kind", .in, [FxATokenKind.sessionToken.rawValue, FxATokenKind.keyFetchToken.rawValue])
+            .run()
+    }
+
+    public func tokens(uid: AccountUID, kinds: Set<FxATokenKind>) async throws -> [StoredToken] {
+        guard !kinds.isEmpty else { return [] }
+        return try await database.sql().selectRows(AuthTokenRow.self)
+            .where("uid", .equal, uid.hex)
+            .where("kind", .in, kinds.map(\.rawValue).sorted())
+            .orderBy("created_at")
+            .rows(AuthTokenRow.self)
+            .compactMap(\.record)
+    }
+}
