@@ -15,7 +15,7 @@ extension StoreConformance {
 
     static func sampleToken(_ uid: AccountUID, kind: FxATokenKind = .sessionToken, at seconds: TimeInterval = 1_700_000_000) -> StoredToken {
         StoredToken(
-            idHash: SecureRandom.bytes(32), kind: kind, uid: uid, wrappedKeys: SecureRandom.bytes(64),
+            idHash: TokenHash.random(), kind: kind, uid: uid, wrappedKeys: SecureRandom.bytes(64),
             createdAt: Date(timeIntervalSince1970: seconds), verified: false,
             stretchVersion: kind == .keyFetchToken ? .v2 : nil)
     }
@@ -169,7 +169,7 @@ extension StoreConformance {
             try await stores.tokens.insert(token)
             try await stores.tokens.insert(othersToken)
             try await stores.codes.put(StoredCode(
-                uid: account.uid, purpose: .signupEmail, codeHash: SecureRandom.bytes(32), expiresAt: Date()))
+                uid: account.uid, purpose: .signupEmail, codeHash: TokenHash.random(), expiresAt: Date()))
             let event = OutboxEvent(uid: account.uid, kind: .deleteUser, occurredAt: Date(timeIntervalSince1970: 1_700_000_500))
 
             try await stores.accounts.delete(uid: account.uid, recording: event)
@@ -186,11 +186,11 @@ extension StoreConformance {
     static let tokenCases: [ConformanceCase] = [
         ConformanceCase("tokens: a token reads back by id hash with every field") { stores in
             var token = sampleToken(.random(), kind: .keyFetchToken)
-            token.parentIDHash = SecureRandom.bytes(32)
+            token.parentIDHash = TokenHash.random()
             token.sealedKeyBundle = SecureRandom.bytes(96)
             try await stores.tokens.insert(token)
             try requireEqual(try await stores.tokens.token(idHash: token.idHash), token, "token")
-            try requireEqual(try await stores.tokens.token(idHash: SecureRandom.bytes(32)), nil, "unknown id")
+            try requireEqual(try await stores.tokens.token(idHash: TokenHash.random()), nil, "unknown id")
         },
         ConformanceCase("tokens: consuming a token returns it once, even under concurrency") { stores in
             let token = sampleToken(.random(), kind: .keyFetchToken)
@@ -248,9 +248,9 @@ extension StoreConformance {
     static let codeCases: [ConformanceCase] = [
         ConformanceCase("codes: a new code replaces the previous one for the same purpose") { stores in
             let uid = AccountUID.random()
-            let first = StoredCode(uid: uid, purpose: .signupEmail, codeHash: SecureRandom.bytes(32), expiresAt: Date(timeIntervalSince1970: 10))
-            let second = StoredCode(uid: uid, purpose: .signupEmail, codeHash: SecureRandom.bytes(32), expiresAt: Date(timeIntervalSince1970: 20))
-            let other = StoredCode(uid: uid, purpose: .passwordForgot, codeHash: SecureRandom.bytes(32), expiresAt: Date(timeIntervalSince1970: 30))
+            let first = StoredCode(uid: uid, purpose: .signupEmail, codeHash: TokenHash.random(), expiresAt: Date(timeIntervalSince1970: 10))
+            let second = StoredCode(uid: uid, purpose: .signupEmail, codeHash: TokenHash.random(), expiresAt: Date(timeIntervalSince1970: 20))
+            let other = StoredCode(uid: uid, purpose: .passwordForgot, codeHash: TokenHash.random(), expiresAt: Date(timeIntervalSince1970: 30))
             try await stores.codes.put(first)
             try await stores.codes.put(other)
             try await stores.codes.put(second)
@@ -259,7 +259,7 @@ extension StoreConformance {
         },
         ConformanceCase("codes: failed attempts count up and deletion removes the code") { stores in
             let uid = AccountUID.random()
-            try await stores.codes.put(StoredCode(uid: uid, purpose: .signupEmail, codeHash: SecureRandom.bytes(32), expiresAt: Date()))
+            try await stores.codes.put(StoredCode(uid: uid, purpose: .signupEmail, codeHash: TokenHash.random(), expiresAt: Date()))
             try requireEqual(try await stores.codes.recordFailedAttempt(uid: uid, purpose: .signupEmail), 1, "first")
             try requireEqual(try await stores.codes.recordFailedAttempt(uid: uid, purpose: .signupEmail), 2, "second")
             try await stores.codes.delete(uid: uid, purpose: .signupEmail)

@@ -63,7 +63,7 @@ extension StoreConformance {
             try requireEqual(try await stores.devices.device(uid: account.uid, id: device.id)?.pushEndpointExpired, true,
                              "expired endpoint")
             var stranger = renamed
-            stranger.sessionIDHash = SecureRandom.bytes(32)
+            stranger.sessionIDHash = TokenHash.random()
             let strangerUpdated = try await stores.devices.update(stranger)
             try require(!strangerUpdated, "another session cannot update it")
             var unknown = renamed
@@ -99,7 +99,7 @@ extension StoreConformance {
             let (account, session, device) = try await deviceFixture(stores)
             try await stores.devices.insert(device)
             let keyFetch = StoredToken(
-                idHash: SecureRandom.bytes(32), kind: .keyFetchToken, uid: account.uid, wrappedKeys: SecureRandom.bytes(64),
+                idHash: TokenHash.random(), kind: .keyFetchToken, uid: account.uid, wrappedKeys: SecureRandom.bytes(64),
                 createdAt: Date(), verified: true, stretchVersion: .v1, parentIDHash: session.idHash)
             try await stores.tokens.insert(keyFetch)
             let otherSession = sampleToken(account.uid)
@@ -147,9 +147,9 @@ extension StoreConformance {
 extension StoreConformance {
     /// A token of the `fxa-credentials` grant minted on `session`.
     static func mintedToken(_ account: AccountRecord, session: StoredToken, kind: OAuthTokenRecord.Kind = .access,
-                            parent: Data? = nil) -> OAuthTokenRecord {
+                            parent: TokenHash? = nil) -> OAuthTokenRecord {
         OAuthTokenRecord(
-            tokenHash: SecureRandom.bytes(32), kind: kind, clientID: FirstPartyClients.firefoxDesktop.id, uid: account.uid,
+            tokenHash: TokenHash.random(), kind: kind, clientID: FirstPartyClients.firefoxDesktop.id, uid: account.uid,
             scope: OAuthScopeSet(parsing: "profile")!, createdAt: Date(), expiresAt: kind == .access ? Date().addingTimeInterval(3600) : nil,
             lastUsedAt: Date(), parentHash: parent, sessionIDHash: parent == nil ? session.idHash : nil)
     }
@@ -172,7 +172,7 @@ extension StoreConformance {
                 case 0: try await stores.tokens.delete(idHash: session.idHash)
                 case 1: _ = try await stores.devices.delete(uid: account.uid, id: device.id)
                 default:
-                    let web = WebSession(idHash: SecureRandom.bytes(32), tokenIDHash: session.idHash, uid: account.uid, createdAt: Date())
+                    let web = WebSession(idHash: TokenHash.random(), tokenIDHash: session.idHash, uid: account.uid, createdAt: Date())
                     try await stores.webSessions.insert(web)
                     try await stores.webSessions.signOut(idHash: web.idHash)
                 }

@@ -8,7 +8,7 @@ extension StoreConformance {
             id: .random(), name: name, redirectURIs: ["https://rp.example/callback", "http://127.0.0.1:8000/cb"],
             imageURI: "https://rp.example/logo.png", trusted: true, publicClient: publicClient,
             allowedScopes: ["profile", "openid"], webhookURL: "https://rp.example/events", jwtAccessTokens: false,
-            secretHash: publicClient ? nil : SecureRandom.bytes(32), createdAt: Date(timeIntervalSince1970: 1_700_000_000))
+            secretHash: publicClient ? nil : TokenHash.random(), createdAt: Date(timeIntervalSince1970: 1_700_000_000))
     }
 
     /// ``OAuthClientStore``.
@@ -88,7 +88,7 @@ extension StoreConformance {
             client.webhookURL = nil
             client.jwtAccessTokens = true
             let original = client.secretHash
-            client.secretHash = SecureRandom.bytes(32)
+            client.secretHash = TokenHash.random()
             try await stores.oauthClients.update(client)
             var expected = client
             expected.secretHash = original
@@ -101,8 +101,8 @@ extension StoreConformance {
         ConformanceCase("oauth clients: rotation keeps exactly one previous secret") { stores in
             let client = sampleClient()
             try await stores.oauthClients.create(client)
-            let second = SecureRandom.bytes(32)
-            let third = SecureRandom.bytes(32)
+            let second = TokenHash.random()
+            let third = TokenHash.random()
             try await stores.oauthClients.rotateSecret(id: client.id, to: second)
             var stored = try await stores.oauthClients.client(id: client.id)
             try requireEqual(stored?.secretHash, second, "current after one rotation")

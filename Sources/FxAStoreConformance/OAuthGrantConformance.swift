@@ -5,7 +5,7 @@ import Foundation
 extension StoreConformance {
     static func sampleCode(client: OAuthClientID = .random(), uid: AccountUID = .random()) -> OAuthCodeRecord {
         OAuthCodeRecord(
-            codeHash: SecureRandom.bytes(32), clientID: client, uid: uid,
+            codeHash: TokenHash.random(), clientID: client, uid: uid,
             scope: OAuthScopeSet(parsing: "profile openid https://identity.mozilla.com/apps/oldsync")!,
             redirectURI: "https://rp.example/cb", codeChallenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
             nonce: "n-0S6_WzA2Mj", offline: true, authAt: Date(timeIntervalSince1970: 1_700_000_000),
@@ -15,10 +15,10 @@ extension StoreConformance {
 
     static func sampleOAuthToken(
         _ kind: OAuthTokenRecord.Kind, client: OAuthClientID = .random(), uid: AccountUID = .random(),
-        parent: Data? = nil, grant: Data? = nil, created: TimeInterval = 1_700_000_000
+        parent: TokenHash? = nil, grant: TokenHash? = nil, created: TimeInterval = 1_700_000_000
     ) -> OAuthTokenRecord {
         OAuthTokenRecord(
-            tokenHash: SecureRandom.bytes(32), kind: kind, clientID: client, uid: uid,
+            tokenHash: TokenHash.random(), kind: kind, clientID: client, uid: uid,
             scope: OAuthScopeSet(parsing: "profile")!, createdAt: Date(timeIntervalSince1970: created),
             expiresAt: kind == .access ? Date(timeIntervalSince1970: created + 3600) : nil,
             lastUsedAt: Date(timeIntervalSince1970: created), parentHash: parent, grantCodeHash: grant,
@@ -41,7 +41,7 @@ extension StoreConformance {
             expected.usedAt = Date(timeIntervalSince1970: 1_700_000_020)
             try requireEqual(redeemed.first, expected, "the record, every field")
             try require(outcomes.filter { if case .replayed = $0 { true } else { false } }.count == 5, "the rest are replays")
-            try requireEqual(try await grants.redeemCode(hash: SecureRandom.bytes(32), at: Date()), .unknown, "unknown")
+            try requireEqual(try await grants.redeemCode(hash: TokenHash.random(), at: Date()), .unknown, "unknown")
         },
         ConformanceCase("oauth codes: a redemption stores the tokens it issues; a refused one burns the code and stores nothing") { stores in
             let grants = stores.oauthGrants
@@ -73,12 +73,12 @@ extension StoreConformance {
             }
         },
         ConformanceCase("oauth tokens: read back; destroying a refresh token takes its access tokens and its exchange's") { stores in
-            let code = SecureRandom.bytes(32)
+            let code = TokenHash.random()
             let refresh = sampleOAuthToken(.refresh, grant: code)
             let sibling = sampleOAuthToken(.access, client: refresh.clientID, uid: refresh.uid, grant: code)
             let child = sampleOAuthToken(.access, client: refresh.clientID, uid: refresh.uid, parent: refresh.tokenHash)
             let other = sampleOAuthToken(.access, client: refresh.clientID, uid: refresh.uid)
-            let otherExchange = sampleOAuthToken(.access, client: refresh.clientID, uid: refresh.uid, grant: SecureRandom.bytes(32))
+            let otherExchange = sampleOAuthToken(.access, client: refresh.clientID, uid: refresh.uid, grant: TokenHash.random())
             for token in [refresh, sibling, child, other, otherExchange] { try await stores.oauthGrants.insertToken(token) }
             try requireEqual(try await stores.oauthGrants.token(hash: child.tokenHash), child, "child, every field")
             try requireEqual(try await stores.oauthGrants.deleteToken(hash: sibling.tokenHash), true, "an access token, deleted")
@@ -141,11 +141,11 @@ extension StoreConformance {
             }
         },
         ConformanceCase("oauth tokens: a replayed code revokes everything it issued") { stores in
-            let code = SecureRandom.bytes(32)
+            let code = TokenHash.random()
             let refresh = sampleOAuthToken(.refresh, grant: code)
             let access = sampleOAuthToken(.access, client: refresh.clientID, uid: refresh.uid, grant: code)
             let minted = sampleOAuthToken(.access, client: refresh.clientID, uid: refresh.uid, parent: refresh.tokenHash)
-            let unrelated = sampleOAuthToken(.access, client: refresh.clientID, uid: refresh.uid, grant: SecureRandom.bytes(32))
+            let unrelated = sampleOAuthToken(.access, client: refresh.clientID, uid: refresh.uid, grant: TokenHash.random())
             for token in [refresh, access, minted, unrelated] { try await stores.oauthGrants.insertToken(token) }
             try await stores.oauthGrants.deleteTokens(grantCodeHash: code)
             for token in [refresh, access, minted] {

@@ -96,7 +96,7 @@ extension StoreConformance {
             try requireEqual(found?.profile, ProfileRecord(
                 uid: account.uid, email: account.email, locale: "fr", displayName: "Ada", avatarID: nil,
                 changedAt: Date(timeIntervalSince1970: 1_700_000_200)), "profile")
-            try requireEqual(try await stores.profiles.profile(accessTokenHash: SecureRandom.bytes(32)), nil, "unknown token")
+            try requireEqual(try await stores.profiles.profile(accessTokenHash: TokenHash.random()), nil, "unknown token")
             let orphan = sampleOAuthToken(.access)
             try await stores.oauthGrants.insertToken(orphan)
             try requireEqual(try await stores.profiles.profile(accessTokenHash: orphan.tokenHash), nil, "token without account")

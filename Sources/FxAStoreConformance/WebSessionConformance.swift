@@ -11,7 +11,7 @@ extension StoreConformance {
         try await stores.accounts.create(account)
         let token = sampleToken(account.uid)
         try await stores.tokens.insert(token)
-        let session = WebSession(idHash: SecureRandom.bytes(32), tokenIDHash: token.idHash, uid: account.uid, createdAt: date)
+        let session = WebSession(idHash: TokenHash.random(), tokenIDHash: token.idHash, uid: account.uid, createdAt: date)
         try await stores.webSessions.insert(session)
         return (account, token, session)
     }
@@ -23,7 +23,7 @@ extension StoreConformance {
             let found = try await stores.webSessions.session(idHash: session.idHash)
             try requireEqual(found?.session, session, "session")
             try requireEqual(found?.token.idHash, token.idHash, "its token")
-            try requireEqual(try await stores.webSessions.session(idHash: SecureRandom.bytes(32))?.session, nil, "unknown id")
+            try requireEqual(try await stores.webSessions.session(idHash: TokenHash.random())?.session, nil, "unknown id")
         },
         ConformanceCase("web sessions: end with their session token (password change, reset, deletion)") { stores in
             let (account, _, session) = try await webSessionFixture(stores)
@@ -47,7 +47,7 @@ extension StoreConformance {
             let firefoxToken = sampleToken(account.uid)
             try await stores.tokens.insert(firefoxToken)
             let old = WebSession(
-                idHash: SecureRandom.bytes(32), tokenIDHash: firefoxToken.idHash, uid: account.uid,
+                idHash: TokenHash.random(), tokenIDHash: firefoxToken.idHash, uid: account.uid,
                 createdAt: Date(timeIntervalSince1970: 1_600_000_000), sharesToken: true)
             try await stores.webSessions.insert(old)
             try requireEqual(try await stores.webSessions.session(idHash: old.idHash)?.session, old, "stored with its flag")
@@ -56,7 +56,7 @@ extension StoreConformance {
             let kept = try await stores.tokens.token(idHash: firefoxToken.idHash)
             try require(kept != nil, "Firefox's token stays")
             let fresh = WebSession(
-                idHash: SecureRandom.bytes(32), tokenIDHash: firefoxToken.idHash, uid: account.uid, createdAt: Date(), sharesToken: true)
+                idHash: TokenHash.random(), tokenIDHash: firefoxToken.idHash, uid: account.uid, createdAt: Date(), sharesToken: true)
             try await stores.webSessions.insert(fresh)
             try await stores.webSessions.forget(idHash: fresh.idHash)
             try requireEqual(try await stores.webSessions.session(idHash: fresh.idHash)?.session, nil, "forgotten")

@@ -16,16 +16,11 @@ public struct IssuedToken: Sendable {
     }
 }
 
-/// How a token's secrets are kept in the database: found by `SHA-256(id)`,
+/// How a token's secrets are kept in the database: found by `TokenHash(of: id)`,
 /// with its Hawk and bundle keys XOR-wrapped under a key derived from the
 /// id. Only a request that carries the id can find the row and unwrap the
 /// keys, so the table alone yields no usable credential.
 public enum TokenAtRest {
-    /// The lookup key for a token id.
-    public static func idHash(_ id: Data) -> Data {
-        Data(SHA256.hash(data: id))
-    }
-
     /// `hawkKey || extraKey`, wrapped for storage.
     public static func wrapKeys(of token: DerivedToken) -> Data {
         (token.hawkKey + token.extraKey).xor(pad(for: token.id))

@@ -20,6 +20,15 @@ extension FixedLengthHex {
         self.init(uncheckedBytes: bytes)
     }
 
+    /// Parses exactly what FxA's validators accept for a token or code:
+    /// `2 * byteCount` lowercase hex characters. A credential is compared
+    /// as sent, so an uppercase spelling of a valid one is refused rather
+    /// than silently accepted.
+    public init?(lowercaseHex hex: some StringProtocol) {
+        guard let value = Self(hex: hex), value.hex.utf8.elementsEqual(hex.utf8) else { return nil }
+        self = value
+    }
+
     /// Wraps bytes of the right length; `nil` otherwise.
     public init?(bytes: Data) {
         guard bytes.count == Self.byteCount else { return nil }

@@ -177,7 +177,7 @@ struct AccountService: Sendable {
         if wantKeys {
             let keyFetch = try await issuer.issue(
                 .keyFetchToken, uid: account.uid, verified: verified, stretchVersion: version,
-                keys: (account.kA, wrapKb), parentIDHash: TokenAtRest.idHash(session.derived.id))
+                keys: (account.kA, wrapKb), parentIDHash: TokenHash(of: session.derived.id))
             switch version {
             case .v1: response.keyFetchToken = keyFetch.raw.hex
             case .v2: response.keyFetchTokenVersion2 = keyFetch.raw.hex

@@ -15,7 +15,7 @@ struct EmailedCodes: Sendable {
     /// Stores `code` for the account and purpose, replacing an earlier one.
     func store(_ code: Data, uid: AccountUID, purpose: VerificationPurpose, lifetime: TimeInterval) async throws {
         try await codes.put(StoredCode(
-            uid: uid, purpose: purpose, codeHash: Self.hash(code),
+            uid: uid, purpose: purpose, codeHash: TokenHash(of: code),
             expiresAt: clock.now().addingTimeInterval(lifetime)))
     }
 
@@ -27,7 +27,7 @@ struct EmailedCodes: Sendable {
         guard let stored = try await codes.code(uid: uid, purpose: purpose),
               stored.expiresAt > clock.now(), stored.failedAttempts < maxAttempts
         else { throw rejection() }
-        guard Self.hash(presented).constantTimeEquals(stored.codeHash) else {
+        guard TokenHash(of: presented).bytes.constantTimeEquals(stored.codeHash.bytes) else {
             if try await codes.recordFailedAttempt(uid: uid, purpose: purpose) >= maxAttempts {
                 try await codes.delete(uid: uid, purpose: purpose)
             }
@@ -44,9 +44,5 @@ struct EmailedCodes: Sendable {
         let value = Int.random(in: 0..<upper, using: &generator)
         let text = String(value)
         return String(repeating: "0", count: digits - text.count) + text
-    }
-
-    private static func hash(_ code: Data) -> Data {
-        Data(SHA256.hash(data: code))
     }
 }

@@ -74,7 +74,7 @@ struct PasswordService: Sendable {
         // The session to carry over: the one the body names, else the one
         // that started the change (the settings page cannot name its
         // session: the token stays behind an HttpOnly cookie).
-        if let previousIDHash = request.sessionToken.map({ TokenAtRest.idHash($0.bytes) }) ?? changeToken.parentIDHash {
+        if let previousIDHash = request.sessionToken.map({ TokenHash(of: $0.bytes) }) ?? changeToken.parentIDHash {
             let previous = try await stores.tokens.token(idHash: previousIDHash)
             sessionVerified = previous.map { $0.uid == account.uid && $0.kind == .sessionToken && $0.verified } ?? false
         }
@@ -89,7 +89,7 @@ struct PasswordService: Sendable {
             uid: account.uid.hex, sessionToken: session.raw.hex, verified: sessionVerified,
             authAt: Int64(now.timeIntervalSince1970))
         if wantKeys {
-            let parent = TokenAtRest.idHash(session.derived.id)
+            let parent = TokenHash(of: session.derived.id)
             response.keyFetchToken = try await issuer.issue(
                 .keyFetchToken, uid: account.uid, verified: sessionVerified, stretchVersion: .v1,
                 keys: (account.kA, request.wrapKb.bytes), parentIDHash: parent).raw.hex

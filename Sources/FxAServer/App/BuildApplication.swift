@@ -67,14 +67,20 @@ public func buildApplication(
     let oauthClients = OAuthClientAuthenticator(clients: stores.oauthClients)
     let accessJWT = AccessTokenJWT(keyRing: dependencies.keyRing, issuer: configuration.publicURL)
     let codeIssuer = AuthorizationCodeIssuer(clients: oauthClients, grants: stores.oauthGrants, clock: dependencies.clock)
+    let accessTokens = AccessTokenLookup(accessJWT: accessJWT)
+    let minter = TokenMinter(
+        grants: stores.oauthGrants, idTokens: IDTokenSigner(keyRing: dependencies.keyRing, issuer: configuration.publicURL),
+        accessJWT: accessJWT)
     try app.register(collection: OAuthController(
         codes: codeIssuer,
-        tokens: OAuthTokenService(
-            clients: oauthClients, grants: stores.oauthGrants,
-            idTokens: IDTokenSigner(keyRing: dependencies.keyRing, issuer: configuration.publicURL),
-            accessJWT: accessJWT, keyBearingScopes: configuration.keyBearingScopes, clock: dependencies.clock),
+        authorizationCodeGrant: AuthorizationCodeGrant(
+            clients: oauthClients, grants: stores.oauthGrants, minter: minter, clock: dependencies.clock),
+        refreshTokenGrant: RefreshTokenGrant(
+            clients: oauthClients, grants: stores.oauthGrants, minter: minter,
+            keyBearingScopes: configuration.keyBearingScopes, clock: dependencies.clock),
+        fxaCredentialsGrant: FxACredentialsGrant(clients: oauthClients, minter: minter, clock: dependencies.clock),
         registry: OAuthTokenRegistry(
-            grants: stores.oauthGrants, clients: oauthClients, clock: dependencies.clock, accessJWT: accessJWT),
+            grants: stores.oauthGrants, clients: oauthClients, lookup: accessTokens, clock: dependencies.clock),
         authenticator: authenticator))
     try app.register(collection: ScopedKeyDataController(
         authenticator: authenticator, clients: stores.oauthClients,
@@ -101,7 +107,7 @@ public func buildApplication(
     let avatarURLs = AvatarURLs(publicURL: configuration.publicURL)
     let profileAuthenticator = ProfileAuthenticator(
         profiles: stores.profiles, database: stores.database,
-        cache: ProfileReadCache(lifetime: TimeInterval(configuration.profileCacheSeconds)), accessJWT: accessJWT,
+        cache: ProfileReadCache(lifetime: TimeInterval(configuration.profileCacheSeconds)), lookup: accessTokens,
         avatars: avatarURLs, clock: dependencies.clock)
     let profileService = ProfileService(profiles: stores.profiles, clock: dependencies.clock)
     let webSessions = WebSessions(

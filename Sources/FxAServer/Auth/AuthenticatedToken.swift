@@ -13,7 +13,7 @@ struct AuthenticatedToken: Sendable {
 
     var uid: AccountUID { stored.uid }
     var kind: FxATokenKind { stored.kind }
-    var idHash: Data { stored.idHash }
+    var idHash: TokenHash { stored.idHash }
 }
 
 /// A token with its account, looked up once by

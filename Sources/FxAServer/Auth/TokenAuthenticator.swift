@@ -72,7 +72,7 @@ struct TokenAuthenticator: Sendable {
 
     private func hawk(_ header: HawkAuthorization, request: Request, kinds: Set<FxATokenKind>) async throws -> AuthenticatedToken {
         guard let id = Hex32(hex: header.id),
-              let stored = try await tokens.token(idHash: TokenAtRest.idHash(id.bytes)), kinds.contains(stored.kind),
+              let stored = try await tokens.token(idHash: TokenHash(of: id.bytes)), kinds.contains(stored.kind),
               let keys = TokenAtRest.unwrapKeys(stored.wrappedKeys, id: id.bytes)
         else { throw FxAError.invalidToken() }
 
@@ -106,7 +106,7 @@ struct TokenAuthenticator: Sendable {
     }
 
     private func load(id: Data, kind: FxATokenKind) async throws -> AuthenticatedToken {
-        guard let stored = try await tokens.token(idHash: TokenAtRest.idHash(id)), stored.kind == kind,
+        guard let stored = try await tokens.token(idHash: TokenHash(of: id)), stored.kind == kind,
               let keys = TokenAtRest.unwrapKeys(stored.wrappedKeys, id: id)
         else { throw FxAError.invalidToken() }
         return AuthenticatedToken(id: id, stored: stored, extraKey: keys.extraKey)

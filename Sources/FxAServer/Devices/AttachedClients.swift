@@ -21,11 +21,11 @@ struct AttachedClients: Sendable {
     func list(session: AuthenticatedToken, idleSince: Int64?) async throws -> [AttachedClientEntry] {
         let now = clock.now()
         func entry(
-            clientID: String? = nil, device: DeviceRecord? = nil, sessionIDHash: Data? = nil, refreshTokenID: String? = nil,
+            clientID: String? = nil, device: DeviceRecord? = nil, sessionIDHash: TokenHash? = nil, refreshTokenID: String? = nil,
             name: String?, type: String?, created: Date, lastAccess: Date, scope: [String]? = nil
         ) -> AttachedClientEntry {
             AttachedClientEntry(
-                clientId: clientID, deviceId: device?.id.hex, sessionTokenId: sessionIDHash?.hexString,
+                clientId: clientID, deviceId: device?.id.hex, sessionTokenId: sessionIDHash?.hex,
                 refreshTokenId: refreshTokenID, isCurrentSession: sessionIDHash == session.idHash, deviceType: type,
                 name: name, createdTime: created.millisecondsSince1970,
                 createdTimeFormatted: RelativeTime.describe(created, now: now),
@@ -60,15 +60,15 @@ struct AttachedClients: Sendable {
         let uid = session.uid
         if let deviceID = body.deviceId {
             guard let device = try await devices.devices.device(uid: uid, id: deviceID) else { throw FxAError.unknownDevice() }
-            if let sessionID = body.sessionTokenId, sessionID.bytes != device.sessionIDHash {
+            if let sessionID = body.sessionTokenId, sessionID != device.sessionIDHash {
                 throw FxAError.invalidParameter(["sessionTokenId"])
             }
             try await devices.destroy(deviceID, uid: uid)
         } else if let sessionID = body.sessionTokenId {
             // The handle is the session's id hash; only this account's sessions.
-            if let device = try await devices.devices.device(sessionIDHash: sessionID.bytes), device.uid == uid {
+            if let device = try await devices.devices.device(sessionIDHash: sessionID), device.uid == uid {
                 try await devices.destroy(device.id, uid: uid)
-            } else if let token = try await tokens.token(idHash: sessionID.bytes), token.uid == uid, token.kind == .sessionToken {
+            } else if let token = try await tokens.token(idHash: sessionID), token.uid == uid, token.kind == .sessionToken {
                 try await tokens.delete(idHash: token.idHash)
             }
         }

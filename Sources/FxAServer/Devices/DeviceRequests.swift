@@ -109,8 +109,8 @@ struct NotifyDevicesRequest: Content {
 struct AttachedClientDestroyRequest: Content {
     var clientId: OAuthClientID?
     var deviceId: DeviceID?
-    var sessionTokenId: Hex32?
-    var refreshTokenId: Hex32?
+    var sessionTokenId: TokenHash?
+    var refreshTokenId: TokenHash?
 
     func checked() throws(FxAError) -> Self {
         if clientId == nil, deviceId == nil, sessionTokenId == nil, refreshTokenId == nil {

@@ -66,7 +66,7 @@ struct AccessTokenJWT: Sendable {
         } catch {
             throw FxAError.invalidOAuthToken()
         }
-        guard let opaque = Hex32(hex: claims.jti), opaque.hex == claims.jti else { throw FxAError.invalidOAuthToken() }
+        guard let opaque = Hex32(lowercaseHex: claims.jti) else { throw FxAError.invalidOAuthToken() }
         return opaque
     }
 }

@@ -66,7 +66,7 @@ struct AuthorizationCodeIssuer: Sendable {
     func issue(_ grant: Grant) async throws -> AuthorizationCodeResponse {
         let code = Hex32.random()
         try await grants.insertCode(OAuthCodeRecord(
-            codeHash: Data(SHA256.hash(data: code.bytes)), clientID: grant.client.id, uid: grant.uid, scope: grant.scope,
+            codeHash: TokenHash(of: code), clientID: grant.client.id, uid: grant.uid, scope: grant.scope,
             redirectURI: grant.redirectURI, codeChallenge: grant.codeChallenge, nonce: grant.nonce,
             offline: grant.offline, authAt: grant.authAt, amr: grant.amr, aal: 1, keysJWE: grant.keysJWE,
             createdAt: clock.now()))

@@ -27,7 +27,7 @@ struct AuthorizedClients: Sendable {
         for token in tokens where token.kind == .refresh {
             guard let name = names[token.clientID] else { continue }
             entries.append(AuthorizedClientEntry(
-                client_id: token.clientID.hex, refresh_token_id: token.tokenHash.hexString, client_name: name,
+                client_id: token.clientID.hex, refresh_token_id: token.tokenHash.hex, client_name: name,
                 created_time: token.createdAt.millisecondsSince1970, last_access_time: token.lastUsedAt.millisecondsSince1970,
                 scope: token.scope.sortedValues))
         }
@@ -51,14 +51,14 @@ struct AuthorizedClients: Sendable {
     /// every token the client holds for the account; a client left with
     /// nothing stops hearing about the account but its deletion.
     func destroy(uid: AccountUID, _ body: DestroyAuthorizedClientRequest) async throws {
-        guard let text = body.client_id, let clientID = OAuthClientID(hex: text), clientID.hex == text else {
+        guard let text = body.client_id, let clientID = OAuthClientID(lowercaseHex: text) else {
             throw FxAError.invalidOAuthParameter(["client_id"])
         }
         guard let refreshID = body.refresh_token_id else {
             try await grants.disconnect(uid: uid, clientID: clientID, refreshTokenHash: nil, at: clock.now())
             return
         }
-        guard let hash = Data(hex: refreshID), hash.count == 32, hash.hexString == refreshID else {
+        guard let hash = TokenHash(lowercaseHex: refreshID) else {
             throw FxAError.invalidOAuthParameter(["refresh_token_id"])
         }
         guard let token = try await grants.token(hash: hash), token.kind == .refresh, token.uid == uid,

@@ -56,7 +56,7 @@ public struct ClientAdministration: Sendable {
             id: .random(), name: registration.name, redirectURIs: registration.redirectURIs,
             imageURI: registration.imageURI, trusted: registration.trusted, publicClient: registration.publicClient,
             allowedScopes: registration.allowedScopes, webhookURL: registration.webhookURL,
-            jwtAccessTokens: registration.jwtAccessTokens, secretHash: secret.map(Self.hash), createdAt: clock.now(),
+            jwtAccessTokens: registration.jwtAccessTokens, secretHash: secret.map { TokenHash(of: $0) }, createdAt: clock.now(),
             ownerUID: registration.ownerUID)
         try await clients.create(record)
         return (record, secret)
@@ -97,7 +97,7 @@ public struct ClientAdministration: Sendable {
             throw FxAError(status: 400, errno: .auth(.invalidParameter), message: "a public client has no secret to rotate")
         }
         let secret = OAuthClientSecret.random()
-        try await clients.rotateSecret(id: id, to: Self.hash(secret))
+        try await clients.rotateSecret(id: id, to: TokenHash(of: secret))
         return secret
     }
 
@@ -123,11 +123,6 @@ public struct ClientAdministration: Sendable {
     /// token or refresh (errno 202); its tokens already issued expire.
     public func setDisabled(_ id: OAuthClientID, _ disabled: Bool) async throws -> OAuthClientRecord {
         try await update(id) { $0.disabled = disabled }
-    }
-
-    /// SHA-256 of the secret's bytes, as FxA stores client secrets.
-    static func hash(_ secret: OAuthClientSecret) -> Data {
-        Data(SHA256.hash(data: secret.bytes))
     }
 
     private func find(_ id: OAuthClientID) async throws -> OAuthClientRecord {

@@ -1,13 +1,10 @@
-import Crypto
 import FxACore
 import FxAStore
 import Foundation
-import Vapor
 
-/// Finds the client a token request speaks for and checks its secret: in
-/// the body or as HTTP Basic, never both (FxA's `lib/oauth/client.js`),
-/// compared in constant time with the current and, during a rotation, the
-/// previous secret's hash.
+/// Finds the client a request speaks for and checks its secret, compared in
+/// constant time with the current and, during a rotation, the previous
+/// secret's hash. The one place that decides what proves a client.
 struct OAuthClientAuthenticator: Sendable {
     let clients: any OAuthClientStore
 
@@ -15,7 +12,7 @@ struct OAuthClientAuthenticator: Sendable {
     /// when the operator disabled it.
     func client(_ clientID: String?) async throws -> OAuthClientRecord {
         guard let clientID else { throw FxAError.invalidOAuthParameter(["client_id"]) }
-        guard let id = OAuthClientID(hex: clientID), id.hex == clientID else {
+        guard let id = OAuthClientID(lowercaseHex: clientID) else {
             throw FxAError.invalidOAuthParameter(["client_id"])
         }
         guard let client = try await clients.client(id: id) else { throw FxAError.unknownClient(clientID) }
@@ -23,39 +20,38 @@ struct OAuthClientAuthenticator: Sendable {
         return client
     }
 
-    /// The client and whether it proved its secret. `bodyClientID` and
-    /// `bodySecret` are the form fields; Basic credentials win the client
-    /// id when present, and sending a secret both ways is refused.
-    func authenticate(
-        _ request: Request, bodyClientID: String?, bodySecret: String?
-    ) async throws -> (client: OAuthClientRecord, secretChecked: Bool) {
-        var clientID = bodyClientID
-        var secret = bodySecret
-        let usedBasic = request.headers.basicAuthorization != nil
-        if let basic = request.headers.basicAuthorization {
-            guard bodySecret == nil else { throw FxAError.invalidOAuthParameter(["client_secret"]) }
-            if let bodyClientID, bodyClientID != basic.username { throw FxAError.invalidOAuthParameter(["client_id"]) }
-            clientID = basic.username
-            secret = basic.password
-        }
+    /// The client, proven as its kind requires: a confidential client by its
+    /// secret (with PKCE or not), a public one by its id alone, since it
+    /// has no secret to keep. What the code and refresh grants and RFC 7009
+    /// revocation ask.
+    func authenticate(_ credentials: ClientCredentials) async throws -> OAuthClientRecord {
+        let (client, secretProven) = try await identify(credentials)
+        if !client.publicClient, !secretProven { throw FxAError.incorrectClientSecret(client.id.hex) }
+        return client
+    }
+
+    /// The client named, with the secret checked when one was sent, and
+    /// whether it was: for the routes where FxA asks no more of a client
+    /// (`fxa-credentials`, which then requires a public client, and destroy).
+    func identify(_ credentials: ClientCredentials) async throws -> (client: OAuthClientRecord, secretProven: Bool) {
         let client: OAuthClientRecord
         do {
-            client = try await self.client(clientID)
-        } catch let error as FxAError where usedBasic {
+            client = try await self.client(credentials.clientID)
+        } catch let error as FxAError where credentials.viaBasic {
             // RFC 6749 §5.2: a client that tried HTTP Basic gets 401 and a
             // Basic challenge, whatever failed (FxA: 400, for body credentials).
             throw error.challengingHTTPBasic()
         }
-        guard let secret else { return (client, false) }
-        guard try check(secret, against: client) else { throw FxAError.incorrectClientSecret(client.id.hex) }
+        guard let secret = credentials.secret else { return (client, false) }
+        guard check(secret, against: client) else { throw FxAError.incorrectClientSecret(client.id.hex) }
         return (client, true)
     }
 
-    private func check(_ secret: String, against client: OAuthClientRecord) throws -> Bool {
+    private func check(_ secret: String, against client: OAuthClientRecord) -> Bool {
         guard let presented = OAuthClientSecret(hex: secret) else { return false }
-        let hash = Data(SHA256.hash(data: presented.bytes))
-        let current = client.secretHash.map { hash.constantTimeEquals($0) } ?? false
-        let previous = client.previousSecretHash.map { hash.constantTimeEquals($0) } ?? false
+        let hash = TokenHash(of: presented).bytes
+        let current = client.secretHash.map { hash.constantTimeEquals($0.bytes) } ?? false
+        let previous = client.previousSecretHash.map { hash.constantTimeEquals($0.bytes) } ?? false
         return current || previous
     }
 }

@@ -5,7 +5,9 @@ import Vapor
 /// The OAuth routes: codes for a signed-in session, and the token endpoint.
 struct OAuthController: RouteCollection {
     let codes: AuthorizationCodeIssuer
-    let tokens: OAuthTokenService
+    let authorizationCodeGrant: AuthorizationCodeGrant
+    let refreshTokenGrant: RefreshTokenGrant
+    let fxaCredentialsGrant: FxACredentialsGrant
     let registry: OAuthTokenRegistry
     let authenticator: TokenAuthenticator
 
@@ -47,13 +49,19 @@ struct OAuthController: RouteCollection {
     }
 
     @Sendable func destroy(_ request: Request) async throws -> EmptyJSON {
-        try await registry.destroy(try request.oauthBody(DestroyTokenRequest.self), request: request)
+        let body = try request.oauthBody(DestroyTokenRequest.self)
+        try await registry.destroy(body, client: try Self.credentials(of: body, request))
         return EmptyJSON()
     }
 
     @Sendable func revoke(_ request: Request) async throws -> EmptyJSON {
-        try await registry.revoke(try request.oauthBody(DestroyTokenRequest.self), request: request)
+        let body = try request.oauthBody(DestroyTokenRequest.self)
+        try await registry.revoke(body, client: try Self.credentials(of: body, request))
         return EmptyJSON()
+    }
+
+    private static func credentials(of body: DestroyTokenRequest, _ request: Request) throws -> ClientCredentials {
+        try ClientCredentials(bodyClientID: body.client_id, bodySecret: body.client_secret, headers: request.headers)
     }
 
     /// `POST /v1/token`: the OAuth server's token endpoint. A session
@@ -74,11 +82,19 @@ struct OAuthController: RouteCollection {
         }
     }
 
+    /// Decodes the request at the edge and hands it to its grant. A new
+    /// grant is a file in `Grants/` and a case here.
     private func exchange(_ request: Request, sessionRoute: Bool) async throws -> TokenResponse {
-        let body = try request.oauthBody(TokenRequest.self)
-        let grant = try OAuthTokenService.grant(of: body, sessionRoute: sessionRoute)
-        guard grant == .fxaCredentials else { return try await tokens.exchange(body, grant: grant, request: request) }
-        let session = try await authenticator.authenticate(request, as: [.sessionToken])
-        return try await tokens.credentialsGrant(body, session: session, request: request)
+        let token = try TokenRequest(
+            form: try request.oauthBody(TokenRequestForm.self), headers: request.headers, sessionRoute: sessionRoute)
+        switch token.grant {
+        case .authorizationCode(let parameters):
+            return try await authorizationCodeGrant.exchange(parameters, client: token.client, ttl: token.ttl)
+        case .refreshToken(let parameters):
+            return try await refreshTokenGrant.exchange(parameters, client: token.client, ttl: token.ttl)
+        case .fxaCredentials(let parameters):
+            let session = try await authenticator.authenticate(request, as: [.sessionToken])
+            return try await fxaCredentialsGrant.exchange(parameters, client: token.client, ttl: token.ttl, session: session)
+        }
     }
 }

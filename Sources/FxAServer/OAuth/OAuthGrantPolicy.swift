@@ -17,9 +17,16 @@ enum OAuthGrantPolicy {
     /// refused one implies is listed too (`profile:write profile:amr` from
     /// an untrusted client names both; FxA's list would name only the first).
     static func refused(_ requested: RequestedScopes, for client: OAuthClientRecord) -> [OAuthScope] {
-        let allowed = OAuthScopeSet(client.allowedScopes.compactMap(OAuthScope.init))
-        return requested.named.filter { scope in
-            !allowed.implies(scope) || (!client.trusted && !OAuthScope.untrustedAllowlist.contains(scope))
+        requested.named.filter { scope in
+            !client.registeredScopes.implies(scope) || (!client.trusted && !OAuthScope.untrustedAllowlist.contains(scope))
         }
+    }
+}
+
+extension OAuthClientRecord {
+    /// The scopes its registration allows, parsed (an entry that is not a
+    /// valid scope grants nothing).
+    var registeredScopes: OAuthScopeSet {
+        OAuthScopeSet(allowedScopes.compactMap(OAuthScope.init))
     }
 }

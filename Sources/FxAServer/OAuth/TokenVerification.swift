@@ -1,4 +1,3 @@
-import Crypto
 import FxACore
 import FxAStore
 import Foundation
@@ -64,29 +63,17 @@ struct ClientInfoResponse: Content {
     var redirect_uri: String
 }
 
-/// Looks up, verifies and destroys OAuth tokens by the SHA-256 of the
-/// token (or, for `refresh_token_id`, that hash itself).
+/// Looks up, verifies and destroys OAuth tokens by their hash (or, for
+/// `refresh_token_id`, that hash itself).
 struct OAuthTokenRegistry: Sendable {
     let grants: any OAuthGrantStore
     let clients: OAuthClientAuthenticator
+    let lookup: AccessTokenLookup
     let clock: any WallClock
-    let accessJWT: AccessTokenJWT
-
-    /// The row id of an access token given as 64 hex or as a JWT access
-    /// token (whose signature, type and expiry are checked first); `nil`
-    /// for anything else.
-    private func accessTokenHash(_ text: String?) async throws -> Data? {
-        guard let text else { return nil }
-        if AccessTokenJWT.looksLikeJWT(text) {
-            return Data(SHA256.hash(data: try await accessJWT.opaqueToken(in: text).bytes))
-        }
-        guard let token = Hex32(hex: text), token.hex == text else { return nil }
-        return Data(SHA256.hash(data: token.bytes))
-    }
 
     func verify(_ body: VerifyRequest) async throws -> VerifyResponse {
-        guard let hash = try await accessTokenHash(body.token), let stored = try await grants.token(hash: hash),
-              stored.kind == .access
+        guard let text = body.token, let hash = try await lookup.hash(of: text),
+              let stored = try await grants.token(hash: hash), stored.kind == .access
         else { throw FxAError.invalidOAuthToken() }
         if let expiresAt = stored.expiresAt, expiresAt <= clock.now() {
             throw FxAError.oauth(400, .expiredToken, "invalid_token", "Expired token")
@@ -101,20 +88,13 @@ struct OAuthTokenRegistry: Sendable {
         if let hint = body.token_type_hint, !["access_token", "refresh_token"].contains(hint) {
             throw FxAError.invalidOAuthParameter(["token_type_hint"])
         }
-        guard let text = body.token else { return .inactive }
-        let hash: Data
-        if AccessTokenJWT.looksLikeJWT(text) {
-            guard let opaque = try? await accessJWT.opaqueToken(in: text) else { return .inactive }
-            hash = Data(SHA256.hash(data: opaque.bytes))
-        } else {
-            guard let token = Hex32(hex: text), token.hex == text else { return .inactive }
-            hash = Data(SHA256.hash(data: token.bytes))
-        }
-        guard let stored = try await grants.token(hash: hash) else { return .inactive }
+        guard let text = body.token, let hash = try? await lookup.hash(of: text),
+              let stored = try await grants.token(hash: hash)
+        else { return .inactive }
         var response = IntrospectResponse(
             active: true, scope: stored.scope.description, client_id: stored.clientID.hex,
             token_type: stored.kind == .access ? "access_token" : "refresh_token", iat: stored.createdAt.millisecondsSince1970,
-            sub: stored.uid.hex, jti: hash.hexString)
+            sub: stored.uid.hex, jti: hash.hex)
         switch stored.kind {
         case .access:
             guard let expiresAt = stored.expiresAt, expiresAt > clock.now() else { return .inactive }
@@ -129,24 +109,24 @@ struct OAuthTokenRegistry: Sendable {
 
     /// FxA's destroy: exactly one token field; unknown is errno 108; with
     /// client credentials the token must be that client's.
-    func destroy(_ body: DestroyTokenRequest, request: Request) async throws {
+    func destroy(_ body: DestroyTokenRequest, client credentials: ClientCredentials) async throws {
         let access = body.access_token ?? body.token
         let fields = [access, body.refresh_token, body.refresh_token_id].compactMap { $0 }
         guard fields.count == 1 else { throw FxAError.invalidOAuthParameter(["token"]) }
-        let hash: Data
-        if access != nil {
-            guard let accessHash = try await accessTokenHash(access) else { throw FxAError.invalidOAuthParameter(["token"]) }
-            hash = accessHash
+        let found: TokenHash?
+        if let access {
+            found = try await lookup.hash(of: access)
+        } else if let id = body.refresh_token_id {
+            found = TokenHash(lowercaseHex: id)
         } else {
-            let text = fields[0]
-            guard let value = Hex32(hex: text), value.hex == text else { throw FxAError.invalidOAuthParameter(["token"]) }
-            hash = body.refresh_token_id != nil ? value.bytes : Data(SHA256.hash(data: value.bytes))
+            found = Hex32(lowercaseHex: fields[0]).map { TokenHash(of: $0) }
         }
+        guard let hash = found else { throw FxAError.invalidOAuthParameter(["token"]) }
         guard let stored = try await grants.token(hash: hash) else { throw FxAError.invalidOAuthToken() }
         let expectedKind: OAuthTokenRecord.Kind = access != nil ? .access : .refresh
         guard stored.kind == expectedKind else { throw FxAError.invalidOAuthToken() }
-        if body.client_id != nil || request.headers.basicAuthorization != nil {
-            let (client, _) = try await clients.authenticate(request, bodyClientID: body.client_id, bodySecret: body.client_secret)
+        if credentials.isPresent {
+            let (client, _) = try await clients.identify(credentials)
             guard client.id == stored.clientID else { throw FxAError.invalidOAuthToken() }
         }
         try await grants.deleteToken(hash: hash)
@@ -155,14 +135,13 @@ struct OAuthTokenRegistry: Sendable {
     /// RFC 7009 revocation: the client authenticates (secret, or only its
     /// id for a public client), may revoke only its own tokens, and an
     /// unknown token is not an error.
-    func revoke(_ body: DestroyTokenRequest, request: Request) async throws {
-        let (client, secretChecked) = try await clients.authenticate(
-            request, bodyClientID: body.client_id, bodySecret: body.client_secret)
-        if !client.publicClient, !secretChecked { throw FxAError.incorrectClientSecret(client.id.hex) }
+    func revoke(_ body: DestroyTokenRequest, client credentials: ClientCredentials) async throws {
+        let client = try await clients.authenticate(credentials)
         if let hint = body.token_type_hint, hint.count > 64 { throw FxAError.invalidOAuthParameter(["token_type_hint"]) }
         guard let text = body.token else { throw FxAError.invalidOAuthParameter(["token"]) }
-        guard let hash = try? await accessTokenHash(text) else { return }
-        guard let stored = try await grants.token(hash: hash), stored.clientID == client.id else { return }
+        guard let hash = try? await lookup.hash(of: text),
+              let stored = try await grants.token(hash: hash), stored.clientID == client.id
+        else { return }
         try await grants.deleteToken(hash: hash)
     }
 }

@@ -59,7 +59,7 @@ struct AvatarController: RouteCollection {
     @Sendable func delete(_ request: Request) async throws -> EmptyJSON {
         let authorized = try await authenticator.authenticate(request)
         try authorized.require(Self.write)
-        guard let text = request.parameters.get("id"), let id = AvatarID(hex: text), id.hex == text else {
+        guard let text = request.parameters.get("id"), let id = AvatarID(lowercaseHex: text) else {
             throw FxAError.invalidProfileParameter("id")
         }
         if text != DefaultAvatar.id {
@@ -85,7 +85,7 @@ struct AvatarController: RouteCollection {
             return Self.imageResponse(
                 DefaultAvatar.silhouette, type: DefaultAvatar.mimeType, etag: "silhouette-1", maxAge: 604_800, immutable: true)
         }
-        guard let text = request.parameters.get("id"), let id = AvatarID(hex: text), id.hex == text,
+        guard let text = request.parameters.get("id"), let id = AvatarID(lowercaseHex: text),
               let image = try await profiles.avatar(id: id)
         else { throw FxAError.unknownEndpoint() }
         if EntityTag.requestMatches(request.headers, "\"\(id.hex)\"") {

@@ -1,4 +1,3 @@
-import Crypto
 import FxACore
 import FxAStore
 import Foundation
@@ -20,16 +19,15 @@ struct AuthorizedProfile: Sendable {
 
 /// Verifies `Authorization: Bearer <access token>` for the profile routes
 /// locally: one read of the token and its account (FxA's profile server asks
-/// the OAuth server over HTTP for every request). An opaque token is 64
-/// hex; a JWT access token is checked (signature, `typ`, expiry) and then
-/// looked up by the opaque token inside, so a destroyed JWT stops working
+/// the OAuth server over HTTP for every request), through the same
+/// ``AccessTokenLookup`` as `/v1/verify`, so a destroyed JWT stops working
 /// at once, as an opaque one does. Verified tokens are kept in a
 /// ``ProfileReadCache`` (see there for why that is never stale in-process).
 struct ProfileAuthenticator: Sendable {
     let profiles: any ProfileStore
     let database: StoreDatabase
     let cache: ProfileReadCache
-    let accessJWT: AccessTokenJWT
+    let lookup: AccessTokenLookup
     let avatars: AvatarURLs
     let clock: any WallClock
 
@@ -41,20 +39,13 @@ struct ProfileAuthenticator: Sendable {
             throw FxAError.profileTokenMissing("Unauthorized")
         }
         let credential = header.dropFirst(7).trimmingCharacters(in: .whitespaces)
-        let opaque: Hex32
-        if AccessTokenJWT.looksLikeJWT(credential) {
-            do {
-                opaque = try await accessJWT.opaqueToken(in: credential)
-            } catch {
-                throw FxAError.profileUnauthorized("Invalid token")
-            }
-        } else {
-            guard let token = Hex32(hex: credential), token.hex == credential else {
-                throw FxAError.profileUnauthorized("Invalid token")
-            }
-            opaque = token
+        let found: TokenHash?
+        do {
+            found = try await lookup.hash(of: credential)
+        } catch {
+            throw FxAError.profileUnauthorized("Invalid token")
         }
-        let hash = Data(SHA256.hash(data: opaque.bytes))
+        guard let hash = found else { throw FxAError.profileUnauthorized("Invalid token") }
         let now = clock.now()
         // Read before the lookup: a change committed during it makes the entry unusable.
         let generation = database.changeGeneration

@@ -26,7 +26,7 @@ final class ProfileReadCache: Sendable {
 
     let lifetime: TimeInterval
     let capacity: Int
-    private let entries = Mutex<[Data: Entry]>([:])
+    private let entries = Mutex<[TokenHash: Entry]>([:])
 
     init(lifetime: TimeInterval, capacity: Int = 10_000) {
         self.lifetime = lifetime
@@ -37,7 +37,7 @@ final class ProfileReadCache: Sendable {
 
     /// The entry for `tokenHash` if it is still trustworthy at `now` with the
     /// store at `generation`.
-    func entry(_ tokenHash: Data, generation: UInt64, now: Date) -> Entry? {
+    func entry(_ tokenHash: TokenHash, generation: UInt64, now: Date) -> Entry? {
         guard isEnabled else { return nil }
         return entries.withLock { entries in
             guard let entry = entries[tokenHash] else { return nil }
@@ -53,7 +53,7 @@ final class ProfileReadCache: Sendable {
 
     /// Keeps `entry`. At capacity everything is dropped first: simpler than
     /// an LRU, and an entry is cheap to rebuild.
-    func store(_ tokenHash: Data, _ entry: Entry) {
+    func store(_ tokenHash: TokenHash, _ entry: Entry) {
         guard isEnabled else { return }
         entries.withLock { entries in
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }

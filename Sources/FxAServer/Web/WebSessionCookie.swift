@@ -46,9 +46,6 @@ struct WebSessionCookie: Sendable {
             isHTTPOnly: true, sameSite: .lax)
     }
 
-    /// The key a session is stored under.
-    static func idHash(_ value: Data) -> Data { Data(SHA256.hash(data: value)) }
-
     /// The CSRF token of the session with this cookie value: an HMAC of a
     /// fixed label under the value, so it needs no storage, differs per
     /// session, and reveals nothing about the cookie.

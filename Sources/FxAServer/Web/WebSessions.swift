@@ -34,7 +34,7 @@ struct WebSessions: Sendable {
         guard token.stored.verified else { throw FxAError.unverifiedSession() }
         let value = WebSessionCookie.newValue()
         try await store.insert(WebSession(
-            idHash: WebSessionCookie.idHash(value), tokenIDHash: token.idHash, uid: token.uid, createdAt: clock.now(),
+            idHash: TokenHash(of: value), tokenIDHash: token.idHash, uid: token.uid, createdAt: clock.now(),
             sharesToken: sharesToken))
         return value
     }
@@ -43,7 +43,7 @@ struct WebSessions: Sendable {
     /// expired, or its session token is gone).
     func current(_ request: Request) async throws -> Current? {
         guard let value = cookie.value(in: request),
-              let (session, token) = try await store.session(idHash: WebSessionCookie.idHash(value)),
+              let (session, token) = try await store.session(idHash: TokenHash(of: value)),
               clock.now().timeIntervalSince(session.createdAt) < WebSessionCookie.lifetime,
               let account = try await accounts.account(uid: session.uid)
         else { return nil }

@@ -22,14 +22,16 @@ struct VerificationCodeRow: TableRow {
         key = Self.key(code.uid, code.purpose)
         uid = code.uid.hex
         purpose = code.purpose.rawValue
-        codeHash = code.codeHash
+        codeHash = code.codeHash.bytes
         expiresAt = code.expiresAt
         failedAttempts = code.failedAttempts
     }
 
     /// The stored code; `nil` for a purpose this version does not know.
     var record: StoredCode? {
-        guard let uid = AccountUID(hex: uid), let purpose = VerificationPurpose(rawValue: purpose) else { return nil }
+        guard let uid = AccountUID(hex: uid), let purpose = VerificationPurpose(rawValue: purpose),
+              let codeHash = TokenHash(bytes: codeHash)
+        else { return nil }
         return StoredCode(uid: uid, purpose: purpose, codeHash: codeHash, expiresAt: expiresAt, failedAttempts: failedAttempts)
     }
 }

@@ -21,11 +21,11 @@ public enum VerificationPurpose: String, Sendable, Codable, CaseIterable {
 public struct StoredCode: Sendable, Equatable {
     public var uid: AccountUID
     public var purpose: VerificationPurpose
-    public var codeHash: Data
+    public var codeHash: TokenHash
     public var expiresAt: Date
     public var failedAttempts: Int
 
-    public init(uid: AccountUID, purpose: VerificationPurpose, codeHash: Data, expiresAt: Date, failedAttempts: Int = 0) {
+    public init(uid: AccountUID, purpose: VerificationPurpose, codeHash: TokenHash, expiresAt: Date, failedAttempts: Int = 0) {
         self.uid = uid
         self.purpose = purpose
         self.codeHash = codeHash

@@ -22,7 +22,7 @@ struct DeviceRow: TableRow {
     init(_ device: DeviceRecord) throws {
         id = device.id.bytes
         uid = device.uid.hex
-        sessionIDHash = device.sessionIDHash
+        sessionIDHash = device.sessionIDHash.bytes
         name = device.name
         type = device.type
         createdAt = device.createdAt
@@ -38,7 +38,8 @@ struct DeviceRow: TableRow {
 
     /// The stored device; `nil` only for a row this code could not have written.
     var record: DeviceRecord? {
-        guard let id = DeviceID(bytes: id), let uid = AccountUID(hex: uid) else { return nil }
+        guard let id = DeviceID(bytes: id), let uid = AccountUID(hex: uid), let sessionIDHash = TokenHash(bytes: sessionIDHash)
+        else { return nil }
         let commands = (try? JSONDecoder().decode([String: String].self, from: Data(availableCommands.utf8))) ?? [:]
         return DeviceRecord(
             id: id, uid: uid, sessionIDHash: sessionIDHash, name: name, type: type, createdAt: createdAt,

@@ -13,7 +13,7 @@ public struct DeviceRecord: Sendable, Equatable {
     public var id: DeviceID
     public var uid: AccountUID
     /// The id hash of the session token it registered on.
-    public var sessionIDHash: Data
+    public var sessionIDHash: TokenHash
     /// As the device named itself (FxA's display-safe text, at most 255).
     public var name: String?
     /// `desktop`, `mobile`, `tablet`, `vr`, `tv`, or what the device said.
@@ -35,7 +35,7 @@ public struct DeviceRecord: Sendable, Equatable {
     public var availableCommands: [String: String]
 
     public init(
-        id: DeviceID, uid: AccountUID, sessionIDHash: Data, name: String?, type: String?, createdAt: Date,
+        id: DeviceID, uid: AccountUID, sessionIDHash: TokenHash, name: String?, type: String?, createdAt: Date,
         lastAccessAt: Date, pushCallback: String? = nil, pushPublicKey: String? = nil, pushAuthKey: String? = nil,
         pushEndpointExpired: Bool = false, availableCommands: [String: String] = [:]
     ) {
@@ -101,7 +101,7 @@ public protocol DeviceStore: Sendable {
     func update(_ device: DeviceRecord) async throws -> Bool
 
     /// The device registered on a session, if any.
-    func device(sessionIDHash: Data) async throws -> DeviceRecord?
+    func device(sessionIDHash: TokenHash) async throws -> DeviceRecord?
 
     /// The account's device with `id`, if it exists.
     func device(uid: AccountUID, id: DeviceID) async throws -> DeviceRecord?

@@ -46,15 +46,15 @@ public struct SQLDeviceStore: DeviceStore {
         let updated = try await database.sql().update(with: DeviceRow(device))
             .where("id", .equal, device.id.bytes)
             .where("uid", .equal, device.uid.hex)
-            .where("session_id_hash", .equal, device.sessionIDHash)
+            .where("session_id_hash", .equal, device.sessionIDHash.bytes)
             .returning("id")
             .all()
         return !updated.isEmpty
     }
 
-    public func device(sessionIDHash: Data) async throws -> DeviceRecord? {
+    public func device(sessionIDHash: TokenHash) async throws -> DeviceRecord? {
         try await liveDevices()
-            .where(Self.column("session_id_hash"), .equal, SQLBind(sessionIDHash))
+            .where(Self.column("session_id_hash"), .equal, SQLBind(sessionIDHash.bytes))
             .row(DeviceRow.self)?.record
     }
 
@@ -100,7 +100,7 @@ public struct SQLDeviceStore: DeviceStore {
             // Its session, and the key-fetch and other tokens made under it.
             try await sql.raw("""
                 DELETE FROM auth_tokens WHERE uid = \(bind: uid.hex) \
-                AND (id_hash = \(bind: device.sessionIDHash) OR parent_id_hash = \(bind: device.sessionIDHash))
+                AND (id_hash = \(bind: device.sessionIDHash.bytes) OR parent_id_hash = \(bind: device.sessionIDHash.bytes))
                 """).run()
             try await SessionEndingSQL.deleteMintedTokens(session: device.sessionIDHash, on: sql)
         }

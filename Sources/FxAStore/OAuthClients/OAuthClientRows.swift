@@ -32,8 +32,8 @@ struct OAuthClientRow: TableRow {
         allowedScopes = client.allowedScopes
         webhookURL = client.webhookURL
         jwtAccessTokens = client.jwtAccessTokens
-        secretHash = client.secretHash
-        previousSecretHash = client.previousSecretHash
+        secretHash = client.secretHash?.bytes
+        previousSecretHash = client.previousSecretHash?.bytes
         createdAt = client.createdAt
         ownerUID = client.ownerUID?.hex
         registeredInConsole = client.registeredInConsole
@@ -46,7 +46,8 @@ struct OAuthClientRow: TableRow {
         return OAuthClientRecord(
             id: clientID, name: name, redirectURIs: redirectUris, imageURI: imageURI, trusted: trusted,
             publicClient: publicClient, allowedScopes: allowedScopes, webhookURL: webhookURL,
-            jwtAccessTokens: jwtAccessTokens, secretHash: secretHash, previousSecretHash: previousSecretHash,
+            jwtAccessTokens: jwtAccessTokens, secretHash: secretHash.flatMap { TokenHash(bytes: $0) },
+            previousSecretHash: previousSecretHash.flatMap { TokenHash(bytes: $0) },
             createdAt: createdAt, ownerUID: ownerUID.flatMap { AccountUID(hex: $0) }, registeredInConsole: registeredInConsole,
             disabled: disabled)
     }

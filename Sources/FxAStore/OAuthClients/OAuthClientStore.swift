@@ -24,8 +24,8 @@ public struct OAuthClientRecord: Sendable, Equatable {
     public var webhookURL: String?
     /// Issue RS256 JWT access tokens (`typ: at+jwt`) instead of opaque ones.
     public var jwtAccessTokens: Bool
-    public var secretHash: Data?
-    public var previousSecretHash: Data?
+    public var secretHash: TokenHash?
+    public var previousSecretHash: TokenHash?
     public var createdAt: Date
     /// The account that registered the client in the developer console and
     /// may manage it there; `nil` for clients the operator registered (CLI)
@@ -45,7 +45,7 @@ public struct OAuthClientRecord: Sendable, Equatable {
     public init(
         id: OAuthClientID, name: String, redirectURIs: [String], imageURI: String? = nil, trusted: Bool = false,
         publicClient: Bool = false, allowedScopes: [String] = [], webhookURL: String? = nil,
-        jwtAccessTokens: Bool = false, secretHash: Data? = nil, previousSecretHash: Data? = nil, createdAt: Date,
+        jwtAccessTokens: Bool = false, secretHash: TokenHash? = nil, previousSecretHash: TokenHash? = nil, createdAt: Date,
         ownerUID: AccountUID? = nil, registeredInConsole: Bool? = nil, disabled: Bool = false
     ) {
         self.id = id
@@ -84,7 +84,7 @@ public protocol OAuthClientStore: Sendable {
     /// previous (the one before that stops working), atomically.
     ///
     /// - Throws: ``FxAStoreError/notFound`` for an unknown id.
-    func rotateSecret(id: OAuthClientID, to newHash: Data) async throws
+    func rotateSecret(id: OAuthClientID, to newHash: TokenHash) async throws
     /// Forgets the previous secret once every deployment uses the new one.
     func dropPreviousSecret(id: OAuthClientID) async throws
     /// Deletes the client and everything issued to it: codes, tokens, the

@@ -60,10 +60,10 @@ public struct SQLOAuthClientStore: OAuthClientStore {
     }
 
     /// One statement: the right-hand sides read the row as it was.
-    public func rotateSecret(id: OAuthClientID, to newHash: Data) async throws {
+    public func rotateSecret(id: OAuthClientID, to newHash: TokenHash) async throws {
         let updated = try await database.sql().update(OAuthClientRow.table)
             .set(SQLIdentifier("previous_secret_hash"), to: SQLIdentifier("secret_hash"))
-            .set("secret_hash", to: newHash)
+            .set("secret_hash", to: newHash.bytes)
             .where("id", .equal, id.hex)
             .returning("id")
             .all()

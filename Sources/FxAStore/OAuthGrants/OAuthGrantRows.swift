@@ -21,7 +21,7 @@ struct OAuthCodeRow: TableRow {
     var usedAt: Date?
 
     init(_ code: OAuthCodeRecord) {
-        codeHash = code.codeHash
+        codeHash = code.codeHash.bytes
         clientID = code.clientID.hex
         uid = code.uid.hex
         scope = code.scope.description
@@ -39,8 +39,8 @@ struct OAuthCodeRow: TableRow {
 
     /// The stored code; `nil` only for a row this code could not have written.
     var record: OAuthCodeRecord? {
-        guard let clientID = OAuthClientID(hex: clientID), let uid = AccountUID(hex: uid),
-              let scope = OAuthScopeSet(parsing: scope, maximumLength: .max)
+        guard let codeHash = TokenHash(bytes: codeHash), let clientID = OAuthClientID(hex: clientID),
+              let uid = AccountUID(hex: uid), let scope = OAuthScopeSet(parsing: scope, maximumLength: .max)
         else { return nil }
         return OAuthCodeRecord(
             codeHash: codeHash, clientID: clientID, uid: uid, scope: scope, redirectURI: redirectURI,
@@ -68,7 +68,7 @@ struct OAuthTokenRow: TableRow {
     var sessionIDHash: Data?
 
     init(_ token: OAuthTokenRecord) {
-        tokenHash = token.tokenHash
+        tokenHash = token.tokenHash.bytes
         kind = token.kind.rawValue
         clientID = token.clientID.hex
         uid = token.uid.hex
@@ -76,20 +76,22 @@ struct OAuthTokenRow: TableRow {
         createdAt = token.createdAt
         expiresAt = token.expiresAt
         lastUsedAt = token.lastUsedAt
-        parentHash = token.parentHash
-        grantCodeHash = token.grantCodeHash
+        parentHash = token.parentHash?.bytes
+        grantCodeHash = token.grantCodeHash?.bytes
         authAt = token.authAt
-        sessionIDHash = token.sessionIDHash
+        sessionIDHash = token.sessionIDHash?.bytes
     }
 
     /// The stored token; `nil` only for a row this code could not have written.
     var record: OAuthTokenRecord? {
-        guard let kind = OAuthTokenRecord.Kind(rawValue: kind), let clientID = OAuthClientID(hex: clientID),
-              let uid = AccountUID(hex: uid), let scope = OAuthScopeSet(parsing: scope, maximumLength: .max)
+        guard let tokenHash = TokenHash(bytes: tokenHash), let kind = OAuthTokenRecord.Kind(rawValue: kind),
+              let clientID = OAuthClientID(hex: clientID), let uid = AccountUID(hex: uid),
+              let scope = OAuthScopeSet(parsing: scope, maximumLength: .max)
         else { return nil }
         return OAuthTokenRecord(
             tokenHash: tokenHash, kind: kind, clientID: clientID, uid: uid, scope: scope, createdAt: createdAt,
-            expiresAt: expiresAt, lastUsedAt: lastUsedAt, parentHash: parentHash, grantCodeHash: grantCodeHash,
-            authAt: authAt, sessionIDHash: sessionIDHash)
+            expiresAt: expiresAt, lastUsedAt: lastUsedAt, parentHash: parentHash.flatMap { TokenHash(bytes: $0) },
+            grantCodeHash: grantCodeHash.flatMap { TokenHash(bytes: $0) }, authAt: authAt,
+            sessionIDHash: sessionIDHash.flatMap { TokenHash(bytes: $0) })
     }
 }

@@ -33,13 +33,13 @@ enum OAuthGrantSQL {
     /// access tokens it minted and the ones issued beside it in the same
     /// exchange (RFC 7009 §2.1: revoking a refresh token revokes the access
     /// tokens of the same grant). Returns whether the token existed.
-    static func deleteToken(hash: Data, on sql: any SQLDatabase) async throws -> Bool {
+    static func deleteToken(hash: TokenHash, on sql: any SQLDatabase) async throws -> Bool {
         guard let row = try await sql.raw("""
-            DELETE FROM oauth_tokens WHERE token_hash = \(bind: hash) RETURNING kind, grant_code_hash
+            DELETE FROM oauth_tokens WHERE token_hash = \(bind: hash.bytes) RETURNING kind, grant_code_hash
             """).first()
         else { return false }
         guard try row.decode(column: "kind", as: String.self) == OAuthTokenRecord.Kind.refresh.rawValue else { return true }
-        try await sql.raw("DELETE FROM oauth_tokens WHERE parent_hash = \(bind: hash)").run()
+        try await sql.raw("DELETE FROM oauth_tokens WHERE parent_hash = \(bind: hash.bytes)").run()
         if let grant = try row.decode(column: "grant_code_hash", as: Data?.self) {
             try await sql.raw("""
                 DELETE FROM oauth_tokens WHERE grant_code_hash = \(bind: grant) \

@@ -6,7 +6,7 @@ import Foundation
 /// (with `usedAt`) until they expire, so a replay can be recognised and
 /// what the code issued revoked (RFC 6749 §4.1.2, RFC 9700 §4.5).
 public struct OAuthCodeRecord: Sendable, Equatable {
-    public var codeHash: Data
+    public var codeHash: TokenHash
     public var clientID: OAuthClientID
     public var uid: AccountUID
     public var scope: OAuthScopeSet
@@ -30,7 +30,7 @@ public struct OAuthCodeRecord: Sendable, Equatable {
     public var usedAt: Date?
 
     public init(
-        codeHash: Data, clientID: OAuthClientID, uid: AccountUID, scope: OAuthScopeSet, redirectURI: String?,
+        codeHash: TokenHash, clientID: OAuthClientID, uid: AccountUID, scope: OAuthScopeSet, redirectURI: String?,
         codeChallenge: String?, nonce: String?, offline: Bool, authAt: Date, amr: [String], aal: Int,
         keysJWE: String?, createdAt: Date, usedAt: Date? = nil
     ) {
@@ -67,7 +67,7 @@ public struct OAuthTokenRecord: Sendable, Equatable {
         case refresh
     }
 
-    public var tokenHash: Data
+    public var tokenHash: TokenHash
     public var kind: Kind
     public var clientID: OAuthClientID
     public var uid: AccountUID
@@ -78,19 +78,19 @@ public struct OAuthTokenRecord: Sendable, Equatable {
     public var lastUsedAt: Date
     /// For an access token minted by a refresh grant: that refresh token's
     /// hash, so destroying the refresh token kills its access tokens.
-    public var parentHash: Data?
+    public var parentHash: TokenHash?
     /// The hash of the authorization code that issued it, for revocation on replay.
-    public var grantCodeHash: Data?
+    public var grantCodeHash: TokenHash?
     public var authAt: Date?
     /// For a token of the `fxa-credentials` grant: the id hash of the FxA
     /// session that minted it (Firefox's). Signing that session out (its
     /// device from Devices & apps, `/v1/session/destroy`) ends the token too.
-    public var sessionIDHash: Data?
+    public var sessionIDHash: TokenHash?
 
     public init(
-        tokenHash: Data, kind: Kind, clientID: OAuthClientID, uid: AccountUID, scope: OAuthScopeSet, createdAt: Date,
-        expiresAt: Date?, lastUsedAt: Date, parentHash: Data? = nil, grantCodeHash: Data? = nil, authAt: Date? = nil,
-        sessionIDHash: Data? = nil
+        tokenHash: TokenHash, kind: Kind, clientID: OAuthClientID, uid: AccountUID, scope: OAuthScopeSet, createdAt: Date,
+        expiresAt: Date?, lastUsedAt: Date, parentHash: TokenHash? = nil, grantCodeHash: TokenHash? = nil, authAt: Date? = nil,
+        sessionIDHash: TokenHash? = nil
     ) {
         self.sessionIDHash = sessionIDHash
         self.tokenHash = tokenHash
@@ -119,18 +119,18 @@ public protocol OAuthGrantStore: Sendable {
     /// or throws; a throw still commits the code as used (a code that failed
     /// a check is burnt, not retried) and is rethrown after the commit.
     func redeemCode(
-        hash: Data, at date: Date, issuing issue: @escaping @Sendable (OAuthCodeRecord) throws -> [OAuthTokenRecord]
+        hash: TokenHash, at date: Date, issuing issue: @escaping @Sendable (OAuthCodeRecord) throws -> [OAuthTokenRecord]
     ) async throws -> OAuthCodeRedemption
 
     func insertToken(_ token: OAuthTokenRecord) async throws
-    func token(hash: Data) async throws -> OAuthTokenRecord?
+    func token(hash: TokenHash) async throws -> OAuthTokenRecord?
     /// Deletes the token; a refresh token takes with it the access tokens
     /// it minted and those issued beside it in the same exchange (RFC 7009
     /// §2.1). Returns whether a token was deleted.
     @discardableResult
-    func deleteToken(hash: Data) async throws -> Bool
+    func deleteToken(hash: TokenHash) async throws -> Bool
     /// Revokes everything an authorization code issued (its replay was seen).
-    func deleteTokens(grantCodeHash: Data) async throws
+    func deleteTokens(grantCodeHash: TokenHash) async throws
     /// The account's tokens, for the "Devices & apps" list.
     func tokens(uid: AccountUID) async throws -> [OAuthTokenRecord]
     /// The user disconnected a client (Devices & apps): deletes one of its
@@ -141,16 +141,16 @@ public protocol OAuthGrantStore: Sendable {
     /// replay is then simply unknown) and it is marked disconnected: it
     /// hears no more events about the account but its deletion, until the
     /// user authorizes it again (``OutboxStore``).
-    func disconnect(uid: AccountUID, clientID: OAuthClientID, refreshTokenHash: Data?, at date: Date) async throws
+    func disconnect(uid: AccountUID, clientID: OAuthClientID, refreshTokenHash: TokenHash?, at date: Date) async throws
     /// Records use of a refresh token.
-    func touchToken(hash: Data, at date: Date) async throws
+    func touchToken(hash: TokenHash, at date: Date) async throws
     /// Drops codes created before `codesBefore` and access tokens expired before `tokensBefore`.
     func purgeExpired(codesBefore: Date, tokensBefore: Date) async throws
 }
 
 extension OAuthGrantStore {
     /// Marks the code used without issuing anything.
-    public func redeemCode(hash: Data, at date: Date) async throws -> OAuthCodeRedemption {
+    public func redeemCode(hash: TokenHash, at date: Date) async throws -> OAuthCodeRedemption {
         try await redeemCode(hash: hash, at: date, issuing: { _ in [] })
     }
 }

@@ -17,19 +17,19 @@ public struct SQLOAuthGrantStore: OAuthGrantStore {
     }
 
     public func redeemCode(
-        hash: Data, at date: Date, issuing issue: @escaping @Sendable (OAuthCodeRecord) throws -> [OAuthTokenRecord]
+        hash: TokenHash, at date: Date, issuing issue: @escaping @Sendable (OAuthCodeRecord) throws -> [OAuthTokenRecord]
     ) async throws -> OAuthCodeRedemption {
         let (outcome, refusal) = try await database.transaction { sql -> (OAuthCodeRedemption, (any Error)?) in
             // Marks an unused code used and returns it, in one statement: of
             // two concurrent redemptions exactly one gets the row.
             guard let record = try await sql.update(OAuthCodeRow.table)
                 .set("used_at", to: date)
-                .where("code_hash", .equal, hash)
+                .where("code_hash", .equal, hash.bytes)
                 .where(SQLColumn("used_at"), .is, SQLLiteral.null)
                 .returning(SQLLiteral.all)
                 .row(OAuthCodeRow.self)?.record
             else {
-                guard let record = try await sql.selectRows(OAuthCodeRow.self).where("code_hash", .equal, hash)
+                guard let record = try await sql.selectRows(OAuthCodeRow.self).where("code_hash", .equal, hash.bytes)
                     .row(OAuthCodeRow.self)?.record
                 else { return (.unknown, nil) }
                 return (.replayed(record), nil)
@@ -63,29 +63,29 @@ public struct SQLOAuthGrantStore: OAuthGrantStore {
     }
 
     /// On the read connections: every `/v1/verify` looks its token up.
-    public func token(hash: Data) async throws -> OAuthTokenRecord? {
+    public func token(hash: TokenHash) async throws -> OAuthTokenRecord? {
         try await database.readSQL().selectRows(OAuthTokenRow.self)
-            .where("token_hash", .equal, hash)
+            .where("token_hash", .equal, hash.bytes)
             .row(OAuthTokenRow.self)?.record
     }
 
-    public func deleteToken(hash: Data) async throws -> Bool {
+    public func deleteToken(hash: TokenHash) async throws -> Bool {
         defer { database.noteCommittedChange() }
         return try await database.transaction { sql in
             try await OAuthGrantSQL.deleteToken(hash: hash, on: sql)
         }
     }
 
-    public func deleteTokens(grantCodeHash: Data) async throws {
+    public func deleteTokens(grantCodeHash: TokenHash) async throws {
         defer { database.noteCommittedChange() }
         try await database.transaction { sql in
-            let issued = try await sql.selectRows(OAuthTokenRow.self).where("grant_code_hash", .equal, grantCodeHash)
+            let issued = try await sql.selectRows(OAuthTokenRow.self).where("grant_code_hash", .equal, grantCodeHash.bytes)
                 .rows(OAuthTokenRow.self)
             let refreshHashes = issued.filter { $0.kind == OAuthTokenRecord.Kind.refresh.rawValue }.map(\.tokenHash)
             if !refreshHashes.isEmpty {
                 try await sql.delete(from: OAuthTokenRow.table).where("parent_hash", .in, refreshHashes).run()
             }
-            try await sql.delete(from: OAuthTokenRow.table).where("grant_code_hash", .equal, grantCodeHash).run()
+            try await sql.delete(from: OAuthTokenRow.table).where("grant_code_hash", .equal, grantCodeHash.bytes).run()
         }
     }
 
@@ -97,7 +97,7 @@ public struct SQLOAuthGrantStore: OAuthGrantStore {
             .compactMap(\.record)
     }
 
-    public func disconnect(uid: AccountUID, clientID: OAuthClientID, refreshTokenHash: Data?, at date: Date) async throws {
+    public func disconnect(uid: AccountUID, clientID: OAuthClientID, refreshTokenHash: TokenHash?, at date: Date) async throws {
         defer { database.noteCommittedChange() }
         let isPostgres = database.location.isPostgres
         try await database.transaction { sql in
@@ -130,10 +130,10 @@ public struct SQLOAuthGrantStore: OAuthGrantStore {
         }
     }
 
-    public func touchToken(hash: Data, at date: Date) async throws {
+    public func touchToken(hash: TokenHash, at date: Date) async throws {
         try await database.sql().update(OAuthTokenRow.table)
             .set("last_used_at", to: date)
-            .where("token_hash", .equal, hash)
+            .where("token_hash", .equal, hash.bytes)
             .run()
     }
 

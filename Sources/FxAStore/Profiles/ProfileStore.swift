@@ -66,7 +66,7 @@ public struct TokenProfile: Sendable, Equatable {
 public protocol ProfileStore: Sendable {
     /// The token with hash `accessTokenHash` and its account's profile;
     /// `nil` when there is no such token or its account is gone.
-    func profile(accessTokenHash: Data) async throws -> TokenProfile?
+    func profile(accessTokenHash: TokenHash) async throws -> TokenProfile?
 
     func profile(uid: AccountUID) async throws -> ProfileRecord?
 

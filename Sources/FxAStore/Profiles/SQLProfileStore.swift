@@ -13,11 +13,11 @@ public struct SQLProfileStore: ProfileStore {
         self.database = database
     }
 
-    public func profile(accessTokenHash: Data) async throws -> TokenProfile? {
+    public func profile(accessTokenHash: TokenHash) async throws -> TokenProfile? {
         guard let row = try await database.readSQL().selectRows(OAuthTokenRow.self)
             .column(SQLRaw(AccountProfileColumns.selectList))
             .join(AccountRow.table, on: SQLRaw("accounts.uid = oauth_tokens.uid"))
-            .where(SQLColumn("token_hash", table: OAuthTokenRow.table), .equal, SQLBind(accessTokenHash))
+            .where(SQLColumn("token_hash", table: OAuthTokenRow.table), .equal, SQLBind(accessTokenHash.bytes))
             .first(),
             let token = try row.decode(OAuthTokenRow.self).record,
             let profile = try row.decode(AccountProfileColumns.self, prefix: AccountProfileColumns.prefix).record

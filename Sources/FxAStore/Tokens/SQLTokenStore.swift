@@ -15,32 +15,32 @@ public struct SQLTokenStore: TokenStore {
     }
 
     /// On the read connections: every authenticated request reads its token.
-    public func token(idHash: Data) async throws -> StoredToken? {
+    public func token(idHash: TokenHash) async throws -> StoredToken? {
         try await database.readSQL().selectRows(AuthTokenRow.self)
-            .where("id_hash", .equal, idHash)
+            .where("id_hash", .equal, idHash.bytes)
             .row(AuthTokenRow.self)?.record
     }
 
-    public func consume(idHash: Data) async throws -> StoredToken? {
+    public func consume(idHash: TokenHash) async throws -> StoredToken? {
         try await database.sql().delete(from: AuthTokenRow.table)
-            .where("id_hash", .equal, idHash)
+            .where("id_hash", .equal, idHash.bytes)
             .returning(SQLLiteral.all)
             .row(AuthTokenRow.self)?.record
     }
 
-    public func delete(idHash: Data) async throws {
+    public func delete(idHash: TokenHash) async throws {
         defer { database.noteCommittedChange() }
         try await database.transaction { sql in
-            try await sql.delete(from: AuthTokenRow.table).where("id_hash", .equal, idHash).run()
+            try await sql.delete(from: AuthTokenRow.table).where("id_hash", .equal, idHash.bytes).run()
             try await SessionEndingSQL.deleteMintedTokens(session: idHash, on: sql)
         }
     }
 
-    public func markVerified(idHash: Data) async throws {
+    public func markVerified(idHash: TokenHash) async throws {
         try await database.sql().update(AuthTokenRow.table)
             .set("verified", to: true)
-            .where("id_hash", .equal, idHash)
-            .orWhere("parent_id_hash", .equal, idHash)
+            .where("id_hash", .equal, idHash.bytes)
+            .orWhere("parent_id_hash", .equal, idHash.bytes)
             .run()
     }
 

@@ -1,3 +1,4 @@
+import FxACore
 import Foundation
 import SQLKit
 
@@ -6,12 +7,12 @@ import SQLKit
 /// tokens). Every store that deletes a session calls it in the same
 /// transaction, so a signed-out Firefox leaves no working token behind.
 enum SessionEndingSQL {
-    static func deleteMintedTokens(session idHash: Data, on sql: any SQLDatabase) async throws {
+    static func deleteMintedTokens(session idHash: TokenHash, on sql: any SQLDatabase) async throws {
         // Access tokens refreshed from a minted refresh token go with it.
         try await sql.raw("""
             DELETE FROM oauth_tokens WHERE parent_hash IN \
-            (SELECT token_hash FROM oauth_tokens WHERE session_id_hash = \(bind: idHash))
+            (SELECT token_hash FROM oauth_tokens WHERE session_id_hash = \(bind: idHash.bytes))
             """).run()
-        try await sql.raw("DELETE FROM oauth_tokens WHERE session_id_hash = \(bind: idHash)").run()
+        try await sql.raw("DELETE FROM oauth_tokens WHERE session_id_hash = \(bind: idHash.bytes)").run()
     }
 }

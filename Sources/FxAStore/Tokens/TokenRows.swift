@@ -16,24 +16,25 @@ struct AuthTokenRow: TableRow {
     var sealedKeyBundle: Data?
 
     init(_ token: StoredToken) {
-        idHash = token.idHash
+        idHash = token.idHash.bytes
         kind = token.kind.rawValue
         uid = token.uid.hex
         wrappedKeys = token.wrappedKeys
         createdAt = token.createdAt
         verified = token.verified
         stretchVersion = token.stretchVersion?.rawValue
-        parentIDHash = token.parentIDHash
+        parentIDHash = token.parentIDHash?.bytes
         sealedKeyBundle = token.sealedKeyBundle
     }
 
     /// The stored token; `nil` for a row this code could not have written
     /// (a kind a newer version added).
     var record: StoredToken? {
-        guard let kind = FxATokenKind(rawValue: kind), let uid = AccountUID(hex: uid) else { return nil }
+        guard let kind = FxATokenKind(rawValue: kind), let uid = AccountUID(hex: uid), let idHash = TokenHash(bytes: idHash)
+        else { return nil }
         return StoredToken(
             idHash: idHash, kind: kind, uid: uid, wrappedKeys: wrappedKeys, createdAt: createdAt, verified: verified,
-            stretchVersion: stretchVersion.flatMap(KeyStretchVersion.init(rawValue:)), parentIDHash: parentIDHash,
+            stretchVersion: stretchVersion.flatMap(KeyStretchVersion.init(rawValue:)), parentIDHash: parentIDHash.flatMap { TokenHash(bytes: $0) },
             sealedKeyBundle: sealedKeyBundle)
     }
 }

@@ -11,7 +11,7 @@ import Foundation
 /// and unwraps the keys; the database alone yields neither.
 public struct StoredToken: Sendable, Equatable {
     /// SHA-256 of the token id: the primary key.
-    public var idHash: Data
+    public var idHash: TokenHash
     public var kind: FxATokenKind
     public var uid: AccountUID
     /// `hawkKey || extraKey` XOR `HKDF(tokenId, "fxa-server/token-at-rest", 64)`.
@@ -23,15 +23,15 @@ public struct StoredToken: Sendable, Equatable {
     /// For key-fetch tokens: which wrapKb the bundle carries.
     public var stretchVersion: KeyStretchVersion?
     /// For password-change tokens: the session that started the change.
-    public var parentIDHash: Data?
+    public var parentIDHash: TokenHash?
     /// For key-fetch tokens: `kA || wrapKb` already sealed with the token's
     /// bundle key (`KeyBundle.seal`), computed at login while the password
     /// was at hand. Only the token holder can open it.
     public var sealedKeyBundle: Data?
 
     public init(
-        idHash: Data, kind: FxATokenKind, uid: AccountUID, wrappedKeys: Data, createdAt: Date,
-        verified: Bool, stretchVersion: KeyStretchVersion? = nil, parentIDHash: Data? = nil,
+        idHash: TokenHash, kind: FxATokenKind, uid: AccountUID, wrappedKeys: Data, createdAt: Date,
+        verified: Bool, stretchVersion: KeyStretchVersion? = nil, parentIDHash: TokenHash? = nil,
         sealedKeyBundle: Data? = nil
     ) {
         self.idHash = idHash
@@ -49,14 +49,14 @@ public struct StoredToken: Sendable, Equatable {
 /// Persistence of auth-API tokens.
 public protocol TokenStore: Sendable {
     func insert(_ token: StoredToken) async throws
-    func token(idHash: Data) async throws -> StoredToken?
+    func token(idHash: TokenHash) async throws -> StoredToken?
     /// Deletes and returns the token in one statement, so a single-use token
     /// (keyFetchToken) can be redeemed once even by concurrent requests.
-    func consume(idHash: Data) async throws -> StoredToken?
-    func delete(idHash: Data) async throws
+    func consume(idHash: TokenHash) async throws -> StoredToken?
+    func delete(idHash: TokenHash) async throws
     /// Marks the token (a session) verified, with the tokens issued under
     /// it (its key-fetch tokens), as a confirmed sign-in does.
-    func markVerified(idHash: Data) async throws
+    func markVerified(idHash: TokenHash) async throws
     /// Marks every session and key-fetch token of the account verified (the
     /// account's email was just confirmed).
     func markAllVerified(uid: AccountUID) async throws

@@ -16,9 +16,9 @@ public struct SQLWebSessionStore: WebSessionStore {
         try await database.sql().insert(WebSessionRow(session))
     }
 
-    public func session(idHash: Data) async throws -> (session: WebSession, token: StoredToken)? {
+    public func session(idHash: TokenHash) async throws -> (session: WebSession, token: StoredToken)? {
         guard let session = try await database.readSQL().selectRows(WebSessionRow.self)
-            .where("id_hash", .equal, idHash)
+            .where("id_hash", .equal, idHash.bytes)
             .row(WebSessionRow.self)?.record
         else { return nil }
         guard let token = try await tokens.token(idHash: session.tokenIDHash), token.kind == .sessionToken,
@@ -30,19 +30,19 @@ public struct SQLWebSessionStore: WebSessionStore {
         return (session, token)
     }
 
-    public func signOut(idHash: Data) async throws {
+    public func signOut(idHash: TokenHash) async throws {
         defer { database.noteCommittedChange() }
         try await database.transaction { sql in
             let rows = try await sql.delete(from: WebSessionRow.table)
-                .where("id_hash", .equal, idHash)
+                .where("id_hash", .equal, idHash.bytes)
                 .returning(SQLLiteral.all)
                 .rows(WebSessionRow.self)
-            try await Self.deleteTokens(of: rows, on: sql)
+            try await Self.deleteTokens(of: rows.compactMap(\.record), on: sql)
         }
     }
 
-    public func forget(idHash: Data) async throws {
-        try await database.sql().delete(from: WebSessionRow.table).where("id_hash", .equal, idHash).run()
+    public func forget(idHash: TokenHash) async throws {
+        try await database.sql().delete(from: WebSessionRow.table).where("id_hash", .equal, idHash.bytes).run()
     }
 
     public func deleteExpired(createdBefore date: Date) async throws -> Int {
@@ -56,20 +56,20 @@ public struct SQLWebSessionStore: WebSessionStore {
                 RETURNING *
                 """).rows(WebSessionRow.self)
             // A shared token is Firefox's: it outlives the cookie.
-            try await Self.deleteTokens(of: rows.filter { !$0.sharesToken }, on: sql)
+            try await Self.deleteTokens(of: rows.filter { !$0.sharesToken }.compactMap(\.record), on: sql)
             return rows.count
         }
     }
 
     /// Deletes the session tokens (and the key-fetch tokens under them)
     /// that the deleted `web_sessions` rows stood on.
-    private static func deleteTokens(of rows: [WebSessionRow], on sql: any SQLDatabase) async throws {
-        for row in rows {
+    private static func deleteTokens(of sessions: [WebSession], on sql: any SQLDatabase) async throws {
+        for session in sessions {
             try await sql.delete(from: AuthTokenRow.table)
-                .where("id_hash", .equal, row.tokenIDHash)
-                .orWhere("parent_id_hash", .equal, row.tokenIDHash)
+                .where("id_hash", .equal, session.tokenIDHash.bytes)
+                .orWhere("parent_id_hash", .equal, session.tokenIDHash.bytes)
                 .run()
-            try await SessionEndingSQL.deleteMintedTokens(session: row.tokenIDHash, on: sql)
+            try await SessionEndingSQL.deleteMintedTokens(session: session.tokenIDHash, on: sql)
         }
     }
 }

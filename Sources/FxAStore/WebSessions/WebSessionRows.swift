@@ -13,8 +13,8 @@ struct WebSessionRow: TableRow {
     var sharesToken: Bool
 
     init(_ session: WebSession) {
-        idHash = session.idHash
-        tokenIDHash = session.tokenIDHash
+        idHash = session.idHash.bytes
+        tokenIDHash = session.tokenIDHash.bytes
         uid = session.uid.hex
         createdAt = session.createdAt
         sharesToken = session.sharesToken
@@ -22,7 +22,9 @@ struct WebSessionRow: TableRow {
 
     /// The stored session; `nil` only for a row this code could not have written.
     var record: WebSession? {
-        guard let uid = AccountUID(hex: uid) else { return nil }
+        guard let uid = AccountUID(hex: uid), let idHash = TokenHash(bytes: idHash),
+              let tokenIDHash = TokenHash(bytes: tokenIDHash)
+        else { return nil }
         return WebSession(idHash: idHash, tokenIDHash: tokenIDHash, uid: uid, createdAt: createdAt, sharesToken: sharesToken)
     }
 }

@@ -11,9 +11,9 @@ import Foundation
 /// forget.
 public struct WebSession: Sendable, Equatable {
     /// SHA-256 of the cookie value.
-    public var idHash: Data
+    public var idHash: TokenHash
     /// The FxA session token it stands on (that token's id hash).
-    public var tokenIDHash: Data
+    public var tokenIDHash: TokenHash
     public var uid: AccountUID
     public var createdAt: Date
     /// The session token is Firefox's too: the pages were opened from
@@ -23,7 +23,7 @@ public struct WebSession: Sendable, Equatable {
     /// Firefox's, and only an explicit sign-out ends it.
     public var sharesToken: Bool
 
-    public init(idHash: Data, tokenIDHash: Data, uid: AccountUID, createdAt: Date, sharesToken: Bool = false) {
+    public init(idHash: TokenHash, tokenIDHash: TokenHash, uid: AccountUID, createdAt: Date, sharesToken: Bool = false) {
         self.idHash = idHash
         self.tokenIDHash = tokenIDHash
         self.uid = uid
@@ -39,15 +39,15 @@ public protocol WebSessionStore: Sendable {
 
     /// The session and its session token, when both exist; a session whose
     /// token is gone is deleted and `nil` is returned.
-    func session(idHash: Data) async throws -> (session: WebSession, token: StoredToken)?
+    func session(idHash: TokenHash) async throws -> (session: WebSession, token: StoredToken)?
 
     /// Deletes the web session and the session token it stands on, in one
     /// transaction (signing out of the pages signs that session out of FxA).
-    func signOut(idHash: Data) async throws
+    func signOut(idHash: TokenHash) async throws
 
     /// Deletes the web session only, leaving its session token (a shared
     /// one, replaced by a new sign-in in the same browser).
-    func forget(idHash: Data) async throws
+    func forget(idHash: TokenHash) async throws
 
     /// Deletes web sessions created before `date` (with their session
     /// tokens, unless shared) and those whose session token is gone;

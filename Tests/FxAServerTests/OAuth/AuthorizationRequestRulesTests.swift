@@ -98,7 +98,7 @@ extension AuthorizationPageTests {
             let developer = try await server.signUp(TestUser())
             let record = OAuthClientRecord(
                 id: .random(), name: "Someone's app", redirectURIs: ["https://app.example/cb"], allowedScopes: ["profile"],
-                secretHash: SecureRandom.bytes(32), createdAt: Date(), ownerUID: AccountUID(hex: developer.uid))
+                secretHash: TokenHash.random(), createdAt: Date(), ownerUID: AccountUID(hex: developer.uid))
             try await server.dependencies.stores.oauthClients.create(record)
             let client = TestClient(id: record.id.hex, secret: nil, redirectURI: "https://app.example/cb")
             for change: [String: String?] in [["scope": "profile:write"], ["prompt": "none"], ["request": "x"]] {

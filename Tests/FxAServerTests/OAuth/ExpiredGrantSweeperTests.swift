@@ -12,13 +12,13 @@ struct ExpiredGrantSweeperTests {
             let now = server.clock.now()
             func code(age: TimeInterval) -> OAuthCodeRecord {
                 OAuthCodeRecord(
-                    codeHash: SecureRandom.bytes(32), clientID: .random(), uid: .random(), scope: OAuthScopeSet(parsing: "profile")!,
+                    codeHash: TokenHash.random(), clientID: .random(), uid: .random(), scope: OAuthScopeSet(parsing: "profile")!,
                     redirectURI: nil, codeChallenge: nil, nonce: nil, offline: false, authAt: now, amr: ["pwd"], aal: 1,
                     keysJWE: nil, createdAt: now.addingTimeInterval(-age))
             }
             func token(_ kind: OAuthTokenRecord.Kind, expiresIn: TimeInterval?) -> OAuthTokenRecord {
                 OAuthTokenRecord(
-                    tokenHash: SecureRandom.bytes(32), kind: kind, clientID: .random(), uid: .random(),
+                    tokenHash: TokenHash.random(), kind: kind, clientID: .random(), uid: .random(),
                     scope: OAuthScopeSet(parsing: "profile")!, createdAt: now.addingTimeInterval(-7200),
                     expiresAt: expiresIn.map { now.addingTimeInterval($0) }, lastUsedAt: now)
             }

@@ -59,11 +59,12 @@ struct OAuthEdgeRulesTests {
             let grants = server.dependencies.stores.oauthGrants
             for text in [try #require(tokens.string("access_token")), try #require(tokens.string("refresh_token"))] {
                 let raw = try #require(Data(hex: text))
-                #expect(try await grants.token(hash: raw) == nil, "no row is keyed by the token itself")
-                #expect(try await grants.token(hash: Data(SHA256.hash(data: raw))) != nil, "the row is keyed by its SHA-256")
+                #expect(try await grants.token(hash: #require(TokenHash(bytes: raw))) == nil, "no row is keyed by the token itself")
+                let sha256 = try #require(TokenHash(bytes: Data(SHA256.hash(data: raw))))
+                #expect(try await grants.token(hash: sha256) != nil, "the row is keyed by its SHA-256")
             }
             let rawCode = try #require(Data(hex: code))
-            #expect(try await grants.redeemCode(hash: rawCode, at: Date()) == .unknown)
+            #expect(try await grants.redeemCode(hash: #require(TokenHash(bytes: rawCode)), at: Date()) == .unknown)
         }
     }
 }

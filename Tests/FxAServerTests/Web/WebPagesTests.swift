@@ -23,9 +23,9 @@ struct WebPagesTests {
             }
             #expect(!setCookie.contains("Domain="), "__Host- cookies name no domain")
             let value = try #require(Data(base64URLEncoded: String(setCookie.split(separator: ";")[0].dropFirst(Self.cookieName.count + 1))))
-            let stored = try await server.dependencies.stores.webSessions.session(idHash: Data(SHA256.hash(data: value)))
+            let stored = try await server.dependencies.stores.webSessions.session(idHash: #require(TokenHash(bytes: Data(SHA256.hash(data: value)))))
             #expect(stored?.session.uid.hex == account.uid, "found by the value's SHA-256")
-            let byValue = try await server.dependencies.stores.webSessions.session(idHash: value)
+            let byValue = try await server.dependencies.stores.webSessions.session(idHash: #require(TokenHash(bytes: value)))
             #expect(byValue == nil, "not by the value itself")
         }
     }

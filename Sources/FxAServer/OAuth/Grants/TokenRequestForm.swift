@@ -1,9 +1,10 @@
 import FxACore
 import Vapor
 
-/// `POST /v1/token`, as a form (RFC 6749) or JSON (FxA clients). Unknown
-/// fields are ignored, as FxA's `stripUnknown` does.
-struct TokenRequest: Content {
+/// `POST /v1/token` as sent, a form (RFC 6749) or JSON (FxA clients), before
+/// any check: ``TokenRequest`` turns it into what a grant may act on.
+/// Unknown fields are ignored, as FxA's `stripUnknown` does.
+struct TokenRequestForm: Content {
     var grant_type: String?
     var client_id: String?
     var client_secret: String?
