@@ -103,5 +103,5 @@ private func parseEmail(_ text: String) throws -> EmailAddress {
 private func withAdministration<T>(
     _ storage: StorageOptions, _ body: (AccountAdministration) async throws -> T
 ) async throws -> T {
-    try await withMigratedDependencies(storage) { try await body(AccountAdministration(dependencies: $0)) }
+    try await withMigratedDependencies(storage) { try await body($0.accountAdministration()) }
 }

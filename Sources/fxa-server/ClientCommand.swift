@@ -230,5 +230,5 @@ private func setDisabled(_ disabled: Bool, id: String, storage: StorageOptions) 
 
 /// Opens the configured database, migrates it and runs `body`.
 private func withClients<T>(_ storage: StorageOptions, _ body: (ClientAdministration) async throws -> T) async throws -> T {
-    try await withMigratedDependencies(storage) { try await body(ClientAdministration(dependencies: $0)) }
+    try await withMigratedDependencies(storage) { try await body($0.clientAdministration()) }
 }

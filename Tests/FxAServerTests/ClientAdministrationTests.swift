@@ -18,7 +18,7 @@ struct ClientAdministrationTests {
 
     @Test func aConfidentialClientGetsASecretStoredOnlyAsItsHash() async throws {
         try await withTestServer { server in
-            let admin = ClientAdministration(dependencies: server.dependencies)
+            let admin = server.dependencies.clientAdministration()
             let (client, secret) = try await admin.create(Self.registration())
             let shown = try #require(secret)
             #expect(client.id.hex.count == 16)
@@ -38,7 +38,7 @@ struct ClientAdministrationTests {
 
     @Test func aPublicClientHasNoSecretAndCannotRotateOne() async throws {
         try await withTestServer { server in
-            let admin = ClientAdministration(dependencies: server.dependencies)
+            let admin = server.dependencies.clientAdministration()
             let (client, secret) = try await admin.create(Self.registration(["com.example.app:/cb"], publicClient: true))
             #expect(secret == nil)
             #expect(client.secretHash == nil)
@@ -61,7 +61,7 @@ struct ClientAdministrationTests {
     ])
     func unsafeRegistrationsAreRefused(registration: ClientAdministration.Registration) async throws {
         try await withTestServer { server in
-            let admin = ClientAdministration(dependencies: server.dependencies)
+            let admin = server.dependencies.clientAdministration()
             await #expect(throws: FxAError.self) { _ = try await admin.create(registration) }
             let clients = try await admin.list().filter { !FirstPartyClients.contains($0.id) }
             #expect(clients.isEmpty, "only Firefox's built-in clients")
@@ -70,7 +70,7 @@ struct ClientAdministrationTests {
 
     @Test func loopbackHTTPAndUpdatesAreValidatedToo() async throws {
         try await withTestServer { server in
-            let admin = ClientAdministration(dependencies: server.dependencies)
+            let admin = server.dependencies.clientAdministration()
             let (client, _) = try await admin.create(Self.registration(["http://127.0.0.1:8000/cb", "http://localhost:8000/cb"]))
             let updated = try await admin.update(client.id) { $0.redirectURIs.append("https://rp.example/other") }
             #expect(updated.redirectURIs.count == 3)

@@ -9,15 +9,10 @@ import NIOPosix
 /// credential code as the API, so an account made here is
 /// indistinguishable from one made by a client.
 public struct AccountAdministration: Sendable {
-    private let stores: Stores
-    private let clock: any WallClock
-    private let credentials: CredentialVerifier
-
-    public init(dependencies: Dependencies) {
-        stores = dependencies.stores
-        clock = dependencies.clock
-        credentials = CredentialVerifier(hasher: PasswordHasher(threadPool: dependencies.hashingPool))
-    }
+    let accounts: any AccountStore
+    let tokens: any TokenStore
+    let clock: any WallClock
+    let credentials: CredentialVerifier
 
     /// Creates an account for `email` with `password`, stretched here as a
     /// client would (both v1 and v2, so every client can sign in), with a
@@ -25,7 +20,7 @@ public struct AccountAdministration: Sendable {
     ///
     /// - Throws: errno 101 when the email is taken.
     public func create(email: EmailAddress, password: String, verified: Bool) async throws -> AccountRecord {
-        if try await stores.accounts.account(normalizedEmail: email.normalized) != nil {
+        if try await accounts.account(normalizedEmail: email.normalized) != nil {
             throw FxAError.accountExists(email.value)
         }
         let kB = SecureRandom.bytes(32)
@@ -41,7 +36,7 @@ public struct AccountAdministration: Sendable {
             uid: .random(), email: email.value, emailVerified: verified, kA: SecureRandom.bytes(32),
             v1: v1, v2: v2, createdAt: now, verifierSetAt: now)
         do {
-            try await stores.accounts.create(account)
+            try await accounts.create(account)
         } catch FxAStoreError.conflict {
             throw FxAError.accountExists(email.value)
         }
@@ -53,7 +48,7 @@ public struct AccountAdministration: Sendable {
         var all: [AccountRecord] = []
         var after: String?
         while true {
-            let page = try await stores.accounts.accounts(afterEmail: after, limit: 500)
+            let page = try await accounts.accounts(afterEmail: after, limit: 500)
             guard let last = page.last else { return all }
             all += page
             after = last.normalizedEmail
@@ -63,8 +58,8 @@ public struct AccountAdministration: Sendable {
     /// Marks the account's email verified, with its open sessions.
     public func verify(email: EmailAddress) async throws -> AccountRecord {
         let account = try await find(email)
-        try await stores.accounts.markEmailVerified(uid: account.uid)
-        try await stores.tokens.markAllVerified(uid: account.uid)
+        try await accounts.markEmailVerified(uid: account.uid)
+        try await tokens.markAllVerified(uid: account.uid)
         return account
     }
 
@@ -72,7 +67,7 @@ public struct AccountAdministration: Sendable {
     /// parties receive.
     public func delete(email: EmailAddress) async throws -> AccountRecord {
         let account = try await find(email)
-        try await stores.accounts.delete(
+        try await accounts.delete(
             uid: account.uid, recording: OutboxEvent(uid: account.uid, kind: .deleteUser, occurredAt: clock.now()))
         return account
     }
@@ -80,7 +75,7 @@ public struct AccountAdministration: Sendable {
     /// The account's subscription capabilities.
     public func capabilities(email: EmailAddress) async throws -> (AccountRecord, [String]) {
         let account = try await find(email)
-        return (account, try await stores.accounts.capabilities(uid: account.uid))
+        return (account, try await accounts.capabilities(uid: account.uid))
     }
 
     /// Replaces the account's subscription capabilities (swift-fxa has no
@@ -100,7 +95,7 @@ public struct AccountAdministration: Sendable {
         let changeTime = JSONValue.int(Int(now.timeIntervalSince1970 * 1000))
         // The events are made from the list the write replaces, read in its
         // transaction: concurrent runs cannot both announce one change.
-        try await stores.accounts.setCapabilities(Array(after), uid: account.uid) { previous in
+        try await accounts.setCapabilities(Array(after), uid: account.uid) { previous in
             let before = Set(previous)
             return [(after.subtracting(before), true), (before.subtracting(after), false)].compactMap { changed, active in
                 changed.isEmpty ? nil : OutboxEvent(
@@ -114,7 +109,7 @@ public struct AccountAdministration: Sendable {
     }
 
     private func find(_ email: EmailAddress) async throws -> AccountRecord {
-        guard let account = try await stores.accounts.account(normalizedEmail: email.normalized) else {
+        guard let account = try await accounts.account(normalizedEmail: email.normalized) else {
             throw FxAError.unknownAccount()
         }
         return account

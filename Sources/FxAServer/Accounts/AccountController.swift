@@ -6,7 +6,6 @@ import Vapor
 struct AccountController: RouteCollection {
     let service: AccountService
     let authenticator: TokenAuthenticator
-    let stores: Stores
     let customs: Customs
 
     func boot(routes: any RoutesBuilder) throws {
@@ -44,41 +43,25 @@ struct AccountController: RouteCollection {
     @Sendable func statusByUID(_ request: Request) async throws -> AccountExistsResponse {
         guard let raw = request.query[String.self, at: "uid"] else { throw FxAError.missingParameter("uid") }
         guard let uid = AccountUID(hex: raw) else { throw FxAError.invalidParameter(["uid"], source: "query") }
-        return AccountExistsResponse(exists: try await stores.accounts.account(uid: uid) != nil)
+        return AccountExistsResponse(exists: try await service.exists(uid: uid))
     }
 
     @Sendable func statusByEmail(_ request: Request) async throws -> AccountExistsResponse {
         let body = try request.content.decode(EmailRequest.self)
         try await customs.check(.passwordCheck, subject: nil, ip: request.clientIP)
-        // Any address an account proved counts, so that the email-first
-        // page does not offer a sign-up that would be refused (144).
-        return AccountExistsResponse(exists: try await stores.accounts.account(anyVerifiedEmail: body.email.normalized) != nil)
+        return AccountExistsResponse(exists: try await service.exists(email: body.email))
     }
 
     /// Which stretching the client must use for this account, and the v2 salt.
     @Sendable func credentialsStatus(_ request: Request) async throws -> CredentialsStatusResponse {
         let body = try request.content.decode(EmailRequest.self)
         try await customs.check(.passwordCheck, subject: nil, ip: request.clientIP)
-        guard let account = try await stores.accounts.account(normalizedEmail: body.email.normalized) else {
-            throw FxAError.unknownAccount()
-        }
-        return CredentialsStatusResponse(
-            currentVersion: account.currentStretchVersion.label, clientSalt: account.v2?.clientSalt.rawValue,
-            upgradeNeeded: account.v2 == nil)
+        return try await service.credentialsStatus(email: body.email)
     }
 
-    /// The encrypted `kA || wrapKb`. The key-fetch token is single-use and
-    /// only works once the account's email (and the sign-in) is confirmed;
-    /// an unconfirmed token stays usable for after the confirmation.
+    /// The encrypted `kA || wrapKb` (``AccountService/keys(_:)``).
     @Sendable func keys(_ request: Request) async throws -> KeyBundleResponse {
-        let authenticated = try await authenticator.authenticateWithAccount(request, as: [.keyFetchToken])
-        let (token, account) = (authenticated.token, authenticated.account)
-        guard account.emailVerified else { throw FxAError.unverifiedAccount() }
-        guard token.stored.verified else { throw FxAError.unverifiedSession() }
-        guard let redeemed = try await stores.tokens.consume(idHash: token.idHash),
-              let bundle = redeemed.sealedKeyBundle
-        else { throw FxAError.invalidToken() }
-        return KeyBundleResponse(bundle: bundle.hexString)
+        try await service.keys(try await authenticator.authenticateWithAccount(request, as: [.keyFetchToken]))
     }
 
     @Sendable func destroy(_ request: Request) async throws -> EmptyJSON {
@@ -89,19 +72,9 @@ struct AccountController: RouteCollection {
         return EmptyJSON()
     }
 
-    /// What the profile server reads about the account. The amr values say
-    /// how this session was authenticated: the password, plus the email
-    /// once the sign-in (or sign-up) was confirmed by code.
+    /// What the profile server reads about the account (``AccountService/profile(_:)``).
     @Sendable func profile(_ request: Request) async throws -> AccountProfileResponse {
-        let authenticated = try await authenticator.authenticateWithAccount(request, as: [.sessionToken])
-        let (session, account) = (authenticated.token, authenticated.account)
-        guard let profile = try await stores.profiles.profile(uid: session.uid)
-        else { throw FxAError.invalidToken() }
-        let changedAt = max(profile.changedAt, account.verifierSetAt)
-        return AccountProfileResponse(
-            email: account.primaryEmail, locale: account.locale,
-            authenticationMethods: session.stored.verified ? ["pwd", "email"] : ["pwd"],
-            authenticatorAssuranceLevel: 1, profileChangedAt: Int64(changedAt.timeIntervalSince1970 * 1000))
+        try await service.profile(try await authenticator.authenticateWithAccount(request, as: [.sessionToken]))
     }
 
     /// 32 bytes from the server's CSPRNG; takes an empty POST, as PyFxA sends.

@@ -6,7 +6,10 @@ import Foundation
 /// confirmation and deletion. Handlers validate input into typed values and
 /// call these; everything here works on uids, never on raw strings.
 struct AccountService: Sendable {
-    let stores: Stores
+    let accounts: any AccountStore
+    let tokens: any TokenStore
+    let secondaryEmails: any SecondaryEmailStore
+    let profiles: any ProfileStore
     let codes: EmailedCodes
     let credentials: CredentialVerifier
     let issuer: TokenIssuer
@@ -14,16 +17,68 @@ struct AccountService: Sendable {
     let clock: any WallClock
     let policy: AccountPolicy
 
+    /// Whether an account has this uid (`GET /account/status`).
+    func exists(uid: AccountUID) async throws -> Bool {
+        try await accounts.account(uid: uid) != nil
+    }
+
+    /// Whether any account proved this address, primary or secondary, so
+    /// that the email-first page does not offer a sign-up that would be
+    /// refused (errno 144).
+    func exists(email: EmailAddress) async throws -> Bool {
+        try await accounts.account(anyVerifiedEmail: email.normalized) != nil
+    }
+
+    /// Which stretching the client must use for the account, and the v2 salt.
+    func credentialsStatus(email: EmailAddress) async throws -> CredentialsStatusResponse {
+        guard let account = try await accounts.account(normalizedEmail: email.normalized) else {
+            throw FxAError.unknownAccount()
+        }
+        return CredentialsStatusResponse(
+            currentVersion: account.currentStretchVersion.label, clientSalt: account.v2?.clientSalt.rawValue,
+            upgradeNeeded: account.v2 == nil)
+    }
+
+    /// The encrypted `kA || wrapKb`. The key-fetch token is single-use and
+    /// only works once the account's email (and the sign-in) is confirmed;
+    /// an unconfirmed token stays usable for after the confirmation.
+    func keys(_ authenticated: AuthenticatedAccount) async throws -> KeyBundleResponse {
+        let (token, account) = (authenticated.token, authenticated.account)
+        guard account.emailVerified else { throw FxAError.unverifiedAccount() }
+        guard token.stored.verified else { throw FxAError.unverifiedSession() }
+        guard let redeemed = try await tokens.consume(idHash: token.idHash), let bundle = redeemed.sealedKeyBundle
+        else { throw FxAError.invalidToken() }
+        return KeyBundleResponse(bundle: bundle.hexString)
+    }
+
+    /// What the profile server reads about the account. The amr values say
+    /// how this session was authenticated: the password, plus the email
+    /// once the sign-in (or sign-up) was confirmed by code.
+    func profile(_ authenticated: AuthenticatedAccount) async throws -> AccountProfileResponse {
+        let (session, account) = (authenticated.token, authenticated.account)
+        guard let profile = try await profiles.profile(uid: session.uid) else { throw FxAError.invalidToken() }
+        let changedAt = max(profile.changedAt, account.verifierSetAt)
+        return AccountProfileResponse(
+            email: account.primaryEmail, locale: account.locale,
+            authenticationMethods: session.stored.verified ? ["pwd", "email"] : ["pwd"],
+            authenticatorAssuranceLevel: 1, profileChangedAt: Int64(changedAt.timeIntervalSince1970 * 1000))
+    }
+
+    /// Signs the session out (`POST /session/destroy`).
+    func destroySession(_ session: AuthenticatedToken) async throws {
+        try await tokens.delete(idHash: session.idHash)
+    }
+
     /// Creates the account, its first session and (with `wantKeys`) a
     /// key-fetch token, and emails the verification code. `locale` is the
     /// browser's language list, kept for the profile API.
     func create(_ request: CreateAccountRequest, wantKeys: Bool, locale: String? = nil) async throws -> SessionResponse {
         let email = request.email
         guard policy.signup.admits(normalizedEmail: email.normalized) else { throw FxAError.signupNotAllowed() }
-        if try await stores.accounts.account(normalizedEmail: email.normalized) != nil {
+        if try await accounts.account(normalizedEmail: email.normalized) != nil {
             throw FxAError.accountExists(email.value)
         }
-        if try await stores.secondaryEmails.isVerifiedSecondaryEmail(normalizedEmail: email.normalized) {
+        if try await secondaryEmails.isVerifiedSecondaryEmail(normalizedEmail: email.normalized) {
             throw FxAError.verifiedSecondaryEmailExists()
         }
         let v2Fields = try request.v2Fields()
@@ -42,7 +97,7 @@ struct AccountService: Sendable {
             v1: v1, v2: v2,
             createdAt: now, verifierSetAt: now, locale: locale)
         do {
-            try await stores.accounts.create(account)
+            try await accounts.create(account)
         } catch FxAStoreError.conflict {
             throw FxAError.accountExists(email.value)
         }
@@ -64,8 +119,8 @@ struct AccountService: Sendable {
         // Sign-in names the primary address (typed, or sent back as
         // originalLoginEmail on the retry after errno 120), as FxA requires.
         let named = request.originalLoginEmail ?? request.email
-        guard let account = try await stores.accounts.account(normalizedEmail: named.normalized) else {
-            if try await stores.accounts.account(anyVerifiedEmail: named.normalized) != nil {
+        guard let account = try await accounts.account(normalizedEmail: named.normalized) else {
+            if try await accounts.account(anyVerifiedEmail: named.normalized) != nil {
                 throw FxAError.loginWithSecondaryEmail()
             }
             throw FxAError.unknownAccount()
@@ -74,7 +129,7 @@ struct AccountService: Sendable {
         // account's own (its sign-up address, primary or a verified
         // secondary), or any address would do as a fresh rate-limit bucket.
         if request.email.normalized != account.normalizedEmail, request.email.normalized != EmailAddress.normalize(account.email) {
-            let own = try await stores.secondaryEmails.secondaryEmails(uid: account.uid)
+            let own = try await secondaryEmails.secondaryEmails(uid: account.uid)
             guard own.contains(where: { $0.verified && $0.normalizedEmail == request.email.normalized }) else {
                 throw FxAError.unknownAccount()
             }
@@ -114,7 +169,7 @@ struct AccountService: Sendable {
         }
         try await codes.redeem(
             Data(code.value.utf8), uid: session.uid, purpose: .signinConfirmation, rejection: FxAError.invalidOTPCode())
-        try await stores.tokens.markVerified(idHash: session.idHash)
+        try await tokens.markVerified(idHash: session.idHash)
     }
 
     /// Sends the code the session is waiting for again: the sign-up code
@@ -136,11 +191,11 @@ struct AccountService: Sendable {
     /// Deletes the account after checking its password again, recording the
     /// `delete-user` event for relying parties in the same transaction.
     func destroy(_ request: DestroyAccountRequest, session: StoredToken) async throws {
-        guard let account = try await stores.accounts.account(anyVerifiedEmail: request.email.normalized),
+        guard let account = try await accounts.account(anyVerifiedEmail: request.email.normalized),
               account.uid == session.uid
         else { throw FxAError.unknownAccount() }
         _ = try await credentials.check(account: account, authPW: request.authPW, typedEmail: request.email)
-        try await stores.accounts.delete(
+        try await accounts.delete(
             uid: account.uid, recording: OutboxEvent(uid: account.uid, kind: .deleteUser, occurredAt: clock.now()))
     }
 
@@ -155,11 +210,11 @@ struct AccountService: Sendable {
     /// and key-fetch token of the account becomes verified with it. Wrong
     /// codes count against the code, which is burnt after too many.
     func verifySignupCode(uid: AccountUID, code: Hex16Code) async throws {
-        guard let account = try await stores.accounts.account(uid: uid) else { throw FxAError.unknownAccount() }
+        guard let account = try await accounts.account(uid: uid) else { throw FxAError.unknownAccount() }
         if account.emailVerified { return }
         try await codes.redeem(code.bytes, uid: uid, purpose: .signupEmail, rejection: FxAError.invalidVerificationCode())
-        try await stores.accounts.markEmailVerified(uid: uid)
-        try await stores.tokens.markAllVerified(uid: uid)
+        try await accounts.markEmailVerified(uid: uid)
+        try await tokens.markAllVerified(uid: uid)
     }
 
     /// Issues a session (and with `wantKeys` a key-fetch token under it).

@@ -36,6 +36,13 @@ struct EmailedCodes: Sendable {
         try await codes.delete(uid: uid, purpose: purpose)
     }
 
+    /// What is left of the live code for the account and purpose: its
+    /// seconds and its wrong guesses (none of either when there is none).
+    func remaining(uid: AccountUID, purpose: VerificationPurpose) async throws -> (seconds: TimeInterval, guesses: Int) {
+        guard let stored = try await codes.code(uid: uid, purpose: purpose) else { return (0, 0) }
+        return (max(0, stored.expiresAt.timeIntervalSince(clock.now())).rounded(.down), max(0, maxAttempts - stored.failedAttempts))
+    }
+
     /// A decimal code of `digits` digits, uniformly drawn.
     static func decimal(digits: Int) -> String {
         var generator = SystemRandomNumberGenerator()

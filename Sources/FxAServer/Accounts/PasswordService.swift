@@ -9,7 +9,8 @@ import Foundation
 /// reset: all), and record a `password-change` event for relying parties,
 /// in the same transaction.
 struct PasswordService: Sendable {
-    let stores: Stores
+    let accounts: any AccountStore
+    let tokens: any TokenStore
     let codes: EmailedCodes
     let credentials: CredentialVerifier
     let issuer: TokenIssuer
@@ -26,7 +27,7 @@ struct PasswordService: Sendable {
     /// a key-fetch token for the version that matched, so the client can
     /// read kB and wrap it under the new password.
     func startChange(_ request: PasswordChangeStartRequest, session: StoredToken?) async throws -> PasswordChangeStartResponse {
-        guard let account = try await stores.accounts.account(anyVerifiedEmail: request.email.normalized) else {
+        guard let account = try await accounts.account(anyVerifiedEmail: request.email.normalized) else {
             throw FxAError.unknownAccount()
         }
         if let session {
@@ -58,8 +59,8 @@ struct PasswordService: Sendable {
         _ request: PasswordChangeFinishRequest, token: AuthenticatedToken, wantKeys: Bool
     ) async throws -> PasswordChangeFinishResponse {
         let v2Fields = try request.v2Fields()
-        guard let changeToken = try await stores.tokens.consume(idHash: token.idHash),
-              let account = try await stores.accounts.account(uid: token.uid)
+        guard let changeToken = try await tokens.consume(idHash: token.idHash),
+              let account = try await accounts.account(uid: token.uid)
         else { throw FxAError.invalidToken() }
         let v1 = try await credentials.credentials(authPW: request.authPW, wrapKb: request.wrapKb.bytes)
         var v2: AccountRecord.CredentialsV2?
@@ -75,12 +76,12 @@ struct PasswordService: Sendable {
         // that started the change (the settings page cannot name its
         // session: the token stays behind an HttpOnly cookie).
         if let previousIDHash = request.sessionToken.map({ TokenHash(of: $0.bytes) }) ?? changeToken.parentIDHash {
-            let previous = try await stores.tokens.token(idHash: previousIDHash)
+            let previous = try await tokens.token(idHash: previousIDHash)
             sessionVerified = previous.map { $0.uid == account.uid && $0.kind == .sessionToken && $0.verified } ?? false
         }
 
         let now = clock.now()
-        try await stores.accounts.replaceCredentials(
+        try await accounts.replaceCredentials(
             uid: account.uid, v1: v1, v2: v2, .change, at: now,
             recording: passwordChangeEvent(account.uid, at: now))
 
@@ -104,7 +105,7 @@ struct PasswordService: Sendable {
 
     /// Emails an 8-digit one-time code to a verified account.
     func sendForgotOTP(_ request: ForgotSendRequest) async throws {
-        guard let account = try await stores.accounts.account(normalizedEmail: request.email.normalized) else {
+        guard let account = try await accounts.account(normalizedEmail: request.email.normalized) else {
             throw FxAError.unknownAccount()
         }
         // FxA sends nothing to an unconfirmed address: the reset would prove
@@ -118,7 +119,7 @@ struct PasswordService: Sendable {
     /// Exchanges the emailed OTP for a password-forgot token and a
     /// server-issued code that `verifyForgotCode` takes.
     func verifyForgotOTP(_ request: ForgotVerifyOTPRequest) async throws -> ForgotVerifyOTPResponse {
-        guard let account = try await stores.accounts.account(normalizedEmail: request.email.normalized) else {
+        guard let account = try await accounts.account(normalizedEmail: request.email.normalized) else {
             throw FxAError.unknownAccount()
         }
         try await codes.redeem(
@@ -135,7 +136,7 @@ struct PasswordService: Sendable {
         try await codes.redeem(
             request.code.bytes, uid: token.uid, purpose: .passwordResetConfirmation,
             rejection: FxAError.invalidVerificationCode())
-        try await stores.tokens.delete(idHash: token.idHash)
+        try await tokens.delete(idHash: token.idHash)
         let reset = try await issuer.issue(.accountResetToken, uid: token.uid, verified: true)
         return AccountResetTokenResponse(accountResetToken: reset.raw.hex)
     }
@@ -144,7 +145,7 @@ struct PasswordService: Sendable {
     /// passwordForgotToken comes first and the emailed code
     /// (`X-Recovery-Code`) is what `verify_code` later takes with it.
     func sendForgotCodeLegacy(_ request: ForgotSendRequest) async throws -> LegacyForgotCodeResponse {
-        guard let account = try await stores.accounts.account(normalizedEmail: request.email.normalized) else {
+        guard let account = try await accounts.account(normalizedEmail: request.email.normalized) else {
             throw FxAError.unknownAccount()
         }
         guard account.emailVerified else { throw FxAError.unverifiedAccount() }
@@ -156,15 +157,14 @@ struct PasswordService: Sendable {
 
     /// Emails a new recovery code for the flow the token started.
     func resendForgotCodeLegacy(token: AuthenticatedToken) async throws -> LegacyForgotCodeResponse {
-        guard let account = try await stores.accounts.account(uid: token.uid) else { throw FxAError.invalidToken() }
+        guard let account = try await accounts.account(uid: token.uid) else { throw FxAError.invalidToken() }
         return try await sendRecoveryCode(to: account)
     }
 
     /// Seconds and guesses left for the flow's code.
     func forgotStatusLegacy(token: AuthenticatedToken) async throws -> LegacyForgotStatusResponse {
-        let stored = try await stores.codes.code(uid: token.uid, purpose: .passwordResetConfirmation)
-        let ttl = max(0, Int((stored?.expiresAt ?? clock.now()).timeIntervalSince(clock.now())))
-        return LegacyForgotStatusResponse(tries: max(0, policy.maxCodeAttempts - (stored?.failedAttempts ?? policy.maxCodeAttempts)), ttl: ttl)
+        let left = try await codes.remaining(uid: token.uid, purpose: .passwordResetConfirmation)
+        return LegacyForgotStatusResponse(tries: left.guesses, ttl: Int(left.seconds))
     }
 
     private func sendRecoveryCode(to account: AccountRecord) async throws -> LegacyForgotCodeResponse {
@@ -181,8 +181,8 @@ struct PasswordService: Sendable {
     /// client chose the new kB) or by random bytes; kA is replaced too.
     func reset(_ request: AccountResetRequest, token: AuthenticatedToken) async throws {
         let v2Fields = try request.v2Fields()
-        guard try await stores.tokens.consume(idHash: token.idHash) != nil,
-              try await stores.accounts.account(uid: token.uid) != nil
+        guard try await tokens.consume(idHash: token.idHash) != nil,
+              try await accounts.account(uid: token.uid) != nil
         else { throw FxAError.invalidToken() }
         let v1 = try await credentials.credentials(
             authPW: request.authPW, wrapKb: v2Fields?.wrapKb.bytes ?? SecureRandom.bytes(32))
@@ -192,7 +192,7 @@ struct PasswordService: Sendable {
                 authPW: v2Fields.authPW, wrapKb: v2Fields.wrapKbVersion2.bytes))
         }
         let now = clock.now()
-        try await stores.accounts.replaceCredentials(
+        try await accounts.replaceCredentials(
             uid: token.uid, v1: v1, v2: v2, .reset(kA: SecureRandom.bytes(32)), at: now,
             recording: passwordChangeEvent(token.uid, at: now))
     }

@@ -8,7 +8,6 @@ import Vapor
 struct SecondaryEmailController: RouteCollection {
     let service: SecondaryEmailService
     let authenticator: TokenAuthenticator
-    let stores: Stores
     let customs: Customs
 
     func boot(routes: any RoutesBuilder) throws {
@@ -27,55 +26,55 @@ struct SecondaryEmailController: RouteCollection {
     }
 
     @Sendable func list(_ request: Request) async throws -> [RecoveryEmailResponse] {
-        let uid = try await verifiedSession(request)
-        return try await service.list(uid: uid)
+        let account = try await verifiedAccount(request)
+        return try await service.list(account: account)
     }
 
     @Sendable func add(_ request: Request) async throws -> EmptyJSON {
-        let uid = try await verifiedSession(request)
+        let account = try await verifiedAccount(request)
         let body = try request.content.decode(EmailRequest.self)
-        try await customs.check(.emailSend, subject: uid.hex, ip: request.clientIP)
-        try await service.add(body.email, uid: uid)
+        try await customs.check(.emailSend, subject: account.uid.hex, ip: request.clientIP)
+        try await service.add(body.email, account: account)
         return EmptyJSON()
     }
 
     @Sendable func verifyCode(_ request: Request) async throws -> EmptyJSON {
-        let uid = try await verifiedSession(request)
+        let account = try await verifiedAccount(request)
         let body = try request.content.decode(CodeRequest.self)
-        try await customs.check(.codeCheck, subject: uid.hex, ip: request.clientIP)
-        try await service.verify(body.email, code: body.code, uid: uid)
+        try await customs.check(.codeCheck, subject: account.uid.hex, ip: request.clientIP)
+        try await service.verify(body.email, code: body.code, account: account)
         return EmptyJSON()
     }
 
     @Sendable func resendCode(_ request: Request) async throws -> EmptyJSON {
-        let uid = try await verifiedSession(request)
+        let account = try await verifiedAccount(request)
         let body = try request.content.decode(EmailRequest.self)
-        try await customs.check(.emailSend, subject: uid.hex, ip: request.clientIP)
-        try await service.resend(body.email, uid: uid)
+        try await customs.check(.emailSend, subject: account.uid.hex, ip: request.clientIP)
+        try await service.resend(body.email, account: account)
         return EmptyJSON()
     }
 
     @Sendable func setPrimary(_ request: Request) async throws -> EmptyJSON {
-        let uid = try await verifiedSession(request)
+        let account = try await verifiedAccount(request)
         let body = try request.content.decode(EmailRequest.self)
-        try await service.makePrimary(body.email, uid: uid)
+        try await service.makePrimary(body.email, account: account)
         return EmptyJSON()
     }
 
     @Sendable func destroy(_ request: Request) async throws -> EmptyJSON {
-        let uid = try await verifiedSession(request)
+        let account = try await verifiedAccount(request)
         let body = try request.content.decode(EmailRequest.self)
-        try await service.remove(body.email, uid: uid)
+        try await service.remove(body.email, account: account)
         return EmptyJSON()
     }
 
-    /// The session's account, once both are verified (104, 138 otherwise).
-    private func verifiedSession(_ request: Request) async throws -> AccountUID {
+    /// The session's account, read once with the session, once both are
+    /// verified (104, 138 otherwise).
+    private func verifiedAccount(_ request: Request) async throws -> AccountRecord {
         let session = try await authenticator.authenticateWithAccount(request, as: [.sessionToken])
-        let account = session.account
-        guard account.emailVerified else { throw FxAError.unverifiedAccount() }
+        guard session.account.emailVerified else { throw FxAError.unverifiedAccount() }
         guard session.verified else { throw FxAError.unverifiedSession() }
-        return session.uid
+        return session.account
     }
 }
 

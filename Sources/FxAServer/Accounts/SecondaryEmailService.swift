@@ -7,7 +7,8 @@ import Foundation
 /// Making one primary tells relying parties through a `profile-change`
 /// event carrying the new address, recorded in the same transaction.
 struct SecondaryEmailService: Sendable {
-    let stores: Stores
+    let accounts: any AccountStore
+    let secondaryEmails: any SecondaryEmailStore
     let codes: EmailedCodes
     let mailer: any Mailer
     let clock: any WallClock
@@ -17,59 +18,57 @@ struct SecondaryEmailService: Sendable {
     static let codeLifetime: TimeInterval = 3600
 
     /// The account's addresses, primary first, as FxA lists them.
-    func list(uid: AccountUID) async throws -> [RecoveryEmailResponse] {
-        guard let account = try await stores.accounts.account(uid: uid) else { throw FxAError.invalidToken() }
-        let secondary = try await stores.secondaryEmails.secondaryEmails(uid: uid)
+    func list(account: AccountRecord) async throws -> [RecoveryEmailResponse] {
+        let secondary = try await secondaryEmails.secondaryEmails(uid: account.uid)
         return [RecoveryEmailResponse(email: account.primaryEmail, isPrimary: true, verified: account.emailVerified)]
             + secondary.map { RecoveryEmailResponse(email: $0.email, isPrimary: false, verified: $0.verified) }
     }
 
-    func add(_ email: EmailAddress, uid: AccountUID) async throws {
+    func add(_ email: EmailAddress, account: AccountRecord) async throws {
         do {
-            try await stores.secondaryEmails.addSecondaryEmail(email.value, uid: uid, at: clock.now(), limit: Self.maximumPerAccount)
+            try await secondaryEmails.addSecondaryEmail(email.value, uid: account.uid, at: clock.now(), limit: Self.maximumPerAccount)
         } catch let refusal as SecondaryEmailRefusal {
             throw Self.error(for: refusal)
         }
-        try await sendCode(to: email, uid: uid)
+        try await sendCode(to: email, uid: account.uid)
     }
 
     /// Sends a new code; an earlier one for another address stops working
     /// (one pending secondary verification per account).
-    func resend(_ email: EmailAddress, uid: AccountUID) async throws {
-        let pending = try await stores.secondaryEmails.secondaryEmails(uid: uid)
+    func resend(_ email: EmailAddress, account: AccountRecord) async throws {
+        let pending = try await secondaryEmails.secondaryEmails(uid: account.uid)
         guard let row = pending.first(where: { $0.normalizedEmail == email.normalized }) else {
             throw FxAError.resendCodeToUnownedEmail()
         }
         guard !row.verified else { throw FxAError.alreadyOwnsEmail() }
-        try await sendCode(to: email, uid: uid)
+        try await sendCode(to: email, uid: account.uid)
     }
 
-    func verify(_ email: EmailAddress, code: SigninCode, uid: AccountUID) async throws {
-        let pending = try await stores.secondaryEmails.secondaryEmails(uid: uid)
+    func verify(_ email: EmailAddress, code: SigninCode, account: AccountRecord) async throws {
+        let pending = try await secondaryEmails.secondaryEmails(uid: account.uid)
         guard let row = pending.first(where: { $0.normalizedEmail == email.normalized }) else {
             throw FxAError.unknownSecondaryEmail()
         }
         if row.verified { return }
         try await codes.redeem(
-            Self.boundCode(code.value, email: email), uid: uid, purpose: .secondaryEmail,
+            Self.boundCode(code.value, email: email), uid: account.uid, purpose: .secondaryEmail,
             rejection: FxAError.invalidVerificationCode())
         do {
-            try await stores.secondaryEmails.markSecondaryEmailVerified(normalizedEmail: email.normalized, uid: uid)
+            try await secondaryEmails.markSecondaryEmailVerified(normalizedEmail: email.normalized, uid: account.uid)
         } catch let refusal as SecondaryEmailRefusal {
             throw Self.error(for: refusal)
         }
     }
 
-    func makePrimary(_ email: EmailAddress, uid: AccountUID) async throws {
-        guard let account = try await stores.accounts.account(uid: uid) else { throw FxAError.invalidToken() }
+    func makePrimary(_ email: EmailAddress, account: AccountRecord) async throws {
         if account.normalizedEmail == email.normalized { return }
         let event = OutboxEvent(
-            uid: uid, kind: .profileChange, payload: ["email": .string(email.value)], occurredAt: clock.now())
+            uid: account.uid, kind: .profileChange, payload: ["email": .string(email.value)], occurredAt: clock.now())
         do {
-            try await stores.secondaryEmails.makePrimary(normalizedEmail: email.normalized, uid: uid, recording: event)
+            try await secondaryEmails.makePrimary(normalizedEmail: email.normalized, uid: account.uid, recording: event)
         } catch SecondaryEmailRefusal.notFound {
             // Someone else's address, or nobody's.
-            let owner = try await stores.accounts.account(anyVerifiedEmail: email.normalized)
+            let owner = try await accounts.account(anyVerifiedEmail: email.normalized)
             throw owner == nil ? FxAError.unknownSecondaryEmail() : FxAError.changeEmailToUnownedEmail()
         } catch let refusal as SecondaryEmailRefusal {
             throw Self.error(for: refusal)
@@ -78,11 +77,10 @@ struct SecondaryEmailService: Sendable {
 
     /// Removes a secondary address; the primary cannot be removed, and an
     /// address the account does not have is already removed (`{}` as FxA).
-    func remove(_ email: EmailAddress, uid: AccountUID) async throws {
-        guard let account = try await stores.accounts.account(uid: uid) else { throw FxAError.invalidToken() }
+    func remove(_ email: EmailAddress, account: AccountRecord) async throws {
         guard account.normalizedEmail != email.normalized else { throw FxAError.cannotDeletePrimaryEmail() }
         do {
-            try await stores.secondaryEmails.removeSecondaryEmail(normalizedEmail: email.normalized, uid: uid)
+            try await secondaryEmails.removeSecondaryEmail(normalizedEmail: email.normalized, uid: account.uid)
         } catch SecondaryEmailRefusal.notFound {
             return
         }

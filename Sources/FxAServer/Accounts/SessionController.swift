@@ -7,7 +7,6 @@ import Vapor
 struct SessionController: RouteCollection {
     let service: AccountService
     let authenticator: TokenAuthenticator
-    let stores: Stores
     let customs: Customs
 
     func boot(routes: any RoutesBuilder) throws {
@@ -28,7 +27,7 @@ struct SessionController: RouteCollection {
 
     @Sendable func destroy(_ request: Request) async throws -> EmptyJSON {
         let session = try await authenticator.authenticate(request, as: [.sessionToken])
-        try await stores.tokens.delete(idHash: session.idHash)
+        try await service.destroySession(session)
         return EmptyJSON()
     }
 

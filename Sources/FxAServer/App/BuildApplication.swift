@@ -50,20 +50,21 @@ public func buildApplication(
     let codes = EmailedCodes(
         codes: stores.codes, clock: dependencies.clock, maxAttempts: configuration.accountPolicy.maxCodeAttempts)
     let accounts = AccountService(
-        stores: stores, codes: codes, credentials: credentials, issuer: issuer, mailer: mailer, clock: dependencies.clock,
+        accounts: stores.accounts, tokens: stores.tokens, secondaryEmails: stores.secondaryEmails, profiles: stores.profiles,
+        codes: codes, credentials: credentials, issuer: issuer, mailer: mailer, clock: dependencies.clock,
         policy: configuration.accountPolicy)
     let passwords = PasswordService(
-        stores: stores, codes: codes, credentials: credentials, issuer: issuer, mailer: mailer, clock: dependencies.clock,
+        accounts: stores.accounts, tokens: stores.tokens, codes: codes, credentials: credentials, issuer: issuer, mailer: mailer, clock: dependencies.clock,
         policy: configuration.accountPolicy)
     let customs = Customs(policy: configuration.customs, clock: dependencies.clock)
-    try app.register(collection: AccountController(
-        service: accounts, authenticator: authenticator, stores: stores, customs: customs))
-    try app.register(collection: SessionController(
-        service: accounts, authenticator: authenticator, stores: stores, customs: customs))
+    try app.register(collection: AccountController(service: accounts, authenticator: authenticator, customs: customs))
+    try app.register(collection: SessionController(service: accounts, authenticator: authenticator, customs: customs))
     try app.register(collection: PasswordController(service: passwords, authenticator: authenticator, customs: customs))
+    let secondaryEmails = SecondaryEmailService(
+        accounts: stores.accounts, secondaryEmails: stores.secondaryEmails, codes: codes, mailer: mailer,
+        clock: dependencies.clock)
     try app.register(collection: SecondaryEmailController(
-        service: SecondaryEmailService(stores: stores, codes: codes, mailer: mailer, clock: dependencies.clock),
-        authenticator: authenticator, stores: stores, customs: customs))
+        service: secondaryEmails, authenticator: authenticator, customs: customs))
     let oauthClients = OAuthClientAuthenticator(clients: stores.oauthClients)
     let accessJWT = AccessTokenJWT(keyRing: dependencies.keyRing, issuer: configuration.publicURL)
     let codeIssuer = AuthorizationCodeIssuer(clients: oauthClients, grants: stores.oauthGrants, clock: dependencies.clock)
@@ -114,7 +115,6 @@ public func buildApplication(
         store: stores.webSessions, accounts: stores.accounts, clock: dependencies.clock,
         cookie: WebSessionCookie(publicURL: configuration.publicURL))
     let gate = WebPageGate(sessions: webSessions, publicURL: configuration.publicURL)
-    let secondaryEmails = SecondaryEmailService(stores: stores, codes: codes, mailer: mailer, clock: dependencies.clock)
     let settingsPage = SettingsPageLoader(profiles: stores.profiles, emails: secondaryEmails)
     try app.register(collection: WebPagesController(
         gate: gate, authenticator: authenticator, settingsPage: settingsPage, profileService: profileService,
@@ -124,7 +124,7 @@ public func buildApplication(
         profiles: stores.profiles, customs: customs))
     try app.register(collection: WebAccountController(gate: gate, passwords: passwords, accounts: accounts, customs: customs))
     try app.register(collection: ConsoleController(
-        gate: gate, administration: ClientAdministration(dependencies: dependencies), outbox: stores.outbox,
+        gate: gate, administration: dependencies.clientAdministration(), outbox: stores.outbox,
         publicURL: configuration.publicURL))
     app.lifecycle.use(PeriodicSweeper(name: "web-sessions") { try await webSessions.sweep() })
     try app.register(collection: ProfileController(

@@ -8,13 +8,8 @@ import Foundation
 /// which adds its own limits). Secrets are generated here, returned once,
 /// and stored only as SHA-256.
 public struct ClientAdministration: Sendable {
-    private let clients: any OAuthClientStore
-    private let clock: any WallClock
-
-    public init(dependencies: Dependencies) {
-        clients = dependencies.stores.oauthClients
-        clock = dependencies.clock
-    }
+    let clients: any OAuthClientStore
+    let clock: any WallClock
 
     /// The fields an operator sets when registering a client.
     public struct Registration: Sendable {

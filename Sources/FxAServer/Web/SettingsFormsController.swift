@@ -61,7 +61,7 @@ struct SettingsFormsController: RouteCollection {
         try await form(request) { current, fields in
             let email = try Self.address(fields)
             try await customs.check(.emailSend, subject: current.account.uid.hex, ip: request.clientIP)
-            try await emails.add(email, uid: current.account.uid)
+            try await emails.add(email, account: current.account)
             return "email_added"
         }
     }
@@ -73,7 +73,7 @@ struct SettingsFormsController: RouteCollection {
                 throw FxAError(status: 400, errno: .auth(.invalidParameter), message: "The code is the 6 digits in the email we sent.")
             }
             try await customs.check(.codeCheck, subject: current.account.uid.hex, ip: request.clientIP)
-            try await emails.verify(email, code: code, uid: current.account.uid)
+            try await emails.verify(email, code: code, account: current.account)
             return "email_verified"
         }
     }
@@ -82,21 +82,21 @@ struct SettingsFormsController: RouteCollection {
         try await form(request) { current, fields in
             let email = try Self.address(fields)
             try await customs.check(.emailSend, subject: current.account.uid.hex, ip: request.clientIP)
-            try await emails.resend(email, uid: current.account.uid)
+            try await emails.resend(email, account: current.account)
             return "email_resent"
         }
     }
 
     @Sendable func makePrimary(_ request: Request) async throws -> Response {
         try await form(request) { current, fields in
-            try await emails.makePrimary(try Self.address(fields), uid: current.account.uid)
+            try await emails.makePrimary(try Self.address(fields), account: current.account)
             return "email_primary"
         }
     }
 
     @Sendable func removeEmail(_ request: Request) async throws -> Response {
         try await form(request) { current, fields in
-            try await emails.remove(try Self.address(fields), uid: current.account.uid)
+            try await emails.remove(try Self.address(fields), account: current.account)
             return "email_removed"
         }
     }

@@ -32,7 +32,7 @@ struct SettingsPageLoader: Sendable {
         let page = SettingsPage(
             account: current.account, displayName: profile?.displayName,
             avatarURL: profile.map(AvatarURLs.path(for:)) ?? "/v1/avatar/%3F", hasUploadedAvatar: profile?.avatarID != nil,
-            emails: try await emails.list(uid: uid), csrfToken: current.csrfToken, notice: notice,
+            emails: try await emails.list(account: current.account), csrfToken: current.csrfToken, notice: notice,
             sharesSessionWithFirefox: current.session.sharesToken)
         return try await request.render(page, status: status)
     }

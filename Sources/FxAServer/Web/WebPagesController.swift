@@ -49,12 +49,13 @@ struct WebPagesController: RouteCollection {
         if let origin = request.headers.first(name: .origin), origin != gate.publicURL.origin {
             throw FxAError.crossOriginRefused()
         }
-        let token = try await authenticator.authenticate(request, as: [.sessionToken])
+        let authenticated = try await authenticator.authenticateWithAccount(request, as: [.sessionToken])
+        let token = authenticated.token
         let body = request.body.data == nil ? WebSessionRequest() : try request.content.decode(WebSessionRequest.self)
         let previous = try await sessions.current(request)
         // The new session is checked (confirmed account and sign-in) and
         // stored first: a refused one leaves the browser as it was.
-        let value = try await sessions.start(on: token, sharesToken: body.sharesToken ?? false)
+        let value = try await sessions.start(on: authenticated, sharesToken: body.sharesToken ?? false)
         // A browser signing in again: its previous session (and token) ends,
         // but never a token that is Firefox's.
         if let previous { try await sessions.replace(previous, by: token) }

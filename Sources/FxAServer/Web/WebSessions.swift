@@ -28,9 +28,9 @@ struct WebSessions: Sendable {
     /// Starts a web session on `token` (a verified session of a verified
     /// account) and returns the cookie value to set. `sharesToken`: the
     /// token is also Firefox's (``WebSession/sharesToken``).
-    func start(on token: AuthenticatedToken, sharesToken: Bool = false) async throws -> Data {
-        guard let account = try await accounts.account(uid: token.uid) else { throw FxAError.invalidToken() }
-        guard account.emailVerified else { throw FxAError.unverifiedAccount() }
+    func start(on authenticated: AuthenticatedAccount, sharesToken: Bool = false) async throws -> Data {
+        let token = authenticated.token
+        guard authenticated.account.emailVerified else { throw FxAError.unverifiedAccount() }
         guard token.stored.verified else { throw FxAError.unverifiedSession() }
         let value = WebSessionCookie.newValue()
         try await store.insert(WebSession(

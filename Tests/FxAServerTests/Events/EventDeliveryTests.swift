@@ -105,7 +105,7 @@ struct EventDeliveryTests {
             let user = TestUser()
             let account = try await server.signUp(user)
             _ = try await server.accessToken(client, session: account.sessionToken, scope: "profile")
-            let admin = AccountAdministration(dependencies: server.dependencies)
+            let admin = server.dependencies.accountAdministration()
             let email = try #require(EmailAddress(user.email))
             let (_, granted) = try await admin.setCapabilities(["vpn", "relay"], email: email)
             #expect(granted == ["relay", "vpn"])

@@ -71,7 +71,7 @@ struct AuthorizationPageTests {
     @Test("client names are escaped, trusted clients skip consent, /oauth/signin starts at sign-in")
     func escapingAndVariants() async throws {
         try await withTestServer { server in
-            let admin = ClientAdministration(dependencies: server.dependencies)
+            let admin = server.dependencies.clientAdministration()
             let (record, _) = try await admin.create(.init(
                 name: "<img src=x onerror=alert(1)>", redirectURIs: ["https://rp.example/cb"], allowedScopes: ["profile"],
                 publicClient: false, trusted: true, imageURI: "https://cdn.rp.example/icon.png", webhookURL: nil,

@@ -14,7 +14,7 @@ struct FirstPartyClientsTests {
 
     @Test func aFreshServerKnowsFirefoxDesktopAsAPublicTrustedClient() async throws {
         try await withTestServer { server in
-            let admin = ClientAdministration(dependencies: server.dependencies)
+            let admin = server.dependencies.clientAdministration()
             let stored = try #require(try await admin.list().first { $0.id == Self.desktop.id })
             #expect(stored.name == "Firefox")
             #expect(stored.redirectURIs == ["urn:ietf:wg:oauth:2.0:oob:oauth-redirect-webchannel"])
@@ -68,7 +68,7 @@ struct FirstPartyClientsTests {
 
     @Test func itCannotBeDeletedButCanBeDisabledAndEnabled() async throws {
         try await withTestServer { server in
-            let admin = ClientAdministration(dependencies: server.dependencies)
+            let admin = server.dependencies.clientAdministration()
             await #expect(throws: FxAError.self) { try await admin.delete(Self.desktop.id) }
             #expect(try await admin.show(Self.desktop.id).name == "Firefox", "still there")
 
@@ -102,7 +102,7 @@ struct FirstPartyClientsTests {
 
     @Test func noOtherClientMayRegisterItsRedirectURI() async throws {
         try await withTestServer { server in
-            let admin = ClientAdministration(dependencies: server.dependencies)
+            let admin = server.dependencies.clientAdministration()
             for publicClient in [true, false] {
                 await #expect(throws: FxAError.self) {
                     _ = try await admin.create(.init(

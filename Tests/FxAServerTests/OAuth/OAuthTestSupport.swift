@@ -19,7 +19,7 @@ extension TestServer {
         publicClient: Bool = false, trusted: Bool = true, scopes: [String] = ["profile", "openid"],
         redirectURIs: [String] = ["https://rp.example/cb"], jwtAccessTokens: Bool = false, webhookURL: String? = nil
     ) async throws -> TestClient {
-        let admin = ClientAdministration(dependencies: dependencies)
+        let admin = dependencies.clientAdministration()
         let (client, secret) = try await admin.create(.init(
             name: "Test RP", redirectURIs: redirectURIs, allowedScopes: scopes, publicClient: publicClient,
             trusted: trusted, imageURI: nil, webhookURL: webhookURL, jwtAccessTokens: jwtAccessTokens))

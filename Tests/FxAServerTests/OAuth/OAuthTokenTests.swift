@@ -119,7 +119,7 @@ struct OAuthTokenTests {
         try await withTestServer { server in
             let client = try await server.registerClient()
             let (session, _) = try await server.verifiedSession()
-            let admin = ClientAdministration(dependencies: server.dependencies)
+            let admin = server.dependencies.clientAdministration()
             let id = try #require(OAuthClientID(hex: client.id))
             let newSecret = try await admin.rotateSecret(id)
             for secret in [client.secret!, newSecret.hex] {

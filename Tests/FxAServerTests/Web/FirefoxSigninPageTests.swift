@@ -114,7 +114,7 @@ struct FirefoxSigninPageTests {
 
     @Test func aDisabledFirefoxClientCannotSignIn() async throws {
         try await withTestServer { server in
-            _ = try await ClientAdministration(dependencies: server.dependencies)
+            _ = try await server.dependencies.clientAdministration()
                 .setDisabled(FirstPartyClients.firefoxDesktop.id, true)
             let page = try await server.call(.GET, Self.firefoxURL())
             #expect(page.status == .badRequest)
