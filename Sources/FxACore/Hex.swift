@@ -1,16 +1,22 @@
 import Foundation
 
+/// The ASCII of `0`–`9`, `a`–`f`.
+private let lowercaseHexDigits = Array("0123456789abcdef".utf8)
+
 extension Data {
-    /// Lowercase hexadecimal, as FxA sends ids, tokens and keys.
+    /// Lowercase hexadecimal, as FxA sends ids, tokens and keys. Written
+    /// into the string's own storage: every token and id a request carries
+    /// or answers goes through here.
     public var hexString: String {
-        var out = ""
-        out.reserveCapacity(count * 2)
-        let digits: [Character] = Array("0123456789abcdef")
-        for byte in self {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
+        String(unsafeUninitializedCapacity: count * 2) { buffer in
+            var index = 0
+            for byte in self {
+                buffer[index] = lowercaseHexDigits[Int(byte >> 4)]
+                buffer[index + 1] = lowercaseHexDigits[Int(byte & 0x0f)]
+                index += 2
+            }
+            return index
         }
-        return out
     }
 
     /// Parses lowercase or uppercase hex; `nil` for an odd length or any

@@ -24,9 +24,10 @@ extension FixedLengthHex {
     /// `2 * byteCount` lowercase hex characters. A credential is compared
     /// as sent, so an uppercase spelling of a valid one is refused rather
     /// than silently accepted.
+    @inlinable
     public init?(lowercaseHex hex: some StringProtocol) {
-        guard let value = Self(hex: hex), value.hex.utf8.elementsEqual(hex.utf8) else { return nil }
-        self = value
+        guard hex.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else { return nil }
+        self.init(hex: hex)
     }
 
     /// Wraps bytes of the right length; `nil` otherwise.

@@ -13,12 +13,15 @@ public struct TokenHash: FixedLengthHex {
     public let bytes: Data
     public init(uncheckedBytes: Data) { bytes = uncheckedBytes }
 
-    /// The hash of `secret`.
+    /// The hash of `secret`. Inlinable, so SHA-256 is specialized for the
+    /// caller's concrete bytes rather than walking a generic collection.
+    @inlinable
     public init(of secret: some DataProtocol) {
         bytes = Data(SHA256.hash(data: secret))
     }
 
     /// The hash of a hex secret (`Hex32` token ids and values).
+    @inlinable
     public init(of secret: some FixedLengthHex) {
         self.init(of: secret.bytes)
     }

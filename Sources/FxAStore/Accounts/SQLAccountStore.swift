@@ -143,10 +143,10 @@ public struct SQLAccountStore: AccountStore {
     }
 
     static func row(uid: AccountUID, on sql: any SQLDatabase) async throws -> AccountRow? {
-        try await sql.selectRows(AccountRow.self).where("uid", .equal, uid.hex).row(AccountRow.self)
+        try await sql.row(AccountRow.self, where: "uid", is: uid.hex)
     }
 
     private func row(normalizedEmail: String, on sql: any SQLDatabase) async throws -> AccountRow? {
-        try await sql.selectRows(AccountRow.self).where("normalized_email", .equal, normalizedEmail).row(AccountRow.self)
+        try await sql.row(AccountRow.self, where: "normalized_email", is: normalizedEmail)
     }
 }

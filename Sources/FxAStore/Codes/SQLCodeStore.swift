@@ -19,9 +19,7 @@ public struct SQLCodeStore: CodeStore {
     }
 
     public func code(uid: AccountUID, purpose: VerificationPurpose) async throws -> StoredCode? {
-        try await database.sql().selectRows(VerificationCodeRow.self)
-            .where("key", .equal, VerificationCodeRow.key(uid, purpose))
-            .row(VerificationCodeRow.self)?.record
+        try await database.sql().row(VerificationCodeRow.self, where: "key", is: VerificationCodeRow.key(uid, purpose))?.record
     }
 
     public func recordFailedAttempt(uid: AccountUID, purpose: VerificationPurpose) async throws -> Int {

@@ -1,12 +1,13 @@
 import SQLKit
 
 /// One row of one table exactly as the database holds it: a stored property
-/// per column, named as the column in camelCase (`parentIDHash` is
-/// `parent_id_hash`), with the column's own Swift type (hex strings, raw
-/// values, `Data`, `Date`).
+/// per column, named as the column in camelCase (``ColumnName``:
+/// `parentIDHash` is `parent_id_hash`), with the column's own Swift type
+/// (hex strings, raw values, `Data`, `Date`).
 ///
 /// Each table has exactly one such type, and every read and write of the
-/// table goes through it (``SQLDatabase/insert(_:)``, ``SQLDatabase/selectRows(_:)``,
+/// table goes through it (``insertStatement()``, ``SQLDatabase/insert(_:)``,
+/// ``SQLDatabase/selectRows(_:)``, ``SQLDatabase/row(_:where:is:)``,
 /// ``SQLQueryFetcher/rows(_:)``), so a column is named in one place: adding
 /// one is an edit to the row type plus a migration. Turning a row into the
 /// typed value the rest of the server sees (``AccountUID``, scope sets,
@@ -24,16 +25,37 @@ private let columnEncoding = SQLQueryEncoder(keyEncodingStrategy: .custom { Colu
 private let columnUpdating = SQLQueryEncoder(keyEncodingStrategy: .custom { ColumnName.key(for: $0) }, nilEncodingStrategy: .asNil)
 private let columnDecoding = SQLRowDecoder(keyDecodingStrategy: .custom { ColumnName.key(for: $0) })
 
+extension TableRow {
+    /// `INSERT INTO table (columns) VALUES (values)` for every property
+    /// that has a value, as a raw statement a caller may extend
+    /// (`RETURNING`, `ON CONFLICT`). Raw rather than SQLKit's insert
+    /// builder: serializing a builder's expression tree cost as much as the
+    /// rest of a token lookup (perf, bench/compare), and inserts and the
+    /// lookups below are on every sign-in and code exchange.
+    func insertStatement() throws -> SQLQueryString {
+        let columns = try columnEncoding.encode(self)
+        var statement = SQLQueryString("INSERT INTO \(unsafeRaw: Self.table) (")
+        statement.appendInterpolation(unsafeRaw: columns.map(\.0).joined(separator: ", "))
+        statement.appendInterpolation(unsafeRaw: ") VALUES (")
+        for (index, column) in columns.enumerated() {
+            if index > 0 { statement.appendInterpolation(unsafeRaw: ", ") }
+            statement.appendInterpolation(column.1)
+        }
+        statement.appendInterpolation(unsafeRaw: ")")
+        return statement
+    }
+}
+
 extension SQLDatabase {
-    /// `INSERT` of every column of `row` that has a value.
+    /// Inserts `row` (``TableRow/insertStatement()``).
     func insert<Row: TableRow>(_ row: Row) async throws {
-        try await inserting(row).run()
+        try await raw(row.insertStatement()).run()
     }
 
-    /// The `INSERT` of ``insert(_:)``, for a caller that adds `RETURNING`
-    /// (a value the database assigns) or `ON CONFLICT`.
-    func inserting<Row: TableRow>(_ row: Row) throws -> SQLInsertBuilder {
-        try insert(into: Row.table).model(row, with: columnEncoding)
+    /// The row whose `column` equals `value`, by a raw statement: the
+    /// lookup by key that every request makes (its token, client, account).
+    func row<Row: TableRow>(_: Row.Type, where column: String, is value: some Encodable & Sendable) async throws -> Row? {
+        try await raw("SELECT * FROM \(unsafeRaw: Row.table) WHERE \(unsafeRaw: column) = \(bind: value)").row(Row.self)
     }
 
     /// `UPDATE table SET` every column to `row`'s value (`NULL` for a `nil`

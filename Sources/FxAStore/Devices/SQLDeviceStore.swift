@@ -119,9 +119,7 @@ public struct SQLDeviceStore: DeviceStore {
     }
 
     public func enqueue(_ command: DeviceCommand) async throws -> Int64 {
-        let row = try await database.sql().inserting(DeviceCommandRow(command))
-            .returning("idx")
-            .first()
+        let row = try await database.sql().raw(DeviceCommandRow(command).insertStatement() + " RETURNING idx").first()
         guard let row else { throw FxAStoreError.notFound }
         return try row.decode(column: "idx", as: Int64.self)
     }

@@ -98,6 +98,6 @@ public struct SQLOAuthClientStore: OAuthClientStore {
     }
 
     private static func row(id: OAuthClientID, on sql: any SQLDatabase) async throws -> OAuthClientRow? {
-        try await sql.selectRows(OAuthClientRow.self).where("id", .equal, id.hex).row(OAuthClientRow.self)
+        try await sql.row(OAuthClientRow.self, where: "id", is: id.hex)
     }
 }

@@ -22,15 +22,12 @@ public struct SQLOAuthGrantStore: OAuthGrantStore {
         let (outcome, refusal) = try await database.transaction { sql -> (OAuthCodeRedemption, (any Error)?) in
             // Marks an unused code used and returns it, in one statement: of
             // two concurrent redemptions exactly one gets the row.
-            guard let record = try await sql.update(OAuthCodeRow.table)
-                .set("used_at", to: date)
-                .where("code_hash", .equal, hash.bytes)
-                .where(SQLColumn("used_at"), .is, SQLLiteral.null)
-                .returning(SQLLiteral.all)
-                .row(OAuthCodeRow.self)?.record
+            guard let record = try await sql.raw("""
+                UPDATE oauth_codes SET used_at = \(bind: date) WHERE code_hash = \(bind: hash.bytes) AND used_at IS NULL \
+                RETURNING *
+                """).row(OAuthCodeRow.self)?.record
             else {
-                guard let record = try await sql.selectRows(OAuthCodeRow.self).where("code_hash", .equal, hash.bytes)
-                    .row(OAuthCodeRow.self)?.record
+                guard let record = try await sql.row(OAuthCodeRow.self, where: "code_hash", is: hash.bytes)?.record
                 else { return (.unknown, nil) }
                 return (.replayed(record), nil)
             }
@@ -64,9 +61,7 @@ public struct SQLOAuthGrantStore: OAuthGrantStore {
 
     /// On the read connections: every `/v1/verify` looks its token up.
     public func token(hash: TokenHash) async throws -> OAuthTokenRecord? {
-        try await database.readSQL().selectRows(OAuthTokenRow.self)
-            .where("token_hash", .equal, hash.bytes)
-            .row(OAuthTokenRow.self)?.record
+        try await database.readSQL().row(OAuthTokenRow.self, where: "token_hash", is: hash.bytes)?.record
     }
 
     public func deleteToken(hash: TokenHash) async throws -> Bool {

@@ -33,12 +33,11 @@ enum OutboxSQL {
     /// the user had disconnected is connected again. The row is written
     /// only when it changes, so a sign-in does not rewrite it every time.
     static func noteAuthorization(uid: AccountUID, clientID: OAuthClientID, at date: Date, on sql: any SQLDatabase) async throws {
-        try await sql.inserting(AccountClientRow(uid: uid.hex, clientID: clientID.hex, firstAuthorizedAt: date))
-            .onConflict(with: ["uid", "client_id"]) { update in
-                update.set(SQLIdentifier("disconnected_at"), to: SQLLiteral.null)
-                    .where(SQLColumn("disconnected_at", table: AccountClientRow.table), .isNot, SQLLiteral.null)
-            }
-            .run()
+        let row = AccountClientRow(uid: uid.hex, clientID: clientID.hex, firstAuthorizedAt: date)
+        try await sql.raw(try row.insertStatement() + """
+             ON CONFLICT (uid, client_id) DO UPDATE SET disconnected_at = NULL \
+            WHERE account_clients.disconnected_at IS NOT NULL
+            """).run()
     }
 
     /// Marks `clientID` disconnected from `uid` by the user (see ``record(_:on:)``).

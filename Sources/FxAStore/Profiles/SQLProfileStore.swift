@@ -14,11 +14,10 @@ public struct SQLProfileStore: ProfileStore {
     }
 
     public func profile(accessTokenHash: TokenHash) async throws -> TokenProfile? {
-        guard let row = try await database.readSQL().selectRows(OAuthTokenRow.self)
-            .column(SQLRaw(AccountProfileColumns.selectList))
-            .join(AccountRow.table, on: SQLRaw("accounts.uid = oauth_tokens.uid"))
-            .where(SQLColumn("token_hash", table: OAuthTokenRow.table), .equal, SQLBind(accessTokenHash.bytes))
-            .first(),
+        guard let row = try await database.readSQL().raw("""
+            SELECT oauth_tokens.*, \(unsafeRaw: AccountProfileColumns.selectList) FROM oauth_tokens \
+            JOIN accounts ON accounts.uid = oauth_tokens.uid WHERE oauth_tokens.token_hash = \(bind: accessTokenHash.bytes)
+            """).first(),
             let token = try row.decode(OAuthTokenRow.self).record,
             let profile = try row.decode(AccountProfileColumns.self, prefix: AccountProfileColumns.prefix).record
         else { return nil }
@@ -84,8 +83,6 @@ public struct SQLProfileStore: ProfileStore {
     }
 
     public func avatar(id: AvatarID) async throws -> AvatarImage? {
-        try await database.readSQL().selectRows(AvatarRow.self)
-            .where("id", .equal, id.hex)
-            .row(AvatarRow.self)?.record
+        try await database.readSQL().row(AvatarRow.self, where: "id", is: id.hex)?.record
     }
 }

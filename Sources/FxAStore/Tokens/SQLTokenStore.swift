@@ -16,9 +16,7 @@ public struct SQLTokenStore: TokenStore {
 
     /// On the read connections: every authenticated request reads its token.
     public func token(idHash: TokenHash) async throws -> StoredToken? {
-        try await database.readSQL().selectRows(AuthTokenRow.self)
-            .where("id_hash", .equal, idHash.bytes)
-            .row(AuthTokenRow.self)?.record
+        try await database.readSQL().row(AuthTokenRow.self, where: "id_hash", is: idHash.bytes)?.record
     }
 
     public func consume(idHash: TokenHash) async throws -> StoredToken? {

@@ -17,9 +17,7 @@ public struct SQLWebSessionStore: WebSessionStore {
     }
 
     public func session(idHash: TokenHash) async throws -> (session: WebSession, token: StoredToken)? {
-        guard let session = try await database.readSQL().selectRows(WebSessionRow.self)
-            .where("id_hash", .equal, idHash.bytes)
-            .row(WebSessionRow.self)?.record
+        guard let session = try await database.readSQL().row(WebSessionRow.self, where: "id_hash", is: idHash.bytes)?.record
         else { return nil }
         guard let token = try await tokens.token(idHash: session.tokenIDHash), token.kind == .sessionToken,
               token.uid == session.uid
