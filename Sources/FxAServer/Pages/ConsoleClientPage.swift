@@ -29,7 +29,6 @@ struct ConsoleClientPage: RenderedPage {
         let clientID: String
         let iconURL: String?
         let publicClient: Bool
-        let confidential: Bool
         let trusted: Bool
         let hasPreviousSecret: Bool
         let form: ConsoleFormFields
@@ -69,7 +68,7 @@ struct ConsoleClientPage: RenderedPage {
         return Context(
             title: client.name, clientName: client.name, clientID: client.id.hex,
             iconURL: SigninPage.imageOrigin(client.imageURI) != nil ? client.imageURI : nil,
-            publicClient: client.publicClient, confidential: !client.publicClient, trusted: client.trusted,
+            publicClient: client.publicClient, trusted: client.trusted,
             hasPreviousSecret: client.previousSecretHash != nil, form: ConsoleFormFields(form),
             hasWebhook: client.webhookURL != nil, hasDeliveries: !deliveries.isEmpty,
             deliveries: deliveries.map { Delivery($0, formatter: formatter) }, csrfToken: csrfToken, notice: notice,

@@ -61,6 +61,13 @@ struct ConsoleTests {
             let page = try await server.page("/console/clients/\(clientID)", browser)
             #expect(page.status == .ok && page.raw.contains("Notes &lt;dev&gt;") && !page.raw.contains(secret), "never shown again")
             #expect(try await server.page("/console", browser).raw.contains(clientID))
+            #expect(page.raw.contains("/console/clients/\(clientID)/rotate"), "a confidential client can rotate its secret")
+            var publicForm = Self.validForm
+            publicForm["csrf_token"] = csrf
+            publicForm["client_type"] = "public"
+            let publicID = try field("client_id", in: try await server.post("/console/new", browser, publicForm))
+            let publicPage = try await server.page("/console/clients/\(publicID)", browser)
+            #expect(publicPage.status == .ok && !publicPage.raw.contains("/rotate"), "a public client has no secret to rotate")
 
             // The client works: a user signs in to it and its secret redeems the code.
             let user = try await server.signUp(TestUser())
