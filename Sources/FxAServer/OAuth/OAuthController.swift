@@ -50,7 +50,8 @@ struct OAuthController: RouteCollection {
 
     @Sendable func destroy(_ request: Request) async throws -> EmptyJSON {
         let body = try request.oauthBody(DestroyTokenRequest.self)
-        try await registry.destroy(body, client: try Self.credentials(of: body, request))
+        // The credentials are read after the token is found (FxA's order).
+        try await registry.destroy(body) { try Self.credentials(of: body, request) }
         return EmptyJSON()
     }
 
@@ -85,15 +86,19 @@ struct OAuthController: RouteCollection {
     /// Decodes the request at the edge and hands it to its grant. A new
     /// grant is a file in `Grants/` and a case here.
     private func exchange(_ request: Request, sessionRoute: Bool) async throws -> TokenResponse {
-        let token = try TokenRequest(
-            form: try request.oauthBody(TokenRequestForm.self), headers: request.headers, sessionRoute: sessionRoute)
+        let form = try request.oauthBody(TokenRequestForm.self)
+        // fxa-credentials is authorized by the session: an unauthenticated
+        // caller hears 110 before anything about its form (as in FxA).
+        let session = TokenRequest.asksForFxACredentials(form, sessionRoute: sessionRoute)
+            ? try await authenticator.authenticate(request, as: [.sessionToken]) : nil
+        let token = try TokenRequest(form: form, headers: request.headers, sessionRoute: sessionRoute)
         switch token.grant {
         case .authorizationCode(let parameters):
             return try await authorizationCodeGrant.exchange(parameters, client: token.client, ttl: token.ttl)
         case .refreshToken(let parameters):
             return try await refreshTokenGrant.exchange(parameters, client: token.client, ttl: token.ttl)
         case .fxaCredentials(let parameters):
-            let session = try await authenticator.authenticate(request, as: [.sessionToken])
+            guard let session else { throw FxAError.invalidToken("Missing authentication") }
             return try await fxaCredentialsGrant.exchange(parameters, client: token.client, ttl: token.ttl, session: session)
         }
     }

@@ -109,7 +109,9 @@ struct OAuthTokenRegistry: Sendable {
 
     /// FxA's destroy: exactly one token field; unknown is errno 108; with
     /// client credentials the token must be that client's.
-    func destroy(_ body: DestroyTokenRequest, client credentials: ClientCredentials) async throws {
+    /// `credentials` reads the client's credentials, only when the token
+    /// was found and a client is named.
+    func destroy(_ body: DestroyTokenRequest, client credentials: () throws -> ClientCredentials) async throws {
         let access = body.access_token ?? body.token
         let fields = [access, body.refresh_token, body.refresh_token_id].compactMap { $0 }
         guard fields.count == 1 else { throw FxAError.invalidOAuthParameter(["token"]) }
@@ -125,8 +127,9 @@ struct OAuthTokenRegistry: Sendable {
         guard let stored = try await grants.token(hash: hash) else { throw FxAError.invalidOAuthToken() }
         let expectedKind: OAuthTokenRecord.Kind = access != nil ? .access : .refresh
         guard stored.kind == expectedKind else { throw FxAError.invalidOAuthToken() }
-        if credentials.isPresent {
-            let (client, _) = try await clients.identify(credentials)
+        let named = try credentials()
+        if named.isPresent {
+            let (client, _) = try await clients.identify(named)
             guard client.id == stored.clientID else { throw FxAError.invalidOAuthToken() }
         }
         try await grants.deleteToken(hash: hash)

@@ -21,8 +21,6 @@ protocol TableRow: Codable, Sendable {
 /// A `nil` property is left out of an `INSERT`, so the column takes its
 /// default: `NULL`, or the next value of an identity column.
 private let columnEncoding = SQLQueryEncoder(keyEncodingStrategy: .custom { ColumnName.key(for: $0) })
-/// For an `UPDATE` of a whole row, where `nil` must clear the column.
-private let columnUpdating = SQLQueryEncoder(keyEncodingStrategy: .custom { ColumnName.key(for: $0) }, nilEncodingStrategy: .asNil)
 private let columnDecoding = SQLRowDecoder(keyDecodingStrategy: .custom { ColumnName.key(for: $0) })
 
 extension TableRow {
@@ -56,12 +54,6 @@ extension SQLDatabase {
     /// lookup by key that every request makes (its token, client, account).
     func row<Row: TableRow>(_: Row.Type, where column: String, is value: some Encodable & Sendable) async throws -> Row? {
         try await raw("SELECT * FROM \(unsafeRaw: Row.table) WHERE \(unsafeRaw: column) = \(bind: value)").row(Row.self)
-    }
-
-    /// `UPDATE table SET` every column to `row`'s value (`NULL` for a `nil`
-    /// property), to restrict with `where`: the read-modify-write of a row.
-    func update<Row: TableRow>(with row: Row) throws -> SQLUpdateBuilder {
-        try update(Row.table).set(model: row, with: columnUpdating)
     }
 
     /// `SELECT table.* FROM table`, to refine with `where`, joins and order

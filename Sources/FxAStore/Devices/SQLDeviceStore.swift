@@ -43,7 +43,16 @@ public struct SQLDeviceStore: DeviceStore {
     }
 
     public func update(_ device: DeviceRecord) async throws -> Bool {
-        let updated = try await database.sql().update(with: DeviceRow(device))
+        let row = try DeviceRow(device)
+        let updated = try await database.sql().update(DeviceRow.table)
+            .set("name", to: row.name)
+            .set("type", to: row.type)
+            .set("last_access_at", to: row.lastAccessAt)
+            .set("push_callback", to: row.pushCallback)
+            .set("push_public_key", to: row.pushPublicKey)
+            .set("push_auth_key", to: row.pushAuthKey)
+            .set("push_endpoint_expired", to: row.pushEndpointExpired)
+            .set("available_commands", to: row.availableCommands)
             .where("id", .equal, device.id.bytes)
             .where("uid", .equal, device.uid.hex)
             .where("session_id_hash", .equal, device.sessionIDHash.bytes)

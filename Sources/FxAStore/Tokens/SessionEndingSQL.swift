@@ -8,11 +8,16 @@ import SQLKit
 /// transaction, so a signed-out Firefox leaves no working token behind.
 enum SessionEndingSQL {
     static func deleteMintedTokens(session idHash: TokenHash, on sql: any SQLDatabase) async throws {
+        try await deleteMintedTokens(session: idHash.bytes, on: sql)
+    }
+
+    /// The same, for a session id hash as a row holds it.
+    static func deleteMintedTokens(session idHash: Data, on sql: any SQLDatabase) async throws {
         // Access tokens refreshed from a minted refresh token go with it.
         try await sql.raw("""
             DELETE FROM oauth_tokens WHERE parent_hash IN \
-            (SELECT token_hash FROM oauth_tokens WHERE session_id_hash = \(bind: idHash.bytes))
+            (SELECT token_hash FROM oauth_tokens WHERE session_id_hash = \(bind: idHash))
             """).run()
-        try await sql.raw("DELETE FROM oauth_tokens WHERE session_id_hash = \(bind: idHash.bytes)").run()
+        try await sql.raw("DELETE FROM oauth_tokens WHERE session_id_hash = \(bind: idHash)").run()
     }
 }

@@ -35,7 +35,7 @@ public struct SQLWebSessionStore: WebSessionStore {
                 .where("id_hash", .equal, idHash.bytes)
                 .returning(SQLLiteral.all)
                 .rows(WebSessionRow.self)
-            try await Self.deleteTokens(of: rows.compactMap(\.record), on: sql)
+            try await Self.deleteTokens(of: rows.map(\.tokenIDHash), on: sql)
         }
     }
 
@@ -54,20 +54,20 @@ public struct SQLWebSessionStore: WebSessionStore {
                 RETURNING *
                 """).rows(WebSessionRow.self)
             // A shared token is Firefox's: it outlives the cookie.
-            try await Self.deleteTokens(of: rows.filter { !$0.sharesToken }.compactMap(\.record), on: sql)
+            try await Self.deleteTokens(of: rows.filter { !$0.sharesToken }.map(\.tokenIDHash), on: sql)
             return rows.count
         }
     }
 
     /// Deletes the session tokens (and the key-fetch tokens under them)
     /// that the deleted `web_sessions` rows stood on.
-    private static func deleteTokens(of sessions: [WebSession], on sql: any SQLDatabase) async throws {
-        for session in sessions {
+    private static func deleteTokens(of tokenIDHashes: [Data], on sql: any SQLDatabase) async throws {
+        for tokenIDHash in tokenIDHashes {
             try await sql.delete(from: AuthTokenRow.table)
-                .where("id_hash", .equal, session.tokenIDHash.bytes)
-                .orWhere("parent_id_hash", .equal, session.tokenIDHash.bytes)
+                .where("id_hash", .equal, tokenIDHash)
+                .orWhere("parent_id_hash", .equal, tokenIDHash)
                 .run()
-            try await SessionEndingSQL.deleteMintedTokens(session: session.tokenIDHash, on: sql)
+            try await SessionEndingSQL.deleteMintedTokens(session: tokenIDHash, on: sql)
         }
     }
 }

@@ -55,6 +55,9 @@ struct FxACredentialsGrantTests {
                 return try await server.call(.POST, "/v1/oauth/token", json: body, auth: auth)
             }
             expectError(try await grant(browser, auth: .none), .unauthorized, errno: 110)
+            // The session is checked before the form: without one, a bad
+            // scope or access_type is not reported, 110 is.
+            expectError(try await grant(browser, ["scope": NSNull(), "access_type": "always"], auth: .none), .unauthorized, errno: 110)
             expectOAuthError(try await grant(confidential, auth: Auth.session(session)), .badRequest, errno: 116, error: "invalid_request")
             expectOAuthError(try await grant(untrustedPublic, auth: Auth.session(session)),
                              .badRequest, errno: 121, error: "unsupported_grant_type")

@@ -135,6 +135,27 @@ struct GrantEndingTests {
         }
     }
 
+    /// FxA's destroy finds the token before it reads the client: an unknown
+    /// token is errno 108 even when the client's credentials are malformed
+    /// (Basic and a body secret at once), and the same request with a token
+    /// of the client's is refused for the credentials.
+    @Test func destroyLooksTheTokenUpBeforeTheClientsCredentials() async throws {
+        try await withTestServer { server in
+            let client = try await server.registerClient()
+            let (session, _) = try await server.verifiedSession()
+            let grant = try await Self.offlineGrant(server, client, session: session)
+            let basic = "Basic " + Data("\(client.id):\(client.secret!)".utf8).base64EncodedString()
+            func destroy(_ refresh: String) async throws -> APIResponse {
+                try await server.call(.POST, "/v1/destroy", json: ["refresh_token": refresh, "client_secret": client.secret!],
+                                      headers: [("Authorization", basic)])
+            }
+            expectOAuthError(try await destroy(Hex32.random().hex), .badRequest, errno: 108, error: "invalid_grant")
+            let known = try await destroy(grant.refresh)
+            #expect(known.status == .badRequest && known.json["errno"] as? Int == 109, "\(known.raw)")
+            try await Self.expectAlive(server, client, grant)
+        }
+    }
+
     @Test func revokingAnFxACredentialsRefreshTokenEndsTheAccessTokenIssuedBesideIt() async throws {
         try await withTestServer { server in
             let firefox = try await server.registerClient(publicClient: true, trusted: true, scopes: ["profile"])

@@ -27,7 +27,7 @@ struct TokenRequest: Sendable {
     /// to `fxa-credentials` unless a `code` is present.
     init(form: TokenRequestForm, headers: HTTPHeaders, sessionRoute: Bool) throws {
         switch form.grant_type {
-        case nil where sessionRoute && form.code == nil, "fxa-credentials"?:
+        case _ where Self.asksForFxACredentials(form, sessionRoute: sessionRoute):
             grant = .fxaCredentials(try .init(form: form))
         case nil, "authorization_code"?:
             grant = .authorizationCode(try .init(form: form))
@@ -38,6 +38,13 @@ struct TokenRequest: Sendable {
         }
         client = try ClientCredentials(bodyClientID: form.client_id, bodySecret: form.client_secret, headers: headers)
         ttl = try Self.lifetime(form.ttl)
+    }
+
+    /// Whether `form` asks for `fxa-credentials`, by name or by FxA's
+    /// default on the session route; known before anything is checked, so
+    /// the session can be authenticated first.
+    static func asksForFxACredentials(_ form: TokenRequestForm, sessionRoute: Bool) -> Bool {
+        form.grant_type == "fxa-credentials" || (form.grant_type == nil && sessionRoute && form.code == nil)
     }
 
     /// The requested `ttl` in seconds, positive, capped at the maximum
