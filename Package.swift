@@ -173,6 +173,15 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
+        // The command line: its flags against the settings table.
+        .testTarget(
+            name: "FxAServerCommandTests",
+            dependencies: [
+                "fxa-server",
+                "FxAServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(
             name: "FxAClientTests",
             dependencies: [

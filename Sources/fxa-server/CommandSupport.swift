@@ -6,7 +6,7 @@ import Logging
 
 /// Resolves the configuration and sets up logging once per process.
 ///
-/// Errors in the configuration come back as ``CommandFailure`` so the
+/// A ``StartupError`` comes back as a ``CommandFailure`` so the
 /// operator reads a sentence, not a type dump. The server logs to standard
 /// output, as container platforms expect; operator commands log to standard
 /// error, so their output (`--json` included) can be piped.
@@ -14,8 +14,8 @@ func prepareCommand(_ input: ConfigurationInput, logToStandardOutput: Bool = fal
     let configuration: ServerConfiguration
     do {
         configuration = try input.resolve(environment: ProcessInfo.processInfo.environment)
-    } catch let error as FxAError {
-        throw CommandFailure(error.message)
+    } catch let error as StartupError {
+        throw CommandFailure(error.description)
     }
     let level = configuration.logLevel
     LoggingSystem.bootstrap { label in
@@ -42,8 +42,8 @@ func withDependencies<T>(
     let dependencies: Dependencies
     do {
         dependencies = try Dependencies.open(configuration: configuration, logger: logger)
-    } catch let error as FxAError {
-        throw CommandFailure(error.message)
+    } catch let error as StartupError {
+        throw CommandFailure(error.description)
     }
     do {
         let result = try await body(dependencies)
@@ -52,6 +52,7 @@ func withDependencies<T>(
     } catch {
         await dependencies.shutdown()
         if let error = error as? FxAError { throw CommandFailure(error.message) }
+        if let error = error as? StartupError { throw CommandFailure(error.description) }
         throw error
     }
 }

@@ -2,72 +2,99 @@ import ArgumentParser
 import FxAServer
 
 /// Options every command shares: which database, and how much to log.
+///
+/// Each flag's name and help come from its ``ServerSetting``; every value is
+/// taken as text and checked by ``ConfigurationInput/resolve(environment:)``,
+/// so a bad `--port` and a bad `FXA_PORT` get the same message.
 struct StorageOptions: ParsableArguments {
-    @Option(help: "Database URL: postgres://user:pass@host:5432/db, sqlite:///path/to/file or sqlite::memory: (env FXA_DATABASE_URL; default: SQLite in the data folder).")
+    @Option(name: ServerSetting.databaseURL.argumentName, help: ServerSetting.databaseURL.argumentHelp)
     var databaseURL: String?
 
-    @Option(help: "Folder for the embedded SQLite database (env FXA_DATA_DIR; default ./data).")
-    var dataDir: String?
+    @Option(name: ServerSetting.dataDirectory.argumentName, help: ServerSetting.dataDirectory.argumentHelp)
+    var dataDirectory: String?
 
-    @Option(help: "trace, debug, info, notice, warning, error or critical (env FXA_LOG_LEVEL; default info).")
+    @Option(name: ServerSetting.logLevel.argumentName, help: ServerSetting.logLevel.argumentHelp)
     var logLevel: String?
+
+    /// The flags given, by setting.
+    var flags: [ServerSetting: String?] {
+        [.databaseURL: databaseURL, .dataDirectory: dataDirectory, .logLevel: logLevel]
+    }
 }
 
 /// Options only the HTTP server needs.
 struct ServeOptions: ParsableArguments {
-    @Option(help: "Address to listen on (env FXA_HOST; default 127.0.0.1).")
+    @Option(name: ServerSetting.host.argumentName, help: ServerSetting.host.argumentHelp)
     var host: String?
 
-    @Option(help: "Port to listen on (env FXA_PORT; default 9000).")
-    var port: Int?
+    @Option(name: ServerSetting.port.argumentName, help: ServerSetting.port.argumentHelp)
+    var port: String?
 
-    @Option(help: "Public base URL and OIDC issuer, e.g. https://accounts.example.org (env FXA_PUBLIC_URL; default http://<host>:<port>).")
+    @Option(name: ServerSetting.publicURL.argumentName, help: ServerSetting.publicURL.argumentHelp)
     var publicURL: String?
 
-    @Option(help: "PEM RSA private key to sign with instead of a key kept in the database (env FXA_SIGNING_KEY_FILE).")
+    @Option(name: ServerSetting.signingKeyFile.argumentName, help: ServerSetting.signingKeyFile.argumentHelp)
     var signingKeyFile: String?
 
-    @Option(help: "PEM RSA private key that no longer signs but stays in the JWKS (env FXA_PREVIOUS_SIGNING_KEY_FILE).")
+    @Option(name: ServerSetting.previousSigningKeyFile.argumentName, help: ServerSetting.previousSigningKeyFile.argumentHelp)
     var previousSigningKeyFile: String?
 
-    @Flag(inversion: .prefixedEnableDisable, help: "Serve Prometheus metrics at /metrics (env FXA_METRICS; default off).")
+    @Flag(name: ServerSetting.metrics.argumentName, inversion: .prefixedEnableDisable, help: ServerSetting.metrics.argumentHelp)
     var metrics: Bool?
 
-    @Option(help: "Largest request body in bytes (env FXA_MAX_BODY_SIZE; default 1048576).")
-    var maxBodySize: Int?
+    @Option(name: ServerSetting.maxBodySize.argumentName, help: ServerSetting.maxBodySize.argumentHelp)
+    var maxBodySize: String?
 
-    @Option(help: "development or production (env FXA_MODE; default development). Production sends mail by SMTP and serves no mailbox.")
+    @Option(name: ServerSetting.mode.argumentName, help: ServerSetting.mode.argumentHelp)
     var mode: String?
 
-    @Option(help: "SMTP relay, smtp://user:pass@host:587 or smtps://user:pass@host:465 (env FXA_SMTP_URL).")
+    @Option(name: ServerSetting.smtpURL.argumentName, help: ServerSetting.smtpURL.argumentHelp)
     var smtpURL: String?
 
-    @Option(help: "From address of the server's mail (env FXA_MAIL_FROM; default accounts@<public host>).")
+    @Option(name: ServerSetting.mailFrom.argumentName, help: ServerSetting.mailFrom.argumentHelp)
     var mailFrom: String?
 
-    @Option(help: "Who may sign up: open, closed, or a comma-separated allow-list of addresses and @domains (env FXA_SIGNUP).")
+    @Option(name: ServerSetting.signup.argumentName, help: ServerSetting.signup.argumentHelp)
     var signup: String?
 
-    @Flag(inversion: .prefixedNo, help: "Mark new accounts verified without an emailed code (env FXA_AUTO_VERIFY; default off).")
+    @Flag(name: ServerSetting.autoVerify.argumentName, inversion: .prefixedNo, help: ServerSetting.autoVerify.argumentHelp)
     var autoVerify: Bool?
 
-    @Flag(inversion: .prefixedNo, help: "Confirm each sign-in with an emailed code (env FXA_CONFIRM_SIGNINS; default off).")
+    @Flag(name: ServerSetting.confirmSignins.argumentName, inversion: .prefixedNo, help: ServerSetting.confirmSignins.argumentHelp)
     var confirmSignins: Bool?
 
-    @Option(help: "Comma-separated browser origins allowed to call the API (env FXA_CORS_ORIGINS; default: the integration guide's loopback origins in development, none in production).")
+    @Option(name: ServerSetting.corsOrigins.argumentName, help: ServerSetting.corsOrigins.argumentHelp)
     var corsOrigins: String?
+
+    /// The flags given, by setting.
+    var flags: [ServerSetting: String?] {
+        [
+            .host: host, .port: port, .publicURL: publicURL, .signingKeyFile: signingKeyFile,
+            .previousSigningKeyFile: previousSigningKeyFile, .metrics: metrics.map(String.init), .maxBodySize: maxBodySize,
+            .mode: mode, .smtpURL: smtpURL, .mailFrom: mailFrom, .signup: signup,
+            .autoVerify: autoVerify.map(String.init), .confirmSignins: confirmSignins.map(String.init),
+            .corsOrigins: corsOrigins,
+        ]
+    }
+}
+
+extension ServerSetting {
+    /// The flag's name as ArgumentParser declares it (the `enable-`/`no-`
+    /// prefixes are added by the inversion). Only settings with a flag have
+    /// properties in these option groups; the command tests check both ways.
+    var argumentName: NameSpecification {
+        guard let flag else { preconditionFailure("\(environmentVariable) has no flag") }
+        return .customLong(flag.name)
+    }
+
+    /// The flag's `--help` text.
+    var argumentHelp: ArgumentHelp { ArgumentHelp(help) }
 }
 
 extension ConfigurationInput {
     /// Collects the flags of a command into one input to resolve.
     init(storage: StorageOptions, serve: ServeOptions? = nil) {
-        self.init(
-            host: serve?.host, port: serve?.port, publicURL: serve?.publicURL,
-            databaseURL: storage.databaseURL, dataDirectory: storage.dataDir,
-            signingKeyFile: serve?.signingKeyFile, previousSigningKeyFile: serve?.previousSigningKeyFile,
-            metrics: serve?.metrics, logLevel: storage.logLevel, maxBodySize: serve?.maxBodySize,
-            mode: serve?.mode, autoVerify: serve?.autoVerify, signup: serve?.signup,
-            confirmSignins: serve?.confirmSignins, smtpURL: serve?.smtpURL, mailFrom: serve?.mailFrom,
-            corsOrigins: serve?.corsOrigins)
+        let given = storage.flags.merging(serve?.flags ?? [:]) { first, _ in first }
+        self.init(flags: given.compactMapValues { $0 })
     }
 }

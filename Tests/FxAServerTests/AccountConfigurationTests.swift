@@ -17,7 +17,7 @@ struct AccountConfigurationTests {
     }
 
     @Test func productionWithoutSMTPRefusesToStart() throws {
-        #expect(throws: FxAError.self) { try ConfigurationInput(mode: "production").resolve(environment: [:]) }
+        #expect(throws: StartupError.self) { try ConfigurationInput(flags: [.mode: "production"]).resolve(environment: [:]) }
         let configured = try ConfigurationInput().resolve(environment: [
             "FXA_MODE": "production", "FXA_SMTP_URL": "smtp://mailer:p%40ss@mail.example.test",
             "FXA_PUBLIC_URL": "https://accounts.example.test",
@@ -45,7 +45,7 @@ struct AccountConfigurationTests {
 
     @Test(arguments: ["http://relay.test", "smtp://", "relay.test:25"])
     func badSMTPURLsAreRefused(url: String) {
-        #expect(throws: FxAError.self) { try SMTPSettings(url: url, from: "a@b.test") }
+        #expect(throws: StartupError.self) { try SMTPSettings(url: url, from: "a@b.test") }
     }
 
     @Test func signUpPolicyParsesAddressesAndDomains() throws {
@@ -72,13 +72,13 @@ struct AccountConfigurationTests {
         #expect(configuration.accountPolicy.confirmSignins)
         #expect(configuration.accountPolicy.signup == .closed)
         // A flag wins over the environment.
-        let flagged = try ConfigurationInput(autoVerify: false).resolve(environment: ["FXA_AUTO_VERIFY": "true"])
+        let flagged = try ConfigurationInput(flags: [.autoVerify: "false"]).resolve(environment: ["FXA_AUTO_VERIFY": "true"])
         #expect(!flagged.accountPolicy.autoVerify)
     }
 
     @Test(arguments: [["FXA_RATE_LIMIT_CODE": "-1"], ["FXA_RATE_LIMIT_WINDOW": "0"], ["FXA_MODE": "staging"], ["FXA_SIGNUP": ","]])
     func badAccountSettingsAreRefused(environment: [String: String]) {
-        #expect(throws: FxAError.self) { try ConfigurationInput().resolve(environment: environment) }
+        #expect(throws: StartupError.self) { try ConfigurationInput().resolve(environment: environment) }
     }
 }
 

@@ -67,9 +67,9 @@ struct CORSTests {
         #expect(development.corsOrigins == ["http://127.0.0.1:8001", "http://localhost:8000", "http://127.0.0.1:8000"])
         let production = try ConfigurationInput().resolve(environment: ["FXA_MODE": "production", "FXA_SMTP_URL": "smtp://relay.test"])
         #expect(production.corsOrigins.isEmpty)
-        let configured = try ConfigurationInput(corsOrigins: "https://a.example, https://b.example:8443").resolve(environment: [:])
+        let configured = try ConfigurationInput(flags: [.corsOrigins: "https://a.example, https://b.example:8443"]).resolve(environment: [:])
         #expect(configured.corsOrigins == ["https://a.example", "https://b.example:8443"])
-        #expect(throws: FxAError.self) { try ConfigurationInput(corsOrigins: "https://a.example/path").resolve(environment: [:]) }
-        #expect(throws: FxAError.self) { try ConfigurationInput(corsOrigins: "*").resolve(environment: [:]) }
+        #expect(throws: StartupError.self) { try ConfigurationInput(flags: [.corsOrigins: "https://a.example/path"]).resolve(environment: [:]) }
+        #expect(throws: StartupError.self) { try ConfigurationInput(flags: [.corsOrigins: "*"]).resolve(environment: [:]) }
     }
 }

@@ -20,14 +20,14 @@ struct ConfigurationTests {
     @Test func sqliteDurabilityIsFullUnlessTheOperatorChoosesNormal() throws {
         #expect(try ConfigurationInput().resolve(environment: [:]).sqliteDurability == .full)
         #expect(try ConfigurationInput().resolve(environment: ["FXA_SQLITE_SYNCHRONOUS": "NORMAL"]).sqliteDurability == .normal)
-        #expect(throws: FxAError.self) { try ConfigurationInput().resolve(environment: ["FXA_SQLITE_SYNCHRONOUS": "off"]) }
+        #expect(throws: StartupError.self) { try ConfigurationInput().resolve(environment: ["FXA_SQLITE_SYNCHRONOUS": "off"]) }
     }
 
     @Test func theProfileCacheLastsTwoSecondsUnlessTheOperatorChooses() throws {
         #expect(try ConfigurationInput().resolve(environment: [:]).profileCacheSeconds == 2)
         #expect(try ConfigurationInput().resolve(environment: ["FXA_PROFILE_CACHE_SECONDS": "0"]).profileCacheSeconds == 0)
         for bad in ["-1", "301", "soon"] {
-            #expect(throws: FxAError.self) { try ConfigurationInput().resolve(environment: ["FXA_PROFILE_CACHE_SECONDS": bad]) }
+            #expect(throws: StartupError.self) { try ConfigurationInput().resolve(environment: ["FXA_PROFILE_CACHE_SECONDS": bad]) }
         }
     }
 
@@ -49,10 +49,10 @@ struct ConfigurationTests {
         #expect(chosen.syncTokenserverURL == "https://sync.example/token", "Firefox adds /1.0/sync/1.5 after one slash")
         #expect(try ConfigurationInput().resolve(environment: ["FXA_KEY_BEARING_SCOPES": ""]).keyBearingScopes.scopes.isEmpty)
         for bad in ["profile", "http://notes.example/keys", "https://notes.example/keys#frag", "https://notes.example/"] {
-            #expect(throws: FxAError.self) { try ConfigurationInput().resolve(environment: ["FXA_KEY_BEARING_SCOPES": bad]) }
+            #expect(throws: StartupError.self) { try ConfigurationInput().resolve(environment: ["FXA_KEY_BEARING_SCOPES": bad]) }
         }
         for bad in ["ftp://sync.example", "https://sync.example/?a=b", "sync.example"] {
-            #expect(throws: FxAError.self) { try ConfigurationInput().resolve(environment: ["FXA_SYNC_TOKENSERVER_URL": bad]) }
+            #expect(throws: StartupError.self) { try ConfigurationInput().resolve(environment: ["FXA_SYNC_TOKENSERVER_URL": bad]) }
         }
     }
 
@@ -60,7 +60,7 @@ struct ConfigurationTests {
         #expect(try ConfigurationInput().resolve(environment: [:]).eventDelivery.retention == 30 * 24 * 3600)
         #expect(try ConfigurationInput().resolve(environment: ["FXA_EVENT_RETENTION_DAYS": "7"]).eventDelivery.retention == 7 * 24 * 3600)
         for bad in ["0", "3651", "a week"] {
-            #expect(throws: FxAError.self) { try ConfigurationInput().resolve(environment: ["FXA_EVENT_RETENTION_DAYS": bad]) }
+            #expect(throws: StartupError.self) { try ConfigurationInput().resolve(environment: ["FXA_EVENT_RETENTION_DAYS": bad]) }
         }
     }
 
@@ -77,7 +77,7 @@ struct ConfigurationTests {
         #expect(fromEnvironment.logLevel == .debug)
 
         let fromFlags = try ConfigurationInput(
-            port: 9200, databaseURL: "sqlite::memory:", metrics: false, logLevel: "error"
+            flags: [.port: "9200", .databaseURL: "sqlite::memory:", .metrics: "false", .logLevel: "error"]
         ).resolve(environment: environment)
         #expect(fromFlags.port == 9200)
         #expect(fromFlags.host == "127.0.0.2")
@@ -92,7 +92,7 @@ struct ConfigurationTests {
     }
 
     @Test func thePublicURLIsNormalisedAndDrivesHSTS() throws {
-        let configuration = try ConfigurationInput(publicURL: "HTTPS://Accounts.Example.org:8443/fxa/").resolve(environment: [:])
+        let configuration = try ConfigurationInput(flags: [.publicURL: "HTTPS://Accounts.Example.org:8443/fxa/"]).resolve(environment: [:])
         #expect(configuration.publicURL.string == "https://accounts.example.org:8443/fxa")
         #expect(configuration.publicURL.isHTTPS)
         #expect(configuration.publicURL.appending("/v1/jwks") == "https://accounts.example.org:8443/fxa/v1/jwks")
@@ -101,7 +101,7 @@ struct ConfigurationTests {
     @Test func startupWarnsOfAPlainHTTPOrDevelopmentServerOthersCanReach() throws {
         let smtp = "smtp://relay.example.org:587"
         let production = { (url: String) in
-            try ConfigurationInput(publicURL: url, mode: "production", smtpURL: smtp).resolve(environment: [:]).startupWarnings
+            try ConfigurationInput(flags: [.publicURL: url, .mode: "production", .smtpURL: smtp]).resolve(environment: [:]).startupWarnings
         }
         #expect(try production("https://accounts.example.org").isEmpty)
         #expect(try production("http://127.0.0.1:9000").isEmpty, "a developer's own machine")
@@ -109,51 +109,94 @@ struct ConfigurationTests {
         #expect(plain.count == 1 && plain[0].contains("http://accounts.example.org") && plain[0].contains("https"), "\(plain)")
 
         #expect(try ConfigurationInput().resolve(environment: [:]).startupWarnings.isEmpty, "the default: development on loopback")
-        let exposed = try ConfigurationInput(publicURL: "https://accounts.example.org").resolve(environment: [:]).startupWarnings
+        let exposed = try ConfigurationInput(flags: [.publicURL: "https://accounts.example.org"]).resolve(environment: [:]).startupWarnings
         #expect(exposed.count == 1 && exposed[0].contains("/__mail__"), "\(exposed)")
-        let everyInterface = try ConfigurationInput(host: "0.0.0.0").resolve(environment: [:]).startupWarnings
+        let everyInterface = try ConfigurationInput(flags: [.host: "0.0.0.0"]).resolve(environment: [:]).startupWarnings
         #expect(everyInterface.count == 1 && everyInterface[0].contains("/__mail__"), "listening beyond loopback: \(everyInterface)")
     }
 
     @Test func listeningOnAllInterfacesStillDefaultsToALoopbackIssuer() throws {
-        let configuration = try ConfigurationInput(host: "0.0.0.0", port: 8080).resolve(environment: [:])
+        let configuration = try ConfigurationInput(flags: [.host: "0.0.0.0", .port: "8080"]).resolve(environment: [:])
         #expect(configuration.publicURL.string == "http://127.0.0.1:8080")
     }
 
     @Test(arguments: [
-        ConfigurationInput(port: 0),
-        ConfigurationInput(port: 70000),
-        ConfigurationInput(publicURL: "ftp://example.org"),
-        ConfigurationInput(publicURL: "https://example.org/?q=1"),
-        ConfigurationInput(publicURL: "https://user:pw@example.org"),
-        ConfigurationInput(publicURL: "not a url"),
-        ConfigurationInput(databaseURL: "mysql://db/fxa"),
-        ConfigurationInput(previousSigningKeyFile: "/old.pem"),
-        ConfigurationInput(logLevel: "loud"),
-        ConfigurationInput(maxBodySize: 10),
+        ConfigurationInput(flags: [.port: "0"]),
+        ConfigurationInput(flags: [.port: "70000"]),
+        ConfigurationInput(flags: [.publicURL: "ftp://example.org"]),
+        ConfigurationInput(flags: [.publicURL: "https://example.org/?q=1"]),
+        ConfigurationInput(flags: [.publicURL: "https://user:pw@example.org"]),
+        ConfigurationInput(flags: [.publicURL: "not a url"]),
+        ConfigurationInput(flags: [.databaseURL: "mysql://db/fxa"]),
+        ConfigurationInput(flags: [.previousSigningKeyFile: "/old.pem"]),
+        ConfigurationInput(flags: [.logLevel: "loud"]),
+        ConfigurationInput(flags: [.maxBodySize: "10"]),
     ])
     func invalidSettingsStopStartupWithAConfigurationError(_ input: ConfigurationInput) {
         #expect {
             try input.resolve(environment: [:])
         } throws: { error in
-            (error as? FxAError)?.errno == .auth(.serverConfigError)
+            error is StartupError
         }
     }
 
     @Test(arguments: [["FXA_PORT": "nine"], ["FXA_METRICS": "maybe"], ["FXA_MAX_BODY_SIZE": "1MB"]])
     func malformedEnvironmentValuesAreRefusedNotIgnored(_ environment: [String: String]) {
-        #expect(throws: FxAError.self) { try ConfigurationInput().resolve(environment: environment) }
+        #expect(throws: StartupError.self) { try ConfigurationInput().resolve(environment: environment) }
     }
 
     @Test func theSummaryNamesEverySettingButNoSecret() throws {
-        let configuration = try ConfigurationInput(
-            databaseURL: "postgres://fxa:topsecretpw@db.internal/fxa", signingKeyFile: "/etc/fxa/key.pem"
-        ).resolve(environment: [:])
+        let configuration = try ConfigurationInput(flags: [
+            .databaseURL: "postgres://fxa:topsecretpw@db.internal/fxa", .signingKeyFile: "/etc/fxa/key.pem",
+            .previousSigningKeyFile: "/etc/fxa/old.pem", .smtpURL: "smtps://mailer:mailpw@relay.example:465",
+            .mailFrom: "accounts@example.org",
+        ]).resolve(environment: ["FXA_SYNC_TOKENSERVER_URL": "https://sync.example/token"])
         let summary = configuration.summary
-        #expect(!summary.contains("topsecretpw"))
-        #expect(summary.contains("db.internal"))
-        #expect(summary.contains("issuer=http://127.0.0.1:9000"))
-        #expect(summary.contains("signing-keys=file /etc/fxa/key.pem"))
+        #expect(!summary.contains("topsecretpw") && !summary.contains("mailpw"))
+        #expect(summary.contains("database-url=postgres postgres://fxa:redacted@db.internal/fxa"))
+        #expect(summary.contains("public-url=http://127.0.0.1:9000"))
+        #expect(summary.contains("signing-key-file=/etc/fxa/key.pem previous-signing-key-file=/etc/fxa/old.pem"))
+        #expect(summary.contains("rate-limit-ip=300 "))
+        let keys = Set(summary.split(separator: " ").compactMap { $0.split(separator: "=").first.map(String.init) })
+        for setting in ServerSetting.all where setting != .sqliteSynchronous {
+            #expect(keys.contains(setting.summaryKey), "\(setting) is missing from the summary")
+        }
+        #expect(!keys.contains(ServerSetting.sqliteSynchronous.summaryKey), "PostgreSQL has no SQLite durability")
+    }
+
+    @Test func everySettingHasItsOwnNames() {
+        let variables = ServerSetting.all.map(\.environmentVariable)
+        #expect(Set(variables).count == variables.count)
+        #expect(variables.allSatisfy { $0.hasPrefix("FXA_") })
+        let flags = ServerSetting.all.compactMap(\.flag).flatMap(\.spellings)
+        #expect(Set(flags).count == flags.count)
+        let keys = ServerSetting.all.map(\.summaryKey)
+        #expect(Set(keys).count == keys.count)
+    }
+
+    @Test func errorsNameTheFlagAndTheVariable() {
+        #expect(throws: StartupError(.port, "must be between 1 and 65535, got 0")) {
+            try ConfigurationInput(flags: [.port: "0"]).resolve(environment: [:])
+        }
+        #expect(StartupError(.port, "must be between 1 and 65535, got 0").description
+            == "--port / FXA_PORT: must be between 1 and 65535, got 0")
+        #expect(throws: StartupError(.rateLimitIP, "must be a whole number, got lots")) {
+            try ConfigurationInput().resolve(environment: ["FXA_RATE_LIMIT_IP": "lots"])
+        }
+    }
+
+    /// The README's table is ``ServerSetting/markdownTable`` verbatim, so the
+    /// documentation an operator reads is the table the server parses.
+    @Test func theReadmeTableIsTheSettingsTable() throws {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("README.md")
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        let begin = "<!-- settings: generated from ServerSetting.all, checked by ConfigurationTests -->\n"
+        let end = "\n<!-- end of settings -->"
+        let start = try #require(text.range(of: begin), "README.md has no settings table marker")
+        let stop = try #require(text.range(of: end, range: start.upperBound..<text.endIndex))
+        let table = String(text[start.upperBound..<stop.lowerBound])
+        #expect(table == ServerSetting.markdownTable, "README.md's settings table differs; it should read:\n\(ServerSetting.markdownTable)")
     }
 }
 

@@ -139,7 +139,7 @@ struct DiscoveryTests {
         #expect {
             try SigningKeyRing.configured(.files(current: "/nonexistent/key.pem", previous: nil), store: store, clock: SystemWallClock())
         } throws: { error in
-            (error as? FxAError)?.errno == .auth(.serverConfigError)
+            (error as? StartupError)?.setting == .signingKeyFile
         }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("fxa-bad-\(SecureRandom.bytes(6).hexString).pem").path
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -147,7 +147,7 @@ struct DiscoveryTests {
         #expect {
             try SigningKeyRing.configured(.files(current: path, previous: nil), store: store, clock: SystemWallClock())
         } throws: { error in
-            (error as? FxAError)?.message.contains("not an RSA private key") == true
+            (error as? StartupError)?.reason.contains("not an RSA private key") == true
         }
     }
 }

@@ -72,10 +72,10 @@ def test_migrate_runs_alone_and_keys_commands_manage_the_key(fxa_cli, start_serv
 def test_invalid_configuration_refuses_to_start_with_a_clear_message(fxa_cli):
     result = fxa_cli("serve", "--port", "70000")
     assert result.returncode != 0
-    assert "port must be between 1 and 65535" in result.stderr
+    assert "--port / FXA_PORT: must be between 1 and 65535, got 70000" in result.stderr
     result = fxa_cli("serve", "--signing-key-file", "/nonexistent/key.pem")
     assert result.returncode != 0
-    assert "cannot read signing key file" in result.stderr
+    assert "--signing-key-file / FXA_SIGNING_KEY_FILE: cannot read /nonexistent/key.pem" in result.stderr
 
 
 def test_metrics_flag_turns_on_prometheus_text(start_server):

@@ -21,7 +21,7 @@ public struct PublicBaseURL: Sendable, Equatable, CustomStringConvertible {
 
     /// Validates `raw`.
     ///
-    /// - Throws: ``FxAError`` (errno 100) unless `raw` is an absolute http(s)
+    /// - Throws: ``StartupError`` unless `raw` is an absolute http(s)
     ///   URL without user info, query or fragment.
     public init(_ raw: String) throws {
         guard let components = URLComponents(string: raw),
@@ -30,8 +30,7 @@ public struct PublicBaseURL: Sendable, Equatable, CustomStringConvertible {
               components.user == nil, components.password == nil,
               components.query == nil, components.fragment == nil
         else {
-            throw FxAError.invalidConfiguration(
-                "public URL must be an absolute http(s) URL without query or fragment: \(raw)")
+            throw StartupError(.publicURL, "must be an absolute http(s) URL without query or fragment, got \(raw)")
         }
         var path = components.path
         while path.hasSuffix("/") { path.removeLast() }

@@ -114,12 +114,6 @@ public struct ServerConfiguration: Sendable {
         self.corsOrigins = corsOrigins
     }
 
-    /// The loopback origins FxA's integration guide uses for local relying
-    /// parties; the development-mode default for ``corsOrigins``.
-    public static let developmentCORSOrigins: Set<String> = [
-        "http://127.0.0.1:8001", "http://localhost:8000", "http://127.0.0.1:8000",
-    ]
-
     /// What an operator should fix before real users sign in, each as one
     /// line that `serve` logs at warning level. Not errors: a server on a
     /// private network, or a trial run, may have reasons.
@@ -142,21 +136,10 @@ public struct ServerConfiguration: Sendable {
         return warnings
     }
 
-    /// One line for the startup log: every setting, no secret (database
-    /// passwords are redacted, key material is never included).
+    /// One line for the startup log: every setting of ``ServerSetting/all``
+    /// as `name=value`, then the version. No secret: database and SMTP
+    /// passwords are redacted, key material is never included.
     public var summary: String {
-        let keys: String = switch signingKeys {
-        case .database: "database"
-        case .files(let current, let previous): "file \(current)" + (previous.map { " (previous \($0))" } ?? "")
-        }
-        return "listen=\(host):\(port) issuer=\(publicURL) database=\(database.redactedDescription) "
-            + "signing-keys=\(keys) metrics=\(metricsEnabled ? "on" : "off") log-level=\(logLevel) "
-            + "max-body=\(maxBodySize) mode=\(mode.rawValue) mail=\(smtp?.redactedDescription ?? "dev-mailbox") "
-            + "signup=\(accountPolicy.signup.summary) auto-verify=\(accountPolicy.autoVerify) "
-            + "confirm-signins=\(accountPolicy.confirmSignins) rate-limits=\(customs.summary) "
-            + "cors-origins=\(corsOrigins.isEmpty ? "none" : corsOrigins.sorted().joined(separator: ",")) "
-            + "profile-cache=\(profileCacheSeconds)s webhook-timeout=\(Int(eventDelivery.timeout))s "
-            + "event-max-age=\(Int(eventDelivery.maxAge / 3600))h key-bearing-scopes=\(keyBearingScopes) "
-            + "sync-tokenserver=\(syncTokenserverURL ?? "none") version=\(version.version) commit=\(version.commit)"
+        ServerSetting.summary(of: self) + " version=\(version.version)"
     }
 }

@@ -6,7 +6,7 @@ extension SigningKeyRing {
     /// The ring the operator configured: keys from PEM files, or from the
     /// database.
     ///
-    /// - Throws: ``FxAError/invalidConfiguration(_:)`` when a file is missing
+    /// - Throws: ``StartupError`` when a file is missing
     ///   or is not an RSA private key of at least 2048 bits, so a typo stops
     ///   the server instead of silently generating a different key.
     public static func configured(
@@ -16,24 +16,23 @@ extension SigningKeyRing {
         case .database:
             return SigningKeyRing(source: .store(store), clock: clock)
         case .files(let currentPath, let previousPath):
-            let current = try loadKey(at: currentPath)
-            let previous = try previousPath.map(loadKey(at:))
+            let current = try loadKey(at: currentPath, setting: .signingKeyFile)
+            let previous = try previousPath.map { try loadKey(at: $0, setting: .previousSigningKeyFile) }
             return SigningKeyRing(source: .fixed(current: current, previous: previous), clock: clock)
         }
     }
 
-    private static func loadKey(at path: String) throws -> RSASigningKey {
+    private static func loadKey(at path: String, setting: ServerSetting) throws -> RSASigningKey {
         let pem: String
         do {
             pem = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw FxAError.invalidConfiguration("cannot read signing key file \(path)")
+            throw StartupError(setting, "cannot read \(path)")
         }
         do {
             return try RSASigningKey(pem: pem)
         } catch {
-            throw FxAError.invalidConfiguration(
-                "signing key file \(path) is not an RSA private key of at least \(RSASigningKey.minimumBits) bits")
+            throw StartupError(setting, "\(path) is not an RSA private key of at least \(RSASigningKey.minimumBits) bits")
         }
     }
 }

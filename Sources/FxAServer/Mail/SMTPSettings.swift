@@ -35,11 +35,11 @@ public struct SMTPSettings: Sendable, Equatable {
 
     /// Parses `smtp[s]://[user[:password]@]host[:port][?starttls=off]`.
     ///
-    /// - Throws: ``FxAError/invalidConfiguration(_:)`` with the reason.
+    /// - Throws: ``StartupError`` naming the setting at fault.
     public init(url text: String, from: String) throws {
         guard let url = URLComponents(string: text), let scheme = url.scheme?.lowercased(),
               let host = url.host, !host.isEmpty
-        else { throw FxAError.invalidConfiguration("SMTP URL must look like smtp://user:password@host:587") }
+        else { throw StartupError(.smtpURL, "must look like smtp://user:password@host:587") }
         let startTLSOff = url.queryItems?.contains { $0.name == "starttls" && ["off", "false", "0"].contains($0.value ?? "") } ?? false
         switch scheme {
         case "smtps":
@@ -49,10 +49,10 @@ public struct SMTPSettings: Sendable, Equatable {
             security = startTLSOff ? .none : .startTLS
             port = url.port ?? 587
         default:
-            throw FxAError.invalidConfiguration("SMTP URL scheme must be smtp or smtps, got \(scheme)")
+            throw StartupError(.smtpURL, "scheme must be smtp or smtps, got \(scheme)")
         }
         guard EmailAddress(from) != nil else {
-            throw FxAError.invalidConfiguration("mail from address \(from) is not an email address")
+            throw StartupError(.mailFrom, "\(from) is not an email address")
         }
         self.host = host
         username = url.user?.removingPercentEncoding

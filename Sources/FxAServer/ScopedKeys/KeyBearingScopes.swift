@@ -20,14 +20,14 @@ public struct KeyBearingScopes: Sendable, Equatable, CustomStringConvertible {
 
     /// Parses a comma- or space-separated list of `https://` URL scopes.
     ///
-    /// - Throws: ``FxAError/invalidConfiguration(_:)`` naming a value that is
+    /// - Throws: ``StartupError`` naming a value that is
     ///   not a URL scope, or a URL scope with a fragment (FxA's key scopes
     ///   have none; a fragment would make two keys look like one scope).
     public init(configuration text: String) throws {
         var scopes: Set<OAuthScope> = []
         for item in text.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init) {
             guard let scope = OAuthScope(item), scope.isURLScope, !item.contains("#") else {
-                throw FxAError.invalidConfiguration("key-bearing scope \(item) must be an https:// URL scope without a fragment")
+                throw StartupError(.keyBearingScopes, "\(item) must be an https:// URL scope without a fragment")
             }
             scopes.insert(scope)
         }

@@ -34,7 +34,6 @@ public enum DatabaseLocation: Sendable, Equatable {
         }
     }
 
-    /// A description safe to log: the kind and where, never a password.
     /// Whether this is PostgreSQL (several processes may write at once)
     /// rather than SQLite (one writer).
     public var isPostgres: Bool {
@@ -42,6 +41,7 @@ public enum DatabaseLocation: Sendable, Equatable {
         return false
     }
 
+    /// A description safe to log: the kind and where, never a password.
     public var redactedDescription: String {
         switch self {
         case .sqliteFile(let path): return "sqlite file \(path)"
