@@ -62,8 +62,11 @@ def test_the_startup_log_never_shows_the_database_password(start_server, fresh_d
 
 def test_heartbeat_reports_503_when_postgres_is_unreachable(start_server, fresh_database):
     server = start_server("--database-url", fresh_database)
-    psql(POSTGRES_URL, f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{urlsplit(fresh_database).path[1:]}'")
+    # Refuse new connections first, then end the open ones: the other order
+    # let the pool reconnect in between, and that one live connection later
+    # answered a heartbeat with 200 (seen once in CI).
     psql(POSTGRES_URL, f"ALTER DATABASE {urlsplit(fresh_database).path[1:]} WITH ALLOW_CONNECTIONS false")
+    psql(POSTGRES_URL, f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{urlsplit(fresh_database).path[1:]}'")
     try:
         # The pool may need one failed query to notice its connections died.
         statuses = [server.get("/__heartbeat__").status_code for _ in range(3)]
