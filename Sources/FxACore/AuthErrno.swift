@@ -46,7 +46,11 @@ public enum AuthErrno: Int, Sendable, Codable, CaseIterable {
     case failedToSendEmail = 151
     case invalidTokenVerificationCode = 152
     case expiredTokenVerificationCode = 153
+    case totpTokenExists = 154
+    case totpTokenNotFound = 155
+    case recoveryCodeNotFound = 156
     case deviceCommandUnavailable = 157
+    case totpRequired = 160
     case unknownClientID = 162
     case invalidScopes = 163
     case staleAuthAt = 164
@@ -68,5 +72,7 @@ public enum AuthErrno: Int, Sendable, Codable, CaseIterable {
     case featureNotEnabled = 202
     case backendServiceFailure = 203
     case disabledClientID = 204
+    case insufficientAAL = 222
+    case invalidMFAToken = 223
     case unexpectedError = 999
 }

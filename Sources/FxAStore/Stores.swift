@@ -17,6 +17,7 @@ public struct Stores: Sendable {
     public let secondaryEmails: any SecondaryEmailStore
     public let webSessions: any WebSessionStore
     public let devices: any DeviceStore
+    public let totp: any TOTPStore
 
     /// The SQL implementation of every store on `database`.
     public init(database: StoreDatabase) {
@@ -33,5 +34,6 @@ public struct Stores: Sendable {
         secondaryEmails = SQLSecondaryEmailStore(database: database)
         webSessions = SQLWebSessionStore(database: database)
         devices = SQLDeviceStore(database: database)
+        totp = SQLTOTPStore(database: database)
     }
 }

@@ -7,7 +7,7 @@ request) and points the tests' module constants at it, as PYFXA.md §11
 describes. The test code itself is PyFxA's, unchanged.
 
     FXA_SERVER_BIN=... FXA_RUN_LIVE_TESTS=1 PYTHONPATH=interop/pyfxa_live \\
-      pytest -p live_plugin --pyargs fxa.tests.test_core -k "not totp"
+      pytest -p live_plugin --pyargs fxa.tests.test_core
 """
 import os
 import shutil

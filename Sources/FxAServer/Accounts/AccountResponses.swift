@@ -35,6 +35,19 @@ struct KeyBundleResponse: Content {
 struct SessionStatusResponse: Content {
     var uid: String
     var state: String
+    var details: Details
+
+    /// FxA's `details`: what the settings and sign-in pages branch on.
+    struct Details: Content {
+        var accountEmailVerified: Bool
+        /// `email-2fa`, `totp-2fa`, … ; `null` when unverified or confirmed
+        /// by the sign-up email.
+        var sessionVerificationMethod: String?
+        var sessionVerified: Bool
+        /// Whether the session gave the second factor when the account has one.
+        var sessionVerificationMeetsMinimumAAL: Bool
+        var verified: Bool
+    }
 }
 
 /// `/recovery_email/status`.

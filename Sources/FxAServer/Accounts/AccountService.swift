@@ -10,6 +10,9 @@ struct AccountService: Sendable {
     let tokens: any TokenStore
     let secondaryEmails: any SecondaryEmailStore
     let profiles: any ProfileStore
+    /// Read at sign-in: an account with two-step authentication confirms
+    /// each sign-in with a code from the app instead of an email.
+    let totp: any TOTPStore
     let codes: EmailedCodes
     let credentials: CredentialVerifier
     let issuer: TokenIssuer
@@ -52,16 +55,33 @@ struct AccountService: Sendable {
     }
 
     /// What the profile server reads about the account. The amr values say
-    /// how this session was authenticated: the password, plus the email
-    /// once the sign-in (or sign-up) was confirmed by code.
+    /// how this session was authenticated: the password, plus the email or
+    /// the authenticator app that confirmed the sign-in.
     func profile(_ authenticated: AuthenticatedAccount) async throws -> AccountProfileResponse {
         let (session, account) = (authenticated.token, authenticated.account)
         guard let profile = try await profiles.profile(uid: session.uid) else { throw FxAError.invalidToken() }
         let changedAt = max(profile.changedAt, account.verifierSetAt)
+        let assurance = SessionAssurance(verified: session.stored.verified, method: session.stored.verificationMethod)
         return AccountProfileResponse(
-            email: account.primaryEmail, locale: account.locale,
-            authenticationMethods: session.stored.verified ? ["pwd", "email"] : ["pwd"],
-            authenticatorAssuranceLevel: 1, profileChangedAt: Int64(changedAt.timeIntervalSince1970 * 1000))
+            email: account.primaryEmail, locale: account.locale, authenticationMethods: assurance.authenticationMethods,
+            authenticatorAssuranceLevel: assurance.level, profileChangedAt: Int64(changedAt.timeIntervalSince1970 * 1000))
+    }
+
+    /// `GET /session/status`: the session's state, with the details FxA's
+    /// current clients read (how it was confirmed, and whether that meets
+    /// the account's two-step requirement).
+    func sessionStatus(_ authenticated: AuthenticatedAccount) async throws -> SessionStatusResponse {
+        let (session, account) = (authenticated.token.stored, authenticated.account)
+        let assurance = SessionAssurance(verified: session.verified, method: session.verificationMethod)
+        let requiredLevel = try await totp.isEnabled(uid: account.uid) ? 2 : 1
+        return SessionStatusResponse(
+            uid: account.uid.hex, state: session.verified ? "verified" : "unverified",
+            details: .init(
+                accountEmailVerified: account.emailVerified,
+                sessionVerificationMethod: session.verified ? session.verificationMethod?.name : nil,
+                sessionVerified: session.verified,
+                sessionVerificationMeetsMinimumAAL: session.verified && assurance.level >= requiredLevel,
+                verified: account.emailVerified && session.verified))
     }
 
     /// Signs the session out (`POST /session/destroy`).
@@ -139,11 +159,17 @@ struct AccountService: Sendable {
             try await sendSignupCode(to: account)
             return try await startSession(account: account, version: version, wrapKb: wrapKb, wantKeys: wantKeys)
         }
+        // The app's code replaces the emailed one: no mail is sent, and the
+        // session stays unconfirmed until /session/verify/totp.
+        if try await totp.isEnabled(uid: account.uid) {
+            return try await startSession(
+                account: account, version: version, wrapKb: wrapKb, wantKeys: wantKeys, confirmation: .authenticatorCode)
+        }
         guard policy.confirmSignins else {
             return try await startSession(account: account, version: version, wrapKb: wrapKb, wantKeys: wantKeys)
         }
         let response = try await startSession(
-            account: account, version: version, wrapKb: wrapKb, wantKeys: wantKeys, confirmingSignin: true)
+            account: account, version: version, wrapKb: wrapKb, wantKeys: wantKeys, confirmation: .emailedCode)
         try await sendSigninCode(to: account)
         return response
     }
@@ -162,6 +188,9 @@ struct AccountService: Sendable {
     func verifySigninCode(_ code: SigninCode, session authenticated: AuthenticatedAccount) async throws {
         let (session, account) = (authenticated.token, authenticated.account)
         if session.stored.verified { return }
+        // With two-step authentication no sign-in code is sent, and one
+        // sent before it was turned on must not stand in for the app's.
+        if try await totp.isEnabled(uid: account.uid) { throw FxAError.invalidOTPCode() }
         guard account.emailVerified else {
             // An unverified account confirms its email first, with the
             // sign-up code, which also verifies this session.
@@ -169,7 +198,7 @@ struct AccountService: Sendable {
         }
         try await codes.redeem(
             Data(code.value.utf8), uid: session.uid, purpose: .signinConfirmation, rejection: FxAError.invalidOTPCode())
-        try await tokens.markVerified(idHash: session.idHash)
+        try await tokens.markVerified(idHash: session.idHash, method: .emailCode)
     }
 
     /// Sends the code the session is waiting for again: the sign-up code
@@ -178,6 +207,8 @@ struct AccountService: Sendable {
         let (session, account) = (authenticated.token, authenticated.account)
         guard !session.stored.verified else { return }
         if account.emailVerified {
+            // The session waits for the app's code, not for mail (FxA sends none).
+            if try await totp.isEnabled(uid: account.uid) { return }
             try await sendSigninCode(to: account)
         } else {
             try await sendSignupCode(to: account)
@@ -217,18 +248,35 @@ struct AccountService: Sendable {
         try await tokens.markAllVerified(uid: uid)
     }
 
+    /// How a sign-in of a verified account must be confirmed.
+    enum SigninConfirmation {
+        /// With the 6-digit code emailed to the account (`email-otp`).
+        case emailedCode
+        /// With a code from the authenticator app (`totp-2fa`).
+        case authenticatorCode
+
+        /// The login response's `verificationMethod`.
+        var verificationMethod: String {
+            switch self {
+            case .emailedCode: "email-otp"
+            case .authenticatorCode: SessionVerificationMethod.totp.name
+            }
+        }
+    }
+
     /// Issues a session (and with `wantKeys` a key-fetch token under it).
     /// It is verified when the account is, unless the sign-in must first be
-    /// confirmed by code.
+    /// confirmed.
     func startSession(
-        account: AccountRecord, version: KeyStretchVersion, wrapKb: Data, wantKeys: Bool, confirmingSignin: Bool = false
+        account: AccountRecord, version: KeyStretchVersion, wrapKb: Data, wantKeys: Bool,
+        confirmation: SigninConfirmation? = nil
     ) async throws -> SessionResponse {
-        let verified = account.emailVerified && !confirmingSignin
+        let verified = account.emailVerified && confirmation == nil
         let session = try await issuer.issue(.sessionToken, uid: account.uid, verified: verified)
         var response = SessionResponse(
             uid: account.uid.hex, sessionToken: session.raw.hex, authAt: Int64(clock.now().timeIntervalSince1970),
-            verified: verified, verificationMethod: verified ? nil : (confirmingSignin ? "email-otp" : "email"),
-            verificationReason: verified ? nil : (confirmingSignin ? "login" : "signup"))
+            verified: verified, verificationMethod: verified ? nil : (confirmation?.verificationMethod ?? "email"),
+            verificationReason: verified ? nil : (confirmation == nil ? "signup" : "login"))
         if wantKeys {
             let keyFetch = try await issuer.issue(
                 .keyFetchToken, uid: account.uid, verified: verified, stretchVersion: version,

@@ -21,8 +21,7 @@ struct SessionController: RouteCollection {
     }
 
     @Sendable func status(_ request: Request) async throws -> SessionStatusResponse {
-        let session = try await authenticator.authenticate(request, as: [.sessionToken])
-        return SessionStatusResponse(uid: session.uid.hex, state: session.stored.verified ? "verified" : "unverified")
+        try await service.sessionStatus(try await authenticator.authenticateWithAccount(request, as: [.sessionToken]))
     }
 
     @Sendable func destroy(_ request: Request) async throws -> EmptyJSON {

@@ -51,7 +51,7 @@ public func buildApplication(
         codes: stores.codes, clock: dependencies.clock, maxAttempts: configuration.accountPolicy.maxCodeAttempts)
     let accounts = AccountService(
         accounts: stores.accounts, tokens: stores.tokens, secondaryEmails: stores.secondaryEmails, profiles: stores.profiles,
-        codes: codes, credentials: credentials, issuer: issuer, mailer: mailer, clock: dependencies.clock,
+        totp: stores.totp, codes: codes, credentials: credentials, issuer: issuer, mailer: mailer, clock: dependencies.clock,
         policy: configuration.accountPolicy)
     let passwords = PasswordService(
         accounts: stores.accounts, tokens: stores.tokens, codes: codes, credentials: credentials, issuer: issuer, mailer: mailer, clock: dependencies.clock,
@@ -60,6 +60,12 @@ public func buildApplication(
     try app.register(collection: AccountController(service: accounts, authenticator: authenticator, customs: customs))
     try app.register(collection: SessionController(service: accounts, authenticator: authenticator, customs: customs))
     try app.register(collection: PasswordController(service: passwords, authenticator: authenticator, customs: customs))
+    let mfaTokens = MFATokens(keyRing: dependencies.keyRing, issuer: configuration.publicURL, clock: dependencies.clock)
+    let twoStep = TwoStepService(
+        totp: stores.totp, tokens: stores.tokens, codes: codes, mfaTokens: mfaTokens, mailer: mailer, clock: dependencies.clock,
+        issuerName: configuration.publicURL.host)
+    try app.register(collection: TwoStepController(
+        service: twoStep, mfaTokens: mfaTokens, authenticator: authenticator, customs: customs))
     let secondaryEmails = SecondaryEmailService(
         accounts: stores.accounts, secondaryEmails: stores.secondaryEmails, codes: codes, mailer: mailer,
         clock: dependencies.clock)

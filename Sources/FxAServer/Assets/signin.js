@@ -27,7 +27,7 @@
   const { encoder, hex, unhex, onepw, concat, b64url, sha256, hkdf, api } = fxa;
   // The consent step exists only on the RP's page (not on /signin), the
   // engines and done steps only on Firefox's.
-  const steps = ["signed-in-form", "email-form", "password-form", "code-form", "forgot-code-form", "reset-form", "consent",
+  const steps = ["signed-in-form", "email-form", "password-form", "code-form", "totp-form", "forgot-code-form", "reset-form", "consent",
     "sync-engines-form", "firefox-done"].filter((id) => $(id));
   const webSignin = request.mode === "web";
   let email = request.email || request.loginHint || "";
@@ -56,7 +56,8 @@
   const metricsContext = request.flowId ? { flowId: request.flowId, flowBeginTime: request.flowBeginTime } : undefined;
 
   // Firefox's page names each step in its heading.
-  const headings = { "sync-engines-form": "Choose what to sync", "firefox-done": "Firefox is signed in", "code-form": "Confirm your email" };
+  const headings = { "sync-engines-form": "Choose what to sync", "firefox-done": "Firefox is signed in", "code-form": "Confirm your email",
+    "totp-form": "Two-step authentication" };
   const firstHeading = $("heading") ? $("heading").textContent : "";
   function show(step) {
     for (const id of steps) $(id).hidden = id !== step;
@@ -148,9 +149,22 @@
       }
     }
     if (response.verified) return consentOrFinish();
+    // Two-step authentication: the code comes from the user's app, and
+    // no email is sent.
+    if (response.verificationMethod === "totp-2fa") {
+      $("totp-email").textContent = email;
+      return show("totp-form");
+    }
     $("code-email").textContent = email;
     show("code-form");
   }
+
+  guard($("totp-form"), async () => {
+    const answer = await api("/v1/session/verify/totp", { code: $("totp-code").value.trim() }, session.id);
+    $("totp-code").value = "";
+    if (!answer.success) throw new Error("That code did not work. Enter the code your app shows now.");
+    await consentOrFinish();
+  });
 
   guard($("code-form"), async () => {
     const code = $("code").value.trim();

@@ -15,6 +15,9 @@ public struct PublicBaseURL: Sendable, Equatable, CustomStringConvertible {
     public let isHTTPS: Bool
     /// `scheme://host[:port]`: what browsers send as `Origin` from our pages.
     public let origin: String
+    /// The host, lowercased (with brackets for IPv6): how users know this
+    /// server, e.g. in an authenticator app's list.
+    public let host: String
     /// Whether the host is this machine (`localhost`, `127.*`, `[::1]`): a
     /// development server, whose users are its developer.
     public let isLoopback: Bool
@@ -38,6 +41,7 @@ public struct PublicBaseURL: Sendable, Equatable, CustomStringConvertible {
         // of `Origin`: `https://host:443` and `https://host` are one origin.
         let defaultPort = scheme == "https" ? 443 : 80
         let port = components.port.flatMap { $0 == defaultPort ? nil : ":\($0)" } ?? ""
+        self.host = host.lowercased()
         origin = "\(scheme)://\(host.lowercased())\(port)"
         string = origin + path
         isHTTPS = scheme == "https"

@@ -42,6 +42,34 @@ enum AccountMails {
                  text: "Use this code to reset your password: \(code)\n\nIf you did not ask for it, ignore this email.")
     }
 
+    /// The step-up code that authorizes an account change (two-step
+    /// authentication, a recovery key): the 6-digit code in
+    /// `X-Account-Change-Verify-Code`.
+    static func accountChangeCode(to email: String, uid: AccountUID, code: String, at date: Date) -> MailMessage {
+        codeMail(to: email, uid: uid, at: date, subject: "Confirm a change to your account",
+                 codeHeader: "X-Account-Change-Verify-Code", code: code, template: "verifyAccountChange",
+                 text: "Use this code to confirm a change to your account's security: \(code)\n\n"
+                     + "It expires in 5 minutes. If you did not ask for it, change your password now.")
+    }
+
+    /// Two-step authentication was turned on.
+    static func twoStepEnabled(to email: String, uid: AccountUID, at date: Date) -> MailMessage {
+        noticeMail(to: email, uid: uid, at: date, subject: "Two-step authentication is on", template: "postAddTwoStepAuthentication",
+                   text: "Two-step authentication is now on for your account: signing in asks for a code from your "
+                       + "authenticator app.\n\nIf you did not turn it on, change your password now.")
+    }
+
+    /// Two-step authentication was turned off.
+    static func twoStepDisabled(to email: String, uid: AccountUID, at date: Date) -> MailMessage {
+        noticeMail(to: email, uid: uid, at: date, subject: "Two-step authentication is off", template: "postRemoveTwoStepAuthentication",
+                   text: "Two-step authentication is now off for your account: signing in asks for your password only."
+                       + "\n\nIf you did not turn it off, change your password and turn it on again.")
+    }
+
+    private static func noticeMail(to email: String, uid: AccountUID, at date: Date, subject: String, template: String, text: String) -> MailMessage {
+        MailMessage(to: email, subject: subject, headers: ["X-Uid": uid.hex, "X-Template-Name": template], text: text, sentAt: date)
+    }
+
     private static func codeMail(
         to email: String, uid: AccountUID, at date: Date, subject: String, codeHeader: String, code: String,
         template: String, text: String

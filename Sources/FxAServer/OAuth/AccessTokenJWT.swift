@@ -50,14 +50,10 @@ struct AccessTokenJWT: Sendable {
     ///
     /// - Throws: errno 115 when expired, 108 for anything else.
     func opaqueToken(in jwt: String) async throws -> Hex32 {
-        let keys = JWTKeyCollection()
-        for key in try await keyRing.published() {
-            await keys.add(rsa: key.privateKey.publicKey, digestAlgorithm: .sha256, kid: JWKIdentifier(string: key.kid))
+        guard ["at+jwt", "application/at+jwt"].contains(SigningKeyRing.headerType(of: jwt) ?? "") else {
+            throw FxAError.invalidOAuthToken()
         }
-        guard let headerPart = jwt.split(separator: ".").first, let headerData = Data(base64URLEncoded: headerPart),
-              let header = try? JSONDecoder().decode(JWTHeader.self, from: headerData),
-              ["at+jwt", "application/at+jwt"].contains(header.typ?.lowercased() ?? "")
-        else { throw FxAError.invalidOAuthToken() }
+        let keys = try await keyRing.verificationKeys()
         let claims: Claims
         do {
             claims = try await keys.verify(jwt, as: Claims.self)

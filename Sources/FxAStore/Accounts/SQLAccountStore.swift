@@ -125,7 +125,7 @@ public struct SQLAccountStore: AccountStore {
         try await database.transaction { sql in
             for table in [
                 AuthTokenRow.table, VerificationCodeRow.table, OAuthTokenRow.table, OAuthCodeRow.table, AvatarRow.table,
-                SecondaryEmailRow.table, WebSessionRow.table, DeviceCommandRow.table, DeviceRow.table,
+                SecondaryEmailRow.table, WebSessionRow.table, DeviceCommandRow.table, DeviceRow.table, TOTPRow.table,
             ] {
                 try await sql.delete(from: table).where("uid", .equal, uid.hex).run()
             }

@@ -14,6 +14,9 @@ public enum VerificationPurpose: String, Sendable, Codable, CaseIterable {
     case passwordResetConfirmation = "password-reset-confirmation"
     /// A secondary email being added (`X-Verify-Code` to that address).
     case secondaryEmail = "secondary-email"
+    /// The step-up code of `/mfa/otp/request` (`X-Account-Change-Verify-Code`),
+    /// bound to its session and action.
+    case accountChange = "account-change"
 }
 
 /// A code as stored: only its SHA-256, with an expiry and a count of wrong

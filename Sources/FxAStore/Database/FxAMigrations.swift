@@ -31,5 +31,7 @@ enum FxAMigrations {
         CreateDevices(),
         AddWebSessionSharesToken(),
         AddOAuthTokenSession(),
+        AddSessionVerificationMethod(),
+        CreateTOTPSecrets(),
     ]
 }

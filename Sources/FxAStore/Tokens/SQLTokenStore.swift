@@ -34,12 +34,18 @@ public struct SQLTokenStore: TokenStore {
         }
     }
 
-    public func markVerified(idHash: TokenHash) async throws {
-        try await database.sql().update(AuthTokenRow.table)
-            .set("verified", to: true)
-            .where("id_hash", .equal, idHash.bytes)
-            .orWhere("parent_id_hash", .equal, idHash.bytes)
-            .run()
+    public func markVerified(idHash: TokenHash, method: SessionVerificationMethod) async throws {
+        try await database.transaction { sql in
+            try await sql.update(AuthTokenRow.table)
+                .set("verified", to: true)
+                .set("verification_method", to: method.rawValue)
+                .where("id_hash", .equal, idHash.bytes)
+                .run()
+            try await sql.update(AuthTokenRow.table)
+                .set("verified", to: true)
+                .where("parent_id_hash", .equal, idHash.bytes)
+                .run()
+        }
     }
 
     public func markAllVerified(uid: AccountUID) async throws {

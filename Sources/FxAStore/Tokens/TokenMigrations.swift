@@ -21,3 +21,15 @@ struct CreateAuthTokens: AsyncMigration {
         try await database.schema(AuthTokenRow.table).delete()
     }
 }
+
+/// Adds `verification_method` to `auth_tokens`: how a session was
+/// confirmed, from which its `amr` and assurance level follow.
+struct AddSessionVerificationMethod: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(AuthTokenRow.table).field("verification_method", .int).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(AuthTokenRow.table).deleteField("verification_method").update()
+    }
+}

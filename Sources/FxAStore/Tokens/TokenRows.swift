@@ -11,6 +11,7 @@ struct AuthTokenRow: TableRow {
     var wrappedKeys: Data
     var createdAt: Date
     var verified: Bool
+    var verificationMethod: Int?
     var stretchVersion: Int?
     var parentIDHash: Data?
     var sealedKeyBundle: Data?
@@ -22,6 +23,7 @@ struct AuthTokenRow: TableRow {
         wrappedKeys = token.wrappedKeys
         createdAt = token.createdAt
         verified = token.verified
+        verificationMethod = token.verificationMethod?.rawValue
         stretchVersion = token.stretchVersion?.rawValue
         parentIDHash = token.parentIDHash?.bytes
         sealedKeyBundle = token.sealedKeyBundle
@@ -34,6 +36,7 @@ struct AuthTokenRow: TableRow {
         else { return nil }
         return StoredToken(
             idHash: idHash, kind: kind, uid: uid, wrappedKeys: wrappedKeys, createdAt: createdAt, verified: verified,
+            verificationMethod: verificationMethod.flatMap(SessionVerificationMethod.init(rawValue:)),
             stretchVersion: stretchVersion.flatMap(KeyStretchVersion.init(rawValue:)), parentIDHash: parentIDHash.flatMap { TokenHash(bytes: $0) },
             sealedKeyBundle: sealedKeyBundle)
     }

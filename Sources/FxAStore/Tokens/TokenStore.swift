@@ -20,6 +20,9 @@ public struct StoredToken: Sendable, Equatable {
     /// For session tokens: whether the sign-in was confirmed. Key-fetch
     /// tokens inherit their session's state.
     public var verified: Bool
+    /// For session tokens: how the sign-in was confirmed (`nil`: not
+    /// confirmed, or before this was recorded).
+    public var verificationMethod: SessionVerificationMethod?
     /// For key-fetch tokens: which wrapKb the bundle carries.
     public var stretchVersion: KeyStretchVersion?
     /// For password-change tokens: the session that started the change.
@@ -31,9 +34,10 @@ public struct StoredToken: Sendable, Equatable {
 
     public init(
         idHash: TokenHash, kind: FxATokenKind, uid: AccountUID, wrappedKeys: Data, createdAt: Date,
-        verified: Bool, stretchVersion: KeyStretchVersion? = nil, parentIDHash: TokenHash? = nil,
-        sealedKeyBundle: Data? = nil
+        verified: Bool, verificationMethod: SessionVerificationMethod? = nil, stretchVersion: KeyStretchVersion? = nil,
+        parentIDHash: TokenHash? = nil, sealedKeyBundle: Data? = nil
     ) {
+        self.verificationMethod = verificationMethod
         self.idHash = idHash
         self.kind = kind
         self.uid = uid
@@ -54,9 +58,9 @@ public protocol TokenStore: Sendable {
     /// (keyFetchToken) can be redeemed once even by concurrent requests.
     func consume(idHash: TokenHash) async throws -> StoredToken?
     func delete(idHash: TokenHash) async throws
-    /// Marks the token (a session) verified, with the tokens issued under
-    /// it (its key-fetch tokens), as a confirmed sign-in does.
-    func markVerified(idHash: TokenHash) async throws
+    /// Marks the token (a session) verified by `method`, with the tokens
+    /// issued under it (its key-fetch tokens), as a confirmed sign-in does.
+    func markVerified(idHash: TokenHash, method: SessionVerificationMethod) async throws
     /// Marks every session and key-fetch token of the account verified (the
     /// account's email was just confirmed).
     func markAllVerified(uid: AccountUID) async throws

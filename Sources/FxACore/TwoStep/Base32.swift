@@ -1,0 +1,54 @@
+import Foundation
+
+/// RFC 4648 base32 (the `A–Z2–7` alphabet), the form authenticator apps take
+/// a TOTP secret in: in the `otpauth://` URI and typed by hand.
+public enum Base32 {
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".utf8)
+
+    /// Encodes without `=` padding, as `otpauth://` URIs carry secrets.
+    public static func encode(_ bytes: some Collection<UInt8>) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity((bytes.count * 8 + 4) / 5)
+        var buffer: UInt32 = 0
+        var bits = 0
+        for byte in bytes {
+            buffer = (buffer << 8) | UInt32(byte)
+            bits += 8
+            while bits >= 5 {
+                bits -= 5
+                output.append(alphabet[Int((buffer >> UInt32(bits)) & 31)])
+            }
+        }
+        if bits > 0 {
+            output.append(alphabet[Int((buffer << UInt32(5 - bits)) & 31)])
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Decodes, ignoring case, spaces and `=` padding (people copy secrets
+    /// in groups of four); `nil` for any other character or leftover bits
+    /// that are not zero.
+    public static func decode(_ text: String) -> [UInt8]? {
+        var output: [UInt8] = []
+        var buffer: UInt32 = 0
+        var bits = 0
+        for character in text.utf8 {
+            let value: UInt8
+            switch character {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): value = character - UInt8(ascii: "A")
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): value = character - UInt8(ascii: "a")
+            case UInt8(ascii: "2")...UInt8(ascii: "7"): value = character - UInt8(ascii: "2") + 26
+            case UInt8(ascii: " "), UInt8(ascii: "="): continue
+            default: return nil
+            }
+            buffer = (buffer << 5) | UInt32(value)
+            bits += 5
+            if bits >= 8 {
+                bits -= 8
+                output.append(UInt8((buffer >> UInt32(bits)) & 0xFF))
+            }
+        }
+        guard buffer & ((1 << UInt32(bits)) - 1) == 0 else { return nil }
+        return output
+    }
+}

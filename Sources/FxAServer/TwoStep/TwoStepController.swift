@@ -1,0 +1,122 @@
+import FxACore
+import FxAStore
+import Vapor
+
+/// Two-step authentication's routes, in both of FxA's API generations:
+///
+/// - today's (PyFxA 0.9, FxA's settings): `/mfa/otp/request` and
+///   `/mfa/otp/verify` trade an emailed code for a 10-minute MFA token, which
+///   authorizes `/mfa/totp/create`, `setup/verify`, `setup/complete` and
+///   `destroy`;
+/// - the session-token routes older clients call (PyFxA 0.8.2):
+///   `/totp/create`, whose first code at `/session/verify/totp` turns it
+///   on, `/totp/destroy`, and `/totp/setup/verify|complete`;
+/// - and for both: `/totp/exists` and `/session/verify/totp`, the code that
+///   confirms a sign-in.
+struct TwoStepController: RouteCollection {
+    let service: TwoStepService
+    let mfaTokens: MFATokens
+    let authenticator: TokenAuthenticator
+    let customs: Customs
+
+    /// How a setup route is authorized: today's MFA token, or the older
+    /// clients' session token. The routes behave the same otherwise, except
+    /// that a setup begun with the session token follows the old API.
+    enum Authorization: Sendable {
+        case mfaToken
+        case sessionToken
+
+        var enrollment: TOTPEnrollment {
+            switch self {
+            case .mfaToken: .setup
+            case .sessionToken: .firstCode
+            }
+        }
+    }
+
+    func boot(routes: any RoutesBuilder) throws {
+        let v1 = routes.grouped("v1")
+        v1.post("mfa", "otp", "request", use: requestStepUpCode)
+        v1.post("mfa", "otp", "verify", use: verifyStepUpCode)
+        for (group, authorization) in [(v1.grouped("mfa", "totp"), Authorization.mfaToken), (v1.grouped("totp"), .sessionToken)] {
+            group.post("create") { try await self.create($0, by: authorization) }
+            group.post("setup", "verify") { try await self.setupVerify($0, by: authorization) }
+            group.post("setup", "complete") { try await self.setupComplete($0, by: authorization) }
+            group.post("destroy") { try await self.destroy($0, by: authorization) }
+        }
+        v1.get("totp", "exists", use: exists)
+        v1.post("session", "verify", "totp", use: verifySession)
+    }
+
+    // MARK: Step-up
+
+    @Sendable func requestStepUpCode(_ request: Request) async throws -> StatusResponse {
+        let session = try await session(request, by: .sessionToken)
+        let body = try request.content.decode(MFACodeRequest.self)
+        try await customs.check(.emailSend, subject: session.uid.hex, ip: request.clientIP)
+        try await service.sendStepUpCode(for: body.action, session: session)
+        return StatusResponse(status: "success")
+    }
+
+    @Sendable func verifyStepUpCode(_ request: Request) async throws -> MFATokenResponse {
+        let session = try await session(request, by: .sessionToken)
+        let body = try request.content.decode(MFACodeVerifyRequest.self)
+        try await customs.check(.codeCheck, subject: session.uid.hex, ip: request.clientIP)
+        return MFATokenResponse(accessToken: try await service.verifyStepUpCode(body.code, for: body.action, session: session))
+    }
+
+    // MARK: Setup
+
+    func create(_ request: Request, by authorization: Authorization) async throws -> TOTPSecretResponse {
+        let session = try await self.session(request, by: authorization)
+        return try await service.startSetup(for: session.account, enrollment: authorization.enrollment)
+    }
+
+    func setupVerify(_ request: Request, by authorization: Authorization) async throws -> SuccessResponse {
+        let session = try await self.session(request, by: authorization)
+        let body = try request.content.decode(AuthenticatorCodeRequest.self)
+        try await customs.check(.codeCheck, subject: session.uid.hex, ip: request.clientIP)
+        try await service.verifySetup(body.code, account: session.account)
+        return SuccessResponse(success: true)
+    }
+
+    func setupComplete(_ request: Request, by authorization: Authorization) async throws -> SuccessResponse {
+        try await service.completeSetup(session: try await session(request, by: authorization))
+        return SuccessResponse(success: true)
+    }
+
+    func destroy(_ request: Request, by authorization: Authorization) async throws -> EmptyJSON {
+        try await service.disable(session: try await session(request, by: authorization))
+        return EmptyJSON()
+    }
+
+    // MARK: Both
+
+    @Sendable func exists(_ request: Request) async throws -> TOTPExistsResponse {
+        let session = try await authenticator.authenticate(request, as: [.sessionToken])
+        return try await service.existence(uid: session.uid)
+    }
+
+    /// Confirms a sign-in with a code from the app. Works on an unconfirmed
+    /// session: that is what it is for.
+    @Sendable func verifySession(_ request: Request) async throws -> SuccessResponse {
+        let session = SignedInSession(try await authenticator.authenticateWithAccount(request, as: [.sessionToken]))
+        let body = try request.content.decode(AuthenticatorCodeRequest.self)
+        try await customs.check(.codeCheck, subject: session.uid.hex, ip: request.clientIP)
+        return SuccessResponse(success: try await service.verifySession(body.code, session: session))
+    }
+
+    // MARK: Authentication
+
+    /// The session a setup route acts on, which must still be fully
+    /// verified: the MFA token's (for two-step changes), or the request's
+    /// session token.
+    private func session(_ request: Request, by authorization: Authorization) async throws -> SignedInSession {
+        let session = switch authorization {
+        case .mfaToken: try await authenticator.authenticateMFA(request, for: .twoStep, tokens: mfaTokens)
+        case .sessionToken: SignedInSession(try await authenticator.authenticateWithAccount(request, as: [.sessionToken]))
+        }
+        try await service.requireVerified(session)
+        return session
+    }
+}

@@ -1,0 +1,79 @@
+import FxACore
+import Foundation
+import SQLKit
+
+/// ``TOTPStore`` on the `totp_secrets` table (``TOTPRow``).
+public struct SQLTOTPStore: TOTPStore {
+    let database: StoreDatabase
+
+    public init(database: StoreDatabase) {
+        self.database = database
+    }
+
+    public func totp(uid: AccountUID) async throws -> TOTPRecord? {
+        try await database.readSQL().row(TOTPRow.self, where: "uid", is: uid.hex)?.record
+    }
+
+    public func savePending(_ record: TOTPRecord) async throws -> Bool {
+        var pending = record
+        pending.setupVerifiedAt = nil
+        pending.enabledAt = nil
+        pending.lastUsedStep = nil
+        var statement = try TOTPRow(pending).insertStatement()
+        // Replaces a pending secret, never an enabled one: the WHERE makes
+        // the update a no-op, and RETURNING then answers no row.
+        statement.appendInterpolation(unsafeRaw: """
+             ON CONFLICT (uid) DO UPDATE SET secret = excluded.secret, enrollment = excluded.enrollment, \
+            created_at = excluded.created_at, setup_verified_at = NULL, enabled_at = NULL, last_used_step = NULL \
+            WHERE totp_secrets.enabled_at IS NULL RETURNING uid
+            """)
+        return try await database.sql().raw(statement).first() != nil
+    }
+
+    public func markSetupVerified(uid: AccountUID, secret: Data, step: Int64, at date: Date) async throws -> Bool {
+        try await database.sql().raw("""
+            UPDATE totp_secrets SET setup_verified_at = \(bind: date), last_used_step = \(bind: step) \
+            WHERE uid = \(bind: uid.hex) AND secret = \(bind: secret) AND enabled_at IS NULL RETURNING uid
+            """).first() != nil
+    }
+
+    public func enable(
+        uid: AccountUID, secret: Data, at date: Date, usedStep: Int64?, recording event: OutboxEvent?
+    ) async throws -> Bool {
+        try await database.transaction { sql in
+            let enabled = try await sql.raw("""
+                UPDATE totp_secrets SET enabled_at = \(bind: date), \
+                last_used_step = COALESCE(\(bind: usedStep), last_used_step) \
+                WHERE uid = \(bind: uid.hex) AND secret = \(bind: secret) AND enabled_at IS NULL RETURNING uid
+                """).first() != nil
+            if enabled, let event { try await OutboxSQL.record(event, on: sql) }
+            return enabled
+        }
+    }
+
+    public func spend(uid: AccountUID, step: Int64) async throws -> Bool {
+        // One statement, so two requests with the same code cannot both
+        // pass: the second sees the step already spent.
+        try await database.sql().raw("""
+            UPDATE totp_secrets SET last_used_step = \(bind: step) \
+            WHERE uid = \(bind: uid.hex) AND enabled_at IS NOT NULL \
+            AND (last_used_step IS NULL OR last_used_step < \(bind: step)) RETURNING uid
+            """).first() != nil
+    }
+
+    public func delete(uid: AccountUID, recording event: OutboxEvent?) async throws -> Bool {
+        try await database.transaction { sql in
+            let removed = try await sql.raw("""
+                DELETE FROM totp_secrets WHERE uid = \(bind: uid.hex) RETURNING enabled_at
+                """).first(decoding: EnabledAt.self)
+            let wasEnabled = removed?.enabledAt != nil
+            if wasEnabled, let event { try await OutboxSQL.record(event, on: sql) }
+            return wasEnabled
+        }
+    }
+
+    private struct EnabledAt: Decodable {
+        var enabledAt: Date?
+        enum CodingKeys: String, CodingKey { case enabledAt = "enabled_at" }
+    }
+}

@@ -1,0 +1,20 @@
+import FluentKit
+
+/// Creates `totp_secrets`, one row per account.
+struct CreateTOTPSecrets: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(TOTPRow.table)
+            .field("uid", .string, .identifier(auto: false))
+            .field("secret", .data, .required)
+            .field("enrollment", .string, .required)
+            .field("created_at", .datetime, .required)
+            .field("setup_verified_at", .datetime)
+            .field("enabled_at", .datetime)
+            .field("last_used_step", .int64)
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(TOTPRow.table).delete()
+    }
+}

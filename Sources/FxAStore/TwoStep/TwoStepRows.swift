@@ -1,0 +1,33 @@
+import FxACore
+import Foundation
+
+/// A row of `totp_secrets` (``TOTPRecord``).
+struct TOTPRow: TableRow {
+    static let table = "totp_secrets"
+
+    var uid: String
+    var secret: Data
+    var enrollment: String
+    var createdAt: Date
+    var setupVerifiedAt: Date?
+    var enabledAt: Date?
+    var lastUsedStep: Int64?
+
+    init(_ record: TOTPRecord) {
+        uid = record.uid.hex
+        secret = record.secret
+        enrollment = record.enrollment.rawValue
+        createdAt = record.createdAt
+        setupVerifiedAt = record.setupVerifiedAt
+        enabledAt = record.enabledAt
+        lastUsedStep = record.lastUsedStep
+    }
+
+    /// The stored secret; `nil` only for a row this code could not have written.
+    var record: TOTPRecord? {
+        guard let uid = AccountUID(hex: uid), let enrollment = TOTPEnrollment(rawValue: enrollment) else { return nil }
+        return TOTPRecord(
+            uid: uid, secret: secret, enrollment: enrollment, createdAt: createdAt, setupVerifiedAt: setupVerifiedAt,
+            enabledAt: enabledAt, lastUsedStep: lastUsedStep)
+    }
+}
