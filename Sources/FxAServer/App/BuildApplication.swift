@@ -120,8 +120,8 @@ public func buildApplication(
     let webSessions = WebSessions(
         store: stores.webSessions, accounts: stores.accounts, clock: dependencies.clock,
         cookie: WebSessionCookie(publicURL: configuration.publicURL))
-    let gate = WebPageGate(sessions: webSessions, publicURL: configuration.publicURL)
-    let settingsPage = SettingsPageLoader(profiles: stores.profiles, emails: secondaryEmails)
+    let gate = WebPageGate(sessions: webSessions, publicURL: configuration.publicURL, totp: stores.totp)
+    let settingsPage = SettingsPageLoader(profiles: stores.profiles, emails: secondaryEmails, twoStep: twoStep)
     try app.register(collection: WebPagesController(
         gate: gate, authenticator: authenticator, settingsPage: settingsPage, profileService: profileService,
         authorizedClients: authorizedClients, clients: stores.oauthClients, devices: deviceService))
@@ -129,6 +129,7 @@ public func buildApplication(
         gate: gate, settings: settingsPage, emails: secondaryEmails, profileService: profileService,
         profiles: stores.profiles, customs: customs))
     try app.register(collection: WebAccountController(gate: gate, passwords: passwords, accounts: accounts, customs: customs))
+    try app.register(collection: TwoStepSettingsController(gate: gate, settings: settingsPage, twoStep: twoStep, customs: customs))
     try app.register(collection: ConsoleController(
         gate: gate, administration: dependencies.clientAdministration(), outbox: stores.outbox,
         publicURL: configuration.publicURL))

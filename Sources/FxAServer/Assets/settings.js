@@ -1,7 +1,8 @@
 // The settings page's script, served at `/assets/settings.js` after
 // `/assets/onepw.js` (onepw.js): changing the password and deleting
 // the account, the two settings that need the password, which is
-// stretched here and never sent.
+// stretched here and never sent; and drawing two-step authentication's
+// setup QR code.
 //
 // A password change is onepw's: the current password's authPW starts it
 // (on the web session, `/v1/web/password/change/start`), its unwrapBKey
@@ -40,6 +41,15 @@
   const done = new URLSearchParams(window.location.search).get("done");
   if (["display_name", "avatar", "avatar_removed", "email_primary"].includes(done)) {
     firefox.then((channel) => { if (channel) channel.send("profile:change", { uid: data.uid }); });
+  }
+  // Two-step authentication's setup: the otpauth:// URI drawn as a QR code
+  // (qrcode.js, loaded only on this step); the key is also shown as text.
+  const qrBox = $("two-step-qr");
+  if (qrBox && window.qrcode) {
+    const qr = window.qrcode(0, "M");
+    qr.addData(qrBox.dataset.uri);
+    qr.make();
+    qrBox.innerHTML = qr.createSvgTag({ cellSize: 4, margin: 4, scalable: true, alt: "QR code for your authenticator app" });
   }
   const signout = $("signout");
   let signingOut = false;

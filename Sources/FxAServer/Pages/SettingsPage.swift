@@ -25,6 +25,20 @@ struct SettingsPage: RenderedPage {
     /// The pages stand on Firefox's own session (``WebSession/sharesToken``):
     /// signing out here signs Firefox out, so the page tells it.
     var sharesSessionWithFirefox = false
+    /// Where the two-step authentication section stands.
+    var twoStep: TwoStepSection = .off
+
+    /// The two-step authentication section's step. Turning it on or off
+    /// first asks for a code emailed to the account (FxA's step-up), then
+    /// turning it on shows the secret until a code from the app confirms it.
+    enum TwoStepSection: Sendable {
+        case off
+        /// A code was emailed to confirm turning it on (`true`) or off.
+        case askingEmailCode(turningOn: Bool)
+        /// The pending secret, to scan or type into the app.
+        case scanning(TOTPSecretResponse)
+        case on
+    }
 
     /// Our script, style, images and API only; forms post to us.
     var contentSecurityPolicy: ContentSecurityPolicy { .scriptedPage }
@@ -52,12 +66,42 @@ struct SettingsPage: RenderedPage {
         let hasUploadedAvatar: Bool
         let emails: [Email]
         let csrfToken: String
-    /// The pages stand on Firefox's own session (``WebSession/sharesToken``):
-    /// signing out here signs Firefox out, so the page tells it.
-    var sharesSessionWithFirefox = false
+        let twoStep: TwoStep
         let notice: String?
         let noticeIsError = false
         let scriptData: String
+    }
+
+    /// The two-step section as the template reads it: one flag per step,
+    /// and the secret while it is being set up.
+    struct TwoStep: Encodable, Sendable {
+        var isOn = false
+        var asksEmailCode = false
+        /// `on` or `off`: what the emailed code confirms.
+        var change = "on"
+        var isScanning = false
+        /// The secret in groups of four, for typing into an app.
+        var secret = ""
+        /// The `otpauth://` URI the page draws as a QR code.
+        var uri = ""
+
+        init(_ section: TwoStepSection) {
+            switch section {
+            case .off: break
+            case .on: isOn = true
+            case .askingEmailCode(let turningOn):
+                asksEmailCode = true
+                change = turningOn ? "on" : "off"
+                isOn = !turningOn
+            case .scanning(let setup):
+                isScanning = true
+                let characters = Array(setup.secret)
+                secret = stride(from: 0, to: characters.count, by: 4)
+                    .map { String(characters[$0..<min($0 + 4, characters.count)]) }
+                    .joined(separator: " ")
+                uri = setup.qrCodeUrl
+            }
+        }
     }
 
     /// One address and what can be done to it: an unconfirmed one takes its
@@ -85,7 +129,8 @@ struct SettingsPage: RenderedPage {
             sharesSessionWithFirefox: sharesSessionWithFirefox)
         return Context(
             avatarURL: avatarURL, primaryEmail: account.primaryEmail, displayName: displayName ?? "",
-            hasUploadedAvatar: hasUploadedAvatar, emails: emails.map(Email.init), csrfToken: csrfToken, notice: notice,
+            hasUploadedAvatar: hasUploadedAvatar, emails: emails.map(Email.init), csrfToken: csrfToken,
+            twoStep: TwoStep(twoStep), notice: notice,
             scriptData: try ScriptJSON.encode(data))
     }
 }

@@ -47,10 +47,18 @@ struct TwoStepService: Sendable {
     /// - Throws: errno 183 for a wrong, expired or used code, or one sent to
     ///   another session or for another action.
     func verifyStepUpCode(_ code: SigninCode, for action: MFAAction, session: SignedInSession) async throws -> String {
+        try await redeemStepUpCode(code, for: action, session: session)
+        return try await mfaTokens.issue(uid: session.uid, session: session.token.idHash, action: action)
+    }
+
+    /// Spends the step-up code emailed to this session for `action`: the
+    /// settings page's proof, which acts at once and needs no MFA token.
+    ///
+    /// - Throws: errno 183 as ``verifyStepUpCode(_:for:session:)``.
+    func redeemStepUpCode(_ code: SigninCode, for action: MFAAction, session: SignedInSession) async throws {
         try await codes.redeem(
             Self.boundCode(code.value, session: session.token.idHash, action: action), uid: session.uid,
             purpose: .accountChange, rejection: FxAError.invalidMFACode())
-        return try await mfaTokens.issue(uid: session.uid, session: session.token.idHash, action: action)
     }
 
     /// What is stored for a step-up code: the code with its session and
@@ -78,6 +86,16 @@ struct TwoStepService: Sendable {
         let record = TOTPRecord(
             uid: account.uid, secret: Data(SecureRandom.bytes(Self.secretLength)), enrollment: enrollment, createdAt: now)
         guard try await totp.savePending(record) else { throw FxAError.totpAlreadyEnabled() }
+        return secretResponse(record.secret, account: account)
+    }
+
+    /// The pending setup of today's API, for the settings page to show
+    /// again until it is finished (as `create` answers it again); `nil`
+    /// when there is none, or it lapsed.
+    func pendingSetup(for account: AccountRecord) async throws -> TOTPSecretResponse? {
+        guard let record = try await totp.totp(uid: account.uid), !record.isEnabled, record.enrollment == .setup,
+              isLive(record)
+        else { return nil }
         return secretResponse(record.secret, account: account)
     }
 

@@ -19,6 +19,11 @@ enum PageAsset: String, CaseIterable, Sendable {
     case firefoxSession = "firefox-session.js"
     /// The stylesheet of every page.
     case style = "fxa.css"
+    /// Kazuhiko Arase's QR code generator (MIT), verbatim from Debian's
+    /// `node-qrcode-generator` 1.4.4+dfsg-3 (docs/third-party.md): draws
+    /// the authenticator-app setup's `otpauth://` URI as an SVG in the
+    /// browser, so the server carries no image library.
+    case qrCode = "qrcode.js"
 
     /// The file's bytes, as embedded at build time.
     var bytes: [UInt8] {
@@ -29,6 +34,7 @@ enum PageAsset: String, CaseIterable, Sendable {
         case .webChannel: PackageResources.webchannel_js
         case .firefoxSession: PackageResources.firefox_session_js
         case .style: PackageResources.fxa_css
+        case .qrCode: PackageResources.qrcode_js
         }
     }
 

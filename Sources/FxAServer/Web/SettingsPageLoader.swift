@@ -8,6 +8,7 @@ import Vapor
 struct SettingsPageLoader: Sendable {
     let profiles: any ProfileStore
     let emails: SecondaryEmailService
+    let twoStep: TwoStepService
 
     /// What a `?done=` after a change says. Only these fixed texts: nothing
     /// from the query is shown.
@@ -22,18 +23,38 @@ struct SettingsPageLoader: Sendable {
         case "email_primary": "Your primary email address is changed. Apps you use are told."
         case "email_removed": "The address is removed."
         case "password": "Your password is changed. Other devices and browsers have to sign in again."
+        case "two_step_code": "We emailed you a code. Enter it below to confirm it is you."
+        case "two_step_scan": "Add the account to your authenticator app, then enter the code it shows."
+        case "two_step_on": "Two-step authentication is on. Signing in now asks for a code from your app."
+        case "two_step_off": "Two-step authentication is off. Signing in asks for your password only."
         default: nil
         }
     }
 
-    func response(_ request: Request, _ current: WebSessions.Current, notice: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
+    /// The page, with `notice`. `askingTwoStepCode` shows the emailed-code
+    /// step of turning two-step authentication on (`true`) or off, after a
+    /// code was sent or a wrong one was typed.
+    func response(
+        _ request: Request, _ current: WebSessions.Current, notice: String?, status: HTTPResponseStatus = .ok,
+        askingTwoStepCode: Bool? = nil
+    ) async throws -> Response {
         let uid = current.account.uid
         let profile = try await profiles.profile(uid: uid)
+        let twoStepSection: SettingsPage.TwoStepSection
+        if let turningOn = askingTwoStepCode {
+            twoStepSection = .askingEmailCode(turningOn: turningOn)
+        } else if try await twoStep.totp.isEnabled(uid: uid) {
+            twoStepSection = .on
+        } else if let setup = try await twoStep.pendingSetup(for: current.account) {
+            twoStepSection = .scanning(setup)
+        } else {
+            twoStepSection = .off
+        }
         let page = SettingsPage(
             account: current.account, displayName: profile?.displayName,
             avatarURL: profile.map(AvatarURLs.path(for:)) ?? "/v1/avatar/%3F", hasUploadedAvatar: profile?.avatarID != nil,
             emails: try await emails.list(account: current.account), csrfToken: current.csrfToken, notice: notice,
-            sharesSessionWithFirefox: current.session.sharesToken)
+            sharesSessionWithFirefox: current.session.sharesToken, twoStep: twoStepSection)
         return try await request.render(page, status: status)
     }
 }

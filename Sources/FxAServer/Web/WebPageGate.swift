@@ -1,4 +1,5 @@
 import FxACore
+import FxAStore
 import Foundation
 import Vapor
 
@@ -10,10 +11,18 @@ import Vapor
 struct WebPageGate: Sendable {
     let sessions: WebSessions
     let publicURL: PublicBaseURL
+    /// Read for accounts with two-step authentication, whose pages need a
+    /// session that gave the app's code.
+    let totp: any TOTPStore
 
-    /// The session of a page view: signed in and with a confirmed sign-in.
+    /// The session of a page view: signed in, with a confirmed sign-in, and
+    /// with the second factor when the account has one. A session from
+    /// before two-step authentication was turned on signs in again, with
+    /// the code, before it may see or change settings.
     func signedIn(_ request: Request) async throws -> WebSessions.Current? {
         guard let current = try await sessions.current(request), current.verified else { return nil }
+        let assurance = SessionAssurance(verified: current.token.verified, method: current.token.verificationMethod)
+        if assurance.level < 2, try await totp.isEnabled(uid: current.account.uid) { return nil }
         return current
     }
 

@@ -35,7 +35,9 @@ struct WebPagesController: RouteCollection {
 
     @Sendable func signin(_ request: Request) async throws -> Response {
         let next = WebSigninPage.destination(request.query[String.self, at: "next"])
-        if try await sessions.current(request) != nil { return gate.redirect(request, to: next) }
+        // Only a session the pages accept skips the sign-in; another (one
+        // without the second factor its account now needs) signs in again.
+        if try await gate.signedIn(request) != nil { return gate.redirect(request, to: next) }
         let notice = WebSigninPage.notice(done: request.query[String.self, at: "done"])
         return try await request.render(WebSigninPage(next: next, notice: notice))
     }
@@ -66,7 +68,12 @@ struct WebPagesController: RouteCollection {
 
     @Sendable func settings(_ request: Request) async throws -> Response {
         guard let current = try await gate.signedIn(request) else { return try await signIn(request, next: WebPagePaths.settings) }
-        return try await settingsPage.response(request, current, notice: SettingsPageLoader.notice(done: request.query[String.self, at: "done"]))
+        let done = request.query[String.self, at: "done"]
+        // After "we emailed you a code", the page asks for it; which change
+        // it confirms is the state the account is in.
+        let asking = done == "two_step_code" ? !(try await settingsPage.twoStep.totp.isEnabled(uid: current.account.uid)) : nil
+        return try await settingsPage.response(
+            request, current, notice: SettingsPageLoader.notice(done: done), askingTwoStepCode: asking)
     }
 
     /// A signed-out browser on a page: Firefox's pages (opened from its

@@ -1,0 +1,110 @@
+import FxACore
+import FxAStore
+import Foundation
+import Vapor
+
+/// The settings page's two-step authentication forms: turning it on and
+/// off, each first confirmed with a code emailed to the account (the step
+/// FxA's settings take through an MFA token), then, to turn it on, the
+/// secret scanned into an app and confirmed with the app's first code.
+///
+/// Plain forms with the session's CSRF token, coming back to the section
+/// of `/settings` (post/redirect/get); only the QR code needs the page's script, and the
+/// secret is also shown as text to type.
+struct TwoStepSettingsController: RouteCollection {
+    let gate: WebPageGate
+    let settings: SettingsPageLoader
+    let twoStep: TwoStepService
+    let customs: Customs
+
+    func boot(routes: any RoutesBuilder) throws {
+        let forms = routes.grouped("settings", "two-step")
+        forms.post("code", use: sendCode)
+        forms.post("confirm", use: confirm)
+        forms.post("enable", use: enable)
+    }
+
+    /// Emails the code that confirms turning it on or off.
+    @Sendable func sendCode(_ request: Request) async throws -> Response {
+        try await form(request) { session, _ in
+            try await customs.check(.emailSend, subject: session.uid.hex, ip: request.clientIP)
+            try await twoStep.sendStepUpCode(for: .twoStep, session: session)
+            return "two_step_code"
+        }
+    }
+
+    /// Takes the emailed code, then turns it off, or starts the setup. The
+    /// form says which it confirms (`change`), and that must be what the
+    /// account's state calls for, so a stale page changes nothing.
+    @Sendable func confirm(_ request: Request) async throws -> Response {
+        // A wrong code keeps the code step open for another try.
+        try await form(request, askingCodeOnError: { $0["change"].map { $0 == "on" } }) { session, fields in
+            let enabled = try await twoStep.totp.isEnabled(uid: session.uid)
+            guard fields["change"] == (enabled ? "off" : "on") else {
+                throw FxAError(status: 409, errno: .auth(.invalidParameter), message: "This page was out of date. Try again.")
+            }
+            guard let code = SigninCode((fields["code"] ?? "").trimmingCharacters(in: .whitespaces)) else {
+                throw FxAError(status: 400, errno: .auth(.invalidParameter), message: "The code is the 6 digits in the email we sent.")
+            }
+            try await customs.check(.codeCheck, subject: session.uid.hex, ip: request.clientIP)
+            try await twoStep.redeemStepUpCode(code, for: .twoStep, session: session)
+            if enabled {
+                try await twoStep.disable(session: session)
+                return "two_step_off"
+            }
+            _ = try await twoStep.startSetup(for: session.account, enrollment: .setup)
+            return "two_step_scan"
+        }
+    }
+
+    /// Turns it on with the app's first code for the pending secret.
+    @Sendable func enable(_ request: Request) async throws -> Response {
+        try await form(request) { session, fields in
+            guard let code = AuthenticatorCode((fields["code"] ?? "").trimmingCharacters(in: .whitespaces)) else {
+                throw FxAError(status: 400, errno: .auth(.invalidParameter), message: "The code is the 6 digits your app shows.")
+            }
+            try await customs.check(.codeCheck, subject: session.uid.hex, ip: request.clientIP)
+            try await twoStep.verifySetup(code, account: session.account)
+            try await twoStep.completeSetup(session: session)
+            return "two_step_on"
+        }
+    }
+
+    /// A form post: checked by the gate (CSRF, a session with the second
+    /// factor when the account has one), then `change`, which names the
+    /// notice to come back to `/settings` with. A refusal renders the page
+    /// with its message; `askingCodeOnError` keeps the emailed-code step
+    /// open for another try.
+    private func form(
+        _ request: Request, askingCodeOnError: ([String: String]) -> Bool? = { _ in nil },
+        _ change: (SignedInSession, [String: String]) async throws -> String
+    ) async throws -> Response {
+        let (current, fields): (WebSessions.Current, [String: String])
+        switch try await gate.formPost(request) {
+        case .signedOut: return gate.toSignin(request, next: WebPagePaths.settings)
+        case .expired: return try await WebPageGate.expiredForm(request)
+        case let .accepted(session, form): (current, fields) = (session, form)
+        }
+        let session = SignedInSession(token: current.token, account: current.account)
+        let done: String
+        do {
+            done = try await change(session, fields)
+        } catch let error as FxAError where (400..<500).contains(error.status) {
+            let stale = error.status == 409
+            return try await settings.response(
+                request, current, notice: Self.wording(of: error), status: HTTPResponseStatus(statusCode: error.status),
+                askingTwoStepCode: stale ? nil : askingCodeOnError(fields))
+        }
+        // Back at the section, which is far down the page.
+        return gate.redirect(request, to: WebPagePaths.settings + "?done=" + done + "#two-step")
+    }
+
+    /// The API's messages for a wrong code, in words for the page.
+    private static func wording(of error: FxAError) -> String {
+        switch error.errno {
+        case .auth(.invalidTokenVerificationCode): "That code did not match. Enter the code your app shows now."
+        case .auth(.invalidExpiredOTPCode): "That code is wrong or has expired. Send a new code if you need one."
+        default: error.message
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import FxACore
+import FxAServer
+import Foundation
+import Testing
+import Vapor
+
+/// Two-step authentication on `/settings`: turned on with an emailed code,
+/// the secret shown until the app's first code, turned off the same way;
+/// pages need the second factor once it is on.
+@Suite("Web pages: two-step authentication", .serialized)
+struct TwoStepSettingsTests {
+    /// The secret as the page shows it, without its grouping spaces.
+    private func shownSecret(_ page: APIResponse) throws -> String {
+        let marker = #"id="two-step-secret" class="secret">"#
+        let start = try #require(page.raw.range(of: marker), "no secret shown: \(page.raw)")
+        return String(page.raw[start.upperBound...].prefix { $0 != "<" }).replacingOccurrences(of: " ", with: "")
+    }
+
+    @Test func aUserTurnsItOnWithTheEmailedCodeAndTheAppsCode() async throws {
+        try await withTestServer { server in
+            let user = TestUser()
+            let account = try await server.signUp(user)
+            let browser = try await server.webSignIn(session: account.sessionToken)
+            var page = try await server.page("/settings", browser)
+            #expect(page.raw.contains("Turn on two-step authentication"))
+            #expect(!page.raw.contains("/assets/qrcode.js"), "the QR script only on the setup step")
+
+            let sent = try await server.post("/settings/two-step/code", browser, ["csrf_token": try csrfToken(page)])
+            #expect(sent.status == .seeOther && sent.headers.first(name: .location) == "/settings?done=two_step_code#two-step")
+            page = try await server.page("/settings?done=two_step_code", browser)
+            #expect(page.raw.contains(#"name="change" value="on""#), "\(page.raw)")
+            let emailed = try #require(try await server.mailHeader("X-Account-Change-Verify-Code", to: user.email))
+
+            let wrongCode = emailed == "000000" ? "111111" : "000000"
+            let wrong = try await server.post(
+                "/settings/two-step/confirm", browser, ["csrf_token": try csrfToken(page), "change": "on", "code": wrongCode])
+            #expect(wrong.status == .badRequest)
+            #expect(wrong.raw.contains(#"name="change" value="on""#), "the code step stays open")
+            let confirmed = try await server.post(
+                "/settings/two-step/confirm", browser, ["csrf_token": try csrfToken(page), "change": "on", "code": emailed])
+            #expect(confirmed.headers.first(name: .location) == "/settings?done=two_step_scan#two-step", "\(confirmed.raw)")
+
+            page = try await server.page("/settings?done=two_step_scan", browser)
+            let secret = try shownSecret(page)
+            #expect(secret.count == 32)
+            #expect(page.raw.contains(#"data-uri="otpauth://totp/accounts.example.test:"#))
+            #expect(page.raw.contains(#"<script src="/assets/qrcode.js"></script>"#))
+            #expect(try await server.page("/settings", browser).raw.contains(secret.prefix(4)), "shown again until it is finished")
+
+            let badApp = try await server.post(
+                "/settings/two-step/enable", browser,
+                ["csrf_token": try csrfToken(page), "code": try server.authenticatorCode(secret, steps: 5)])
+            #expect(badApp.status == .badRequest && badApp.raw.contains("two-step-secret"), "the setup stays on the page")
+            let enabled = try await server.post(
+                "/settings/two-step/enable", browser, ["csrf_token": try csrfToken(page), "code": try server.authenticatorCode(secret)])
+            #expect(enabled.headers.first(name: .location) == "/settings?done=two_step_on#two-step", "\(enabled.raw)")
+
+            page = try await server.page("/settings?done=two_step_on", browser)
+            #expect(page.raw.contains("<strong>On.</strong>"))
+            #expect(!page.raw.contains("two-step-secret"), "never shown again")
+            let exists = try await server.call(.GET, "/v1/totp/exists", auth: .bearer(.sessionToken, token: account.sessionToken))
+            #expect(exists.json["verified"] as? Bool == true)
+            #expect(try await server.login(user).response.string("verificationMethod") == "totp-2fa")
+        }
+    }
+
+    @Test func aUserTurnsItOffWithTheEmailedCode() async throws {
+        try await withTestServer { server in
+            let user = TestUser()
+            let account = try await server.signUp(user)
+            _ = try await server.enableTwoStep(user, session: account.sessionToken)
+            let browser = try await server.webSignIn(session: account.sessionToken)
+            var page = try await server.page("/settings", browser)
+            #expect(page.raw.contains("<strong>On.</strong>"), "the session that turned it on gave the code")
+            server.clock.advance(by: 1)
+            _ = try await server.post("/settings/two-step/code", browser, ["csrf_token": try csrfToken(page)])
+            page = try await server.page("/settings?done=two_step_code", browser)
+            #expect(page.raw.contains(#"name="change" value="off""#))
+            let emailed = try #require(try await server.mailHeader("X-Account-Change-Verify-Code", to: user.email))
+
+            let stale = try await server.post(
+                "/settings/two-step/confirm", browser, ["csrf_token": try csrfToken(page), "change": "on", "code": emailed])
+            #expect(stale.status == .conflict, "a form for the other change does nothing")
+            let off = try await server.post(
+                "/settings/two-step/confirm", browser, ["csrf_token": try csrfToken(page), "change": "off", "code": emailed])
+            #expect(off.headers.first(name: .location) == "/settings?done=two_step_off#two-step", "\(off.raw)")
+            #expect(try await server.login(user).response.json["verified"] as? Bool == true)
+        }
+    }
+
+    @Test func aPageSessionFromBeforeItWasOnSignsInAgain() async throws {
+        try await withTestServer { server in
+            let user = TestUser()
+            let account = try await server.signUp(user)
+            let older = try #require(try await server.login(user).response.string("sessionToken"))
+            let browser = try await server.webSignIn(session: older)
+            #expect(try await server.page("/settings", browser).status == .ok)
+            _ = try await server.enableTwoStep(user, session: account.sessionToken)
+            let settings = try await server.page("/settings", browser)
+            #expect(settings.status == .seeOther, "no settings without the second factor")
+            let signin = try await server.page("/signin?next=/settings", browser)
+            #expect(signin.status == .ok, "the sign-in page, not a redirect loop back to settings")
+        }
+    }
+
+    @Test func formsWithoutTheirCSRFTokenChangeNothing() async throws {
+        try await withTestServer { server in
+            let user = TestUser()
+            let account = try await server.signUp(user)
+            let browser = try await server.webSignIn(session: account.sessionToken)
+            for path in ["/settings/two-step/code", "/settings/two-step/confirm", "/settings/two-step/enable"] {
+                let refused = try await server.post(path, browser, ["change": "on", "code": "123456"])
+                #expect(refused.status == .forbidden, "\(path)")
+            }
+            let mailed = try await server.mailHeader("X-Account-Change-Verify-Code", to: user.email)
+            #expect(mailed == nil, "no code was sent")
+        }
+    }
+}

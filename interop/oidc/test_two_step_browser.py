@@ -1,0 +1,123 @@
+"""Two-step authentication as a person uses it, in a real Chromium: turned
+on in /settings (the emailed code, the QR code drawn in the page, the key
+read as the page shows it and fed to pyotp as an authenticator app would
+be), then signing in to a relying party asks for the app's code after the
+password, and a wrong code is refused on the page. Screenshots of the setup
+step at desktop width and at 390 px go to $FXA_SCREENSHOTS."""
+import json
+import os
+import secrets
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlparse
+
+import pyotp
+import pytest
+import requests
+from selenium.webdriver.common.by import By
+
+from browser import Page
+from pyfxa_support import mail_header, new_email
+
+PASSWORD = "a long enough password"
+SHOTS = Path(os.environ.get("FXA_SCREENSHOTS", "/tmp/fxa-screenshots"))
+
+
+def screenshot(browser, name, width=1000):
+    """The whole page at `width`, then back to the default window."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    browser.set_window_size(width, 900)
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    browser.set_window_size(width, max(height + 100, 700))
+    browser.save_screenshot(str(SHOTS / f"{name}.png"))
+    browser.set_window_size(1000, 900)
+
+
+def fresh_code(totp, after=None):
+    """The app's code for a step later than `after` (a code works once)."""
+    while True:
+        step = int(time.time()) // 30
+        if after is None or step > after:
+            return totp.now(), step
+        time.sleep(1)
+
+
+@pytest.fixture
+def provider(start_server, fxa_cli, callback):
+    created = fxa_cli("client", "create", "--name", "Notes RP", "--redirect-uri", callback.uri, "--trusted", "--json",
+                      "--scope", "profile", "--scope", "openid")
+    assert created.returncode == 0, created.stderr
+    return start_server(env={"FXA_RATE_LIMIT_IP": "0"}), json.loads(created.stdout)
+
+
+def sign_up(server, browser, page, email):
+    browser.get(server.base + "/signin?next=/settings")
+    page.fill("email", email)
+    page.submit("email-form")
+    page.fill("password", PASSWORD)
+    page.fill("password-confirm", PASSWORD)
+    page.submit("password-form")
+    page.fill("code", mail_header(server, email, "x-verify-code"))
+    page.submit("code-form")
+    page.wait_for_url(server.base + "/settings")
+
+
+def test_turn_on_two_step_in_settings_then_sign_in_to_an_rp_with_the_apps_code(provider, browser, callback):
+    server, client = provider
+    email = new_email("twostep")
+    page = Page(browser)
+    sign_up(server, browser, page, email)
+
+    browser.find_element(By.XPATH, "//button[text()='Turn on two-step authentication']").click()
+    page.wait_for_url(server.base + "/settings?done=two_step_code")
+    page.fill("two-step-email-code", mail_header(server, email, "x-account-change-verify-code"))
+    page.visible("two-step-email-code").submit()
+    page.wait_for_url(server.base + "/settings?done=two_step_scan")
+
+    qr = page.visible("two-step-qr")
+    assert qr.find_elements(By.TAG_NAME, "svg"), "the page drew the QR code"
+    secret = browser.find_element(By.ID, "two-step-secret").text.replace(" ", "")
+    assert len(secret) == 32
+    browser.execute_script("document.getElementById('two-step-qr').scrollIntoView()")
+    screenshot(browser, "two-step-01-scan")
+    screenshot(browser, "two-step-01-scan-390px", width=390)
+    app = pyotp.TOTP(secret)
+
+    page.fill("two-step-app-code", "000000" if app.now() != "000000" else "111111")
+    page.visible("two-step-app-code").submit()
+    assert "did not match" in browser.find_element(By.TAG_NAME, "main").text
+    code, used = fresh_code(app)
+    page.fill("two-step-app-code", code)
+    page.visible("two-step-app-code").submit()
+    page.wait_for_url(server.base + "/settings?done=two_step_on")
+    assert "On." in browser.find_element(By.TAG_NAME, "main").text
+    assert not browser.find_elements(By.ID, "two-step-secret"), "the key is never shown again"
+    screenshot(browser, "two-step-02-on")
+    screenshot(browser, "two-step-02-on-390px", width=390)
+
+    browser.find_element(By.CSS_SELECTOR, "form[action='/settings/signout'] button").click()
+    page.wait_for_url(server.base + "/signin")
+
+    # The RP's sign-in: the password, then the app's code.
+    state = secrets.token_urlsafe(12)
+    browser.get(server.base + "/authorization?" + urlencode({
+        "client_id": client["client_id"], "redirect_uri": callback.uri, "state": state, "scope": "profile openid"}))
+    page.fill("email", email)
+    page.submit("email-form")
+    page.fill("password", PASSWORD)
+    page.submit("password-form")
+    page.visible("totp-code")
+    screenshot(browser, "two-step-03-signin-code")
+    page.fill("totp-code", "000000" if app.now() != "000000" else "111111")
+    page.submit("totp-form")
+    page.wait.until(lambda b: "did not work" in page.message())
+    code, _ = fresh_code(app, after=used)
+    page.fill("totp-code", code)
+    page.submit("totp-form")
+    redirected = urlparse(page.wait_for_url(callback.uri))
+    query = parse_qs(redirected.query)
+    assert query["state"] == [state]
+    tokens = requests.post(server.base + "/v1/token", json={
+        "grant_type": "authorization_code", "code": query["code"][0], "client_id": client["client_id"],
+        "client_secret": client["client_secret"], "redirect_uri": callback.uri}, timeout=10).json()
+    assert "id_token" in tokens, tokens
