@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlparse
 
+import jwt
 import pyotp
 import pytest
 import requests
@@ -98,10 +99,12 @@ def test_turn_on_two_step_in_settings_then_sign_in_to_an_rp_with_the_apps_code(p
     browser.find_element(By.CSS_SELECTOR, "form[action='/settings/signout'] button").click()
     page.wait_for_url(server.base + "/signin")
 
-    # The RP's sign-in: the password, then the app's code.
+    # The RP's sign-in, asking for two-step authentication: the password,
+    # then the app's code.
     state = secrets.token_urlsafe(12)
     browser.get(server.base + "/authorization?" + urlencode({
-        "client_id": client["client_id"], "redirect_uri": callback.uri, "state": state, "scope": "profile openid"}))
+        "client_id": client["client_id"], "redirect_uri": callback.uri, "state": state, "scope": "profile openid",
+        "acr_values": "AAL2"}))
     page.fill("email", email)
     page.submit("email-form")
     page.fill("password", PASSWORD)
@@ -121,3 +124,34 @@ def test_turn_on_two_step_in_settings_then_sign_in_to_an_rp_with_the_apps_code(p
         "grant_type": "authorization_code", "code": query["code"][0], "client_id": client["client_id"],
         "client_secret": client["client_secret"], "redirect_uri": callback.uri}, timeout=10).json()
     assert "id_token" in tokens, tokens
+    jwks = jwt.PyJWKClient(server.base + "/v1/jwks")
+    claims = jwt.decode(tokens["id_token"], jwks.get_signing_key_from_jwt(tokens["id_token"]).key, algorithms=["RS256"],
+                        audience=client["client_id"])
+    assert claims["acr"] == "AAL2" and claims["amr"] == ["pwd", "otp"] and claims["fxa-aal"] == 2, claims
+
+
+def test_an_rp_that_requires_two_step_tells_a_user_without_it_and_hears_why(provider, browser, callback):
+    server, client = provider
+    email = new_email("nototp")
+    page = Page(browser)
+    sign_up(server, browser, page, email)
+    browser.find_element(By.CSS_SELECTOR, "form[action='/settings/signout'] button").click()
+    page.wait_for_url(server.base + "/signin")
+
+    state = secrets.token_urlsafe(12)
+    browser.get(server.base + "/authorization?" + urlencode({
+        "client_id": client["client_id"], "redirect_uri": callback.uri, "state": state, "scope": "profile openid",
+        "acr_values": "AAL2"}))
+    page.fill("email", email)
+    page.submit("email-form")
+    page.fill("password", PASSWORD)
+    page.submit("password-form")
+    panel = page.visible("two-step-required")
+    assert "requires two-step authentication" in panel.text
+    assert panel.find_element(By.LINK_TEXT, "your account settings").get_attribute("href").endswith("/settings#two-step")
+    screenshot(browser, "two-step-04-required")
+    screenshot(browser, "two-step-04-required-390px", width=390)
+    browser.find_element(By.ID, "two-step-back").click()
+    query = parse_qs(urlparse(page.wait_for_url(callback.uri)).query)
+    assert query["error"] == ["unmet_authentication_requirements"] and query["state"] == [state], query
+    assert "code" not in query

@@ -28,7 +28,7 @@
   // The consent step exists only on the RP's page (not on /signin), the
   // engines and done steps only on Firefox's.
   const steps = ["signed-in-form", "email-form", "password-form", "code-form", "totp-form", "forgot-code-form", "reset-form", "consent",
-    "sync-engines-form", "firefox-done"].filter((id) => $(id));
+    "two-step-required", "sync-engines-form", "firefox-done"].filter((id) => $(id));
   const webSignin = request.mode === "web";
   let email = request.email || request.loginHint || "";
   let signingUp = false;
@@ -272,6 +272,21 @@
     session = null;
   }
 
+  // The browser stays signed in (a web session on this session), as with
+  // FxA: the next app offers to continue without the password.
+  async function keepSignedIn() {
+    try {
+      await api("/v1/web/session", {}, session.id, "POST", "same-origin");
+      session = null;
+    } catch (error) {
+      await forgetSession();
+    }
+  }
+
+  if ($("two-step-back")) {
+    $("two-step-back").addEventListener("click", () => window.location.assign(request.unmetRedirect));
+  }
+
   if ($("deny")) {
     $("deny").addEventListener("click", async () => {
       await forgetSession();
@@ -417,21 +432,23 @@
     if (request.redirectUri) body.redirect_uri = request.redirectUri;
     if (request.codeChallenge) { body.code_challenge = request.codeChallenge; body.code_challenge_method = "S256"; }
     if (request.nonce) body.nonce = request.nonce;
+    if (request.acrValues) body.acr_values = request.acrValues;
     let answer;
-    if (continuing) {
-      answer = await api("/v1/web/authorization", body, null, "POST", "same-origin", { "X-CSRF-Token": request.csrfToken });
-    } else {
-      if (wantsKeys) body.keys_jwe = await keysJWE();
-      answer = await api("/v1/oauth/authorization", body, session.id);
-      // The browser stays signed in (a web session on this session), as
-      // with FxA: the next app offers to continue without the password.
-      try {
-        await api("/v1/web/session", {}, session.id, "POST", "same-origin");
-        session = null;
-      } catch (error) {
-        await forgetSession();
+    try {
+      if (continuing) {
+        answer = await api("/v1/web/authorization", body, null, "POST", "same-origin", { "X-CSRF-Token": request.csrfToken });
+      } else {
+        if (wantsKeys) body.keys_jwe = await keysJWE();
+        answer = await api("/v1/oauth/authorization", body, session.id);
       }
+    } catch (error) {
+      // The RP asked for two-step authentication (acr_values=AAL2) and the
+      // account has none: say so, and offer the way to settings or back.
+      if (error.errno !== 120) throw error;
+      if (!continuing) await keepSignedIn();
+      return show("two-step-required");
     }
+    if (!continuing) await keepSignedIn();
     say("Signed in. Returning to " + request.clientName + "…");
     window.location.assign(answer.redirect);
   }

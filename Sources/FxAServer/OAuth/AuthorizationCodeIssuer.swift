@@ -27,7 +27,8 @@ struct AuthorizationCodeIssuer: Sendable {
         var offline: Bool
         var keysJWE: String?
         var authAt: Date
-        var amr: [String]
+        /// What the session proved (`amr`, and the level: `acr`).
+        var assurance: SessionAssurance
     }
 
     /// Validates a session's request into a ``Grant``. The session is the
@@ -51,15 +52,18 @@ struct AuthorizationCodeIssuer: Sendable {
         if client.publicClient, challenge == nil { throw FxAError.missingPKCEParameters() }
         try OAuthGrantPolicy.check(requested, for: client)
         if let nonce = body.nonce, nonce.count > 256 { throw FxAError.invalidOAuthParameter(["nonce"]) }
-        // Every session here is AAL1 (no second factor yet): a request for
-        // AAL2 cannot be met, and FxA refuses it rather than issue AAL1.
-        if body.acr_values?.split(separator: " ").contains("AAL2") == true { throw FxAError.mismatchedACR() }
+        // AAL2 needs a session that gave the app's code; FxA refuses rather
+        // than issue a weaker sign-in than the RP asked for.
+        let assurance = SessionAssurance(verified: session.verified, method: session.verificationMethod)
+        if AuthorizationParameters.requiresTwoStep(body.acr_values), assurance.level < 2 {
+            throw FxAError.mismatchedACR(found: assurance.level)
+        }
         return Grant(
             client: client, uid: session.uid, scope: scope, redirectURI: redirectURI,
             state: state, codeChallenge: challenge, nonce: body.nonce,
             offline: try AuthorizationParameters.offline(body.access_type),
             keysJWE: try AuthorizationParameters.keysJWE(body.keys_jwe), authAt: session.createdAt,
-            amr: ["pwd", "email"])
+            assurance: assurance)
     }
 
     /// Stores a code for `grant` and returns the response that carries it.
@@ -68,7 +72,8 @@ struct AuthorizationCodeIssuer: Sendable {
         try await grants.insertCode(OAuthCodeRecord(
             codeHash: TokenHash(of: code), clientID: grant.client.id, uid: grant.uid, scope: grant.scope,
             redirectURI: grant.redirectURI, codeChallenge: grant.codeChallenge, nonce: grant.nonce,
-            offline: grant.offline, authAt: grant.authAt, amr: grant.amr, aal: 1, keysJWE: grant.keysJWE,
+            offline: grant.offline, authAt: grant.authAt, amr: grant.assurance.authenticationMethods,
+            aal: grant.assurance.level, keysJWE: grant.keysJWE,
             createdAt: clock.now()))
         return AuthorizationCodeResponse(
             redirect: Self.appendingQuery(to: grant.redirectURI, [("code", code.hex), ("state", grant.state)]),

@@ -30,6 +30,12 @@ struct AuthorizationCodeResponse: Content {
 /// Checks on the authorization parameters shared by every way of asking
 /// for a code.
 enum AuthorizationParameters {
+    /// Whether `acr_values` asks for two-step authentication: FxA reads the
+    /// space-separated list for `AAL2` and ignores every other value.
+    static func requiresTwoStep(_ acrValues: String?) -> Bool {
+        acrValues?.split(separator: " ").contains("AAL2") ?? false
+    }
+
     /// `S256` only; a 43-character base64url challenge (a SHA-256).
     static func pkceChallenge(method: String?, challenge: String?) throws -> String? {
         switch (method, challenge) {

@@ -47,6 +47,10 @@ struct BrowserAuthorizationRequest: Sendable {
     /// The propagated metrics flow, when its signature and age check out.
     var flow: MetricsFlowID?
     var metrics: FlowMetricsContext
+
+    /// Whether the RP asked for two-step authentication (`acr_values`
+    /// naming `AAL2`, the only value FxA acts on).
+    var requiresTwoStep: Bool { AuthorizationParameters.requiresTwoStep(acrValues) }
 }
 
 /// Which sign-in page a request came to: the relying parties' page
@@ -217,10 +221,8 @@ struct BrowserAuthorizationValidator: Sendable {
         }
         let acrValues = query["acr_values"]
         if let acrValues {
+            // Free text, as FxA takes it; only AAL2 asks for anything.
             guard acrValues.count <= 256 else { throw refuse("invalid_request", "acr_values is too long") }
-            if acrValues.split(separator: " ").contains("AAL2") {
-                throw refuse("invalid_request", "acr_values=AAL2 needs two-step authentication, which this server does not offer")
-            }
         }
         let nonce = query["nonce"]
         if let nonce, nonce.isEmpty || nonce.count > 256 { throw refuse("invalid_request", "nonce must be 1-256 characters") }

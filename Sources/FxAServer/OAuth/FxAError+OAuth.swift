@@ -99,9 +99,10 @@ extension FxAError {
     }
 
     /// The request asks for a stronger authentication (`acr_values=AAL2`)
-    /// than the session has; swift-fxa has no second factor yet.
-    static func mismatchedACR() -> FxAError {
-        .oauth(400, .mismatchACR, "invalid_request", "Mismatch acr value")
+    /// than the session gave; `foundValue` is the session's level, as FxA
+    /// reports it.
+    static func mismatchedACR(found level: Int) -> FxAError {
+        .oauth(400, .mismatchACR, "invalid_request", "Mismatch acr value", extra: ["foundValue": .int(level)])
     }
 
     static func unknownCode() -> FxAError {

@@ -85,7 +85,7 @@ struct OpenIDConfiguration: Content, Equatable {
             revocationEndpointAuthMethodsSupported: ["client_secret_basic", "client_secret_post", "none"],
             codeChallengeMethodsSupported: ["S256"],
             promptValuesSupported: ["none", "login", "consent"],
-            acrValuesSupported: ["AAL1"],
+            acrValuesSupported: ["AAL1", "AAL2"],
             claimsParameterSupported: false,
             requestParameterSupported: false,
             requestURIParameterSupported: false)

@@ -114,7 +114,7 @@ struct AuthorizationPageController: RouteCollection {
             response_type: "code", redirect_uri: authorization.requestedRedirectURI,
             access_type: authorization.offline ? "offline" : "online",
             code_challenge_method: authorization.codeChallenge == nil ? nil : "S256",
-            code_challenge: authorization.codeChallenge, keys_jwe: nil, acr_values: nil, prompt: nil,
+            code_challenge: authorization.codeChallenge, keys_jwe: nil, acr_values: authorization.acrValues, prompt: nil,
             nonce: authorization.nonce, service: nil)
         let issued = try await codes.issue(try await codes.grant(for: body, session: current.token))
         return request.redirect(to: issued.redirect, redirectType: .normal)

@@ -39,6 +39,12 @@ struct SigninPage: RenderedPage {
         var loginHint: String?
         var askConsent: Bool
         var denyRedirect: String
+        /// The RP's `acr_values`, sent on with the authorization.
+        var acrValues: String?
+        /// Where to send the user back when the RP requires two-step
+        /// authentication and the account has none (OIDC's
+        /// `unmet_authentication_requirements`).
+        var unmetRedirect: String
         /// The verified metrics flow, sent on as `metricsContext` with the
         /// account calls as FxA's pages do; absent when none was valid.
         var flowId: String?
@@ -103,11 +109,15 @@ struct SigninPage: RenderedPage {
         let client = request.client
         let deny = AuthorizationErrorRedirect(
             redirectURI: request.redirectURI, error: "access_denied", description: "The user declined", state: request.state)
+        let unmet = AuthorizationErrorRedirect(
+            redirectURI: request.redirectURI, error: "unmet_authentication_requirements",
+            description: "The account has no two-step authentication", state: request.state)
         return ScriptData(
             clientId: client.id.hex, clientName: client.name, scope: request.scope.description, state: request.state,
             redirectUri: request.requestedRedirectURI, accessType: request.offline ? "offline" : "online",
             codeChallenge: request.codeChallenge, nonce: request.nonce, action: request.action.rawValue,
             email: request.email, loginHint: request.loginHint, askConsent: askConsent, denyRedirect: deny.location,
+            acrValues: request.acrValues, unmetRedirect: unmet.location,
             flowId: request.flow?.id, flowBeginTime: request.flow?.beginTime,
             keysJwk: Self.wantsKeys(request, keyBearingScopes: keyBearingScopes) ? request.keysJWK : nil,
             signedInEmail: signedIn?.email, csrfToken: signedIn?.csrfToken)

@@ -40,6 +40,15 @@ enum SingleSignOn {
         if keysWanted {
             return .unavailable(oidcError: "interaction_required", reason: "Encryption keys need the password")
         }
+        // The pages accept only two-step sessions for accounts that have it
+        // (``WebPageGate/signedIn(_:)``), so a weaker session here belongs
+        // to an account without it: the RP's requirement cannot be met.
+        if request.requiresTwoStep,
+           SessionAssurance(verified: session.token.verified, method: session.token.verificationMethod).level < 2 {
+            return .unavailable(
+                oidcError: "unmet_authentication_requirements",
+                reason: "This app requires two-step authentication, which the account has not turned on")
+        }
         return .available
     }
 }

@@ -140,7 +140,7 @@ struct AuthorizationPageTests {
                 (client, ["prompt": "select_account"], "invalid_request"),
                 (client, ["max_age": "-1"], "invalid_request"),
                 (client, ["max_age": "soon"], "invalid_request"),
-                (client, ["acr_values": "AAL2"], "invalid_request"),
+                (client, ["acr_values": String(repeating: "A", count: 257)], "invalid_request"),
                 (client, ["nonce": String(repeating: "n", count: 257)], "invalid_request"),
                 (client, ["keys_jwk": "eyJrdHkiOiJSU0EifQ"], "invalid_request"),
                 // A point that is not on the curve (an invalid-curve attack).

@@ -58,6 +58,8 @@ struct SingleSignOnTests {
         (["login_hint": "someone-else@example.org"], true, "login_required"),
         (["max_age": "10"], true, "login_required"),
         (["prompt": "none consent"], true, "invalid_request"),
+        // The account has no two-step authentication: the RP's requirement cannot be met.
+        (["acr_values": "AAL2"], true, "unmet_authentication_requirements"),
     ])
     func promptNoneSaysWhyItCannot(extra: [String: String], signIn: Bool, error: String) async throws {
         try await withTestServer { server in

@@ -44,7 +44,9 @@ struct FxACredentialsGrant: Sendable {
         var response = try await minter.issueAccessToken(grant, ttl: ttl, parent: refresh?.hash, at: now)
         response.auth_at = Int64(session.stored.createdAt.timeIntervalSince1970)
         response.refresh_token = refresh?.token
-        response.id_token = try await minter.idToken(for: response, grant, amr: ["pwd", "email"], aal: 1, nonce: nil, at: now)
+        let assurance = SessionAssurance(verified: session.stored.verified, method: session.stored.verificationMethod)
+        response.id_token = try await minter.idToken(
+            for: response, grant, amr: assurance.authenticationMethods, aal: assurance.level, nonce: nil, at: now)
         return response
     }
 }
