@@ -18,6 +18,7 @@ public struct Stores: Sendable {
     public let webSessions: any WebSessionStore
     public let devices: any DeviceStore
     public let totp: any TOTPStore
+    public let recoveryCodes: any RecoveryCodeStore
 
     /// The SQL implementation of every store on `database`.
     public init(database: StoreDatabase) {
@@ -35,5 +36,6 @@ public struct Stores: Sendable {
         webSessions = SQLWebSessionStore(database: database)
         devices = SQLDeviceStore(database: database)
         totp = SQLTOTPStore(database: database)
+        recoveryCodes = SQLRecoveryCodeStore(database: database)
     }
 }

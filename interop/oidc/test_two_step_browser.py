@@ -1,8 +1,10 @@
 """Two-step authentication as a person uses it, in a real Chromium: turned
 on in /settings (the emailed code, the QR code drawn in the page, the key
 read as the page shows it and fed to pyotp as an authenticator app would
-be), then signing in to a relying party asks for the app's code after the
-password, and a wrong code is refused on the page. Screenshots of the setup
+be, the backup codes shown once), then signing in to a relying party that
+asks for AAL2 takes the app's code after the password (a wrong one is
+refused on the page) and its ID token says AAL2; a later sign-in uses a
+backup code. An account without it is told when an RP requires it. Screenshots of the setup
 step at desktop width and at 390 px go to $FXA_SCREENSHOTS."""
 import json
 import os
@@ -15,6 +17,7 @@ import jwt
 import pyotp
 import pytest
 import requests
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 
 from browser import Page
@@ -32,6 +35,17 @@ def screenshot(browser, name, width=1000):
     browser.set_window_size(width, max(height + 100, 700))
     browser.save_screenshot(str(SHOTS / f"{name}.png"))
     browser.set_window_size(1000, 900)
+
+
+def wait_for_text(page, text):
+    """Until the page's main text shows `text`, across the form post's
+    navigation (an element of the page being left goes stale)."""
+    def shows(browser):
+        try:
+            return text in browser.find_element(By.TAG_NAME, "main").text
+        except (NoSuchElementException, StaleElementReferenceException):
+            return False
+    page.wait.until(shows)
 
 
 def fresh_code(totp, after=None):
@@ -86,15 +100,20 @@ def test_turn_on_two_step_in_settings_then_sign_in_to_an_rp_with_the_apps_code(p
 
     page.fill("two-step-app-code", "000000" if app.now() != "000000" else "111111")
     page.visible("two-step-app-code").submit()
-    assert "did not match" in browser.find_element(By.TAG_NAME, "main").text
+    wait_for_text(page, "did not match")
     code, used = fresh_code(app)
     page.fill("two-step-app-code", code)
     page.visible("two-step-app-code").submit()
-    page.wait_for_url(server.base + "/settings?done=two_step_on")
+    backup = [c.text for c in page.visible("backup-codes").find_elements(By.TAG_NAME, "code")]
+    assert len(backup) == 8, backup
     assert "On." in browser.find_element(By.TAG_NAME, "main").text
     assert not browser.find_elements(By.ID, "two-step-secret"), "the key is never shown again"
-    screenshot(browser, "two-step-02-on")
-    screenshot(browser, "two-step-02-on-390px", width=390)
+    browser.execute_script("document.getElementById('backup-codes').scrollIntoView()")
+    screenshot(browser, "two-step-02-on-with-backup-codes")
+    screenshot(browser, "two-step-02-on-with-backup-codes-390px", width=390)
+    browser.get(server.base + "/settings")
+    assert not browser.find_elements(By.ID, "backup-codes"), "shown once"
+    assert "8 backup codes left" in browser.find_element(By.TAG_NAME, "main").text
 
     browser.find_element(By.CSS_SELECTOR, "form[action='/settings/signout'] button").click()
     page.wait_for_url(server.base + "/signin")
@@ -124,6 +143,20 @@ def test_turn_on_two_step_in_settings_then_sign_in_to_an_rp_with_the_apps_code(p
         "grant_type": "authorization_code", "code": query["code"][0], "client_id": client["client_id"],
         "client_secret": client["client_secret"], "redirect_uri": callback.uri}, timeout=10).json()
     assert "id_token" in tokens, tokens
+    # Signed out again, the phone lost: a backup code instead of the app's.
+    browser.delete_all_cookies()
+    browser.get(server.base + "/signin?next=/settings")
+    page.fill("email", email)
+    page.submit("email-form")
+    page.fill("password", PASSWORD)
+    page.submit("password-form")
+    page.visible("totp-code")
+    browser.find_element(By.ID, "use-backup-code").click()
+    page.fill("backup-code", backup[0])
+    page.submit("backup-code-form")
+    page.wait_for_url(server.base + "/settings")
+    assert "7 backup codes left" in browser.find_element(By.TAG_NAME, "main").text
+    assert mail_header(server, email, "x-template-name") in ("postSigninRecoveryCode", "postNewRecoveryCodes")
     jwks = jwt.PyJWKClient(server.base + "/v1/jwks")
     claims = jwt.decode(tokens["id_token"], jwks.get_signing_key_from_jwt(tokens["id_token"]).key, algorithms=["RS256"],
                         audience=client["client_id"])

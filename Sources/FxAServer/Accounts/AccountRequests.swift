@@ -109,25 +109,12 @@ struct SessionVerifyCodeRequest: Content {
 
 /// The 6-digit sign-in confirmation code; anything else is errno 107
 /// before it can count as a guess.
-struct SigninCode: Codable, Sendable {
+struct SigninCode: ValidatedText {
     let value: String
 
     /// `text` when it is six ASCII digits.
     init?(_ text: String) {
         guard text.count == 6, text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
         value = text
-    }
-
-    init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let code = SigninCode(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a 6-digit code"))
-        }
-        self = code
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(value)
     }
 }

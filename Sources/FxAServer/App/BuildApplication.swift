@@ -62,10 +62,12 @@ public func buildApplication(
     try app.register(collection: PasswordController(service: passwords, authenticator: authenticator, customs: customs))
     let mfaTokens = MFATokens(keyRing: dependencies.keyRing, issuer: configuration.publicURL, clock: dependencies.clock)
     let twoStep = TwoStepService(
-        totp: stores.totp, tokens: stores.tokens, codes: codes, mfaTokens: mfaTokens, mailer: mailer, clock: dependencies.clock,
+        totp: stores.totp, recoveryCodes: stores.recoveryCodes, tokens: stores.tokens, codes: codes, mfaTokens: mfaTokens, mailer: mailer, clock: dependencies.clock,
         issuerName: configuration.publicURL.host)
+    let backupCodes = BackupCodeService(
+        codes: stores.recoveryCodes, totp: stores.totp, tokens: stores.tokens, mailer: mailer, clock: dependencies.clock)
     try app.register(collection: TwoStepController(
-        service: twoStep, mfaTokens: mfaTokens, authenticator: authenticator, customs: customs))
+        service: twoStep, backupCodes: backupCodes, mfaTokens: mfaTokens, authenticator: authenticator, customs: customs))
     let secondaryEmails = SecondaryEmailService(
         accounts: stores.accounts, secondaryEmails: stores.secondaryEmails, codes: codes, mailer: mailer,
         clock: dependencies.clock)
@@ -121,7 +123,8 @@ public func buildApplication(
         store: stores.webSessions, accounts: stores.accounts, clock: dependencies.clock,
         cookie: WebSessionCookie(publicURL: configuration.publicURL))
     let gate = WebPageGate(sessions: webSessions, publicURL: configuration.publicURL, totp: stores.totp)
-    let settingsPage = SettingsPageLoader(profiles: stores.profiles, emails: secondaryEmails, twoStep: twoStep)
+    let settingsPage = SettingsPageLoader(
+        profiles: stores.profiles, emails: secondaryEmails, twoStep: twoStep, backupCodes: backupCodes)
     try app.register(collection: WebPagesController(
         gate: gate, authenticator: authenticator, settingsPage: settingsPage, profileService: profileService,
         authorizedClients: authorizedClients, clients: stores.oauthClients, devices: deviceService))
@@ -129,7 +132,8 @@ public func buildApplication(
         gate: gate, settings: settingsPage, emails: secondaryEmails, profileService: profileService,
         profiles: stores.profiles, customs: customs))
     try app.register(collection: WebAccountController(gate: gate, passwords: passwords, accounts: accounts, customs: customs))
-    try app.register(collection: TwoStepSettingsController(gate: gate, settings: settingsPage, twoStep: twoStep, customs: customs))
+    try app.register(collection: TwoStepSettingsController(
+        gate: gate, settings: settingsPage, twoStep: twoStep, backupCodes: backupCodes, customs: customs))
     try app.register(collection: ConsoleController(
         gate: gate, administration: dependencies.clientAdministration(), outbox: stores.outbox,
         publicURL: configuration.publicURL))

@@ -51,6 +51,8 @@
     qr.make();
     qrBox.innerHTML = qr.createSvgTag({ cellSize: 4, margin: 4, scalable: true, alt: "QR code for your authenticator app" });
   }
+  // New backup codes are far down the page: bring them into view.
+  if ($("backup-codes")) $("backup-codes").scrollIntoView();
   const signout = $("signout");
   let signingOut = false;
   signout.addEventListener("submit", async (event) => {

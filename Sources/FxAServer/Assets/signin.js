@@ -27,7 +27,7 @@
   const { encoder, hex, unhex, onepw, concat, b64url, sha256, hkdf, api } = fxa;
   // The consent step exists only on the RP's page (not on /signin), the
   // engines and done steps only on Firefox's.
-  const steps = ["signed-in-form", "email-form", "password-form", "code-form", "totp-form", "forgot-code-form", "reset-form", "consent",
+  const steps = ["signed-in-form", "email-form", "password-form", "code-form", "totp-form", "backup-code-form", "forgot-code-form", "reset-form", "consent",
     "two-step-required", "sync-engines-form", "firefox-done"].filter((id) => $(id));
   const webSignin = request.mode === "web";
   let email = request.email || request.loginHint || "";
@@ -57,7 +57,7 @@
 
   // Firefox's page names each step in its heading.
   const headings = { "sync-engines-form": "Choose what to sync", "firefox-done": "Firefox is signed in", "code-form": "Confirm your email",
-    "totp-form": "Two-step authentication" };
+    "totp-form": "Two-step authentication", "backup-code-form": "Two-step authentication" };
   const firstHeading = $("heading") ? $("heading").textContent : "";
   function show(step) {
     for (const id of steps) $(id).hidden = id !== step;
@@ -158,6 +158,22 @@
     $("code-email").textContent = email;
     show("code-form");
   }
+
+  $("use-backup-code").addEventListener("click", () => { say(""); show("backup-code-form"); });
+
+  // A backup code in place of the app's; it is spent, and the user is
+  // emailed that it was used.
+  guard($("backup-code-form"), async () => {
+    try {
+      await api("/v1/session/verify/recoveryCode", { code: $("backup-code").value.trim() }, session.id);
+    } catch (error) {
+      if (error.errno === 156 || error.errno === 107) throw new Error("That backup code did not work. Each code works once.");
+      throw error;
+    } finally {
+      $("backup-code").value = "";
+    }
+    await consentOrFinish();
+  });
 
   guard($("totp-form"), async () => {
     const answer = await api("/v1/session/verify/totp", { code: $("totp-code").value.trim() }, session.id);

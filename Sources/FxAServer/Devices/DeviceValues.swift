@@ -5,25 +5,12 @@ import Foundation
 /// A device's name as FxA accepts it: at most 255 characters, all of them
 /// display-safe (``DisplaySafeText``).
 /// Invalid names are refused (errno 107), never silently cleaned.
-struct DeviceName: Codable, Sendable, Equatable {
+struct DeviceName: ValidatedText, Equatable {
     let value: String
 
     init?(_ text: String) {
         guard text.count <= 255, DisplaySafeText.allows(text) else { return nil }
         value = text
-    }
-
-    init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let name = DeviceName(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a display-safe name"))
-        }
-        self = name
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(value)
     }
 }
 

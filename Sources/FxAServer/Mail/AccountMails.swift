@@ -66,6 +66,27 @@ enum AccountMails {
                        + "\n\nIf you did not turn it off, change your password and turn it on again.")
     }
 
+    /// A new set of backup authentication codes was made.
+    static func newBackupCodes(to email: String, uid: AccountUID, at date: Date) -> MailMessage {
+        noticeMail(to: email, uid: uid, at: date, subject: "New backup authentication codes", template: "postNewRecoveryCodes",
+                   text: "New backup authentication codes were made for your account; the old ones no longer work."
+                       + "\n\nIf you did not do this, change your password now.")
+    }
+
+    /// A backup authentication code was used to sign in.
+    static func backupCodeUsed(to email: String, uid: AccountUID, remaining: Int, at date: Date) -> MailMessage {
+        noticeMail(to: email, uid: uid, at: date, subject: "A backup authentication code was used", template: "postSigninRecoveryCode",
+                   text: "Someone signed in to your account with a backup authentication code. \(remaining) "
+                       + "\(remaining == 1 ? "code is" : "codes are") left.\n\nIf it was not you, change your password now.")
+    }
+
+    /// Few backup authentication codes are left.
+    static func backupCodesLow(to email: String, uid: AccountUID, remaining: Int, at date: Date) -> MailMessage {
+        noticeMail(to: email, uid: uid, at: date, subject: "Few backup authentication codes left", template: "lowRecoveryCodes",
+                   text: "Only \(remaining) backup authentication \(remaining == 1 ? "code is" : "codes are") left. "
+                       + "Make a new set in your account settings before you run out.")
+    }
+
     private static func noticeMail(to email: String, uid: AccountUID, at date: Date, subject: String, template: String, text: String) -> MailMessage {
         MailMessage(to: email, subject: subject, headers: ["X-Uid": uid.hex, "X-Template-Name": template], text: text, sentAt: date)
     }

@@ -27,6 +27,10 @@ struct SettingsPage: RenderedPage {
     var sharesSessionWithFirefox = false
     /// Where the two-step authentication section stands.
     var twoStep: TwoStepSection = .off
+    /// Backup codes just made, shown this once (never stored in clear).
+    var newBackupCodes: [String] = []
+    /// How many unused backup codes the account has.
+    var backupCodesLeft = 0
 
     /// The two-step authentication section's step. Turning it on or off
     /// first asks for a code emailed to the account (FxA's step-up), then
@@ -76,6 +80,11 @@ struct SettingsPage: RenderedPage {
     /// and the secret while it is being set up.
     struct TwoStep: Encodable, Sendable {
         var isOn = false
+        /// Backup codes just made, each to be written down now.
+        var newBackupCodes: [String] = []
+        var showsNewBackupCodes = false
+        var backupCodesLeft = 0
+        var backupCodesLow = false
         var asksEmailCode = false
         /// `on` or `off`: what the emailed code confirms.
         var change = "on"
@@ -85,7 +94,11 @@ struct SettingsPage: RenderedPage {
         /// The `otpauth://` URI the page draws as a QR code.
         var uri = ""
 
-        init(_ section: TwoStepSection) {
+        init(_ section: TwoStepSection, newBackupCodes: [String], backupCodesLeft: Int) {
+            self.newBackupCodes = newBackupCodes
+            showsNewBackupCodes = !newBackupCodes.isEmpty
+            self.backupCodesLeft = backupCodesLeft
+            backupCodesLow = backupCodesLeft <= BackupCodeService.lowCount
             switch section {
             case .off: break
             case .on: isOn = true
@@ -130,7 +143,7 @@ struct SettingsPage: RenderedPage {
         return Context(
             avatarURL: avatarURL, primaryEmail: account.primaryEmail, displayName: displayName ?? "",
             hasUploadedAvatar: hasUploadedAvatar, emails: emails.map(Email.init), csrfToken: csrfToken,
-            twoStep: TwoStep(twoStep), notice: notice,
+            twoStep: TwoStep(twoStep, newBackupCodes: newBackupCodes, backupCodesLeft: backupCodesLeft), notice: notice,
             scriptData: try ScriptJSON.encode(data))
     }
 }

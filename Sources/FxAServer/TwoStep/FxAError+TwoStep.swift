@@ -12,6 +12,12 @@ extension FxAError {
         FxAError(status: 400, errno: .auth(.totpTokenNotFound), message: "TOTP token not found.")
     }
 
+    /// A backup code the account does not have: wrong, spent, or of an
+    /// earlier set (errno 156).
+    static func backupCodeNotFound() -> FxAError {
+        FxAError(status: 400, errno: .auth(.recoveryCodeNotFound), message: "Backup authentication code not found.")
+    }
+
     /// A code from the app that does not match during setup (errno 152).
     static func invalidTOTPCode() -> FxAError {
         FxAError(status: 400, errno: .auth(.invalidTokenVerificationCode), message: "Invalid token confirmation code")

@@ -15,6 +15,7 @@ import Vapor
 ///   confirms a sign-in.
 struct TwoStepController: RouteCollection {
     let service: TwoStepService
+    let backupCodes: BackupCodeService
     let mfaTokens: MFATokens
     let authenticator: TokenAuthenticator
     let customs: Customs
@@ -46,6 +47,14 @@ struct TwoStepController: RouteCollection {
         }
         v1.get("totp", "exists", use: exists)
         v1.post("session", "verify", "totp", use: verifySession)
+        // Backup authentication codes.
+        v1.get("recoveryCodes", use: generateBackupCodes)
+        for (group, authorization) in [(v1.grouped("mfa", "recoveryCodes"), Authorization.mfaToken), (v1.grouped("recoveryCodes"), .sessionToken)] {
+            group.post { try await self.storeBackupCodes($0, by: authorization, whileSettingUp: true) }
+            group.put { try await self.storeBackupCodes($0, by: authorization, whileSettingUp: false) }
+        }
+        v1.get("recoveryCodes", "exists", use: backupCodesExist)
+        v1.post("session", "verify", "recoveryCode", use: verifySessionWithBackupCode)
     }
 
     // MARK: Step-up
@@ -104,6 +113,36 @@ struct TwoStepController: RouteCollection {
         let body = try request.content.decode(AuthenticatorCodeRequest.self)
         try await customs.check(.codeCheck, subject: session.uid.hex, ip: request.clientIP)
         return SuccessResponse(success: try await service.verifySession(body.code, session: session))
+    }
+
+    // MARK: Backup codes
+
+    /// `GET /recoveryCodes`: a new set made by the server, replacing the old.
+    @Sendable func generateBackupCodes(_ request: Request) async throws -> BackupCodesResponse {
+        BackupCodesResponse(recoveryCodes: try await backupCodes.generate(for: try await session(request, by: .sessionToken)))
+    }
+
+    /// `POST`/`PUT /recoveryCodes` (and `/mfa/recoveryCodes`): a set the
+    /// client made.
+    func storeBackupCodes(_ request: Request, by authorization: Authorization, whileSettingUp: Bool) async throws -> SuccessResponse {
+        let session = try await session(request, by: authorization)
+        let body = try request.content.decode(BackupCodesRequest.self)
+        try await backupCodes.store(body.recoveryCodes, for: session, whileSettingUp: whileSettingUp)
+        return SuccessResponse(success: true)
+    }
+
+    @Sendable func backupCodesExist(_ request: Request) async throws -> BackupCodesExistResponse {
+        let session = try await authenticator.authenticate(request, as: [.sessionToken])
+        let count = try await backupCodes.count(uid: session.uid)
+        return BackupCodesExistResponse(hasBackupCodes: count > 0, count: count)
+    }
+
+    /// A backup code in place of the app's: works on an unconfirmed session.
+    @Sendable func verifySessionWithBackupCode(_ request: Request) async throws -> BackupCodeVerifiedResponse {
+        let session = SignedInSession(try await authenticator.authenticateWithAccount(request, as: [.sessionToken]))
+        let body = try request.content.decode(BackupCodeRequest.self)
+        try await customs.check(.codeCheck, subject: session.uid.hex, ip: request.clientIP)
+        return BackupCodeVerifiedResponse(remaining: try await backupCodes.verifySession(body.code.value, session: session))
     }
 
     // MARK: Authentication

@@ -4,25 +4,12 @@ import Vapor
 /// A code typed from an authenticator app, as FxA's validator takes it:
 /// 1 to 32 ASCII digits. Only six digits can match; other lengths are
 /// answered as a wrong code, as FxA does, not as a malformed body.
-struct AuthenticatorCode: Codable, Sendable {
+struct AuthenticatorCode: ValidatedText {
     let value: String
 
     init?(_ text: String) {
         guard (1...32).contains(text.utf8.count), text.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
         value = text
-    }
-
-    init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let code = AuthenticatorCode(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not digits"))
-        }
-        self = code
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(value)
     }
 }
 
@@ -72,4 +59,43 @@ struct SuccessResponse: Content {
 /// `{"status": "success"}`: `/v1/mfa/otp/request`.
 struct StatusResponse: Content {
     var status: String
+}
+
+/// A backup code as typed: 1 to 20 letters and digits (FxA's validator),
+/// with spaces and dashes a person copied it with taken out.
+struct BackupCodeText: ValidatedText {
+    let value: String
+
+    init?(_ text: String) {
+        let normalized = BackupCodeService.normalize(text)
+        guard (1...20).contains(normalized.count), normalized.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
+        else { return nil }
+        value = normalized
+    }
+}
+
+/// `POST /v1/session/verify/recoveryCode`.
+struct BackupCodeRequest: Content {
+    var code: BackupCodeText
+}
+
+/// Its answer: how many codes are left.
+struct BackupCodeVerifiedResponse: Content {
+    var remaining: Int
+}
+
+/// `GET /v1/recoveryCodes`: the new set, shown once.
+struct BackupCodesResponse: Content {
+    var recoveryCodes: [String]
+}
+
+/// `POST`/`PUT /v1/recoveryCodes`: a set the client made.
+struct BackupCodesRequest: Content {
+    var recoveryCodes: [String]
+}
+
+/// `GET /v1/recoveryCodes/exists`.
+struct BackupCodesExistResponse: Content {
+    var hasBackupCodes: Bool
+    var count: Int
 }

@@ -12,6 +12,9 @@ import Foundation
 /// RFC says not to).
 struct TwoStepService: Sendable {
     let totp: any TOTPStore
+    /// Emptied when two-step authentication is turned off: backup codes
+    /// belong to the app they stand in for.
+    let recoveryCodes: any RecoveryCodeStore
     let tokens: any TokenStore
     let codes: EmailedCodes
     let mfaTokens: MFATokens
@@ -128,6 +131,7 @@ struct TwoStepService: Sendable {
         let now = clock.now()
         let wasEnabled = try await totp.delete(
             uid: session.uid, recording: OutboxEvent(uid: session.uid, kind: .profileChange, occurredAt: now))
+        try await recoveryCodes.deleteAll(uid: session.uid)
         guard wasEnabled else { return }
         try await tokens.markVerified(idHash: session.token.idHash, method: .emailCode)
         try await mailer.send(AccountMails.twoStepDisabled(to: session.account.primaryEmail, uid: session.uid, at: now))

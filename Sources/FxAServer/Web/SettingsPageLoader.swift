@@ -9,6 +9,7 @@ struct SettingsPageLoader: Sendable {
     let profiles: any ProfileStore
     let emails: SecondaryEmailService
     let twoStep: TwoStepService
+    let backupCodes: BackupCodeService
 
     /// What a `?done=` after a change says. Only these fixed texts: nothing
     /// from the query is shown.
@@ -25,7 +26,6 @@ struct SettingsPageLoader: Sendable {
         case "password": "Your password is changed. Other devices and browsers have to sign in again."
         case "two_step_code": "We emailed you a code. Enter it below to confirm it is you."
         case "two_step_scan": "Add the account to your authenticator app, then enter the code it shows."
-        case "two_step_on": "Two-step authentication is on. Signing in now asks for a code from your app."
         case "two_step_off": "Two-step authentication is off. Signing in asks for your password only."
         default: nil
         }
@@ -33,10 +33,11 @@ struct SettingsPageLoader: Sendable {
 
     /// The page, with `notice`. `askingTwoStepCode` shows the emailed-code
     /// step of turning two-step authentication on (`true`) or off, after a
-    /// code was sent or a wrong one was typed.
+    /// code was sent or a wrong one was typed; `newBackupCodes`, the codes
+    /// just made, this once.
     func response(
         _ request: Request, _ current: WebSessions.Current, notice: String?, status: HTTPResponseStatus = .ok,
-        askingTwoStepCode: Bool? = nil
+        askingTwoStepCode: Bool? = nil, newBackupCodes: [String] = []
     ) async throws -> Response {
         let uid = current.account.uid
         let profile = try await profiles.profile(uid: uid)
@@ -54,7 +55,8 @@ struct SettingsPageLoader: Sendable {
             account: current.account, displayName: profile?.displayName,
             avatarURL: profile.map(AvatarURLs.path(for:)) ?? "/v1/avatar/%3F", hasUploadedAvatar: profile?.avatarID != nil,
             emails: try await emails.list(account: current.account), csrfToken: current.csrfToken, notice: notice,
-            sharesSessionWithFirefox: current.session.sharesToken, twoStep: twoStepSection)
+            sharesSessionWithFirefox: current.session.sharesToken, twoStep: twoStepSection,
+            newBackupCodes: newBackupCodes, backupCodesLeft: try await backupCodes.count(uid: uid))
         return try await request.render(page, status: status)
     }
 }

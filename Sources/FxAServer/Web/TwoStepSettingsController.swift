@@ -15,6 +15,7 @@ struct TwoStepSettingsController: RouteCollection {
     let gate: WebPageGate
     let settings: SettingsPageLoader
     let twoStep: TwoStepService
+    let backupCodes: BackupCodeService
     let customs: Customs
 
     func boot(routes: any RoutesBuilder) throws {
@@ -22,6 +23,7 @@ struct TwoStepSettingsController: RouteCollection {
         forms.post("code", use: sendCode)
         forms.post("confirm", use: confirm)
         forms.post("enable", use: enable)
+        forms.post("backup-codes", use: newBackupCodes)
     }
 
     /// Emails the code that confirms turning it on or off.
@@ -29,7 +31,7 @@ struct TwoStepSettingsController: RouteCollection {
         try await form(request) { session, _ in
             try await customs.check(.emailSend, subject: session.uid.hex, ip: request.clientIP)
             try await twoStep.sendStepUpCode(for: .twoStep, session: session)
-            return "two_step_code"
+            return .done("two_step_code")
         }
     }
 
@@ -50,14 +52,17 @@ struct TwoStepSettingsController: RouteCollection {
             try await twoStep.redeemStepUpCode(code, for: .twoStep, session: session)
             if enabled {
                 try await twoStep.disable(session: session)
-                return "two_step_off"
+                return .done("two_step_off")
             }
             _ = try await twoStep.startSetup(for: session.account, enrollment: .setup)
-            return "two_step_scan"
+            return .done("two_step_scan")
         }
     }
 
-    /// Turns it on with the app's first code for the pending secret.
+    /// Turns it on with the app's first code for the pending secret, and
+    /// shows the backup codes made with it. The page is the answer to the
+    /// post, not a redirect: the codes exist in clear only in it. Posting
+    /// it again changes nothing (it is on already).
     @Sendable func enable(_ request: Request) async throws -> Response {
         try await form(request) { session, fields in
             guard let code = AuthenticatorCode((fields["code"] ?? "").trimmingCharacters(in: .whitespaces)) else {
@@ -66,7 +71,18 @@ struct TwoStepSettingsController: RouteCollection {
             try await customs.check(.codeCheck, subject: session.uid.hex, ip: request.clientIP)
             try await twoStep.verifySetup(code, account: session.account)
             try await twoStep.completeSetup(session: session)
-            return "two_step_on"
+            return .showing(
+                try await backupCodes.generate(for: session),
+                notice: "Two-step authentication is on. Write down your backup codes now: they are shown only once.")
+        }
+    }
+
+    /// A new set of backup codes, replacing the old one, shown once.
+    @Sendable func newBackupCodes(_ request: Request) async throws -> Response {
+        try await form(request) { session, _ in
+            .showing(
+                try await backupCodes.generate(for: session),
+                notice: "Here are your new backup codes; the old ones no longer work. They are shown only once.")
         }
     }
 
@@ -75,9 +91,16 @@ struct TwoStepSettingsController: RouteCollection {
     /// notice to come back to `/settings` with. A refusal renders the page
     /// with its message; `askingCodeOnError` keeps the emailed-code step
     /// open for another try.
+    /// What a form did: a notice to come back to `/settings` with, or new
+    /// backup codes to show on the page it answers with.
+    enum Outcome {
+        case done(String)
+        case showing([String], notice: String)
+    }
+
     private func form(
         _ request: Request, askingCodeOnError: ([String: String]) -> Bool? = { _ in nil },
-        _ change: (SignedInSession, [String: String]) async throws -> String
+        _ change: (SignedInSession, [String: String]) async throws -> Outcome
     ) async throws -> Response {
         let (current, fields): (WebSessions.Current, [String: String])
         switch try await gate.formPost(request) {
@@ -86,17 +109,25 @@ struct TwoStepSettingsController: RouteCollection {
         case let .accepted(session, form): (current, fields) = (session, form)
         }
         let session = SignedInSession(token: current.token, account: current.account)
-        let done: String
+        let outcome: Outcome
         do {
-            done = try await change(session, fields)
+            outcome = try await change(session, fields)
         } catch let error as FxAError where (400..<500).contains(error.status) {
             let stale = error.status == 409
             return try await settings.response(
                 request, current, notice: Self.wording(of: error), status: HTTPResponseStatus(statusCode: error.status),
                 askingTwoStepCode: stale ? nil : askingCodeOnError(fields))
         }
-        // Back at the section, which is far down the page.
-        return gate.redirect(request, to: WebPagePaths.settings + "?done=" + done + "#two-step")
+        switch outcome {
+        case .done(let done):
+            // Back at the section, which is far down the page.
+            return gate.redirect(request, to: WebPagePaths.settings + "?done=" + done + "#two-step")
+        case .showing(let codes, let notice):
+            let response = try await settings.response(request, current, notice: notice, newBackupCodes: codes)
+            // Nothing may keep the page: not a cache, not the back button.
+            response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+            return response
+        }
     }
 
     /// The API's messages for a wrong code, in words for the page.

@@ -126,6 +126,7 @@ public struct SQLAccountStore: AccountStore {
             for table in [
                 AuthTokenRow.table, VerificationCodeRow.table, OAuthTokenRow.table, OAuthCodeRow.table, AvatarRow.table,
                 SecondaryEmailRow.table, WebSessionRow.table, DeviceCommandRow.table, DeviceRow.table, TOTPRow.table,
+                RecoveryCodeRow.table,
             ] {
                 try await sql.delete(from: table).where("uid", .equal, uid.hex).run()
             }

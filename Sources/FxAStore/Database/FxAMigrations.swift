@@ -33,5 +33,6 @@ enum FxAMigrations {
         AddOAuthTokenSession(),
         AddSessionVerificationMethod(),
         CreateTOTPSecrets(),
+        CreateRecoveryCodes(),
     ]
 }

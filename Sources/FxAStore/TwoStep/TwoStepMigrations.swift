@@ -18,3 +18,19 @@ struct CreateTOTPSecrets: AsyncMigration {
         try await database.schema(TOTPRow.table).delete()
     }
 }
+
+/// Creates `recovery_codes`: an account's unused backup codes, keyed by
+/// account and hash.
+struct CreateRecoveryCodes: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(RecoveryCodeRow.table)
+            .field("uid", .string, .required)
+            .field("code_hash", .data, .required)
+            .compositeIdentifier(over: "uid", "code_hash")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(RecoveryCodeRow.table).delete()
+    }
+}

@@ -31,3 +31,11 @@ struct TOTPRow: TableRow {
             enabledAt: enabledAt, lastUsedStep: lastUsedStep)
     }
 }
+
+/// A row of `recovery_codes`: one unused backup code of an account, by hash.
+struct RecoveryCodeRow: TableRow {
+    static let table = "recovery_codes"
+
+    var uid: String
+    var codeHash: Data
+}

@@ -16,6 +16,14 @@ struct TwoStepSettingsTests {
         return String(page.raw[start.upperBound...].prefix { $0 != "<" }).replacingOccurrences(of: " ", with: "")
     }
 
+    /// The backup codes listed on a page.
+    private func backupCodes(_ page: APIResponse) throws -> [String] {
+        guard let start = page.raw.range(of: #"<div id="backup-codes""#) else { return [] }
+        let list = page.raw[start.upperBound...]
+        let end = try #require(list.range(of: "</ol>"))
+        return list[..<end.lowerBound].components(separatedBy: "<li><code>").dropFirst().map { String($0.prefix { $0 != "<" }) }
+    }
+
     @Test func aUserTurnsItOnWithTheEmailedCodeAndTheAppsCode() async throws {
         try await withTestServer { server in
             let user = TestUser()
@@ -53,11 +61,23 @@ struct TwoStepSettingsTests {
             #expect(badApp.status == .badRequest && badApp.raw.contains("two-step-secret"), "the setup stays on the page")
             let enabled = try await server.post(
                 "/settings/two-step/enable", browser, ["csrf_token": try csrfToken(page), "code": try server.authenticatorCode(secret)])
-            #expect(enabled.headers.first(name: .location) == "/settings?done=two_step_on#two-step", "\(enabled.raw)")
+            #expect(enabled.status == .ok, "the page itself, with the backup codes: \(enabled.raw)")
+            #expect(enabled.headers.first(name: .cacheControl) == "no-store")
+            let shown = try backupCodes(enabled)
+            #expect(shown.count == 8)
 
-            page = try await server.page("/settings?done=two_step_on", browser)
+            page = try await server.page("/settings", browser)
             #expect(page.raw.contains("<strong>On.</strong>"))
             #expect(!page.raw.contains("two-step-secret"), "never shown again")
+            #expect(try backupCodes(page).isEmpty, "the codes are shown once")
+            #expect(page.raw.contains("8 backup codes left"))
+            let replaced = try await server.post("/settings/two-step/backup-codes", browser, ["csrf_token": try csrfToken(page)])
+            let newCodes = try backupCodes(replaced)
+            #expect(newCodes.count == 8 && Set(newCodes).isDisjoint(with: shown))
+            let login = try #require(try await server.login(user).response.string("sessionToken"))
+            let old = try await server.call(
+                .POST, "/v1/session/verify/recoveryCode", json: ["code": shown[0]], auth: .bearer(.sessionToken, token: login))
+            expectError(old, .badRequest, errno: 156)
             let exists = try await server.call(.GET, "/v1/totp/exists", auth: .bearer(.sessionToken, token: account.sessionToken))
             #expect(exists.json["verified"] as? Bool == true)
             #expect(try await server.login(user).response.string("verificationMethod") == "totp-2fa")
