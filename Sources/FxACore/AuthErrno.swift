@@ -50,7 +50,10 @@ public enum AuthErrno: Int, Sendable, Codable, CaseIterable {
     case totpTokenNotFound = 155
     case recoveryCodeNotFound = 156
     case deviceCommandUnavailable = 157
+    case recoveryKeyNotFound = 158
+    case recoveryKeyInvalid = 159
     case totpRequired = 160
+    case recoveryKeyExists = 161
     case unknownClientID = 162
     case invalidScopes = 163
     case staleAuthAt = 164

@@ -19,6 +19,7 @@ public struct Stores: Sendable {
     public let devices: any DeviceStore
     public let totp: any TOTPStore
     public let recoveryCodes: any RecoveryCodeStore
+    public let recoveryKeys: any RecoveryKeyStore
 
     /// The SQL implementation of every store on `database`.
     public init(database: StoreDatabase) {
@@ -37,5 +38,6 @@ public struct Stores: Sendable {
         devices = SQLDeviceStore(database: database)
         totp = SQLTOTPStore(database: database)
         recoveryCodes = SQLRecoveryCodeStore(database: database)
+        recoveryKeys = SQLRecoveryKeyStore(database: database)
     }
 }

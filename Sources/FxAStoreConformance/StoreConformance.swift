@@ -8,5 +8,5 @@ public enum StoreConformance {
     public static let cases: [ConformanceCase] =
         databaseCases + signingKeyCases + accountCases + tokenCases + codeCases + mailboxCases
         + oauthClientCases + oauthGrantCases + profileCases + eventDeliveryCases + secondaryEmailCases
-        + webSessionCases + deviceCases + sessionMintedTokenCases + totpCases + recoveryCodeCases
+        + webSessionCases + deviceCases + sessionMintedTokenCases + totpCases + recoveryCodeCases + recoveryKeyCases
 }

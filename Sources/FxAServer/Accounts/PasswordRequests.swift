@@ -36,10 +36,15 @@ struct AccountResetRequest: Content {
     var authPWVersion2: Hex32?
     var wrapKbVersion2: Hex32?
     var clientSalt: ClientSalt?
+    /// The fingerprint of the account recovery key the client opened kB
+    /// with; `wrapKb` then wraps that same kB, so the keys are kept.
+    var recoveryKeyId: RecoveryKeyID?
 
     /// The v2 credentials and the client's new v1 `wrapKb`, all four or none.
+    /// With a recovery key, `wrapKb` alone is a v1 reset that keeps kB.
     func v2Fields() throws -> V2Credentials? {
-        try V2Credentials(authPW: authPWVersion2, wrapKb: wrapKb, wrapKbVersion2: wrapKbVersion2, clientSalt: clientSalt)
+        if recoveryKeyId != nil, authPWVersion2 == nil, wrapKbVersion2 == nil, clientSalt == nil { return nil }
+        return try V2Credentials(authPW: authPWVersion2, wrapKb: wrapKb, wrapKbVersion2: wrapKbVersion2, clientSalt: clientSalt)
     }
 }
 

@@ -11,6 +11,8 @@ import Foundation
 struct PasswordService: Sendable {
     let accounts: any AccountStore
     let tokens: any TokenStore
+    /// Checks the account recovery key a reset names.
+    let recoveryKeys: RecoveryKeyService
     let codes: EmailedCodes
     let credentials: CredentialVerifier
     let issuer: TokenIssuer
@@ -179,13 +181,27 @@ struct PasswordService: Sendable {
     /// Sets a new password without the old one. kB cannot be recovered, so
     /// it is replaced: by the client's new `wrapKb` (v2 body, where the
     /// client chose the new kB) or by random bytes; kA is replaced too.
+    /// With the account recovery key (`recoveryKeyId`), the client opened
+    /// kB with it and `wrapKb` wraps that same kB: the keys are kept, and
+    /// the key is spent.
+    ///
+    /// - Throws: 158/159 for a recovery key that is not the account's, 108
+    ///   when one is named without `wrapKb`.
     func reset(_ request: AccountResetRequest, token: AuthenticatedToken) async throws {
         let v2Fields = try request.v2Fields()
+        let keptWrapKb: Data?
+        if let keyID = request.recoveryKeyId {
+            guard let wrapKb = request.wrapKb else { throw FxAError.missingParameter("wrapKb") }
+            _ = try await recoveryKeys.matching(keyID, uid: token.uid)
+            keptWrapKb = wrapKb.bytes
+        } else {
+            keptWrapKb = nil
+        }
         guard try await tokens.consume(idHash: token.idHash) != nil,
-              try await accounts.account(uid: token.uid) != nil
+              let account = try await accounts.account(uid: token.uid)
         else { throw FxAError.invalidToken() }
         let v1 = try await credentials.credentials(
-            authPW: request.authPW, wrapKb: v2Fields?.wrapKb.bytes ?? SecureRandom.bytes(32))
+            authPW: request.authPW, wrapKb: keptWrapKb ?? v2Fields?.wrapKb.bytes ?? SecureRandom.bytes(32))
         var v2: AccountRecord.CredentialsV2?
         if let v2Fields {
             v2 = .init(clientSalt: v2Fields.clientSalt, credentials: try await credentials.credentials(
@@ -193,8 +209,11 @@ struct PasswordService: Sendable {
         }
         let now = clock.now()
         try await accounts.replaceCredentials(
-            uid: token.uid, v1: v1, v2: v2, .reset(kA: SecureRandom.bytes(32)), at: now,
+            uid: token.uid, v1: v1, v2: v2, keptWrapKb == nil ? .reset(kA: SecureRandom.bytes(32)) : .recoveredReset, at: now,
             recording: passwordChangeEvent(token.uid, at: now))
+        if keptWrapKb != nil {
+            try await mailer.send(AccountMails.passwordResetWithRecoveryKey(to: account.primaryEmail, uid: account.uid, at: now))
+        }
     }
 
     private func passwordChangeEvent(_ uid: AccountUID, at date: Date) -> OutboxEvent {

@@ -53,8 +53,9 @@ public func buildApplication(
         accounts: stores.accounts, tokens: stores.tokens, secondaryEmails: stores.secondaryEmails, profiles: stores.profiles,
         totp: stores.totp, codes: codes, credentials: credentials, issuer: issuer, mailer: mailer, clock: dependencies.clock,
         policy: configuration.accountPolicy)
+    let recoveryKeys = RecoveryKeyService(keys: stores.recoveryKeys, mailer: mailer, clock: dependencies.clock)
     let passwords = PasswordService(
-        accounts: stores.accounts, tokens: stores.tokens, codes: codes, credentials: credentials, issuer: issuer, mailer: mailer, clock: dependencies.clock,
+        accounts: stores.accounts, tokens: stores.tokens, recoveryKeys: recoveryKeys, codes: codes, credentials: credentials, issuer: issuer, mailer: mailer, clock: dependencies.clock,
         policy: configuration.accountPolicy)
     let customs = Customs(policy: configuration.customs, clock: dependencies.clock)
     try app.register(collection: AccountController(service: accounts, authenticator: authenticator, customs: customs))
@@ -66,8 +67,11 @@ public func buildApplication(
         issuerName: configuration.publicURL.host)
     let backupCodes = BackupCodeService(
         codes: stores.recoveryCodes, totp: stores.totp, tokens: stores.tokens, mailer: mailer, clock: dependencies.clock)
+    let securityChanges = SecurityChangeAuthenticator(authenticator: authenticator, mfaTokens: mfaTokens, twoStep: twoStep)
+    try app.register(collection: RecoveryKeyController(
+        service: recoveryKeys, changes: securityChanges, authenticator: authenticator, customs: customs))
     try app.register(collection: TwoStepController(
-        service: twoStep, backupCodes: backupCodes, mfaTokens: mfaTokens, authenticator: authenticator, customs: customs))
+        service: twoStep, backupCodes: backupCodes, changes: securityChanges, authenticator: authenticator, customs: customs))
     let secondaryEmails = SecondaryEmailService(
         accounts: stores.accounts, secondaryEmails: stores.secondaryEmails, codes: codes, mailer: mailer,
         clock: dependencies.clock)

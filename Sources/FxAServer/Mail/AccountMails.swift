@@ -87,6 +87,36 @@ enum AccountMails {
                        + "Make a new set in your account settings before you run out.")
     }
 
+    /// An account recovery key was added.
+    static func recoveryKeyAdded(to email: String, uid: AccountUID, at date: Date) -> MailMessage {
+        noticeMail(to: email, uid: uid, at: date, subject: "Account recovery key created", template: "postAddAccountRecovery",
+                   text: "You created an account recovery key. With it, resetting a forgotten password keeps your synced "
+                       + "data.\n\nIf you did not do this, change your password now.")
+    }
+
+    /// The account recovery key was replaced.
+    static func recoveryKeyChanged(to email: String, uid: AccountUID, at date: Date) -> MailMessage {
+        noticeMail(to: email, uid: uid, at: date, subject: "Account recovery key changed", template: "postChangeAccountRecovery",
+                   text: "You made a new account recovery key; the old one no longer works.\n\nIf you did not do this, "
+                       + "change your password now.")
+    }
+
+    /// The account recovery key was removed.
+    static func recoveryKeyRemoved(to email: String, uid: AccountUID, at date: Date) -> MailMessage {
+        noticeMail(to: email, uid: uid, at: date, subject: "Account recovery key removed", template: "postRemoveAccountRecovery",
+                   text: "Your account recovery key was removed. Resetting a forgotten password now loses your synced "
+                       + "data.\n\nIf you did not do this, change your password now.")
+    }
+
+    /// The password was reset with the account recovery key, which is spent.
+    static func passwordResetWithRecoveryKey(to email: String, uid: AccountUID, at date: Date) -> MailMessage {
+        noticeMail(to: email, uid: uid, at: date, subject: "Password reset with your account recovery key",
+                   template: "passwordResetAccountRecovery",
+                   text: "Your password was reset with your account recovery key, so your synced data is kept. That key "
+                       + "is now used up: create a new one in your account settings.\n\nIf you did not do this, "
+                       + "change your password now.")
+    }
+
     private static func noticeMail(to email: String, uid: AccountUID, at date: Date, subject: String, template: String, text: String) -> MailMessage {
         MailMessage(to: email, subject: subject, headers: ["X-Uid": uid.hex, "X-Template-Name": template], text: text, sentAt: date)
     }

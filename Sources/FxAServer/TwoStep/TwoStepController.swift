@@ -16,30 +16,18 @@ import Vapor
 struct TwoStepController: RouteCollection {
     let service: TwoStepService
     let backupCodes: BackupCodeService
-    let mfaTokens: MFATokens
+    let changes: SecurityChangeAuthenticator
     let authenticator: TokenAuthenticator
     let customs: Customs
 
-    /// How a setup route is authorized: today's MFA token, or the older
-    /// clients' session token. The routes behave the same otherwise, except
-    /// that a setup begun with the session token follows the old API.
-    enum Authorization: Sendable {
-        case mfaToken
-        case sessionToken
-
-        var enrollment: TOTPEnrollment {
-            switch self {
-            case .mfaToken: .setup
-            case .sessionToken: .firstCode
-            }
-        }
-    }
+    /// How a setup route is authorized.
+    typealias Authorization = SecurityChangeAuthenticator.Authorization
 
     func boot(routes: any RoutesBuilder) throws {
         let v1 = routes.grouped("v1")
         v1.post("mfa", "otp", "request", use: requestStepUpCode)
         v1.post("mfa", "otp", "verify", use: verifyStepUpCode)
-        for (group, authorization) in [(v1.grouped("mfa", "totp"), Authorization.mfaToken), (v1.grouped("totp"), .sessionToken)] {
+        for (group, authorization) in [(v1.grouped("mfa", "totp"), Authorization.mfaToken(.twoStep)), (v1.grouped("totp"), .sessionToken)] {
             group.post("create") { try await self.create($0, by: authorization) }
             group.post("setup", "verify") { try await self.setupVerify($0, by: authorization) }
             group.post("setup", "complete") { try await self.setupComplete($0, by: authorization) }
@@ -49,7 +37,7 @@ struct TwoStepController: RouteCollection {
         v1.post("session", "verify", "totp", use: verifySession)
         // Backup authentication codes.
         v1.get("recoveryCodes", use: generateBackupCodes)
-        for (group, authorization) in [(v1.grouped("mfa", "recoveryCodes"), Authorization.mfaToken), (v1.grouped("recoveryCodes"), .sessionToken)] {
+        for (group, authorization) in [(v1.grouped("mfa", "recoveryCodes"), Authorization.mfaToken(.twoStep)), (v1.grouped("recoveryCodes"), .sessionToken)] {
             group.post { try await self.storeBackupCodes($0, by: authorization, whileSettingUp: true) }
             group.put { try await self.storeBackupCodes($0, by: authorization, whileSettingUp: false) }
         }
@@ -78,7 +66,10 @@ struct TwoStepController: RouteCollection {
 
     func create(_ request: Request, by authorization: Authorization) async throws -> TOTPSecretResponse {
         let session = try await self.session(request, by: authorization)
-        return try await service.startSetup(for: session.account, enrollment: authorization.enrollment)
+        // A setup begun with the session token follows the old API, whose
+        // first sign-in code turns it on.
+        let enrollment: TOTPEnrollment = if case .sessionToken = authorization { .firstCode } else { .setup }
+        return try await service.startSetup(for: session.account, enrollment: enrollment)
     }
 
     func setupVerify(_ request: Request, by authorization: Authorization) async throws -> SuccessResponse {
@@ -147,15 +138,7 @@ struct TwoStepController: RouteCollection {
 
     // MARK: Authentication
 
-    /// The session a setup route acts on, which must still be fully
-    /// verified: the MFA token's (for two-step changes), or the request's
-    /// session token.
     private func session(_ request: Request, by authorization: Authorization) async throws -> SignedInSession {
-        let session = switch authorization {
-        case .mfaToken: try await authenticator.authenticateMFA(request, for: .twoStep, tokens: mfaTokens)
-        case .sessionToken: SignedInSession(try await authenticator.authenticateWithAccount(request, as: [.sessionToken]))
-        }
-        try await service.requireVerified(session)
-        return session
+        try await changes.session(request, by: authorization)
     }
 }

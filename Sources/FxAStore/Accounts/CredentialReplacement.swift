@@ -14,9 +14,16 @@ import Foundation
 ///   minted by the old password's session cannot outlive it.
 /// - A **reset** does not prove the old password (someone may hold it), so
 ///   kB and kA are new and every session, OAuth token and code ends.
+/// - A reset **with the account recovery key** ends everything a reset
+///   ends, but the client recovered kB with the key and wraps the same kB
+///   under the new password: kA, kB and `keys_changed_at` stay, so the keys
+///   derived from kB (Sync's, every relying party's) are unchanged. The key
+///   itself is spent.
 public enum CredentialReplacement: Sendable, Equatable {
     /// The old password was proven: kB stays.
     case change
     /// With the account's new kA.
     case reset(kA: Data)
+    /// kB recovered with the account recovery key: the keys stay.
+    case recoveredReset
 }

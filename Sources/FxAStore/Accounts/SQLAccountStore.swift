@@ -82,14 +82,19 @@ public struct SQLAccountStore: AccountStore {
             case .reset(let kA):
                 // kB is new, so are the scoped keys.
                 update.set("ka", to: kA).set("keys_changed_at", to: date)
-            case .change where row.keysChangedAt == nil:
+            case .change where row.keysChangedAt == nil, .recoveredReset where row.keysChangedAt == nil:
                 // A row an older binary wrote: it read as verifier_set_at so
                 // far, and kB is unchanged, so it keeps reading that.
                 update.set("keys_changed_at", to: row.verifierSetAt)
-            case .change:
+            case .change, .recoveredReset:
                 break
             }
             try await update.where("uid", .equal, uid.hex).run()
+            if replacement != .change {
+                // A reset spends the recovery key, or leaves it wrapping a
+                // kB the account no longer has.
+                try await sql.delete(from: RecoveryKeyRow.table).where("uid", .equal, uid.hex).run()
+            }
             try await sql.delete(from: AuthTokenRow.table).where("uid", .equal, uid.hex).run()
             try await OAuthGrantSQL.endGrants(uid: uid, for: replacement, on: sql)
             try await OutboxSQL.record(event, on: sql)
@@ -126,7 +131,7 @@ public struct SQLAccountStore: AccountStore {
             for table in [
                 AuthTokenRow.table, VerificationCodeRow.table, OAuthTokenRow.table, OAuthCodeRow.table, AvatarRow.table,
                 SecondaryEmailRow.table, WebSessionRow.table, DeviceCommandRow.table, DeviceRow.table, TOTPRow.table,
-                RecoveryCodeRow.table,
+                RecoveryCodeRow.table, RecoveryKeyRow.table,
             ] {
                 try await sql.delete(from: table).where("uid", .equal, uid.hex).run()
             }

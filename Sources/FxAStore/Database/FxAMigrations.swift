@@ -34,5 +34,6 @@ enum FxAMigrations {
         AddSessionVerificationMethod(),
         CreateTOTPSecrets(),
         CreateRecoveryCodes(),
+        CreateRecoveryKeys(),
     ]
 }

@@ -23,7 +23,7 @@ enum OAuthGrantSQL {
                 DELETE FROM oauth_tokens WHERE uid = \(bind: uid.hex) AND client_id NOT IN \
                 (SELECT id FROM oauth_clients WHERE public_client = \(bind: false))
                 """).run()
-        case .reset:
+        case .reset, .recoveredReset:
             try await sql.raw("DELETE FROM oauth_codes WHERE uid = \(bind: uid.hex)").run()
             try await sql.raw("DELETE FROM oauth_tokens WHERE uid = \(bind: uid.hex)").run()
         }
