@@ -6,7 +6,7 @@ extension StoreConformance {
     static func pendingTOTP(_ uid: AccountUID, _ enrollment: TOTPEnrollment = .setup) -> TOTPRecord {
         TOTPRecord(
             uid: uid, secret: Data(SecureRandom.bytes(20)), enrollment: enrollment,
-            createdAt: Date(timeIntervalSince1970: 1_700_000_000))
+            createdAt: Date(timeIntervalSince1970: 1_700_000_000), setupSessionHash: TokenHash.random())
     }
 
     /// ``TOTPStore``.

@@ -84,6 +84,17 @@ struct AccountService: Sendable {
                 verified: account.emailVerified && session.verified))
     }
 
+    /// A key-fetch token under `session` for the password just typed (FxA's
+    /// `/session/reauth?keys=true`): how a page that needs kB (making an
+    /// account recovery key) gets it, having proven the password again.
+    func keyFetchToken(authPW: Hex32, account: AccountRecord, session: StoredToken) async throws -> String {
+        guard let email = EmailAddress(account.email) else { throw FxAError.unknownAccount() }
+        let (version, wrapKb) = try await credentials.check(account: account, authPW: authPW, typedEmail: email)
+        return try await issuer.issue(
+            .keyFetchToken, uid: account.uid, verified: session.verified, stretchVersion: version,
+            keys: (account.kA, wrapKb), parentIDHash: session.idHash).raw.hex
+    }
+
     /// Signs the session out (`POST /session/destroy`).
     func destroySession(_ session: AuthenticatedToken) async throws {
         try await tokens.delete(idHash: session.idHash)
@@ -226,6 +237,12 @@ struct AccountService: Sendable {
               account.uid == session.uid
         else { throw FxAError.unknownAccount() }
         _ = try await credentials.check(account: account, authPW: request.authPW, typedEmail: request.email)
+        // With two-step authentication on, the password alone (and the
+        // session a sign-in gives before the app's code) may not delete it.
+        if try await totp.isEnabled(uid: account.uid),
+           SessionAssurance(verified: session.verified, method: session.verificationMethod).level < 2 {
+            throw session.verified ? FxAError.insufficientAAL() : FxAError.unverifiedSession()
+        }
         try await accounts.delete(
             uid: account.uid, recording: OutboxEvent(uid: account.uid, kind: .deleteUser, occurredAt: clock.now()))
     }

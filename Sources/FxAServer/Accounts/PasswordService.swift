@@ -13,6 +13,9 @@ struct PasswordService: Sendable {
     let tokens: any TokenStore
     /// Checks the account recovery key a reset names.
     let recoveryKeys: RecoveryKeyService
+    /// With two-step authentication on, a change needs a session that gave
+    /// the second factor: the old password alone would otherwise read kB.
+    let totp: any TOTPStore
     let codes: EmailedCodes
     let credentials: CredentialVerifier
     let issuer: TokenIssuer
@@ -38,6 +41,15 @@ struct PasswordService: Sendable {
         }
         guard account.emailVerified else { throw FxAError.unverifiedAccount() }
         let (version, wrapKb) = try await credentials.check(account: account, authPW: request.oldAuthPW, typedEmail: request.email)
+        // The key-fetch token below reads kB with the old password alone:
+        // with two-step authentication on, only a session that gave the
+        // second factor may start a change (errno 222), never a bare
+        // password (PyFxA 0.8's flow without a session). Checked after the
+        // password, so the answer tells nobody without it whether it is on.
+        if try await totp.isEnabled(uid: account.uid) {
+            let assurance = session.map { SessionAssurance(verified: $0.verified, method: $0.verificationMethod) }
+            guard let assurance, assurance.level >= 2 else { throw FxAError.insufficientAAL() }
+        }
         let change = try await issuer.issue(
             .passwordChangeToken, uid: account.uid, verified: true, stretchVersion: version,
             parentIDHash: session?.idHash)
@@ -74,12 +86,23 @@ struct PasswordService: Sendable {
         // proof; when sign-ins must be confirmed by email, that is not enough
         // for a verified session.
         var sessionVerified = account.emailVerified && !policy.confirmSignins
+        var verificationMethod: SessionVerificationMethod?
         // The session to carry over: the one the body names, else the one
         // that started the change (the settings page cannot name its
         // session: the token stays behind an HttpOnly cookie).
         if let previousIDHash = request.sessionToken.map({ TokenHash(of: $0.bytes) }) ?? changeToken.parentIDHash {
             let previous = try await tokens.token(idHash: previousIDHash)
             sessionVerified = previous.map { $0.uid == account.uid && $0.kind == .sessionToken && $0.verified } ?? false
+            // The new session carries what the old one proved (a second
+            // factor stays given), as FxA copies the token's state.
+            if sessionVerified { verificationMethod = previous?.verificationMethod }
+        }
+        // Two-step authentication turned on since the change started: the
+        // new session must give the second factor like any other sign-in.
+        if try await totp.isEnabled(uid: account.uid),
+           SessionAssurance(verified: sessionVerified, method: verificationMethod).level < 2 {
+            sessionVerified = false
+            verificationMethod = nil
         }
 
         let now = clock.now()
@@ -87,7 +110,8 @@ struct PasswordService: Sendable {
             uid: account.uid, v1: v1, v2: v2, .change, at: now,
             recording: passwordChangeEvent(account.uid, at: now))
 
-        let session = try await issuer.issue(.sessionToken, uid: account.uid, verified: sessionVerified)
+        let session = try await issuer.issue(
+            .sessionToken, uid: account.uid, verified: sessionVerified, verificationMethod: verificationMethod)
         var response = PasswordChangeFinishResponse(
             uid: account.uid.hex, sessionToken: session.raw.hex, verified: sessionVerified,
             authAt: Int64(now.timeIntervalSince1970))

@@ -55,7 +55,7 @@ public func buildApplication(
         policy: configuration.accountPolicy)
     let recoveryKeys = RecoveryKeyService(keys: stores.recoveryKeys, mailer: mailer, clock: dependencies.clock)
     let passwords = PasswordService(
-        accounts: stores.accounts, tokens: stores.tokens, recoveryKeys: recoveryKeys, codes: codes, credentials: credentials, issuer: issuer, mailer: mailer, clock: dependencies.clock,
+        accounts: stores.accounts, tokens: stores.tokens, recoveryKeys: recoveryKeys, totp: stores.totp, codes: codes, credentials: credentials, issuer: issuer, mailer: mailer, clock: dependencies.clock,
         policy: configuration.accountPolicy)
     let customs = Customs(policy: configuration.customs, clock: dependencies.clock)
     try app.register(collection: AccountController(service: accounts, authenticator: authenticator, customs: customs))
@@ -128,16 +128,19 @@ public func buildApplication(
         cookie: WebSessionCookie(publicURL: configuration.publicURL))
     let gate = WebPageGate(sessions: webSessions, publicURL: configuration.publicURL, totp: stores.totp)
     let settingsPage = SettingsPageLoader(
-        profiles: stores.profiles, emails: secondaryEmails, twoStep: twoStep, backupCodes: backupCodes)
+        profiles: stores.profiles, emails: secondaryEmails, twoStep: twoStep, backupCodes: backupCodes,
+        recoveryKeys: recoveryKeys)
     try app.register(collection: WebPagesController(
         gate: gate, authenticator: authenticator, settingsPage: settingsPage, profileService: profileService,
         authorizedClients: authorizedClients, clients: stores.oauthClients, devices: deviceService))
     try app.register(collection: SettingsFormsController(
         gate: gate, settings: settingsPage, emails: secondaryEmails, profileService: profileService,
         profiles: stores.profiles, customs: customs))
-    try app.register(collection: WebAccountController(gate: gate, passwords: passwords, accounts: accounts, customs: customs))
+    try app.register(collection: WebAccountController(
+        gate: gate, passwords: passwords, accounts: accounts, recoveryKeys: recoveryKeys, customs: customs))
     try app.register(collection: TwoStepSettingsController(
-        gate: gate, settings: settingsPage, twoStep: twoStep, backupCodes: backupCodes, customs: customs))
+        gate: gate, settings: settingsPage, twoStep: twoStep, backupCodes: backupCodes, recoveryKeys: recoveryKeys,
+        customs: customs))
     try app.register(collection: ConsoleController(
         gate: gate, administration: dependencies.clientAdministration(), outbox: stores.outbox,
         publicURL: configuration.publicURL))

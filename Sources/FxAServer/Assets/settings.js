@@ -143,6 +143,35 @@
     window.location.assign("/settings?done=password");
   });
 
+  // An account recovery key (recoverykey.js): the password opens kB here,
+  // the page seals it under a new random key, and only the sealed form and
+  // the key's fingerprint go to the server. The key is shown once.
+  guard($("recovery-key-create"), $("recovery-key-message"), async () => {
+    const keys = window.fxaRecoveryKey;
+    const proof = await fxa.stretch(data.hashEmail, $("recovery-key-password").value, true);
+    let started;
+    try {
+      started = await web("/v1/web/account/keys", { authPW: proof.authPW });
+    } catch (error) {
+      proof.unwrapBKey.fill(0);
+      throw error;
+    }
+    const kB = await fxa.fetchKB(fxa.unhex(started.keyFetchToken), proof.unwrapBKey);
+    const key = keys.generate();
+    try {
+      const sealed = await keys.seal(key, data.uid, fxa.hex(kB));
+      await web("/v1/web/recovery-key", { ...sealed, hint: $("recovery-key-hint").value });
+      $("recovery-key-value").textContent = keys.format(key);
+    } finally {
+      kB.fill(0);
+      key.fill(0);
+    }
+    $("recovery-key-password").value = "";
+    $("recovery-key-create").hidden = true;
+    $("recovery-key-shown").hidden = false;
+    $("recovery-key-shown").scrollIntoView();
+  });
+
   guard($("delete-account"), $("delete-message"), async () => {
     if (!$("delete-confirm").checked) throw new Error("Tick the box to confirm that you want to delete your account.");
     const proof = await fxa.stretch(data.hashEmail, $("delete-password").value, false);

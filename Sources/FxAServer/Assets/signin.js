@@ -27,7 +27,7 @@
   const { encoder, hex, unhex, onepw, concat, b64url, sha256, hkdf, api } = fxa;
   // The consent step exists only on the RP's page (not on /signin), the
   // engines and done steps only on Firefox's.
-  const steps = ["signed-in-form", "email-form", "password-form", "code-form", "totp-form", "backup-code-form", "forgot-code-form", "reset-form", "consent",
+  const steps = ["signed-in-form", "email-form", "password-form", "code-form", "totp-form", "backup-code-form", "forgot-code-form", "recovery-key-form", "reset-form", "consent",
     "two-step-required", "sync-engines-form", "firefox-done"].filter((id) => $(id));
   const webSignin = request.mode === "web";
   let email = request.email || request.loginHint || "";
@@ -207,12 +207,47 @@
 
   guard($("forgot-code-form"), async () => {
     const otp = await api("/v1/password/forgot/verify_otp", { email, code: $("forgot-code").value.trim() });
-    const answer = await api("/v1/password/forgot/verify_code", { code: otp.code },
-      "fxpf_" + await fxa.tokenID("passwordForgotToken", otp.token));
-    reset = { hashEmail: otp.emailToHashWith, token: answer.accountResetToken };
+    const forgotToken = "fxpf_" + await fxa.tokenID("passwordForgotToken", otp.token);
+    // Asked with the password-forgot token, before verify_code spends it.
+    const recovery = await api("/v1/recoveryKey/exists", {}, forgotToken).catch(() => ({ exists: false }));
+    const answer = await api("/v1/password/forgot/verify_code",
+      { code: otp.code, accountResetWithRecoveryKey: recovery.exists }, forgotToken);
+    reset = { hashEmail: otp.emailToHashWith, token: answer.accountResetToken, uid: otp.uid, kB: null, keyId: null };
     $("forgot-code").value = "";
-    show("reset-form");
+    if (recovery.exists) {
+      $("recovery-key-hint").textContent = recovery.hint ? "Your hint: " + recovery.hint : "";
+      return show("recovery-key-form");
+    }
+    showReset();
   });
+
+  function showReset() {
+    $("reset-keys-lost").hidden = reset.kB !== null;
+    $("reset-keys-kept").hidden = reset.kB === null;
+    show("reset-form");
+  }
+
+  // The account recovery key (recoverykey.js): its fingerprint fetches the
+  // sealed kB, which only the key opens, here in the page.
+  guard($("recovery-key-form"), async () => {
+    const keys = window.fxaRecoveryKey;
+    const key = keys.decode($("recovery-key").value);
+    if (!key) throw new Error("An account recovery key is 32 letters and digits.");
+    const { id } = await keys.derive(key, reset.uid);
+    let sealed;
+    try {
+      sealed = await api("/v1/recoveryKey/" + id, null, "fxar_" + await fxa.tokenID("accountResetToken", reset.token), "GET");
+    } catch (error) {
+      if (error.errno === 158 || error.errno === 159) throw new Error("That is not the account recovery key of this account.");
+      throw error;
+    }
+    reset.kB = await keys.open(key, reset.uid, sealed.recoveryData);
+    reset.keyId = id;
+    key.fill(0);
+    $("recovery-key").value = "";
+    showReset();
+  });
+  $("no-recovery-key").addEventListener("click", () => { say(""); showReset(); });
 
   guard($("reset-form"), async () => {
     const password = $("reset-password").value;
@@ -220,8 +255,15 @@
     if (password.length < 8) throw new Error("Use at least 8 characters.");
     if (lower === email.toLowerCase() || lower === reset.hashEmail.toLowerCase()) throw new Error("Your password cannot be your email address.");
     if (password !== $("reset-password-confirm").value) throw new Error("The passwords do not match.");
-    const stretched = await fxa.stretch(reset.hashEmail, password, false);
-    await api("/v1/account/reset", { authPW: stretched.authPW }, "fxar_" + await fxa.tokenID("accountResetToken", reset.token));
+    const stretched = await fxa.stretch(reset.hashEmail, password, reset.kB !== null);
+    const body = { authPW: stretched.authPW };
+    if (reset.kB !== null) {
+      // The same kB, wrapped under the new password: the keys are kept.
+      body.wrapKb = fxa.hex(fxa.xor(fxa.unhex(reset.kB), stretched.unwrapBKey));
+      body.recoveryKeyId = reset.keyId;
+      stretched.unwrapBKey.fill(0);
+    }
+    await api("/v1/account/reset", body, "fxar_" + await fxa.tokenID("accountResetToken", reset.token));
     reset = null;
     $("reset-password").value = "";
     $("reset-password-confirm").value = "";

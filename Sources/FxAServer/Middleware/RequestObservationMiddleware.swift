@@ -28,7 +28,10 @@ struct RequestObservationMiddleware: AsyncMiddleware {
 
         request.logger.info("request", metadata: [
             "method": .string(method),
-            "path": .string(request.url.path),
+            // A matched route logs its pattern only: a parameter may be
+            // sensitive (a recovery key's fingerprint). Unmatched paths are
+            // logged as sent, to see what clients ask for.
+            "path": .string(request.route == nil ? request.url.path : route),
             "route": .string(route),
             "status": .string(status),
             "ms": .string(String(format: "%.1f", Double(elapsed.nanoseconds) / 1e6)),

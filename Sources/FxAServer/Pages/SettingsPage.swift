@@ -31,6 +31,8 @@ struct SettingsPage: RenderedPage {
     var newBackupCodes: [String] = []
     /// How many unused backup codes the account has.
     var backupCodesLeft = 0
+    /// The account recovery key: whether there is one, and its hint.
+    var recoveryKey = RecoveryKeyExistsResponse(exists: false, hint: nil)
 
     /// The two-step authentication section's step. Turning it on or off
     /// first asks for a code emailed to the account (FxA's step-up), then
@@ -71,6 +73,8 @@ struct SettingsPage: RenderedPage {
         let emails: [Email]
         let csrfToken: String
         let twoStep: TwoStep
+        let hasRecoveryKey: Bool
+        let recoveryKeyHint: String?
         let notice: String?
         let noticeIsError = false
         let scriptData: String
@@ -143,7 +147,8 @@ struct SettingsPage: RenderedPage {
         return Context(
             avatarURL: avatarURL, primaryEmail: account.primaryEmail, displayName: displayName ?? "",
             hasUploadedAvatar: hasUploadedAvatar, emails: emails.map(Email.init), csrfToken: csrfToken,
-            twoStep: TwoStep(twoStep, newBackupCodes: newBackupCodes, backupCodesLeft: backupCodesLeft), notice: notice,
+            twoStep: TwoStep(twoStep, newBackupCodes: newBackupCodes, backupCodesLeft: backupCodesLeft),
+            hasRecoveryKey: recoveryKey.exists, recoveryKeyHint: recoveryKey.hint, notice: notice,
             scriptData: try ScriptJSON.encode(data))
     }
 }

@@ -19,7 +19,7 @@ struct RecoveryKeyService: Sendable {
     ///   for recovery data longer than FxA takes (1024 characters) or empty.
     func create(_ request: RecoveryKeyCreateRequest, account: AccountRecord) async throws {
         guard !request.recoveryData.isEmpty, request.recoveryData.count <= 1024,
-              request.recoveryData.allSatisfy({ $0.isASCII && !$0.isWhitespace })
+              request.recoveryData.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) })
         else { throw FxAError.invalidParameter(["recoveryData"]) }
         let enabled = request.enabled ?? true
         let existing = try await keys.recoveryKey(uid: account.uid)

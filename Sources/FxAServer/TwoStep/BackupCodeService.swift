@@ -62,6 +62,9 @@ struct BackupCodeService: Sendable {
     /// - Throws: errno 156 for a code the account does not have (wrong,
     ///   spent, or of an earlier set).
     func verifySession(_ code: String, session: SignedInSession) async throws -> Int {
+        // Codes stand in for the app: without it on (a setup abandoned
+        // after the client stored its codes), none signs anything in.
+        guard try await totp.isEnabled(uid: session.uid) else { throw FxAError.backupCodeNotFound() }
         guard let remaining = try await codes.consume(uid: session.uid, hash: Self.hash(code)) else {
             throw FxAError.backupCodeNotFound()
         }

@@ -69,14 +69,14 @@ struct TwoStepController: RouteCollection {
         // A setup begun with the session token follows the old API, whose
         // first sign-in code turns it on.
         let enrollment: TOTPEnrollment = if case .sessionToken = authorization { .firstCode } else { .setup }
-        return try await service.startSetup(for: session.account, enrollment: enrollment)
+        return try await service.startSetup(for: session, enrollment: enrollment)
     }
 
     func setupVerify(_ request: Request, by authorization: Authorization) async throws -> SuccessResponse {
         let session = try await self.session(request, by: authorization)
         let body = try request.content.decode(AuthenticatorCodeRequest.self)
         try await customs.check(.codeCheck, subject: session.uid.hex, ip: request.clientIP)
-        try await service.verifySetup(body.code, account: session.account)
+        try await service.verifySetup(body.code, session: session)
         return SuccessResponse(success: true)
     }
 

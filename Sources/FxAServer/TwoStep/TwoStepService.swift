@@ -78,16 +78,20 @@ struct TwoStepService: Sendable {
     /// old API did.
     ///
     /// - Throws: errno 154 when the account already has one enabled.
-    func startSetup(for account: AccountRecord, enrollment: TOTPEnrollment) async throws -> TOTPSecretResponse {
+    func startSetup(for session: SignedInSession, enrollment: TOTPEnrollment) async throws -> TOTPSecretResponse {
+        let account = session.account
         let now = clock.now()
         if let existing = try await totp.totp(uid: account.uid) {
             if existing.isEnabled { throw FxAError.totpAlreadyEnabled() }
-            if enrollment == .setup, existing.enrollment == .setup, isLive(existing) {
+            // Shown again only to the session that began it.
+            if enrollment == .setup, existing.enrollment == .setup, isLive(existing),
+               existing.setupSessionHash == session.token.idHash {
                 return secretResponse(existing.secret, account: account)
             }
         }
         let record = TOTPRecord(
-            uid: account.uid, secret: Data(SecureRandom.bytes(Self.secretLength)), enrollment: enrollment, createdAt: now)
+            uid: account.uid, secret: Data(SecureRandom.bytes(Self.secretLength)), enrollment: enrollment, createdAt: now,
+            setupSessionHash: session.token.idHash)
         guard try await totp.savePending(record) else { throw FxAError.totpAlreadyEnabled() }
         return secretResponse(record.secret, account: account)
     }
@@ -95,18 +99,19 @@ struct TwoStepService: Sendable {
     /// The pending setup of today's API, for the settings page to show
     /// again until it is finished (as `create` answers it again); `nil`
     /// when there is none, or it lapsed.
-    func pendingSetup(for account: AccountRecord) async throws -> TOTPSecretResponse? {
-        guard let record = try await totp.totp(uid: account.uid), !record.isEnabled, record.enrollment == .setup,
-              isLive(record)
+    func pendingSetup(for session: SignedInSession) async throws -> TOTPSecretResponse? {
+        guard let record = try await totp.totp(uid: session.uid), !record.isEnabled, record.enrollment == .setup,
+              isLive(record), record.setupSessionHash == session.token.idHash
         else { return nil }
-        return secretResponse(record.secret, account: account)
+        return secretResponse(record.secret, account: session.account)
     }
 
     /// Checks a code of the pending secret (`setup/verify`).
     ///
     /// - Throws: errno 155 without a pending setup, 152 for a wrong code.
-    func verifySetup(_ code: AuthenticatorCode, account: AccountRecord) async throws {
-        let pending = try await pendingSetup(uid: account.uid)
+    func verifySetup(_ code: AuthenticatorCode, session: SignedInSession) async throws {
+        let account = session.account
+        let pending = try await pendingSetup(of: session)
         let now = clock.now()
         guard let step = TOTP(secret: Array(pending.secret)).matchingStep(of: code.value, at: now, usedThrough: pending.lastUsedStep),
               try await totp.markSetupVerified(uid: account.uid, secret: pending.secret, step: step, at: now)
@@ -120,7 +125,7 @@ struct TwoStepService: Sendable {
     /// - Throws: errno 155 without a pending setup, 152 when its code was
     ///   not checked first.
     func completeSetup(session: SignedInSession) async throws {
-        let pending = try await pendingSetup(uid: session.uid)
+        let pending = try await pendingSetup(of: session)
         guard pending.setupVerifiedAt != nil else { throw FxAError.invalidTOTPCode() }
         try await enable(pending, session: session, usedStep: nil)
     }
@@ -192,10 +197,11 @@ struct TwoStepService: Sendable {
         try await mailer.send(AccountMails.twoStepEnabled(to: session.account.primaryEmail, uid: session.uid, at: now))
     }
 
-    private func pendingSetup(uid: AccountUID) async throws -> TOTPRecord {
-        guard let record = try await totp.totp(uid: uid), !record.isEnabled, isLive(record) else {
-            throw FxAError.totpNotFound()
-        }
+    /// The live pending setup the session began (errno 155 otherwise).
+    private func pendingSetup(of session: SignedInSession) async throws -> TOTPRecord {
+        guard let record = try await totp.totp(uid: session.uid), !record.isEnabled, isLive(record),
+              record.setupSessionHash == session.token.idHash
+        else { throw FxAError.totpNotFound() }
         return record
     }
 

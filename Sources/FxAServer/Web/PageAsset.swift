@@ -24,6 +24,8 @@ enum PageAsset: String, CaseIterable, Sendable {
     /// the authenticator-app setup's `otpauth://` URI as an SVG in the
     /// browser, so the server carries no image library.
     case qrCode = "qrcode.js"
+    /// Account recovery keys in the browser: made, sealed and opened there.
+    case recoveryKey = "recoverykey.js"
 
     /// The file's bytes, as embedded at build time.
     var bytes: [UInt8] {
@@ -35,6 +37,7 @@ enum PageAsset: String, CaseIterable, Sendable {
         case .firefoxSession: PackageResources.firefox_session_js
         case .style: PackageResources.fxa_css
         case .qrCode: PackageResources.qrcode_js
+        case .recoveryKey: PackageResources.recoverykey_js
         }
     }
 

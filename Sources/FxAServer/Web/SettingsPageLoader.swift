@@ -10,6 +10,7 @@ struct SettingsPageLoader: Sendable {
     let emails: SecondaryEmailService
     let twoStep: TwoStepService
     let backupCodes: BackupCodeService
+    let recoveryKeys: RecoveryKeyService
 
     /// What a `?done=` after a change says. Only these fixed texts: nothing
     /// from the query is shown.
@@ -27,6 +28,8 @@ struct SettingsPageLoader: Sendable {
         case "two_step_code": "We emailed you a code. Enter it below to confirm it is you."
         case "two_step_scan": "Add the account to your authenticator app, then enter the code it shows."
         case "two_step_off": "Two-step authentication is off. Signing in asks for your password only."
+        case "recovery_key": "Your account recovery key is saved. Keep it somewhere safe."
+        case "recovery_key_removed": "Your account recovery key is removed."
         default: nil
         }
     }
@@ -46,7 +49,7 @@ struct SettingsPageLoader: Sendable {
             twoStepSection = .askingEmailCode(turningOn: turningOn)
         } else if try await twoStep.totp.isEnabled(uid: uid) {
             twoStepSection = .on
-        } else if let setup = try await twoStep.pendingSetup(for: current.account) {
+        } else if let setup = try await twoStep.pendingSetup(for: SignedInSession(token: current.token, account: current.account)) {
             twoStepSection = .scanning(setup)
         } else {
             twoStepSection = .off
@@ -56,7 +59,8 @@ struct SettingsPageLoader: Sendable {
             avatarURL: profile.map(AvatarURLs.path(for:)) ?? "/v1/avatar/%3F", hasUploadedAvatar: profile?.avatarID != nil,
             emails: try await emails.list(account: current.account), csrfToken: current.csrfToken, notice: notice,
             sharesSessionWithFirefox: current.session.sharesToken, twoStep: twoStepSection,
-            newBackupCodes: newBackupCodes, backupCodesLeft: try await backupCodes.count(uid: uid))
+            newBackupCodes: newBackupCodes, backupCodesLeft: try await backupCodes.count(uid: uid),
+            recoveryKey: try await recoveryKeys.existence(uid: uid))
         return try await request.render(page, status: status)
     }
 }

@@ -3,10 +3,12 @@ import FxAStore
 import Foundation
 import Vapor
 
-/// The settings page's two-step authentication forms: turning it on and
-/// off, each first confirmed with a code emailed to the account (the step
-/// FxA's settings take through an MFA token), then, to turn it on, the
-/// secret scanned into an app and confirmed with the app's first code.
+/// The settings page's account-security forms. Two-step authentication:
+/// turning it on and off, each first confirmed with a code emailed to the
+/// account (the step FxA's settings take through an MFA token), then, to
+/// turn it on, the secret scanned into an app and confirmed with the app's
+/// first code; new backup codes. And removing the account recovery key
+/// (the page's script makes keys: kB never leaves the browser).
 ///
 /// Plain forms with the session's CSRF token, coming back to the section
 /// of `/settings` (post/redirect/get); only the QR code needs the page's script, and the
@@ -16,6 +18,7 @@ struct TwoStepSettingsController: RouteCollection {
     let settings: SettingsPageLoader
     let twoStep: TwoStepService
     let backupCodes: BackupCodeService
+    let recoveryKeys: RecoveryKeyService
     let customs: Customs
 
     func boot(routes: any RoutesBuilder) throws {
@@ -24,6 +27,19 @@ struct TwoStepSettingsController: RouteCollection {
         forms.post("confirm", use: confirm)
         forms.post("enable", use: enable)
         forms.post("backup-codes", use: newBackupCodes)
+        routes.post("settings", "recovery-key", "remove", use: removeRecoveryKey)
+    }
+
+    /// Removes the account recovery key (the page makes keys itself: kB
+    /// never leaves it).
+    @Sendable func removeRecoveryKey(_ request: Request) async throws -> Response {
+        switch try await gate.formPost(request) {
+        case .signedOut: return gate.toSignin(request, next: WebPagePaths.settings)
+        case .expired: return try await WebPageGate.expiredForm(request)
+        case let .accepted(current, _):
+            try await recoveryKeys.delete(account: current.account)
+            return gate.redirect(request, to: WebPagePaths.settings + "?done=recovery_key_removed#recovery-key")
+        }
     }
 
     /// Emails the code that confirms turning it on or off.
@@ -54,7 +70,7 @@ struct TwoStepSettingsController: RouteCollection {
                 try await twoStep.disable(session: session)
                 return .done("two_step_off")
             }
-            _ = try await twoStep.startSetup(for: session.account, enrollment: .setup)
+            _ = try await twoStep.startSetup(for: session, enrollment: .setup)
             return .done("two_step_scan")
         }
     }
@@ -69,7 +85,7 @@ struct TwoStepSettingsController: RouteCollection {
                 throw FxAError(status: 400, errno: .auth(.invalidParameter), message: "The code is the 6 digits your app shows.")
             }
             try await customs.check(.codeCheck, subject: session.uid.hex, ip: request.clientIP)
-            try await twoStep.verifySetup(code, account: session.account)
+            try await twoStep.verifySetup(code, session: session)
             try await twoStep.completeSetup(session: session)
             return .showing(
                 try await backupCodes.generate(for: session),

@@ -17,12 +17,48 @@ struct WebAccountController: RouteCollection {
     let gate: WebPageGate
     let passwords: PasswordService
     let accounts: AccountService
+    let recoveryKeys: RecoveryKeyService
     let customs: Customs
 
     func boot(routes: any RoutesBuilder) throws {
         let web = routes.grouped("v1", "web")
         web.post("password", "change", "start", use: startPasswordChange)
         web.post("account", "destroy", use: destroyAccount)
+        web.post("account", "keys", use: keyFetchToken)
+        web.post("recovery-key", use: createRecoveryKey)
+    }
+
+    /// `POST /v1/web/account/keys` `{authPW}`: a key-fetch token for the
+    /// page to read kB with, after the password (making a recovery key).
+    @Sendable func keyFetchToken(_ request: Request) async throws -> KeyFetchTokenResponse {
+        let current = try await gate.scriptCall(request)
+        let proof = try request.content.decode(PasswordProof.self)
+        try await customs.check(.passwordCheck, subject: try primaryEmail(current.account).normalized, ip: request.clientIP)
+        return KeyFetchTokenResponse(keyFetchToken: try await Self.wrongPasswordAs103 {
+            try await accounts.keyFetchToken(authPW: proof.authPW, account: current.account, session: current.token)
+        })
+    }
+
+    /// The body of `POST /v1/web/recovery-key`: the key the page sealed kB
+    /// with, and the user's hint.
+    struct RecoveryKeyForm: Content {
+        var recoveryKeyId: RecoveryKeyID
+        var recoveryData: String
+        var hint: String?
+    }
+
+    /// Stores (or replaces) the account recovery key the page made.
+    @Sendable func createRecoveryKey(_ request: Request) async throws -> EmptyJSON {
+        let current = try await gate.scriptCall(request)
+        let form = try request.content.decode(RecoveryKeyForm.self)
+        try await recoveryKeys.create(
+            RecoveryKeyCreateRequest(
+                recoveryKeyId: form.recoveryKeyId, recoveryData: form.recoveryData, enabled: true, replaceKey: true),
+            account: current.account)
+        if let hint = form.hint, !hint.trimmingCharacters(in: .whitespaces).isEmpty {
+            try await recoveryKeys.setHint(hint, uid: current.account.uid)
+        }
+        return EmptyJSON()
     }
 
     /// The body of both calls: the current password, stretched.
@@ -78,4 +114,9 @@ struct WebAccountController: RouteCollection {
         guard let email = EmailAddress(account.primaryEmail) else { throw FxAError.unknownAccount() }
         return email
     }
+}
+
+/// `POST /v1/web/account/keys`'s answer.
+struct KeyFetchTokenResponse: Content {
+    var keyFetchToken: String
 }

@@ -35,5 +35,6 @@ enum FxAMigrations {
         CreateTOTPSecrets(),
         CreateRecoveryCodes(),
         CreateRecoveryKeys(),
+        AddTOTPSetupSession(),
     ]
 }

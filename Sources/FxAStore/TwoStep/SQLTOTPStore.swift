@@ -24,7 +24,8 @@ public struct SQLTOTPStore: TOTPStore {
         // the update a no-op, and RETURNING then answers no row.
         statement.appendInterpolation(unsafeRaw: """
              ON CONFLICT (uid) DO UPDATE SET secret = excluded.secret, enrollment = excluded.enrollment, \
-            created_at = excluded.created_at, setup_verified_at = NULL, enabled_at = NULL, last_used_step = NULL \
+            created_at = excluded.created_at, setup_verified_at = NULL, enabled_at = NULL, last_used_step = NULL, \
+            setup_session_hash = excluded.setup_session_hash \
             WHERE totp_secrets.enabled_at IS NULL RETURNING uid
             """)
         return try await database.sql().raw(statement).first() != nil

@@ -29,11 +29,16 @@ public struct TOTPRecord: Sendable, Equatable {
     /// The last time step whose code was accepted: that code, and every
     /// older one, is refused from then on.
     public var lastUsedStep: Int64?
+    /// The session that began a pending setup: only it sees the secret and
+    /// finishes the setup, so another signed-in session cannot learn a
+    /// secret the user is about to rely on.
+    public var setupSessionHash: TokenHash?
 
     public init(
         uid: AccountUID, secret: Data, enrollment: TOTPEnrollment, createdAt: Date, setupVerifiedAt: Date? = nil,
-        enabledAt: Date? = nil, lastUsedStep: Int64? = nil
+        enabledAt: Date? = nil, lastUsedStep: Int64? = nil, setupSessionHash: TokenHash? = nil
     ) {
+        self.setupSessionHash = setupSessionHash
         self.uid = uid
         self.secret = secret
         self.enrollment = enrollment

@@ -19,6 +19,18 @@ struct CreateTOTPSecrets: AsyncMigration {
     }
 }
 
+/// Adds `setup_session_hash` to `totp_secrets`: the session a pending
+/// setup belongs to.
+struct AddTOTPSetupSession: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(TOTPRow.table).field("setup_session_hash", .data).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(TOTPRow.table).deleteField("setup_session_hash").update()
+    }
+}
+
 /// Creates `recovery_codes`: an account's unused backup codes, keyed by
 /// account and hash.
 struct CreateRecoveryCodes: AsyncMigration {

@@ -12,6 +12,7 @@ struct TOTPRow: TableRow {
     var setupVerifiedAt: Date?
     var enabledAt: Date?
     var lastUsedStep: Int64?
+    var setupSessionHash: Data?
 
     init(_ record: TOTPRecord) {
         uid = record.uid.hex
@@ -21,6 +22,7 @@ struct TOTPRow: TableRow {
         setupVerifiedAt = record.setupVerifiedAt
         enabledAt = record.enabledAt
         lastUsedStep = record.lastUsedStep
+        setupSessionHash = record.setupSessionHash?.bytes
     }
 
     /// The stored secret; `nil` only for a row this code could not have written.
@@ -28,7 +30,8 @@ struct TOTPRow: TableRow {
         guard let uid = AccountUID(hex: uid), let enrollment = TOTPEnrollment(rawValue: enrollment) else { return nil }
         return TOTPRecord(
             uid: uid, secret: secret, enrollment: enrollment, createdAt: createdAt, setupVerifiedAt: setupVerifiedAt,
-            enabledAt: enabledAt, lastUsedStep: lastUsedStep)
+            enabledAt: enabledAt, lastUsedStep: lastUsedStep,
+            setupSessionHash: setupSessionHash.flatMap { TokenHash(bytes: $0) })
     }
 }
 

@@ -78,6 +78,7 @@ struct RecoveryKeyTests {
                 (["recoveryKeyId": "zz", "recoveryData": "x.y"], 107),
                 (["recoveryKeyId": id, "recoveryData": String(repeating: "a", count: 1025)], 107),
                 (["recoveryKeyId": id, "recoveryData": ""], 107),
+                (["recoveryKeyId": id, "recoveryData": "a.b\u{0}c"], 107),
             ] {
                 expectError(try await server.call(.POST, "/v1/recoveryKey", json: body, auth: auth), .badRequest, errno: errno)
             }

@@ -83,6 +83,13 @@ struct BackupCodeTests {
                 expectError(refused, .badRequest, errno: 107)
             }
 
+            // Stored during a setup that is never finished, they sign nothing in.
+            let waiting = try #require(try await server.login(user).response.string("sessionToken"))
+            expectError(
+                try await server.call(.POST, "/v1/session/verify/recoveryCode", json: ["code": clientMade[0]],
+                                      auth: .bearer(.sessionToken, token: waiting)),
+                .badRequest, errno: 156)
+
             _ = try await server.enableTwoStep(user, session: account.sessionToken)
             expectError(try await server.call(.POST, "/v1/recoveryCodes", json: ["recoveryCodes": clientMade], auth: auth), .badRequest, errno: 154)
             let replaced = try await server.call(.PUT, "/v1/recoveryCodes", json: ["recoveryCodes": clientMade], auth: auth)

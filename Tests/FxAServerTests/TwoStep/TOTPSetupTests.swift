@@ -103,6 +103,25 @@ struct TOTPSetupTests {
         }
     }
 
+    /// A secret being set up is shown only to the session that began it:
+    /// another signed-in session (perhaps not the user's) gets a new one,
+    /// which replaces it, and can never finish the first one.
+    @Test func anotherSessionNeverSeesThePendingSecret() async throws {
+        try await withTestServer { server in
+            let user = TestUser()
+            let account = try await server.signUp(user)
+            let other = try #require(try await server.login(user).response.string("sessionToken"))
+            let token = try await server.mfaToken(user, session: account.sessionToken)
+            let secret = try #require(try await server.callWithMFA("/v1/mfa/totp/create", token: token).string("secret"))
+            let otherToken = try await server.mfaToken(user, session: other)
+            let verify = try await server.callWithMFA(
+                "/v1/mfa/totp/setup/verify", token: otherToken, json: ["code": try server.authenticatorCode(secret)])
+            expectError(verify, .badRequest, errno: 155)
+            let theirs = try #require(try await server.callWithMFA("/v1/mfa/totp/create", token: otherToken).string("secret"))
+            #expect(theirs != secret, "a new secret, never the first session's")
+        }
+    }
+
     @Test func aPendingSetupLapsesAfterAnHour() async throws {
         try await withTestServer { server in
             let user = TestUser()

@@ -113,6 +113,57 @@ struct TOTPSigninTests {
         }
     }
 
+    /// `/password/change/start` hands out a key-fetch token for the old
+    /// password: once two-step authentication is on, only a session that
+    /// gave the second factor may start it, and the new session keeps it.
+    @Test func thePasswordAloneCannotStartAChangeOnceItIsOn() async throws {
+        try await withTestServer { server in
+            let user = TestUser()
+            let account = try await server.signUp(user)
+            let older = try #require(try await server.login(user).response.string("sessionToken"))
+            _ = try await server.enableTwoStep(user, session: account.sessionToken)
+            let body: [String: Any] = ["email": user.email, "oldAuthPW": try user.v1().authPW.hexString]
+            expectError(try await server.call(.POST, "/v1/password/change/start", json: body), .badRequest, errno: 222)
+            expectError(
+                try await server.call(.POST, "/v1/password/change/start", json: body, auth: .bearer(.sessionToken, token: older)),
+                .badRequest, errno: 222)
+
+            let newUser = TestUser(user.email, password: "a brand new password")
+            let finish = try await PasswordFlowTests.change(
+                server, user, to: newUser, session: account.sessionToken, kB: account.kB, salt: nil)
+            #expect(finish.status == .ok, "\(finish.raw)")
+            let session = try #require(finish.string("sessionToken"))
+            let details = try #require(
+                try await server.call(.GET, "/v1/session/status", auth: .bearer(.sessionToken, token: session)).json["details"] as? [String: Any])
+            #expect(details["sessionVerificationMethod"] as? String == "totp-2fa", "the second factor carries over")
+            #expect(details["sessionVerificationMeetsMinimumAAL"] as? Bool == true)
+        }
+    }
+
+    /// Deleting the account takes the password and, once two-step
+    /// authentication is on, a session that gave the app's code.
+    @Test func thePasswordAloneCannotDeleteTheAccountOnceItIsOn() async throws {
+        try await withTestServer { server in
+            let user = TestUser()
+            let account = try await server.signUp(user)
+            let older = try #require(try await server.login(user).response.string("sessionToken"))
+            let secret = try await server.enableTwoStep(user, session: account.sessionToken)
+            let pending = try #require(try await server.login(user).response.string("sessionToken"))
+            let body: [String: Any] = ["email": user.email, "authPW": try user.v1().authPW.hexString]
+            expectError(
+                try await server.call(.POST, "/v1/account/destroy", json: body, auth: .bearer(.sessionToken, token: pending)),
+                .badRequest, errno: 138)
+            expectError(
+                try await server.call(.POST, "/v1/account/destroy", json: body, auth: .bearer(.sessionToken, token: older)),
+                .badRequest, errno: 222)
+            _ = try await server.call(
+                .POST, "/v1/session/verify/totp", json: ["code": try server.authenticatorCode(secret)],
+                auth: .bearer(.sessionToken, token: pending))
+            let deleted = try await server.call(.POST, "/v1/account/destroy", json: body, auth: .bearer(.sessionToken, token: pending))
+            #expect(deleted.status == .ok, "\(deleted.raw)")
+        }
+    }
+
     @Test func verifyingWithoutTwoStepIsErrno155AndAMalformedCode107() async throws {
         try await withTestServer { server in
             let user = TestUser()
