@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import threading
+from pathlib import Path
 
 import pytest
 from selenium import webdriver
@@ -57,9 +58,30 @@ class Page:
     def message(self):
         return self.browser.find_element(By.ID, "message").text
 
+    def sign_in(self, email, password):
+        """The email step, then the password step, as a returning user."""
+        self.fill("email", email)
+        self.submit("email-form")
+        self.fill("password", password)
+        self.submit("password-form")
+
     def wait_for_url(self, prefix):
         self.wait.until(lambda b: b.current_url.startswith(prefix))
         return self.browser.current_url
+
+
+SHOTS = Path(os.environ.get("FXA_SCREENSHOTS", "/tmp/fxa-screenshots"))
+
+
+def screenshot(browser, name, width=1280):
+    """The whole page at `width` (1280: a desktop; 390: a phone) into
+    $FXA_SCREENSHOTS, then back to the default window."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    browser.set_window_size(width, 900)
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    browser.set_window_size(width, max(height + 100, 700))
+    browser.save_screenshot(str(SHOTS / f"{name}.png"))
+    browser.set_window_size(1000, 900)
 
 
 class Callback:

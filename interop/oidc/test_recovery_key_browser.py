@@ -5,27 +5,16 @@ the password forgotten, the reset on the sign-in page asks for the key,
 shows the hint, refuses a wrong key, and keeps kB: PyFxA reads the same kB
 with the new password as with the old one. Screenshots at 1000 and 390 px
 go to $FXA_SCREENSHOTS."""
-import os
-from pathlib import Path
 
 from fxa.core import Client
 from selenium.webdriver.common.by import By
 
-from browser import Page
+from browser import Page, screenshot
 from pyfxa_support import mail_header, new_email
 
 PASSWORD = "a long enough password"
 NEW_PASSWORD = "the password after the reset"
-SHOTS = Path(os.environ.get("FXA_SCREENSHOTS", "/tmp/fxa-screenshots"))
 
-
-def screenshot(browser, name, width=1000):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    browser.set_window_size(width, 900)
-    height = browser.execute_script("return document.documentElement.scrollHeight")
-    browser.set_window_size(width, max(height + 100, 700))
-    browser.save_screenshot(str(SHOTS / f"{name}.png"))
-    browser.set_window_size(1000, 900)
 
 
 def test_a_recovery_key_made_in_settings_keeps_kb_through_a_reset(start_server, browser):

@@ -7,10 +7,8 @@ refused on the page) and its ID token says AAL2; a later sign-in uses a
 backup code. An account without it is told when an RP requires it. Screenshots of the setup
 step at desktop width and at 390 px go to $FXA_SCREENSHOTS."""
 import json
-import os
 import secrets
 import time
-from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import jwt
@@ -20,21 +18,11 @@ import requests
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 
-from browser import Page
+from browser import Page, screenshot
 from pyfxa_support import mail_header, new_email
 
 PASSWORD = "a long enough password"
-SHOTS = Path(os.environ.get("FXA_SCREENSHOTS", "/tmp/fxa-screenshots"))
 
-
-def screenshot(browser, name, width=1000):
-    """The whole page at `width`, then back to the default window."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    browser.set_window_size(width, 900)
-    height = browser.execute_script("return document.documentElement.scrollHeight")
-    browser.set_window_size(width, max(height + 100, 700))
-    browser.save_screenshot(str(SHOTS / f"{name}.png"))
-    browser.set_window_size(1000, 900)
 
 
 def wait_for_text(page, text):
@@ -124,10 +112,7 @@ def test_turn_on_two_step_in_settings_then_sign_in_to_an_rp_with_the_apps_code(p
     browser.get(server.base + "/authorization?" + urlencode({
         "client_id": client["client_id"], "redirect_uri": callback.uri, "state": state, "scope": "profile openid",
         "acr_values": "AAL2"}))
-    page.fill("email", email)
-    page.submit("email-form")
-    page.fill("password", PASSWORD)
-    page.submit("password-form")
+    page.sign_in(email, PASSWORD)
     page.visible("totp-code")
     screenshot(browser, "two-step-03-signin-code")
     page.fill("totp-code", "000000" if app.now() != "000000" else "111111")
@@ -146,10 +131,7 @@ def test_turn_on_two_step_in_settings_then_sign_in_to_an_rp_with_the_apps_code(p
     # Signed out again, the phone lost: a backup code instead of the app's.
     browser.delete_all_cookies()
     browser.get(server.base + "/signin?next=/settings")
-    page.fill("email", email)
-    page.submit("email-form")
-    page.fill("password", PASSWORD)
-    page.submit("password-form")
+    page.sign_in(email, PASSWORD)
     page.visible("totp-code")
     browser.find_element(By.ID, "use-backup-code").click()
     page.fill("backup-code", backup[0])
@@ -175,10 +157,7 @@ def test_an_rp_that_requires_two_step_tells_a_user_without_it_and_hears_why(prov
     browser.get(server.base + "/authorization?" + urlencode({
         "client_id": client["client_id"], "redirect_uri": callback.uri, "state": state, "scope": "profile openid",
         "acr_values": "AAL2"}))
-    page.fill("email", email)
-    page.submit("email-form")
-    page.fill("password", PASSWORD)
-    page.submit("password-form")
+    page.sign_in(email, PASSWORD)
     panel = page.visible("two-step-required")
     assert "requires two-step authentication" in panel.text
     assert panel.find_element(By.LINK_TEXT, "your account settings").get_attribute("href").endswith("/settings#two-step")

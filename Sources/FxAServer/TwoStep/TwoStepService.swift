@@ -96,14 +96,20 @@ struct TwoStepService: Sendable {
         return secretResponse(record.secret, account: account)
     }
 
-    /// The pending setup of today's API, for the settings page to show
-    /// again until it is finished (as `create` answers it again); `nil`
-    /// when there is none, or it lapsed.
-    func pendingSetup(for session: SignedInSession) async throws -> TOTPSecretResponse? {
-        guard let record = try await totp.totp(uid: session.uid), !record.isEnabled, record.enrollment == .setup,
-              isLive(record), record.setupSessionHash == session.token.idHash
-        else { return nil }
-        return secretResponse(record.secret, account: session.account)
+    /// Where the account's two-step authentication stands for this
+    /// session, from one read: on, off, or this session's live setup of
+    /// today's API (shown again until finished, as `create` answers it).
+    enum State {
+        case off
+        case on
+        case settingUp(TOTPSecretResponse)
+    }
+
+    func state(for session: SignedInSession) async throws -> State {
+        guard let record = try await totp.totp(uid: session.uid) else { return .off }
+        if record.isEnabled { return .on }
+        guard record.enrollment == .setup, isLive(record), record.setupSessionHash == session.token.idHash else { return .off }
+        return .settingUp(secretResponse(record.secret, account: session.account))
     }
 
     /// Checks a code of the pending secret (`setup/verify`).

@@ -35,24 +35,20 @@ struct SettingsPageLoader: Sendable {
     }
 
     /// The page, with `notice`. `askingTwoStepCode` shows the emailed-code
-    /// step of turning two-step authentication on (`true`) or off, after a
-    /// code was sent or a wrong one was typed; `newBackupCodes`, the codes
-    /// just made, this once.
+    /// step (after a code was sent or a wrong one was typed), which turns
+    /// two-step authentication on or off as the account's state calls for;
+    /// `newBackupCodes`, the codes just made, this once.
     func response(
         _ request: Request, _ current: WebSessions.Current, notice: String?, status: HTTPResponseStatus = .ok,
-        askingTwoStepCode: Bool? = nil, newBackupCodes: [String] = []
+        askingTwoStepCode: Bool = false, newBackupCodes: [String] = []
     ) async throws -> Response {
         let uid = current.account.uid
         let profile = try await profiles.profile(uid: uid)
-        let twoStepSection: SettingsPage.TwoStepSection
-        if let turningOn = askingTwoStepCode {
-            twoStepSection = .askingEmailCode(turningOn: turningOn)
-        } else if try await twoStep.totp.isEnabled(uid: uid) {
-            twoStepSection = .on
-        } else if let setup = try await twoStep.pendingSetup(for: SignedInSession(token: current.token, account: current.account)) {
-            twoStepSection = .scanning(setup)
-        } else {
-            twoStepSection = .off
+        let twoStepSection: SettingsPage.TwoStepSection = switch try await twoStep.state(
+            for: SignedInSession(token: current.token, account: current.account)) {
+        case .on: askingTwoStepCode ? .askingEmailCode(turningOn: false) : .on
+        case .off: askingTwoStepCode ? .askingEmailCode(turningOn: true) : .off
+        case .settingUp(let setup): askingTwoStepCode ? .askingEmailCode(turningOn: true) : .scanning(setup)
         }
         let page = SettingsPage(
             account: current.account, displayName: profile?.displayName,

@@ -56,7 +56,7 @@ struct TwoStepSettingsController: RouteCollection {
     /// account's state calls for, so a stale page changes nothing.
     @Sendable func confirm(_ request: Request) async throws -> Response {
         // A wrong code keeps the code step open for another try.
-        try await form(request, askingCodeOnError: { $0["change"].map { $0 == "on" } }) { session, fields in
+        try await form(request, keepsCodeStepOnError: true) { session, fields in
             let enabled = try await twoStep.totp.isEnabled(uid: session.uid)
             guard fields["change"] == (enabled ? "off" : "on") else {
                 throw FxAError(status: 409, errno: .auth(.invalidParameter), message: "This page was out of date. Try again.")
@@ -105,7 +105,7 @@ struct TwoStepSettingsController: RouteCollection {
     /// A form post: checked by the gate (CSRF, a session with the second
     /// factor when the account has one), then `change`, which names the
     /// notice to come back to `/settings` with. A refusal renders the page
-    /// with its message; `askingCodeOnError` keeps the emailed-code step
+    /// with its message; `keepsCodeStepOnError` keeps the emailed-code step
     /// open for another try.
     /// What a form did: a notice to come back to `/settings` with, or new
     /// backup codes to show on the page it answers with.
@@ -115,7 +115,7 @@ struct TwoStepSettingsController: RouteCollection {
     }
 
     private func form(
-        _ request: Request, askingCodeOnError: ([String: String]) -> Bool? = { _ in nil },
+        _ request: Request, keepsCodeStepOnError: Bool = false,
         _ change: (SignedInSession, [String: String]) async throws -> Outcome
     ) async throws -> Response {
         let (current, fields): (WebSessions.Current, [String: String])
@@ -132,7 +132,7 @@ struct TwoStepSettingsController: RouteCollection {
             let stale = error.status == 409
             return try await settings.response(
                 request, current, notice: Self.wording(of: error), status: HTTPResponseStatus(statusCode: error.status),
-                askingTwoStepCode: stale ? nil : askingCodeOnError(fields))
+                askingTwoStepCode: keepsCodeStepOnError && !stale)
         }
         switch outcome {
         case .done(let done):

@@ -69,11 +69,9 @@ struct WebPagesController: RouteCollection {
     @Sendable func settings(_ request: Request) async throws -> Response {
         guard let current = try await gate.signedIn(request) else { return try await signIn(request, next: WebPagePaths.settings) }
         let done = request.query[String.self, at: "done"]
-        // After "we emailed you a code", the page asks for it; which change
-        // it confirms is the state the account is in.
-        let asking = done == "two_step_code" ? !(try await settingsPage.twoStep.totp.isEnabled(uid: current.account.uid)) : nil
+        // After "we emailed you a code", the page asks for it.
         return try await settingsPage.response(
-            request, current, notice: SettingsPageLoader.notice(done: done), askingTwoStepCode: asking)
+            request, current, notice: SettingsPageLoader.notice(done: done), askingTwoStepCode: done == "two_step_code")
     }
 
     /// A signed-out browser on a page: Firefox's pages (opened from its

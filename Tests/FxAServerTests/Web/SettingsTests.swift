@@ -70,7 +70,7 @@ struct SettingsTests {
             let browser = try await server.webSignIn(session: account.sessionToken)
             let csrf = try csrfToken(try await server.page("/settings", browser))
             let proof = ["authPW": try user.v1().authPW.hexString]
-            for path in ["/v1/web/password/change/start", "/v1/web/account/destroy"] {
+            for path in ["/v1/web/password/change/start", "/v1/web/account/keys", "/v1/web/account/destroy"] {
                 expectError(try await server.scriptCall(path, browser, csrf: csrf, json: proof, origin: nil), .forbidden, errno: 999)
                 expectError(try await server.scriptCall(path, browser, csrf: csrf, json: proof, origin: "https://evil.example"),
                             .forbidden, errno: 999)

@@ -123,6 +123,40 @@ struct TwoStepSettingsTests {
         }
     }
 
+    /// The page stores the recovery key it made (kB sealed in the browser)
+    /// with a script call, and removes it with a form: both need our origin
+    /// and the session's CSRF token, and bad values get FxA's errnos.
+    @Test func thePageStoresAndRemovesARecoveryKey() async throws {
+        try await withTestServer { server in
+            let account = try await server.signUp(TestUser())
+            let browser = try await server.webSignIn(session: account.sessionToken)
+            var page = try await server.page("/settings", browser)
+            #expect(page.raw.contains("Create an account recovery key"))
+            let csrf = try csrfToken(page)
+            let good: [String: Any] = [
+                "recoveryKeyId": SecureRandom.bytes(16).hexString, "recoveryData": "eyJhbGciOiJkaXIifQ..aXY.ZGF0YQ.dGFn",
+                "hint": "the blue folder",
+            ]
+            let path = "/v1/web/recovery-key"
+            expectError(try await server.scriptCall(path, browser, csrf: csrf, json: good, origin: nil), .forbidden, errno: 999)
+            expectError(try await server.scriptCall(path, browser, csrf: nil, json: good), .forbidden, errno: 999)
+            expectError(
+                try await server.scriptCall(path, browser, csrf: csrf, json: good.merging(["recoveryKeyId": "zz"]) { $1 }),
+                .badRequest, errno: 107)
+            expectError(
+                try await server.scriptCall(path, browser, csrf: csrf, json: good.merging(["recoveryData": "a b"]) { $1 }),
+                .badRequest, errno: 107)
+            #expect(try await server.scriptCall(path, browser, csrf: csrf, json: good).status == .ok)
+            page = try await server.page("/settings", browser)
+            #expect(page.raw.contains("<strong>Set up.</strong>") && page.raw.contains("the blue folder"))
+
+            #expect(try await server.post("/settings/recovery-key/remove", browser, [:]).status == .forbidden, "no CSRF token")
+            let removed = try await server.post("/settings/recovery-key/remove", browser, ["csrf_token": try csrfToken(page)])
+            #expect(removed.headers.first(name: .location) == "/settings?done=recovery_key_removed#recovery-key")
+            #expect(try await server.page("/settings", browser).raw.contains("Create an account recovery key"))
+        }
+    }
+
     @Test func formsWithoutTheirCSRFTokenChangeNothing() async throws {
         try await withTestServer { server in
             let user = TestUser()
