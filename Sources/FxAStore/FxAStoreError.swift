@@ -12,4 +12,8 @@ public enum FxAStoreError: Error, Sendable, Equatable {
     case notFound
     /// A unique value is taken (an email address at sign-up).
     case conflict
+    /// A row of this table exists but this version cannot read it (written
+    /// by a newer version, or damaged). Where treating it as absent would
+    /// weaken security (a two-step secret read as "off"), the read fails.
+    case unreadableRow(table: String)
 }

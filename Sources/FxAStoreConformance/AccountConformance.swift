@@ -233,6 +233,21 @@ extension StoreConformance {
             try requireEqual(try await stores.tokens.token(idHash: reset.idHash)?.verified, false, "reset token")
             try requireEqual(try await stores.tokens.token(idHash: foreign.idHash)?.verified, false, "other account")
         },
+        ConformanceCase("tokens: forgetting the second factor touches only that account's two-step sessions") { stores in
+            let uid = AccountUID.random()
+            let (app, backup, email, foreign) = (sampleToken(uid), sampleToken(uid), sampleToken(uid), sampleToken(.random()))
+            for token in [app, backup, email, foreign] { try await stores.tokens.insert(token) }
+            try await stores.tokens.markVerified(idHash: app.idHash, method: .totp)
+            try await stores.tokens.markVerified(idHash: backup.idHash, method: .recoveryCode)
+            try await stores.tokens.markVerified(idHash: email.idHash, method: .email)
+            try await stores.tokens.markVerified(idHash: foreign.idHash, method: .totp)
+            try await stores.tokens.forgetSecondFactor(uid: uid)
+            for (token, method) in [(app, SessionVerificationMethod.emailCode), (backup, .emailCode), (email, .email), (foreign, .totp)] {
+                let read = try await stores.tokens.token(idHash: token.idHash)
+                try requireEqual(read?.verificationMethod, method, "method")
+                try requireEqual(read?.verified, true, "still verified")
+            }
+        },
         ConformanceCase("tokens: listing filters by account and kind, oldest first") { stores in
             let uid = AccountUID.random()
             let session = sampleToken(uid, kind: .sessionToken, at: 2)
@@ -266,6 +281,24 @@ extension StoreConformance {
             try await stores.codes.delete(uid: uid, purpose: .signupEmail)
             try requireEqual(try await stores.codes.code(uid: uid, purpose: .signupEmail), nil, "deleted")
             try requireEqual(try await stores.codes.recordFailedAttempt(uid: uid, purpose: .signupEmail), 0, "no code")
+        },
+        ConformanceCase("codes: a code is consumed once, and only while it is the current one") { stores in
+            let uid = AccountUID.random()
+            let first = StoredCode(uid: uid, purpose: .accountChange, codeHash: TokenHash.random(), expiresAt: Date())
+            try await stores.codes.put(first)
+            let second = StoredCode(uid: uid, purpose: .accountChange, codeHash: TokenHash.random(), expiresAt: Date())
+            try await stores.codes.put(second)
+            try requireEqual(
+                try await stores.codes.consume(uid: uid, purpose: .accountChange, codeHash: first.codeHash), false, "a replaced code")
+            let codesStore = stores.codes
+            let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<4 {
+                    group.addTask { try await codesStore.consume(uid: uid, purpose: .accountChange, codeHash: second.codeHash) }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            try requireEqual(outcomes.filter { $0 }.count, 1, "one of four concurrent redemptions")
+            try requireEqual(try await stores.codes.code(uid: uid, purpose: .accountChange), nil, "gone")
         },
     ]
 

@@ -44,8 +44,17 @@ extension StoreConformance {
             try await stores.accounts.replaceCredentials(uid: account.uid, v1: account.v1, v2: nil, .change, at: Date(), recording: event())
             let kept = try await stores.recoveryKeys.recoveryKey(uid: account.uid)
             try require(kept != nil, "a change keeps kB, so the key")
+            let key = try await stores.recoveryKeys.recoveryKey(uid: account.uid)
+            do {
+                try await stores.accounts.replaceCredentials(
+                    uid: account.uid, v1: account.v1, v2: nil, .recoveredReset(keyIDHash: TokenHash.random()), at: Date(),
+                    recording: event())
+                try require(false, "a reset with a key that is not the account's went through")
+            } catch FxAStoreError.notFound {}
+            try requireEqual(try await stores.recoveryKeys.recoveryKey(uid: account.uid), key, "that refusal kept the key")
             try await stores.accounts.replaceCredentials(
-                uid: account.uid, v1: account.v1, v2: nil, .recoveredReset, at: Date(), recording: event())
+                uid: account.uid, v1: account.v1, v2: nil, .recoveredReset(keyIDHash: key?.idHash ?? TokenHash.random()), at: Date(),
+                recording: event())
             try requireEqual(try await stores.recoveryKeys.recoveryKey(uid: account.uid), nil, "spent by the reset it made")
             _ = try await stores.recoveryKeys.save(sampleRecoveryKey(account.uid), replacing: false)
             try await stores.accounts.delete(uid: account.uid, recording: OutboxEvent(uid: account.uid, kind: .deleteUser, occurredAt: Date()))
@@ -54,10 +63,12 @@ extension StoreConformance {
         ConformanceCase("accounts: a reset with the recovery key keeps kA and the keys' change time") { stores in
             let account = sampleAccount("kept-\(AccountUID.random().hex.prefix(8))@example.org")
             try await stores.accounts.create(account)
+            let key = sampleRecoveryKey(account.uid)
+            _ = try await stores.recoveryKeys.save(key, replacing: false)
             let before = try await stores.accounts.account(uid: account.uid)
             let later = Date(timeIntervalSince1970: 1_800_000_000)
             try await stores.accounts.replaceCredentials(
-                uid: account.uid, v1: account.v1, v2: nil, .recoveredReset, at: later,
+                uid: account.uid, v1: account.v1, v2: nil, .recoveredReset(keyIDHash: key.idHash), at: later,
                 recording: OutboxEvent(uid: account.uid, kind: .passwordChange, occurredAt: later))
             let after = try await stores.accounts.account(uid: account.uid)
             try requireEqual(after?.kA, before?.kA, "kA kept")

@@ -1,6 +1,7 @@
 import FxACore
 import FxAStore
 import Foundation
+import FluentSQL
 
 extension StoreConformance {
     static func pendingTOTP(_ uid: AccountUID, _ enrollment: TOTPEnrollment = .setup) -> TOTPRecord {
@@ -48,18 +49,62 @@ extension StoreConformance {
             let uid = AccountUID.random()
             let pending = pendingTOTP(uid)
             _ = try await stores.totp.savePending(pending)
-            try requireEqual(try await stores.totp.spend(uid: uid, step: 100), false, "a pending secret spends nothing")
+            try requireEqual(try await stores.totp.spend(uid: uid, step: 100, at: Date()), false, "a pending secret spends nothing")
             _ = try await stores.totp.enable(uid: uid, secret: pending.secret, at: Date(), usedStep: nil, recording: nil)
-            try requireEqual(try await stores.totp.spend(uid: uid, step: 100), true, "first use")
-            try requireEqual(try await stores.totp.spend(uid: uid, step: 100), false, "the same step again")
-            try requireEqual(try await stores.totp.spend(uid: uid, step: 99), false, "an older step")
-            try requireEqual(try await stores.totp.spend(uid: uid, step: 101), true, "the next step")
+            try requireEqual(try await stores.totp.spend(uid: uid, step: 100, at: Date()), true, "first use")
+            try requireEqual(try await stores.totp.spend(uid: uid, step: 100, at: Date()), false, "the same step again")
+            try requireEqual(try await stores.totp.spend(uid: uid, step: 99, at: Date()), false, "an older step")
+            try requireEqual(try await stores.totp.spend(uid: uid, step: 101, at: Date()), true, "the next step")
             try requireEqual(try await stores.totp.totp(uid: uid)?.lastUsedStep, 101, "recorded")
             // Two requests with the same code at once: exactly one passes.
-            async let first = stores.totp.spend(uid: uid, step: 102)
-            async let second = stores.totp.spend(uid: uid, step: 102)
+            async let first = stores.totp.spend(uid: uid, step: 102, at: Date())
+            async let second = stores.totp.spend(uid: uid, step: 102, at: Date())
             let outcomes = try await [first, second]
             try requireEqual(outcomes.filter { $0 }.count, 1, "one of two concurrent uses")
+        },
+        ConformanceCase("totp: wrong codes are counted until a good one, and a lock refuses every code until it ends") { stores in
+            let uid = AccountUID.random()
+            let pending = pendingTOTP(uid)
+            _ = try await stores.totp.savePending(pending)
+            try requireEqual(try await stores.totp.recordFailedCode(uid: uid), 0, "a pending secret counts nothing")
+            _ = try await stores.totp.enable(uid: uid, secret: pending.secret, at: Date(), usedStep: nil, recording: nil)
+            try requireEqual(try await stores.totp.recordFailedCode(uid: uid), 1, "first")
+            try requireEqual(try await stores.totp.recordFailedCode(uid: uid), 2, "second")
+            try requireEqual(try await stores.totp.totp(uid: uid)?.failedCodes, 2, "read back")
+            let now = Date(timeIntervalSince1970: 1_800_000_000)
+            try requireEqual(try await stores.totp.spend(uid: uid, step: 10, at: now), true, "a good code")
+            try requireEqual(try await stores.totp.totp(uid: uid)?.failedCodes, 0, "clears the count")
+            try await stores.totp.lock(uid: uid, until: now.addingTimeInterval(900))
+            try requireEqual(try await stores.totp.totp(uid: uid)?.lockedUntil, now.addingTimeInterval(900), "locked")
+            try await stores.totp.lock(uid: uid, until: now.addingTimeInterval(60))
+            try requireEqual(try await stores.totp.totp(uid: uid)?.lockedUntil, now.addingTimeInterval(900), "a shorter lock does not shorten it")
+            try requireEqual(try await stores.totp.spend(uid: uid, step: 11, at: now.addingTimeInterval(899)), false, "refused while locked")
+            try requireEqual(try await stores.totp.totp(uid: uid)?.lastUsedStep, 10, "and not spent")
+            try requireEqual(try await stores.totp.spend(uid: uid, step: 11, at: now.addingTimeInterval(900)), true, "accepted when it ends")
+            // Concurrent wrong codes each count.
+            async let first = stores.totp.recordFailedCode(uid: uid)
+            async let second = stores.totp.recordFailedCode(uid: uid)
+            try requireEqual(Set(try await [first, second]), [1, 2], "two at once count twice")
+            // A new setup after turning it off starts clean.
+            _ = try await stores.totp.delete(uid: uid, recording: nil)
+            _ = try await stores.totp.savePending(pendingTOTP(uid))
+            let fresh = try await stores.totp.totp(uid: uid)
+            try requireEqual(fresh?.failedCodes, 0, "no count")
+            try requireEqual(fresh?.lockedUntil, nil, "no lock")
+        },
+        ConformanceCase("totp: a row this version cannot read is an error, never \"off\"") { stores in
+            let uid = AccountUID.random()
+            let pending = pendingTOTP(uid)
+            _ = try await stores.totp.savePending(pending)
+            _ = try await stores.totp.enable(uid: uid, secret: pending.secret, at: Date(), usedStep: nil, recording: nil)
+            let sql = try stores.database.handle() as! any SQLDatabase
+            try await sql.raw("UPDATE totp_secrets SET enrollment = 'from-a-newer-version' WHERE uid = \(bind: uid.hex)").run()
+            do {
+                _ = try await stores.totp.isEnabled(uid: uid)
+                try require(false, "an unreadable secret was read as off")
+            } catch FxAStoreError.unreadableRow(let table) {
+                try requireEqual(table, "totp_secrets", "names its table")
+            }
         },
         ConformanceCase("totp: deleted on request and with its account") { stores in
             let account = sampleAccount("totp-\(AccountUID.random().hex.prefix(8))@example.org")

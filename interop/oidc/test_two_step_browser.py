@@ -4,7 +4,8 @@ read as the page shows it and fed to pyotp as an authenticator app would
 be, the backup codes shown once), then signing in to a relying party that
 asks for AAL2 takes the app's code after the password (a wrong one is
 refused on the page) and its ID token says AAL2; a later sign-in uses a
-backup code. An account without it is told when an RP requires it. Screenshots of the setup
+backup code; a forgotten password is reset with the emailed code and the
+app's code. An account without it is told when an RP requires it. Screenshots of the setup
 step at desktop width and at 390 px go to $FXA_SCREENSHOTS."""
 import json
 import secrets
@@ -15,6 +16,7 @@ import jwt
 import pyotp
 import pytest
 import requests
+from fxa.core import Client
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 
@@ -22,6 +24,7 @@ from browser import Page, screenshot
 from pyfxa_support import mail_header, new_email
 
 PASSWORD = "a long enough password"
+NEW_PASSWORD = "the password after the reset"
 
 
 
@@ -118,7 +121,7 @@ def test_turn_on_two_step_in_settings_then_sign_in_to_an_rp_with_the_apps_code(p
     page.fill("totp-code", "000000" if app.now() != "000000" else "111111")
     page.submit("totp-form")
     page.wait.until(lambda b: "did not work" in page.message())
-    code, _ = fresh_code(app, after=used)
+    code, used = fresh_code(app, after=used)
     page.fill("totp-code", code)
     page.submit("totp-form")
     redirected = urlparse(page.wait_for_url(callback.uri))
@@ -143,6 +146,32 @@ def test_turn_on_two_step_in_settings_then_sign_in_to_an_rp_with_the_apps_code(p
     claims = jwt.decode(tokens["id_token"], jwks.get_signing_key_from_jwt(tokens["id_token"]).key, algorithms=["RS256"],
                         audience=client["client_id"])
     assert claims["acr"] == "AAL2" and claims["amr"] == ["pwd", "otp"] and claims["fxa-aal"] == 2, claims
+
+    # The password forgotten: after the emailed code the reset also asks
+    # for the app's code, and two-step authentication stays on.
+    browser.delete_all_cookies()
+    browser.get(server.base + "/signin?next=/settings")
+    page.fill("email", email)
+    page.submit("email-form")
+    page.visible("password")
+    browser.find_element(By.ID, "forgot").click()
+    page.fill("forgot-code", mail_header(server, email, "x-password-forgot-otp"))
+    page.submit("forgot-code-form")
+    page.visible("reset-totp-code")
+    screenshot(browser, "two-step-05-reset-asks-the-app")
+    screenshot(browser, "two-step-05-reset-asks-the-app-390px", width=390)
+    page.fill("reset-totp-code", "000000" if app.now() != "000000" else "111111")
+    page.submit("reset-totp-form")
+    page.wait.until(lambda b: "did not work" in page.message())
+    code, used = fresh_code(app, after=used)
+    page.fill("reset-totp-code", code)
+    page.submit("reset-totp-form")
+    page.fill("reset-password", NEW_PASSWORD)
+    page.fill("reset-password-confirm", NEW_PASSWORD)
+    page.submit("reset-form")
+    page.wait.until(lambda b: "Your password is reset" in page.message())
+    relogin = Client(server.base + "/v1").login(email, NEW_PASSWORD)
+    assert relogin.verificationMethod == "totp-2fa", "the new password still needs the app's code"
 
 
 def test_an_rp_that_requires_two_step_tells_a_user_without_it_and_hears_why(provider, browser, callback):

@@ -55,9 +55,13 @@ public struct AccountAdministration: Sendable {
         }
     }
 
-    /// Marks the account's email verified, with its open sessions.
+    /// Marks the account's email verified, with its open sessions. An
+    /// account already verified is left alone: its unconfirmed sessions
+    /// wait for a sign-in code or the app's, which the operator does not
+    /// stand in for.
     public func verify(email: EmailAddress) async throws -> AccountRecord {
         let account = try await find(email)
+        guard !account.emailVerified else { return account }
         try await accounts.markEmailVerified(uid: account.uid)
         try await tokens.markAllVerified(uid: account.uid)
         return account

@@ -14,6 +14,18 @@ struct SessionResponse: Content {
     var keyFetchTokenVersion2: String?
 }
 
+/// `POST /v1/account/reset`: `{}`, or with `sessionToken: true` the new
+/// session FxA answers (`uid`, `sessionToken`, `verified`, `authAt`, and
+/// key-fetch tokens with `?keys=true`).
+struct AccountResetResponse: Content {
+    var uid: String?
+    var sessionToken: String?
+    var authAt: Int64?
+    var verified: Bool?
+    var keyFetchToken: String?
+    var keyFetchTokenVersion2: String?
+}
+
 /// `{"exists": bool}`.
 struct AccountExistsResponse: Content {
     var exists: Bool

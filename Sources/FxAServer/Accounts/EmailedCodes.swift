@@ -33,7 +33,9 @@ struct EmailedCodes: Sendable {
             }
             throw rejection()
         }
-        try await codes.delete(uid: uid, purpose: purpose)
+        // Spent only by the request that deletes it: two at once with the
+        // right code, and one of them is refused.
+        guard try await codes.consume(uid: uid, purpose: purpose, codeHash: stored.codeHash) else { throw rejection() }
     }
 
     /// What is left of the live code for the account and purpose: its

@@ -76,9 +76,9 @@ struct PasswordController: RouteCollection {
         return try await service.forgotStatusLegacy(token: token)
     }
 
-    @Sendable func reset(_ request: Request) async throws -> EmptyJSON {
+    @Sendable func reset(_ request: Request) async throws -> AccountResetResponse {
         let token = try await authenticator.authenticate(request, as: [.accountResetToken])
-        try await service.reset(try request.content.decode(AccountResetRequest.self), token: token)
-        return EmptyJSON()
+        return try await service.reset(
+            try request.content.decode(AccountResetRequest.self), token: token, wantKeys: try KeysQuery.wantsKeys(request))
     }
 }

@@ -39,6 +39,9 @@ struct AccountResetRequest: Content {
     /// The fingerprint of the account recovery key the client opened kB
     /// with; `wrapKb` then wraps that same kB, so the keys are kept.
     var recoveryKeyId: RecoveryKeyID?
+    /// `true`: answer with a new session (and with `?keys=true` key-fetch
+    /// tokens), so the client is signed in without typing the new password.
+    var sessionToken: Bool?
 
     /// The v2 credentials and the client's new v1 `wrapKb`, all four or none.
     /// With a recovery key, `wrapKb` alone is a v1 reset that keeps kB.

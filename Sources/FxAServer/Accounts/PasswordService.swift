@@ -163,7 +163,10 @@ struct PasswordService: Sendable {
             request.code.bytes, uid: token.uid, purpose: .passwordResetConfirmation,
             rejection: FxAError.invalidVerificationCode())
         try await tokens.delete(idHash: token.idHash)
-        let reset = try await issuer.issue(.accountResetToken, uid: token.uid, verified: true)
+        // The second factor given with the forgot token (`/totp/verify`)
+        // goes on to the reset token, which `reset` checks.
+        let reset = try await issuer.issue(
+            .accountResetToken, uid: token.uid, verified: true, verificationMethod: token.stored.verificationMethod)
         return AccountResetTokenResponse(accountResetToken: reset.raw.hex)
     }
 
@@ -209,35 +212,75 @@ struct PasswordService: Sendable {
     /// kB with it and `wrapKb` wraps that same kB: the keys are kept, and
     /// the key is spent.
     ///
+    /// On an account with two-step authentication on, the reset needs the
+    /// second factor too: a code from the app or a backup code given with
+    /// the forgot token, or the recovery key, which FxA counts as one (the
+    /// email alone would otherwise take over the account).
+    ///
     /// - Throws: 158/159 for a recovery key that is not the account's, 108
-    ///   when one is named without `wrapKb`.
-    func reset(_ request: AccountResetRequest, token: AuthenticatedToken) async throws {
+    ///   when one is named without `wrapKb`, 138 on a two-step account
+    ///   without the second factor.
+    func reset(_ request: AccountResetRequest, token: AuthenticatedToken, wantKeys: Bool) async throws -> AccountResetResponse {
         let v2Fields = try request.v2Fields()
+        let wantSession = request.sessionToken ?? false
+        if wantKeys, !wantSession { throw FxAError.missingParameter("sessionToken") }
+        let twoStep = try await totp.isEnabled(uid: token.uid)
+        if request.recoveryKeyId == nil, twoStep,
+           SessionAssurance(verified: true, method: token.stored.verificationMethod).level < 2 {
+            throw FxAError.unverifiedSession()
+        }
         let keptWrapKb: Data?
+        let replacement: CredentialReplacement
         if let keyID = request.recoveryKeyId {
             guard let wrapKb = request.wrapKb else { throw FxAError.missingParameter("wrapKb") }
-            _ = try await recoveryKeys.matching(keyID, uid: token.uid)
+            let key = try await recoveryKeys.usableKey(keyID, uid: token.uid)
             keptWrapKb = wrapKb.bytes
+            replacement = .recoveredReset(keyIDHash: key.idHash)
         } else {
             keptWrapKb = nil
+            replacement = .reset(kA: SecureRandom.bytes(32))
         }
         guard try await tokens.consume(idHash: token.idHash) != nil,
               let account = try await accounts.account(uid: token.uid)
         else { throw FxAError.invalidToken() }
-        let v1 = try await credentials.credentials(
-            authPW: request.authPW, wrapKb: keptWrapKb ?? v2Fields?.wrapKb.bytes ?? SecureRandom.bytes(32))
+        let wrapKb = keptWrapKb ?? v2Fields?.wrapKb.bytes ?? SecureRandom.bytes(32)
+        let v1 = try await credentials.credentials(authPW: request.authPW, wrapKb: wrapKb)
         var v2: AccountRecord.CredentialsV2?
         if let v2Fields {
             v2 = .init(clientSalt: v2Fields.clientSalt, credentials: try await credentials.credentials(
                 authPW: v2Fields.authPW, wrapKb: v2Fields.wrapKbVersion2.bytes))
         }
         let now = clock.now()
-        try await accounts.replaceCredentials(
-            uid: token.uid, v1: v1, v2: v2, keptWrapKb == nil ? .reset(kA: SecureRandom.bytes(32)) : .recoveredReset, at: now,
-            recording: passwordChangeEvent(token.uid, at: now))
+        do {
+            try await accounts.replaceCredentials(
+                uid: token.uid, v1: v1, v2: v2, replacement, at: now, recording: passwordChangeEvent(token.uid, at: now))
+        } catch FxAStoreError.notFound where keptWrapKb != nil {
+            // The key was replaced or removed while this reset ran.
+            throw FxAError.recoveryKeyNotFound()
+        }
         if keptWrapKb != nil {
             try await mailer.send(AccountMails.passwordResetWithRecoveryKey(to: account.primaryEmail, uid: account.uid, at: now))
         }
+        guard wantSession else { return AccountResetResponse() }
+        // The reset proved the email and, on a two-step account, the second
+        // factor (the recovery key counts as one, as in FxA): the new
+        // session is as verified as that.
+        let method: SessionVerificationMethod? = token.stored.verificationMethod ?? (twoStep && keptWrapKb != nil ? .totp : nil)
+        let session = try await issuer.issue(.sessionToken, uid: token.uid, verified: true, verificationMethod: method)
+        var response = AccountResetResponse(
+            uid: token.uid.hex, sessionToken: session.raw.hex, authAt: Int64(now.timeIntervalSince1970), verified: true)
+        if wantKeys, let reset = try await accounts.account(uid: token.uid) {
+            let parent = TokenHash(of: session.derived.id)
+            response.keyFetchToken = try await issuer.issue(
+                .keyFetchToken, uid: token.uid, verified: true, stretchVersion: .v1, keys: (reset.kA, wrapKb),
+                parentIDHash: parent).raw.hex
+            if let v2Fields {
+                response.keyFetchTokenVersion2 = try await issuer.issue(
+                    .keyFetchToken, uid: token.uid, verified: true, stretchVersion: .v2,
+                    keys: (reset.kA, v2Fields.wrapKbVersion2.bytes), parentIDHash: parent).raw.hex
+            }
+        }
+        return response
     }
 
     private func passwordChangeEvent(_ uid: AccountUID, at date: Date) -> OutboxEvent {

@@ -68,13 +68,10 @@ struct SecondaryEmailController: RouteCollection {
         return EmptyJSON()
     }
 
-    /// The session's account, read once with the session, once both are
-    /// verified (104, 138 otherwise).
+    /// The session's account, read once with the session, which must be
+    /// verified (``VerifiedSessionRule``: 104, 138, 222).
     private func verifiedAccount(_ request: Request) async throws -> AccountRecord {
-        let session = try await authenticator.authenticateWithAccount(request, as: [.sessionToken])
-        guard session.account.emailVerified else { throw FxAError.unverifiedAccount() }
-        guard session.verified else { throw FxAError.unverifiedSession() }
-        return session.account
+        try await authenticator.authenticateVerifiedSession(request).account
     }
 }
 

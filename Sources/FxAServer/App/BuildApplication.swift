@@ -37,9 +37,10 @@ public func buildApplication(
         publicURL: configuration.publicURL, keyRing: dependencies.keyRing,
         syncTokenserverURL: configuration.syncTokenserverURL))
     let stores = dependencies.stores
+    let sessionRule = VerifiedSessionRule(totp: stores.totp)
     let authenticator = TokenAuthenticator(
         tokens: stores.tokens, accounts: stores.accounts, clock: dependencies.clock, nonces: HawkNonceCache(),
-        publicURL: configuration.publicURL)
+        publicURL: configuration.publicURL, sessionRule: sessionRule)
     let credentials = CredentialVerifier(hasher: PasswordHasher(threadPool: dependencies.hashingPool))
     let issuer = TokenIssuer(tokens: stores.tokens, clock: dependencies.clock)
     let mailer: any Mailer = if let smtp = configuration.smtp {
@@ -79,7 +80,8 @@ public func buildApplication(
         service: secondaryEmails, authenticator: authenticator, customs: customs))
     let oauthClients = OAuthClientAuthenticator(clients: stores.oauthClients)
     let accessJWT = AccessTokenJWT(keyRing: dependencies.keyRing, issuer: configuration.publicURL)
-    let codeIssuer = AuthorizationCodeIssuer(clients: oauthClients, grants: stores.oauthGrants, clock: dependencies.clock)
+    let codeIssuer = AuthorizationCodeIssuer(
+        clients: oauthClients, grants: stores.oauthGrants, sessionRule: sessionRule, clock: dependencies.clock)
     let accessTokens = AccessTokenLookup(accessJWT: accessJWT)
     let minter = TokenMinter(
         grants: stores.oauthGrants, idTokens: IDTokenSigner(keyRing: dependencies.keyRing, issuer: configuration.publicURL),
@@ -91,7 +93,8 @@ public func buildApplication(
         refreshTokenGrant: RefreshTokenGrant(
             clients: oauthClients, grants: stores.oauthGrants, minter: minter,
             keyBearingScopes: configuration.keyBearingScopes, clock: dependencies.clock),
-        fxaCredentialsGrant: FxACredentialsGrant(clients: oauthClients, minter: minter, clock: dependencies.clock),
+        fxaCredentialsGrant: FxACredentialsGrant(
+            clients: oauthClients, minter: minter, sessionRule: sessionRule, clock: dependencies.clock),
         registry: OAuthTokenRegistry(
             grants: stores.oauthGrants, clients: oauthClients, lookup: accessTokens, clock: dependencies.clock),
         authenticator: authenticator))
@@ -125,8 +128,8 @@ public func buildApplication(
     let profileService = ProfileService(profiles: stores.profiles, clock: dependencies.clock)
     let webSessions = WebSessions(
         store: stores.webSessions, accounts: stores.accounts, clock: dependencies.clock,
-        cookie: WebSessionCookie(publicURL: configuration.publicURL))
-    let gate = WebPageGate(sessions: webSessions, publicURL: configuration.publicURL, totp: stores.totp)
+        cookie: WebSessionCookie(publicURL: configuration.publicURL), sessionRule: sessionRule)
+    let gate = WebPageGate(sessions: webSessions, publicURL: configuration.publicURL, sessionRule: sessionRule)
     let settingsPage = SettingsPageLoader(
         profiles: stores.profiles, emails: secondaryEmails, twoStep: twoStep, backupCodes: backupCodes,
         recoveryKeys: recoveryKeys)

@@ -27,7 +27,7 @@
   const { encoder, hex, unhex, onepw, concat, b64url, sha256, hkdf, api } = fxa;
   // The consent step exists only on the RP's page (not on /signin), the
   // engines and done steps only on Firefox's.
-  const steps = ["signed-in-form", "email-form", "password-form", "code-form", "totp-form", "backup-code-form", "forgot-code-form", "recovery-key-form", "reset-form", "consent",
+  const steps = ["signed-in-form", "email-form", "password-form", "code-form", "totp-form", "backup-code-form", "forgot-code-form", "recovery-key-form", "reset-totp-form", "reset-backup-code-form", "reset-form", "consent",
     "two-step-required", "sync-engines-form", "firefox-done"].filter((id) => $(id));
   const webSignin = request.mode === "web";
   let email = request.email || request.loginHint || "";
@@ -57,7 +57,8 @@
 
   // Firefox's page names each step in its heading.
   const headings = { "sync-engines-form": "Choose what to sync", "firefox-done": "Firefox is signed in", "code-form": "Confirm your email",
-    "totp-form": "Two-step authentication", "backup-code-form": "Two-step authentication" };
+    "totp-form": "Two-step authentication", "backup-code-form": "Two-step authentication",
+    "reset-totp-form": "Two-step authentication", "reset-backup-code-form": "Two-step authentication" };
   const firstHeading = $("heading") ? $("heading").textContent : "";
   function show(step) {
     for (const id of steps) $(id).hidden = id !== step;
@@ -194,32 +195,52 @@
 
   // Forgot password (FxA's OTP flow): an emailed code, exchanged for a
   // password-forgot token, then an account-reset token, which sets the new
-  // password (stretched here). The server makes a new kB: keys change.
+  // password (stretched here). The server makes a new kB: keys change,
+  // unless the account recovery key opens the old kB here in the page.
+  // With two-step authentication on, the reset also needs the app's code
+  // or a backup code, given with the password-forgot token before it is
+  // exchanged, or the recovery key, which counts as the second factor.
   let reset = null;
+  async function startForgot() {
+    await api("/v1/password/forgot/send_otp", { email, service: request.clientId });
+    $("forgot-email").textContent = email;
+    show("forgot-code-form");
+  }
   $("forgot").addEventListener("click", async () => {
     say("");
-    try {
-      await api("/v1/password/forgot/send_otp", { email, service: request.clientId });
-      $("forgot-email").textContent = email;
-      show("forgot-code-form");
-    } catch (error) { say(error.message); }
+    try { await startForgot(); } catch (error) { say(error.message); }
   });
 
   guard($("forgot-code-form"), async () => {
     const otp = await api("/v1/password/forgot/verify_otp", { email, code: $("forgot-code").value.trim() });
     const forgotToken = "fxpf_" + await fxa.tokenID("passwordForgotToken", otp.token);
-    // Asked with the password-forgot token, before verify_code spends it.
-    const recovery = await api("/v1/recoveryKey/exists", {}, forgotToken).catch(() => ({ exists: false }));
-    const answer = await api("/v1/password/forgot/verify_code",
-      { code: otp.code, accountResetWithRecoveryKey: recovery.exists }, forgotToken);
-    reset = { hashEmail: otp.emailToHashWith, token: answer.accountResetToken, uid: otp.uid, kB: null, keyId: null };
+    const [recovery, twoStep] = await Promise.all([
+      api("/v1/recoveryKey/exists", {}, forgotToken).catch(() => ({ exists: false })),
+      api("/v1/totp/exists", null, forgotToken, "GET").catch(() => ({ exists: false })),
+    ]);
+    reset = {
+      hashEmail: otp.emailToHashWith, uid: otp.uid, forgot: { token: forgotToken, code: otp.code }, token: null,
+      hasKey: recovery.exists, twoStep: twoStep.exists, kB: null, keyId: null,
+    };
     $("forgot-code").value = "";
-    if (recovery.exists) {
+    if (reset.hasKey) {
       $("recovery-key-hint").textContent = recovery.hint ? "Your hint: " + recovery.hint : "";
       return show("recovery-key-form");
     }
+    if (reset.twoStep) return show("reset-totp-form");
     showReset();
   });
+
+  // The account-reset token, made once from the password-forgot token
+  // (which that spends): after the second factor, or for the recovery key.
+  async function resetAuthorization() {
+    if (!reset.token) {
+      const answer = await api("/v1/password/forgot/verify_code",
+        { code: reset.forgot.code, accountResetWithRecoveryKey: reset.hasKey }, reset.forgot.token);
+      reset.token = answer.accountResetToken;
+    }
+    return "fxar_" + await fxa.tokenID("accountResetToken", reset.token);
+  }
 
   function showReset() {
     $("reset-keys-lost").hidden = reset.kB !== null;
@@ -236,7 +257,7 @@
     const { id } = await keys.derive(key, reset.uid);
     let sealed;
     try {
-      sealed = await api("/v1/recoveryKey/" + id, null, "fxar_" + await fxa.tokenID("accountResetToken", reset.token), "GET");
+      sealed = await api("/v1/recoveryKey/" + id, null, await resetAuthorization(), "GET");
     } catch (error) {
       if (error.errno === 158 || error.errno === 159) throw new Error("That is not the account recovery key of this account.");
       throw error;
@@ -247,7 +268,36 @@
     $("recovery-key").value = "";
     showReset();
   });
-  $("no-recovery-key").addEventListener("click", () => { say(""); showReset(); });
+  $("no-recovery-key").addEventListener("click", async () => {
+    say("");
+    if (!reset.twoStep) return showReset();
+    if (!reset.token) return show("reset-totp-form");
+    // The password-forgot token was spent trying a key: the app's code
+    // needs a new one, so the flow starts again with a new emailed code.
+    try {
+      await startForgot();
+      say("We emailed a new code. After it, enter the code from your authenticator app.");
+    } catch (error) { say(error.message); }
+  });
+
+  guard($("reset-totp-form"), async () => {
+    const answer = await api("/v1/totp/verify", { code: $("reset-totp-code").value.trim() }, reset.forgot.token);
+    $("reset-totp-code").value = "";
+    if (!answer.success) throw new Error("That code did not work. Enter the code your app shows now.");
+    showReset();
+  });
+  $("reset-use-backup-code").addEventListener("click", () => { say(""); show("reset-backup-code-form"); });
+  guard($("reset-backup-code-form"), async () => {
+    try {
+      await api("/v1/totp/verify/recoveryCode", { code: $("reset-backup-code").value.trim() }, reset.forgot.token);
+    } catch (error) {
+      if (error.errno === 156 || error.errno === 107) throw new Error("That backup code did not work. Each code works once.");
+      throw error;
+    } finally {
+      $("reset-backup-code").value = "";
+    }
+    showReset();
+  });
 
   guard($("reset-form"), async () => {
     const password = $("reset-password").value;
@@ -263,7 +313,7 @@
       body.recoveryKeyId = reset.keyId;
       stretched.unwrapBKey.fill(0);
     }
-    await api("/v1/account/reset", body, "fxar_" + await fxa.tokenID("accountResetToken", reset.token));
+    await api("/v1/account/reset", body, await resetAuthorization());
     reset = null;
     $("reset-password").value = "";
     $("reset-password-confirm").value = "";

@@ -21,6 +21,8 @@ struct TokenAuthenticator: Sendable {
     let clock: any WallClock
     let nonces: HawkNonceCache
     let publicURL: PublicBaseURL
+    /// What a verified session is (``authenticateVerifiedSession(_:)``).
+    let sessionRule: VerifiedSessionRule
     /// Allowed clock difference for Hawk timestamps, in seconds.
     var skew: Int64 = 60
 
@@ -60,6 +62,14 @@ struct TokenAuthenticator: Sendable {
         let token = try await authenticate(request, as: kinds)
         guard let account = try await accounts.account(uid: token.uid) else { throw FxAError.invalidToken() }
         return AuthenticatedAccount(token: token, account: account)
+    }
+
+    /// The request's session token with its account, meeting
+    /// ``VerifiedSessionRule`` (errno 104, 138 or 222 otherwise).
+    func authenticateVerifiedSession(_ request: Request) async throws -> AuthenticatedAccount {
+        let session = try await authenticateWithAccount(request, as: [.sessionToken])
+        try await sessionRule.check(session.token.stored, account: session.account)
+        return session
     }
 
     private func bearer(_ credential: String, kinds: Set<FxATokenKind>) async throws -> AuthenticatedToken {

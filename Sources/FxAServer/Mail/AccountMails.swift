@@ -66,6 +66,15 @@ enum AccountMails {
                        + "\n\nIf you did not turn it off, change your password and turn it on again.")
     }
 
+    /// Wrong authenticator-app codes in a row locked the code checks: whoever
+    /// typed them had the password or the reset email.
+    static func twoStepLocked(to email: String, uid: AccountUID, failures: Int, minutes: Int, at date: Date) -> MailMessage {
+        noticeMail(to: email, uid: uid, at: date, subject: "Two-step authentication codes are locked", template: "twoStepLocked",
+                   text: "\(failures) wrong codes from your authenticator app were entered for your account, so no code "
+                       + "is accepted for the next \(minutes) minutes. Your backup authentication codes still work."
+                       + "\n\nIf it was not you, someone knows your password: change it now.")
+    }
+
     /// A new set of backup authentication codes was made.
     static func newBackupCodes(to email: String, uid: AccountUID, at date: Date) -> MailMessage {
         noticeMail(to: email, uid: uid, at: date, subject: "New backup authentication codes", template: "postNewRecoveryCodes",

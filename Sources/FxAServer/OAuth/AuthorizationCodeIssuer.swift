@@ -9,6 +9,9 @@ import Foundation
 struct AuthorizationCodeIssuer: Sendable {
     let clients: OAuthClientAuthenticator
     let grants: any OAuthGrantStore
+    /// A session below its account's level (signed in before two-step
+    /// authentication was on) makes no new code.
+    let sessionRule: VerifiedSessionRule
     let clock: any WallClock
 
     /// How long a code can be exchanged (FxA: 15 minutes).
@@ -58,6 +61,7 @@ struct AuthorizationCodeIssuer: Sendable {
         if AuthorizationParameters.requiresTwoStep(body.acr_values), assurance.level < 2 {
             throw FxAError.mismatchedACR(found: assurance.level)
         }
+        try await sessionRule.requireAccountLevel(session)
         return Grant(
             client: client, uid: session.uid, scope: scope, redirectURI: redirectURI,
             state: state, codeChallenge: challenge, nonce: body.nonce,

@@ -27,11 +27,16 @@ struct RecoveryKeyService: Sendable {
             uid: account.uid, idHash: request.recoveryKeyId.hash, recoveryData: request.recoveryData,
             createdAt: clock.now(), enabled: enabled)
         guard try await keys.save(key, replacing: request.replaceKey ?? false) else { throw FxAError.recoveryKeyExists() }
-        guard enabled else { return }
-        let replaced = existing?.enabled == true
-        try await mailer.send(replaced
-            ? AccountMails.recoveryKeyChanged(to: account.primaryEmail, uid: account.uid, at: clock.now())
-            : AccountMails.recoveryKeyAdded(to: account.primaryEmail, uid: account.uid, at: clock.now()))
+        let hadKey = existing?.enabled == true
+        let now = clock.now()
+        switch (hadKey, enabled) {
+        case (true, true): try await mailer.send(AccountMails.recoveryKeyChanged(to: account.primaryEmail, uid: account.uid, at: now))
+        case (false, true): try await mailer.send(AccountMails.recoveryKeyAdded(to: account.primaryEmail, uid: account.uid, at: now))
+        // The usable key gave way to one not yet confirmed: for now the
+        // account has none, and the user hears so.
+        case (true, false): try await mailer.send(AccountMails.recoveryKeyRemoved(to: account.primaryEmail, uid: account.uid, at: now))
+        case (false, false): break
+        }
     }
 
     /// `POST /recoveryKey/verify`: enables a key stored disabled, once the
@@ -45,8 +50,19 @@ struct RecoveryKeyService: Sendable {
 
     /// `GET /recoveryKey/{id}` with an account-reset token: the encrypted
     /// keys, for the browser to open with the key the user typed.
+    ///
+    /// - Throws: as ``matching(_:uid:)``, and 158 for a key stored disabled
+    ///   and never confirmed (`exists` does not offer it either).
     func recoveryData(_ id: RecoveryKeyID, uid: AccountUID) async throws -> String {
-        try await matching(id, uid: uid).recoveryData
+        try await usableKey(id, uid: uid).recoveryData
+    }
+
+    /// The account's confirmed key, when `id` is its fingerprint: what a
+    /// reset may use (158 for an unconfirmed one, as for none).
+    func usableKey(_ id: RecoveryKeyID, uid: AccountUID) async throws -> RecoveryKeyRecord {
+        let key = try await matching(id, uid: uid)
+        guard key.enabled else { throw FxAError.recoveryKeyNotFound() }
+        return key
     }
 
     /// Whether the account has a usable key, with its hint.

@@ -22,14 +22,12 @@ struct ScopedKeyDataController: RouteCollection {
     }
 
     @Sendable func scopedKeyData(_ request: Request) async throws -> [String: ScopedKeyDataEntry] {
-        let session = try await authenticator.authenticateWithAccount(request, as: [.sessionToken])
+        let session = try await authenticator.authenticateVerifiedSession(request)
         let body = try request.content.decode(ScopedKeyDataRequest.self)
         guard body.scope.utf8.count <= 256, let requested = RequestedScopes(parsing: body.scope), !requested.isEmpty else {
             throw FxAError.invalidParameter(["scope"])
         }
         let account = session.account
-        guard account.emailVerified else { throw FxAError.unverifiedAccount() }
-        guard session.verified else { throw FxAError.unverifiedSession() }
         guard let client = try await clients.client(id: body.client_id) else {
             throw FxAError.unknownClientID(body.client_id.hex)
         }

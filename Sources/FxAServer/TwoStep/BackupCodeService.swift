@@ -62,17 +62,28 @@ struct BackupCodeService: Sendable {
     /// - Throws: errno 156 for a code the account does not have (wrong,
     ///   spent, or of an earlier set).
     func verifySession(_ code: String, session: SignedInSession) async throws -> Int {
+        try await redeem(code, account: session.account, confirming: session.token.idHash)
+    }
+
+    /// Spends a backup code of `account` and marks `token` as confirmed by
+    /// one: a session at sign-in, or the password-forgot token of a reset
+    /// (`POST /totp/verify/recoveryCode`), whose reset then keeps that
+    /// proof. The answer is how many codes are left.
+    ///
+    /// - Throws: errno 156 for a code the account does not have (wrong,
+    ///   spent, or of an earlier set).
+    func redeem(_ code: String, account: AccountRecord, confirming token: TokenHash) async throws -> Int {
         // Codes stand in for the app: without it on (a setup abandoned
-        // after the client stored its codes), none signs anything in.
-        guard try await totp.isEnabled(uid: session.uid) else { throw FxAError.backupCodeNotFound() }
-        guard let remaining = try await codes.consume(uid: session.uid, hash: Self.hash(code)) else {
+        // after the client stored its codes), none proves anything.
+        guard try await totp.isEnabled(uid: account.uid) else { throw FxAError.backupCodeNotFound() }
+        guard let remaining = try await codes.consume(uid: account.uid, hash: Self.hash(code)) else {
             throw FxAError.backupCodeNotFound()
         }
-        try await tokens.markVerified(idHash: session.token.idHash, method: .recoveryCode)
+        try await tokens.markVerified(idHash: token, method: .recoveryCode)
         let now = clock.now()
-        try await mailer.send(AccountMails.backupCodeUsed(to: session.account.primaryEmail, uid: session.uid, remaining: remaining, at: now))
+        try await mailer.send(AccountMails.backupCodeUsed(to: account.primaryEmail, uid: account.uid, remaining: remaining, at: now))
         if remaining <= Self.lowCount {
-            try await mailer.send(AccountMails.backupCodesLow(to: session.account.primaryEmail, uid: session.uid, remaining: remaining, at: now))
+            try await mailer.send(AccountMails.backupCodesLow(to: account.primaryEmail, uid: account.uid, remaining: remaining, at: now))
         }
         return remaining
     }

@@ -12,7 +12,8 @@ import Vapor
 ///   `/totp/create`, whose first code at `/session/verify/totp` turns it
 ///   on, `/totp/destroy`, and `/totp/setup/verify|complete`;
 /// - and for both: `/totp/exists` and `/session/verify/totp`, the code that
-///   confirms a sign-in.
+///   confirms a sign-in, and `/totp/verify` (`/recoveryCode`), the code
+///   that a password reset of a two-step account needs.
 struct TwoStepController: RouteCollection {
     let service: TwoStepService
     let backupCodes: BackupCodeService
@@ -35,6 +36,9 @@ struct TwoStepController: RouteCollection {
         }
         v1.get("totp", "exists", use: exists)
         v1.post("session", "verify", "totp", use: verifySession)
+        // The second factor in a password reset, with the password-forgot token.
+        v1.post("totp", "verify", use: verifyReset)
+        v1.post("totp", "verify", "recoveryCode", use: verifyResetWithBackupCode)
         // Backup authentication codes.
         v1.get("recoveryCodes", use: generateBackupCodes)
         for (group, authorization) in [(v1.grouped("mfa", "recoveryCodes"), Authorization.mfaToken(.twoStep)), (v1.grouped("recoveryCodes"), .sessionToken)] {
@@ -92,9 +96,11 @@ struct TwoStepController: RouteCollection {
 
     // MARK: Both
 
+    /// With a session, or with the password-forgot token of a reset, which
+    /// asks whether to ask for the code.
     @Sendable func exists(_ request: Request) async throws -> TOTPExistsResponse {
-        let session = try await authenticator.authenticate(request, as: [.sessionToken])
-        return try await service.existence(uid: session.uid)
+        let token = try await authenticator.authenticate(request, as: [.sessionToken, .passwordForgotToken])
+        return try await service.existence(uid: token.uid)
     }
 
     /// Confirms a sign-in with a code from the app. Works on an unconfirmed
@@ -104,6 +110,24 @@ struct TwoStepController: RouteCollection {
         let body = try request.content.decode(AuthenticatorCodeRequest.self)
         try await customs.check(.codeCheck, subject: session.uid.hex, ip: request.clientIP)
         return SuccessResponse(success: try await service.verifySession(body.code, session: session))
+    }
+
+    /// A code from the app in a password reset (FxA's newest flow asks for
+    /// it after the emailed code, before `verify_code`).
+    @Sendable func verifyReset(_ request: Request) async throws -> SuccessResponse {
+        let forgot = try await authenticator.authenticateWithAccount(request, as: [.passwordForgotToken])
+        let body = try request.content.decode(AuthenticatorCodeRequest.self)
+        try await customs.check(.codeCheck, subject: forgot.uid.hex, ip: request.clientIP)
+        return SuccessResponse(success: try await service.verifyReset(body.code, account: forgot.account, forgotToken: forgot.token.idHash))
+    }
+
+    /// A backup code in place of the app's in a password reset; it is spent.
+    @Sendable func verifyResetWithBackupCode(_ request: Request) async throws -> BackupCodeVerifiedResponse {
+        let forgot = try await authenticator.authenticateWithAccount(request, as: [.passwordForgotToken])
+        let body = try request.content.decode(BackupCodeRequest.self)
+        try await customs.check(.codeCheck, subject: forgot.uid.hex, ip: request.clientIP)
+        return BackupCodeVerifiedResponse(
+            remaining: try await backupCodes.redeem(body.code.value, account: forgot.account, confirming: forgot.token.idHash))
     }
 
     // MARK: Backup codes
@@ -122,9 +146,10 @@ struct TwoStepController: RouteCollection {
         return SuccessResponse(success: true)
     }
 
+    /// With a session, or with the password-forgot token of a reset.
     @Sendable func backupCodesExist(_ request: Request) async throws -> BackupCodesExistResponse {
-        let session = try await authenticator.authenticate(request, as: [.sessionToken])
-        let count = try await backupCodes.count(uid: session.uid)
+        let token = try await authenticator.authenticate(request, as: [.sessionToken, .passwordForgotToken])
+        let count = try await backupCodes.count(uid: token.uid)
         return BackupCodesExistResponse(hasBackupCodes: count > 0, count: count)
     }
 

@@ -136,15 +136,16 @@ struct TwoStepService: Sendable {
         try await enable(pending, session: session, usedStep: nil)
     }
 
-    /// Turns two-step authentication off. The session that did it is left
-    /// verified by email only, as FxA leaves it.
+    /// Turns two-step authentication off. Every session of the account is
+    /// left verified by email only (FxA downgrades the one that did it), so
+    /// none counts as having given the code of a secret turned on later.
     func disable(session: SignedInSession) async throws {
         let now = clock.now()
         let wasEnabled = try await totp.delete(
             uid: session.uid, recording: OutboxEvent(uid: session.uid, kind: .profileChange, occurredAt: now))
         try await recoveryCodes.deleteAll(uid: session.uid)
         guard wasEnabled else { return }
-        try await tokens.markVerified(idHash: session.token.idHash, method: .emailCode)
+        try await tokens.forgetSecondFactor(uid: session.uid)
         try await mailer.send(AccountMails.twoStepDisabled(to: session.account.primaryEmail, uid: session.uid, at: now))
     }
 
@@ -162,9 +163,7 @@ struct TwoStepService: Sendable {
     /// account has one (222): a session from before two-step authentication
     /// was turned on must give a code before it may change the account.
     func requireVerified(_ session: SignedInSession) async throws {
-        guard session.account.emailVerified else { throw FxAError.unverifiedAccount() }
-        guard session.token.verified else { throw FxAError.unverifiedSession() }
-        if session.assurance.level < 2, try await totp.isEnabled(uid: session.uid) { throw FxAError.insufficientAAL() }
+        try await VerifiedSessionRule(totp: totp).check(session.token, account: session.account)
     }
 
     // MARK: Sign-in
@@ -179,16 +178,51 @@ struct TwoStepService: Sendable {
         guard let record = try await totp.totp(uid: session.uid), record.isEnabled || record.enrollment == .firstCode,
               record.isEnabled || isLive(record)
         else { throw FxAError.totpNotFound() }
-        let now = clock.now()
-        guard let step = TOTP(secret: Array(record.secret)).matchingStep(of: code.value, at: now, usedThrough: record.lastUsedStep)
-        else { return false }
         if record.isEnabled {
-            guard try await totp.spend(uid: session.uid, step: step) else { return false }
+            guard try await spendCode(code, of: record, account: session.account) else { return false }
             try await tokens.markVerified(idHash: session.token.idHash, method: .totp)
             return true
         }
+        guard let step = TOTP(secret: Array(record.secret)).matchingStep(of: code.value, at: clock.now(), usedThrough: record.lastUsedStep)
+        else { return false }
         try await enable(record, session: session, usedStep: step)
         return true
+    }
+
+    /// `POST /totp/verify`, in a password reset: a code from the app marks
+    /// the password-forgot token, and so the account-reset token made from
+    /// it, as having given the second factor, which `/account/reset` needs
+    /// on an account with it on. A wrong code, or an account without it,
+    /// is `false`, as FxA answers.
+    func verifyReset(_ code: AuthenticatorCode, account: AccountRecord, forgotToken: TokenHash) async throws -> Bool {
+        guard let record = try await totp.totp(uid: account.uid), record.isEnabled,
+              try await spendCode(code, of: record, account: account)
+        else { return false }
+        try await tokens.markVerified(idHash: forgotToken, method: .totp)
+        return true
+    }
+
+    /// Checks a code of the enabled secret and spends it: `false` for a
+    /// wrong or reused code, which counts towards ``TOTPLockout``.
+    ///
+    /// - Throws: errno 114 with the seconds left while the checks are
+    ///   locked; the code is not looked at.
+    func spendCode(_ code: AuthenticatorCode, of record: TOTPRecord, account: AccountRecord) async throws -> Bool {
+        let now = clock.now()
+        if let lockedUntil = record.lockedUntil, lockedUntil > now {
+            throw FxAError.throttled(retryAfter: Int(lockedUntil.timeIntervalSince(now).rounded(.up)))
+        }
+        if let step = TOTP(secret: Array(record.secret)).matchingStep(of: code.value, at: now, usedThrough: record.lastUsedStep),
+           try await totp.spend(uid: account.uid, step: step, at: now) {
+            return true
+        }
+        let failures = try await totp.recordFailedCode(uid: account.uid)
+        if let duration = TOTPLockout.lockDuration(afterFailures: failures) {
+            try await totp.lock(uid: account.uid, until: now.addingTimeInterval(duration))
+            try await mailer.send(AccountMails.twoStepLocked(
+                to: account.primaryEmail, uid: account.uid, failures: failures, minutes: Int(duration / 60), at: now))
+        }
+        return false
     }
 
     // MARK: Helpers

@@ -11,18 +11,18 @@ import Vapor
 struct WebPageGate: Sendable {
     let sessions: WebSessions
     let publicURL: PublicBaseURL
-    /// Read for accounts with two-step authentication, whose pages need a
-    /// session that gave the app's code.
-    let totp: any TOTPStore
+    /// The pages' sessions meet it: for an account with two-step
+    /// authentication, a session that gave the app's code.
+    let sessionRule: VerifiedSessionRule
 
     /// The session of a page view: signed in, with a confirmed sign-in, and
     /// with the second factor when the account has one. A session from
     /// before two-step authentication was turned on signs in again, with
     /// the code, before it may see or change settings.
     func signedIn(_ request: Request) async throws -> WebSessions.Current? {
-        guard let current = try await sessions.current(request), current.verified else { return nil }
-        let assurance = SessionAssurance(verified: current.token.verified, method: current.token.verificationMethod)
-        if assurance.level < 2, try await totp.isEnabled(uid: current.account.uid) { return nil }
+        guard let current = try await sessions.current(request),
+              try await sessionRule.isMet(by: current.token, account: current.account)
+        else { return nil }
         return current
     }
 

@@ -10,6 +10,8 @@ struct WebSessions: Sendable {
     let accounts: any AccountStore
     let clock: any WallClock
     let cookie: WebSessionCookie
+    /// A web session stands only on a session that meets it.
+    let sessionRule: VerifiedSessionRule
 
     /// A request's web session, with what every page needs.
     struct Current: Sendable {
@@ -25,13 +27,13 @@ struct WebSessions: Sendable {
         var verified: Bool { token.verified }
     }
 
-    /// Starts a web session on `token` (a verified session of a verified
-    /// account) and returns the cookie value to set. `sharesToken`: the
+    /// Starts a web session on `token` (a session meeting
+    /// ``VerifiedSessionRule``: 104, 138 or 222 otherwise, before the
+    /// browser's previous web session is replaced) and returns the cookie value to set. `sharesToken`: the
     /// token is also Firefox's (``WebSession/sharesToken``).
     func start(on authenticated: AuthenticatedAccount, sharesToken: Bool = false) async throws -> Data {
         let token = authenticated.token
-        guard authenticated.account.emailVerified else { throw FxAError.unverifiedAccount() }
-        guard token.stored.verified else { throw FxAError.unverifiedSession() }
+        try await sessionRule.check(token.stored, account: authenticated.account)
         let value = WebSessionCookie.newValue()
         try await store.insert(WebSession(
             idHash: TokenHash(of: value), tokenIDHash: token.idHash, uid: token.uid, createdAt: clock.now(),

@@ -33,7 +33,9 @@ public protocol AccountStore: Sendable {
     /// atomically: after a crash either the old password works with all its
     /// tokens, or the new one works with none of the ones it ends.
     ///
-    /// - Throws: ``FxAStoreError/notFound`` for an unknown uid.
+    /// - Throws: ``FxAStoreError/notFound`` for an unknown uid, or for a
+    ///   recovered reset whose key is no longer the account's (then nothing
+    ///   changed).
     func replaceCredentials(
         uid: AccountUID, v1: AccountRecord.Credentials, v2: AccountRecord.CredentialsV2?, _ replacement: CredentialReplacement,
         at date: Date, recording event: OutboxEvent

@@ -1,3 +1,4 @@
+import FxACore
 import Foundation
 
 /// How a password is being replaced, which decides what else ends with the
@@ -24,6 +25,9 @@ public enum CredentialReplacement: Sendable, Equatable {
     case change
     /// With the account's new kA.
     case reset(kA: Data)
-    /// kB recovered with the account recovery key: the keys stay.
-    case recoveredReset
+    /// kB recovered with the account recovery key whose fingerprint hashes
+    /// to `keyIDHash`: the keys stay, and that key is spent. If it is no
+    /// longer the account's key when the reset commits (replaced or removed
+    /// meanwhile), nothing changes.
+    case recoveredReset(keyIDHash: TokenHash)
 }

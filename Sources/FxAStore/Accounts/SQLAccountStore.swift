@@ -69,6 +69,15 @@ public struct SQLAccountStore: AccountStore {
         defer { database.noteCommittedChange() }
         try await database.transaction { sql in
             guard let row = try await Self.row(uid: uid, on: sql) else { throw FxAStoreError.notFound }
+            if case .recoveredReset(let keyIDHash) = replacement {
+                // The key that opened kB is spent here, and must still be
+                // the account's: a key replaced since would be deleted with
+                // a kB the new key does not wrap.
+                let spent = try await sql.raw("""
+                    DELETE FROM recovery_keys WHERE uid = \(bind: uid.hex) AND id_hash = \(bind: keyIDHash.bytes) RETURNING uid
+                    """).first() != nil
+                guard spent else { throw FxAStoreError.notFound }
+            }
             let update = sql.update(AccountRow.table)
                 .set("auth_salt", to: v1.authSalt)
                 .set("verify_hash", to: v1.verifyHash)
@@ -90,9 +99,9 @@ public struct SQLAccountStore: AccountStore {
                 break
             }
             try await update.where("uid", .equal, uid.hex).run()
-            if replacement != .change {
-                // A reset spends the recovery key, or leaves it wrapping a
-                // kB the account no longer has.
+            if case .reset = replacement {
+                // A reset without the key leaves it wrapping a kB the
+                // account no longer has.
                 try await sql.delete(from: RecoveryKeyRow.table).where("uid", .equal, uid.hex).run()
             }
             try await sql.delete(from: AuthTokenRow.table).where("uid", .equal, uid.hex).run()

@@ -47,4 +47,8 @@ public protocol CodeStore: Sendable {
     /// Counts one wrong guess and returns the new count.
     func recordFailedAttempt(uid: AccountUID, purpose: VerificationPurpose) async throws -> Int
     func delete(uid: AccountUID, purpose: VerificationPurpose) async throws
+    /// Deletes the code only if it is still the one with `codeHash`, in one
+    /// statement: whether this call removed it. Two requests redeeming one
+    /// code at once: exactly one gets `true`.
+    func consume(uid: AccountUID, purpose: VerificationPurpose, codeHash: TokenHash) async throws -> Bool
 }

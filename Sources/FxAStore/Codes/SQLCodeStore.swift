@@ -36,4 +36,11 @@ public struct SQLCodeStore: CodeStore {
             .where("key", .equal, VerificationCodeRow.key(uid, purpose))
             .run()
     }
+
+    public func consume(uid: AccountUID, purpose: VerificationPurpose, codeHash: TokenHash) async throws -> Bool {
+        try await database.sql().raw("""
+            DELETE FROM verification_codes WHERE key = \(bind: VerificationCodeRow.key(uid, purpose)) \
+            AND code_hash = \(bind: codeHash.bytes) RETURNING key
+            """).first() != nil
+    }
 }

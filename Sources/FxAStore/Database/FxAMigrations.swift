@@ -36,5 +36,6 @@ enum FxAMigrations {
         CreateRecoveryCodes(),
         CreateRecoveryKeys(),
         AddTOTPSetupSession(),
+        AddTOTPFailedCodes(),
     ]
 }

@@ -56,6 +56,14 @@ public struct SQLTokenStore: TokenStore {
             .run()
     }
 
+    public func forgetSecondFactor(uid: AccountUID) async throws {
+        try await database.sql().update(AuthTokenRow.table)
+            .set("verification_method", to: SessionVerificationMethod.emailCode.rawValue)
+            .where("uid", .equal, uid.hex)
+            .where("verification_method", .in, [SessionVerificationMethod.totp.rawValue, SessionVerificationMethod.recoveryCode.rawValue])
+            .run()
+    }
+
     public func tokens(uid: AccountUID, kinds: Set<FxATokenKind>) async throws -> [StoredToken] {
         guard !kinds.isEmpty else { return [] }
         return try await database.sql().selectRows(AuthTokenRow.self)

@@ -66,4 +66,9 @@ public protocol TokenStore: Sendable {
     func markAllVerified(uid: AccountUID) async throws
     /// Every token of the account, of the given kinds.
     func tokens(uid: AccountUID, kinds: Set<FxATokenKind>) async throws -> [StoredToken]
+    /// Records every session of the account confirmed by a second factor
+    /// (the app's code, a backup code) as confirmed by an emailed code:
+    /// two-step authentication was turned off, and a session must not count
+    /// as having given the code of a secret turned on later.
+    func forgetSecondFactor(uid: AccountUID) async throws
 }

@@ -11,7 +11,10 @@ public struct SQLTOTPStore: TOTPStore {
     }
 
     public func totp(uid: AccountUID) async throws -> TOTPRecord? {
-        try await database.readSQL().row(TOTPRow.self, where: "uid", is: uid.hex)?.record
+        guard let row = try await database.readSQL().row(TOTPRow.self, where: "uid", is: uid.hex) else { return nil }
+        // Never "off" for a secret that is there: sign-in would skip the code.
+        guard let record = row.record else { throw FxAStoreError.unreadableRow(table: TOTPRow.table) }
+        return record
     }
 
     public func savePending(_ record: TOTPRecord) async throws -> Bool {
@@ -19,13 +22,15 @@ public struct SQLTOTPStore: TOTPStore {
         pending.setupVerifiedAt = nil
         pending.enabledAt = nil
         pending.lastUsedStep = nil
+        pending.failedCodes = 0
+        pending.lockedUntil = nil
         var statement = try TOTPRow(pending).insertStatement()
         // Replaces a pending secret, never an enabled one: the WHERE makes
         // the update a no-op, and RETURNING then answers no row.
         statement.appendInterpolation(unsafeRaw: """
              ON CONFLICT (uid) DO UPDATE SET secret = excluded.secret, enrollment = excluded.enrollment, \
             created_at = excluded.created_at, setup_verified_at = NULL, enabled_at = NULL, last_used_step = NULL, \
-            setup_session_hash = excluded.setup_session_hash \
+            setup_session_hash = excluded.setup_session_hash, failed_codes = 0, locked_until = NULL \
             WHERE totp_secrets.enabled_at IS NULL RETURNING uid
             """)
         return try await database.sql().raw(statement).first() != nil
@@ -52,14 +57,30 @@ public struct SQLTOTPStore: TOTPStore {
         }
     }
 
-    public func spend(uid: AccountUID, step: Int64) async throws -> Bool {
+    public func spend(uid: AccountUID, step: Int64, at date: Date) async throws -> Bool {
         // One statement, so two requests with the same code cannot both
         // pass: the second sees the step already spent.
         try await database.sql().raw("""
-            UPDATE totp_secrets SET last_used_step = \(bind: step) \
+            UPDATE totp_secrets SET last_used_step = \(bind: step), failed_codes = 0 \
             WHERE uid = \(bind: uid.hex) AND enabled_at IS NOT NULL \
-            AND (last_used_step IS NULL OR last_used_step < \(bind: step)) RETURNING uid
+            AND (last_used_step IS NULL OR last_used_step < \(bind: step)) \
+            AND (locked_until IS NULL OR locked_until <= \(bind: date)) RETURNING uid
             """).first() != nil
+    }
+
+    public func recordFailedCode(uid: AccountUID) async throws -> Int {
+        try await database.sql().raw("""
+            UPDATE totp_secrets SET failed_codes = failed_codes + 1 \
+            WHERE uid = \(bind: uid.hex) AND enabled_at IS NOT NULL RETURNING failed_codes
+            """).first(decoding: FailedCodes.self)?.failedCodes ?? 0
+    }
+
+    public func lock(uid: AccountUID, until date: Date) async throws {
+        try await database.sql().raw("""
+            UPDATE totp_secrets SET locked_until = \(bind: date) \
+            WHERE uid = \(bind: uid.hex) AND enabled_at IS NOT NULL \
+            AND (locked_until IS NULL OR locked_until < \(bind: date))
+            """).run()
     }
 
     public func delete(uid: AccountUID, recording event: OutboxEvent?) async throws -> Bool {
@@ -71,6 +92,11 @@ public struct SQLTOTPStore: TOTPStore {
             if wasEnabled, let event { try await OutboxSQL.record(event, on: sql) }
             return wasEnabled
         }
+    }
+
+    private struct FailedCodes: Decodable {
+        var failedCodes: Int
+        enum CodingKeys: String, CodingKey { case failedCodes = "failed_codes" }
     }
 
     private struct EnabledAt: Decodable {

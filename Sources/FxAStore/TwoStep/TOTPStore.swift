@@ -33,12 +33,21 @@ public struct TOTPRecord: Sendable, Equatable {
     /// finishes the setup, so another signed-in session cannot learn a
     /// secret the user is about to rely on.
     public var setupSessionHash: TokenHash?
+    /// Wrong codes for the enabled secret since its last accepted one:
+    /// kept in the database, so neither a restart nor another instance
+    /// gives a guesser a fresh start.
+    public var failedCodes: Int
+    /// Until when codes are not checked at all, after too many wrong ones.
+    public var lockedUntil: Date?
 
     public init(
         uid: AccountUID, secret: Data, enrollment: TOTPEnrollment, createdAt: Date, setupVerifiedAt: Date? = nil,
-        enabledAt: Date? = nil, lastUsedStep: Int64? = nil, setupSessionHash: TokenHash? = nil
+        enabledAt: Date? = nil, lastUsedStep: Int64? = nil, setupSessionHash: TokenHash? = nil, failedCodes: Int = 0,
+        lockedUntil: Date? = nil
     ) {
         self.setupSessionHash = setupSessionHash
+        self.failedCodes = failedCodes
+        self.lockedUntil = lockedUntil
         self.uid = uid
         self.secret = secret
         self.enrollment = enrollment
@@ -69,9 +78,16 @@ public protocol TOTPStore: Sendable {
     /// transaction; `false` (and no event) when there is none (already
     /// enabled, or replaced).
     func enable(uid: AccountUID, secret: Data, at date: Date, usedStep: Int64?, recording event: OutboxEvent?) async throws -> Bool
-    /// Spends the code of `step` of the enabled secret; `false` when that
-    /// step or a later one was already spent (a replay), or none is enabled.
-    func spend(uid: AccountUID, step: Int64) async throws -> Bool
+    /// Spends the code of `step` of the enabled secret and clears its count
+    /// of wrong codes; `false` when that step or a later one was already
+    /// spent (a replay), none is enabled, or it is locked at `date`.
+    func spend(uid: AccountUID, step: Int64, at date: Date) async throws -> Bool
+    /// Counts one wrong code for the enabled secret; the count since the
+    /// last accepted code (0 when none is enabled).
+    func recordFailedCode(uid: AccountUID) async throws -> Int
+    /// Refuses every code of the enabled secret until `date` (a later lock
+    /// already in place stays).
+    func lock(uid: AccountUID, until date: Date) async throws
     /// Removes the secret, pending or enabled, recording `event` in the
     /// same transaction when an enabled one was removed; whether there was
     /// an enabled one.

@@ -1,4 +1,5 @@
 import FluentKit
+import SQLKit
 
 /// Creates `totp_secrets`, one row per account.
 struct CreateTOTPSecrets: AsyncMigration {
@@ -28,6 +29,22 @@ struct AddTOTPSetupSession: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema(TOTPRow.table).deleteField("setup_session_hash").update()
+    }
+}
+
+/// Adds `failed_codes` and `locked_until` to `totp_secrets`: the count of
+/// wrong codes since the last good one, and the lock it led to, kept in
+/// the database so a restart or another instance does not reset them.
+struct AddTOTPFailedCodes: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        // One column per statement: SQLite adds one at a time.
+        try await database.schema(TOTPRow.table).field("failed_codes", .int64, .required, .sql(.default(0))).update()
+        try await database.schema(TOTPRow.table).field("locked_until", .datetime).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(TOTPRow.table).deleteField("locked_until").update()
+        try await database.schema(TOTPRow.table).deleteField("failed_codes").update()
     }
 }
 

@@ -13,6 +13,8 @@ struct TOTPRow: TableRow {
     var enabledAt: Date?
     var lastUsedStep: Int64?
     var setupSessionHash: Data?
+    var failedCodes: Int
+    var lockedUntil: Date?
 
     init(_ record: TOTPRecord) {
         uid = record.uid.hex
@@ -23,6 +25,8 @@ struct TOTPRow: TableRow {
         enabledAt = record.enabledAt
         lastUsedStep = record.lastUsedStep
         setupSessionHash = record.setupSessionHash?.bytes
+        failedCodes = record.failedCodes
+        lockedUntil = record.lockedUntil
     }
 
     /// The stored secret; `nil` only for a row this code could not have written.
@@ -31,7 +35,8 @@ struct TOTPRow: TableRow {
         return TOTPRecord(
             uid: uid, secret: secret, enrollment: enrollment, createdAt: createdAt, setupVerifiedAt: setupVerifiedAt,
             enabledAt: enabledAt, lastUsedStep: lastUsedStep,
-            setupSessionHash: setupSessionHash.flatMap { TokenHash(bytes: $0) })
+            setupSessionHash: setupSessionHash.flatMap { TokenHash(bytes: $0) }, failedCodes: failedCodes,
+            lockedUntil: lockedUntil)
     }
 }
 

@@ -90,6 +90,75 @@ struct RecoveryKeyTests {
         }
     }
 
+    /// Today's FxA settings create and remove the key with an MFA token for
+    /// `recovery_key`, not the session token.
+    @Test func theMFARoutesCreateAndRemoveTheKeyWithATokenForThatAction() async throws {
+        try await withTestServer { server in
+            let user = TestUser()
+            let account = try await server.signUp(user)
+            let uid = try #require(Data(hex: account.uid))
+            let key = RecoveryKeyClient.random()
+            let body: [String: Any] = [
+                "recoveryKeyId": key.id(uid: uid).hexString, "recoveryData": try key.seal(#"{"kB":"\#(account.kB.hexString)"}"#, uid: uid),
+                "enabled": true,
+            ]
+            let wrongAction = try await server.mfaToken(user, session: account.sessionToken, action: "2fa")
+            expectError(try await server.callWithMFA("/v1/mfa/recoveryKey", token: wrongAction, json: body), .unauthorized, errno: 223)
+            expectError(try await server.callWithMFA("/v1/mfa/recoveryKey", token: "not.a.token", json: body), .unauthorized, errno: 223)
+
+            let token = try await server.mfaToken(user, session: account.sessionToken, action: "recovery_key")
+            let created = try await server.callWithMFA("/v1/mfa/recoveryKey", token: token, json: body)
+            #expect(created.status == .ok, "\(created.raw)")
+            let auth = TestAuth.bearer(.sessionToken, token: account.sessionToken)
+            #expect(try await server.call(.POST, "/v1/recoveryKey/exists", json: [:], auth: auth).json["exists"] as? Bool == true)
+            let removed = try await server.call(.DELETE, "/v1/mfa/recoveryKey", auth: .header("Bearer \(token)"))
+            #expect(removed.status == .ok, "\(removed.raw)")
+            #expect(try await server.call(.POST, "/v1/recoveryKey/exists", json: [:], auth: auth).json["exists"] as? Bool == false)
+            #expect(try await server.mailTemplates(to: user.email).contains("postRemoveAccountRecovery"))
+        }
+    }
+
+    /// A key stored disabled (`enabled: false`, confirmed later with
+    /// `/recoveryKey/verify`) is not offered and cannot reset; putting one
+    /// in place of the usable key tells the user the account has none.
+    @Test func aKeyNotYetConfirmedCannotResetAndReplacingTheUsableOneIsMailed() async throws {
+        try await withTestServer { server in
+            let user = TestUser()
+            let account = try await server.signUp(user)
+            let uid = try #require(Data(hex: account.uid))
+            _ = try await createKey(server, account)
+            let pending = RecoveryKeyClient.random()
+            let replaced = try await server.call(
+                .POST, "/v1/recoveryKey",
+                json: ["recoveryKeyId": pending.id(uid: uid).hexString, "recoveryData": try pending.seal("{}", uid: uid),
+                       "enabled": false, "replaceKey": true],
+                auth: .bearer(.sessionToken, token: account.sessionToken))
+            #expect(replaced.status == .ok, "\(replaced.raw)")
+            #expect(try await server.mailTemplates(to: user.email).contains("postRemoveAccountRecovery"), "the user hears the key is gone")
+
+            let sent = try await server.call(.POST, "/v1/password/forgot/send_otp", json: ["email": user.email])
+            try #require(sent.status == .ok)
+            let otp = try #require(try await server.mailHeader("X-Password-Forgot-Otp", to: user.email))
+            let verified = try await server.call(.POST, "/v1/password/forgot/verify_otp", json: ["email": user.email, "code": otp])
+            let forgot = try #require(verified.string("token"))
+            let exists = try await server.call(.POST, "/v1/recoveryKey/exists", json: [:], auth: .bearer(.passwordForgotToken, token: forgot))
+            #expect(exists.json["exists"] as? Bool == false, "not offered")
+            let reset = try await server.call(
+                .POST, "/v1/password/forgot/verify_code", json: ["code": try #require(verified.string("code"))],
+                auth: .bearer(.passwordForgotToken, token: forgot))
+            let resetAuth = TestAuth.bearer(.accountResetToken, token: try #require(reset.string("accountResetToken")))
+            let keyID = pending.id(uid: uid).hexString
+            expectError(try await server.call(.GET, "/v1/recoveryKey/\(keyID)", auth: resetAuth), .badRequest, errno: 158)
+            expectError(try await server.call(.GET, "/v1/recoveryKey/not-hex", auth: resetAuth), .badRequest, errno: 107)
+            let stretched = try TestUser(user.email, password: "another new password").v1()
+            expectError(
+                try await server.call(
+                    .POST, "/v1/account/reset",
+                    json: ["authPW": stretched.authPW.hexString, "wrapKb": Hex32.random().hex, "recoveryKeyId": keyID], auth: resetAuth),
+                .badRequest, errno: 158)
+        }
+    }
+
     /// The whole reset as a browser does it with the key: the emailed code,
     /// the account-reset token, the encrypted keys fetched and opened, kB
     /// wrapped under the new password.

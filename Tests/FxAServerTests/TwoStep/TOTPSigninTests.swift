@@ -93,6 +93,53 @@ struct TOTPSigninTests {
         }
     }
 
+    /// Customs off: what locks here is the count kept beside the secret,
+    /// which a restart or another instance does not reset.
+    @Test func fiveWrongCodesLockTheChecksForLongerEachTime() async throws {
+        try await withTestServer(configure: { $0.customs = .off }) { server in
+            let user = TestUser()
+            let account = try await server.signUp(user)
+            let secret = try await server.enableTwoStep(user, session: account.sessionToken)
+            let backupCodes = try #require(
+                try await server.call(.GET, "/v1/recoveryCodes", auth: .bearer(.sessionToken, token: account.sessionToken))
+                    .json["recoveryCodes"] as? [String])
+            func signIn() async throws -> TestAuth {
+                .bearer(.sessionToken, token: try #require(try await server.login(user).response.string("sessionToken")))
+            }
+            func verify(_ code: String, _ auth: TestAuth) async throws -> APIResponse {
+                try await server.call(.POST, "/v1/session/verify/totp", json: ["code": code], auth: auth)
+            }
+            let auth = try await signIn()
+            for attempt in 1...5 {
+                let wrong = try await verify(try server.authenticatorCode(secret, steps: 5), auth)
+                #expect(wrong.json["success"] as? Bool == false, "wrong code \(attempt): \(wrong.raw)")
+            }
+            #expect(try await server.mailTemplates(to: user.email).contains("twoStepLocked"), "the user is told")
+            let locked = try await verify(try server.authenticatorCode(secret), auth)
+            expectError(locked, .tooManyRequests, errno: 114)
+            #expect((locked.json["retryAfter"] as? Int).map { (890...901).contains($0) } == true, "15 minutes: \(locked.raw)")
+            expectError(try await verify(try server.authenticatorCode(secret), try await signIn()), .tooManyRequests, errno: 114)
+            let backup = try await server.call(
+                .POST, "/v1/session/verify/recoveryCode", json: ["code": backupCodes[0]], auth: try await signIn())
+            #expect(backup.json["remaining"] as? Int == 7, "backup codes still work: \(backup.raw)")
+
+            server.clock.advance(by: 15 * 60)
+            // Five more wrong codes in a row: twice as long.
+            for _ in 1...5 { _ = try await verify(try server.authenticatorCode(secret, steps: 5), auth) }
+            let longer = try await verify(try server.authenticatorCode(secret), auth)
+            #expect((longer.json["retryAfter"] as? Int).map { (1790...1801).contains($0) } == true, "30 minutes: \(longer.raw)")
+
+            server.clock.advance(by: 30 * 60)
+            let right = try await verify(try server.authenticatorCode(secret), auth)
+            #expect(right.json["success"] as? Bool == true, "the lock ends: \(right.raw)")
+            // A good code clears the count: the next wrong one does not lock.
+            let next = try await signIn()
+            server.clock.advance(by: 30)
+            #expect(try await verify(try server.authenticatorCode(secret, steps: 5), next).json["success"] as? Bool == false)
+            #expect(try await verify(try server.authenticatorCode(secret), next).json["success"] as? Bool == true)
+        }
+    }
+
     @Test func theEmailedSigninCodeCannotStandInForTheApp() async throws {
         try await withTestServer(configure: { $0.accountPolicy.confirmSignins = true }) { server in
             let user = TestUser()

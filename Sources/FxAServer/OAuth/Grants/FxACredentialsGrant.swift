@@ -10,6 +10,8 @@ import Foundation
 struct FxACredentialsGrant: Sendable {
     let clients: OAuthClientAuthenticator
     let minter: TokenMinter
+    /// A session below its account's level mints nothing.
+    let sessionRule: VerifiedSessionRule
     let clock: any WallClock
 
     /// The grant's fields of the form, checked.
@@ -33,6 +35,7 @@ struct FxACredentialsGrant: Sendable {
         guard client.publicClient else { throw FxAError.notPublicClient() }
         guard client.trusted else { throw FxAError.invalidGrantType() }
         guard session.stored.verified else { throw FxAError.unverifiedSession() }
+        try await sessionRule.requireAccountLevel(session.stored)
         try OAuthGrantPolicy.check(parameters.scope, for: client)
         let now = clock.now()
         let grant = TokenMinter.Grant(
