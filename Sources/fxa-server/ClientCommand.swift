@@ -17,9 +17,13 @@ struct ClientCommand: AsyncParsableCommand {
         @OptionGroup var storage: StorageOptions
         @Option(help: "Name shown to users on the consent screen.") var name: String
         @Option(help: "An exact redirect URI (repeat for several).") var redirectURI: [String]
-        @Option(help: "A scope the client may receive (repeat; default: profile and openid).") var scope: [String] = []
+        @Option(help: """
+            A scope the client may receive (repeat). Default: what it can be granted,             openid profile:uid profile:email profile:display_name, or with --trusted profile openid.
+            """) var scope: [String] = []
         @Flag(help: "A public client (native app, single-page app): no secret, PKCE required.") var `public` = false
-        @Flag(help: "Trusted: skips the consent screen and may receive any allowed scope.") var trusted = false
+        @Flag(help: """
+            Trusted (a site you run yourself): skips the consent screen and may receive any scope it is             registered for; an untrusted client gets only openid and profile:uid, :email, :display_name.
+            """) var trusted = false
         @Option(help: "Logo shown on the consent screen.") var imageURI: String?
         @Option(help: "Where Security Event Tokens about the client's users are pushed.") var webhookURL: String?
         @Flag(help: "Issue JWT access tokens (RS256, typ at+jwt) instead of opaque ones.") var jwtAccessTokens = false
@@ -29,7 +33,7 @@ struct ClientCommand: AsyncParsableCommand {
 
         func run() async throws {
             let registration = ClientAdministration.Registration(
-                name: name, redirectURIs: redirectURI, allowedScopes: scope.isEmpty ? ["profile", "openid"] : scope,
+                name: name, redirectURIs: redirectURI, allowedScopes: scope.isEmpty ? ClientScopeRules.defaults(trusted: trusted) : scope,
                 publicClient: `public`, trusted: trusted, imageURI: imageURI, webhookURL: webhookURL,
                 jwtAccessTokens: jwtAccessTokens)
             let (client, secret) = try await withClients(storage) { try await $0.create(registration) }

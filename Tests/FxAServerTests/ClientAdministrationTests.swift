@@ -9,7 +9,7 @@ import Testing
 @Suite("OAuth client administration")
 struct ClientAdministrationTests {
     static func registration(
-        _ uris: [String] = ["https://rp.example/cb"], publicClient: Bool = false, scopes: [String] = ["profile"],
+        _ uris: [String] = ["https://rp.example/cb"], publicClient: Bool = false, scopes: [String] = ["profile:email"],
         webhook: String? = nil, image: String? = nil, name: String = "RP"
     ) -> ClientAdministration.Registration {
         .init(name: name, redirectURIs: uris, allowedScopes: scopes, publicClient: publicClient, trusted: false,
@@ -65,6 +65,40 @@ struct ClientAdministrationTests {
             await #expect(throws: FxAError.self) { _ = try await admin.create(registration) }
             let clients = try await admin.list().filter { !FirstPartyClients.contains($0.id) }
             #expect(clients.isEmpty, "only Firefox's built-in clients")
+        }
+    }
+
+    /// The first-hour trap: a registration that lists scopes its client can
+    /// never be granted only failed later, at sign-in.
+    @Test func scopesThatCanNeverBeGrantedAreRefusedAtRegistrationWithWhatToDo() async throws {
+        try await withTestServer { server in
+            let admin = server.dependencies.clientAdministration()
+            func refusal(_ scopes: [String], trusted: Bool = false) async -> String? {
+                var registration = Self.registration(scopes: scopes)
+                registration.trusted = trusted
+                do {
+                    _ = try await admin.create(registration)
+                    return nil
+                } catch let error as FxAError {
+                    #expect(error.errno == .auth(.invalidParameter))
+                    return error.message
+                } catch {
+                    return "\(error)"
+                }
+            }
+            let untrusted = try #require(await refusal(["profile", "openid"]))
+            #expect(untrusted.contains("never granted profile") && untrusted.contains("--trusted")
+                    && untrusted.contains("openid profile:uid profile:email profile:display_name"), "\(untrusted)")
+            let unknown = try #require(await refusal(["bogus", "profile:email"], trusted: true))
+            #expect(unknown.contains("unknown scope bogus") && unknown.contains("profile:display_name"), "\(unknown)")
+            #expect(await refusal(["https://identity.mozilla.com/apps/oldsync"]) != nil, "a URL scope needs trust")
+            #expect(await refusal(["profile", "openid", "https://identity.mozilla.com/apps/oldsync"], trusted: true) == nil)
+            #expect(await refusal(ClientScopeRules.defaults(trusted: false)) == nil, "the defaults work")
+            #expect(ClientScopeRules.defaults(trusted: true) == ["profile", "openid"])
+
+            // An update is held to the same rule.
+            let (client, _) = try await admin.create(Self.registration(scopes: ["openid"]))
+            await #expect(throws: FxAError.self) { _ = try await admin.update(client.id) { $0.allowedScopes = ["profile"] } }
         }
     }
 

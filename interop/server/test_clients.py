@@ -1,13 +1,27 @@
 """`fxa-server client ...` as an operator scripts it: JSON on stdout even on a
-fresh database (logs go to stderr), the secret printed once and never again."""
+fresh database (logs go to stderr), the secret printed once and never again,
+and scopes the client could never be granted refused with what to do."""
 import json
 
 
 def test_client_commands_print_the_secret_once_and_json_is_pipeable(fxa_cli):
     created = fxa_cli("client", "create", "--name", "Example RP", "--redirect-uri", "https://rp.example/cb",
-                      "--redirect-uri", "http://127.0.0.1:8000/cb", "--scope", "profile", "--scope", "openid", "--json")
+                      "--redirect-uri", "http://127.0.0.1:8000/cb", "--json")
     assert created.returncode == 0, created.stderr
     client = json.loads(created.stdout)
+    assert client["allowed_scopes"] == ["openid", "profile:uid", "profile:email", "profile:display_name"], \
+        "an untrusted client's defaults are what it can be granted"
+    # Scopes it could never be granted are refused now, not at the first sign-in.
+    never = fxa_cli("client", "create", "--name", "Too wide", "--redirect-uri", "https://rp.example/cb",
+                    "--scope", "profile", "--scope", "openid")
+    assert never.returncode != 0
+    assert "never granted profile" in never.stderr and "--trusted" in never.stderr, never.stderr
+    unknown = fxa_cli("client", "create", "--name", "Typo", "--redirect-uri", "https://rp.example/cb", "--trusted",
+                      "--scope", "profile:emial")
+    assert unknown.returncode != 0 and "unknown scope profile:emial" in unknown.stderr, unknown.stderr
+    trusted = json.loads(fxa_cli("client", "create", "--name", "Own site", "--redirect-uri", "https://rp.example/cb",
+                                 "--trusted", "--json").stdout)
+    assert trusted["allowed_scopes"] == ["profile", "openid"]
     client_id, secret = client["client_id"], client["client_secret"]
     assert len(client_id) == 16 and len(secret) == 64
     assert client["redirect_uris"] == ["https://rp.example/cb", "http://127.0.0.1:8000/cb"]

@@ -171,7 +171,11 @@ struct BrowserAuthorizationValidator: Sendable {
         let scope = requested.set
         let refused = OAuthGrantPolicy.refused(requested, for: client)
         guard refused.isEmpty else {
-            throw refuse("invalid_scope", "This client may not request: \(refused.map(\.value).joined(separator: " "))")
+            let description = ClientScopeRules.refusal(refused, client: client)
+            // The developer's first failed sign-in: the log says why, not only `invalid_scope`.
+            logger.notice("authorization refused: scope", metadata: [
+                "client": .string(client.id.hex), "reason": .string(description)])
+            throw refuse("invalid_scope", description)
         }
 
         let (metrics, invalidMetrics) = FlowMetricsContext.parse(query.values)

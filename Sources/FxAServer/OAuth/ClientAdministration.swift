@@ -44,7 +44,7 @@ public struct ClientAdministration: Sendable {
     /// here and never again; public clients get none.
     public func create(_ registration: Registration) async throws -> (OAuthClientRecord, OAuthClientSecret?) {
         try validate(name: registration.name, redirectURIs: registration.redirectURIs,
-                     scopes: registration.allowedScopes, publicClient: registration.publicClient,
+                     scopes: registration.allowedScopes, trusted: registration.trusted, publicClient: registration.publicClient,
                      imageURI: registration.imageURI, webhookURL: registration.webhookURL)
         let secret = registration.publicClient ? nil : OAuthClientSecret.random()
         let record = OAuthClientRecord(
@@ -78,7 +78,7 @@ public struct ClientAdministration: Sendable {
         // ones no registration may use; the rest of an update is checked.
         let shipped = FirstPartyClients.client(id)?.redirectURIs ?? []
         try validate(name: client.name, redirectURIs: client.redirectURIs.filter { !shipped.contains($0) },
-                     scopes: client.allowedScopes, publicClient: client.publicClient, imageURI: client.imageURI,
+                     scopes: client.allowedScopes, trusted: client.trusted, publicClient: client.publicClient, imageURI: client.imageURI,
                      webhookURL: client.webhookURL, requireRedirectURI: shipped.isEmpty)
         try await clients.update(client)
         return try await find(id)
@@ -130,8 +130,8 @@ public struct ClientAdministration: Sendable {
     }
 
     private func validate(
-        name: String, redirectURIs: [String], scopes: [String], publicClient: Bool, imageURI: String?, webhookURL: String?,
-        requireRedirectURI: Bool = true
+        name: String, redirectURIs: [String], scopes: [String], trusted: Bool, publicClient: Bool, imageURI: String?,
+        webhookURL: String?, requireRedirectURI: Bool = true
     ) throws {
         try ClientRegistration.checkName(name)
         guard !redirectURIs.isEmpty || !requireRedirectURI else {
@@ -139,6 +139,7 @@ public struct ClientAdministration: Sendable {
         }
         for uri in redirectURIs { try ClientRegistration.checkRedirectURI(uri, publicClient: publicClient) }
         for scope in scopes { try ClientRegistration.checkScope(scope) }
+        try ClientScopeRules.check(scopes, trusted: trusted)
         if let imageURI { try ClientRegistration.checkWebURL(imageURI, field: "image URI") }
         if let webhookURL { try ClientRegistration.checkWebURL(webhookURL, field: "webhook URL") }
     }

@@ -45,7 +45,7 @@ struct AuthorizationPageTests {
     @Test("a valid request shows the sign-in page, carrying what the code request needs")
     func validRequest() async throws {
         try await withTestServer { server in
-            let client = try await server.registerClient(trusted: false, scopes: ["profile", "openid", "profile:email"])
+            let client = try await server.registerClient(trusted: false, scopes: ["profile", "openid", "profile:email"], unchecked: true)
             let response = try await server.call(.GET, "/authorization?" + query(client, ["scope": "profile:email openid"]))
             #expect(response.status == .ok)
             #expect(response.headers.contentType == .html)
@@ -119,7 +119,7 @@ struct AuthorizationPageTests {
     func redirectedErrors() async throws {
         try await withTestServer { server in
             let client = try await server.registerClient(trusted: true, scopes: ["profile", "openid", "profile:email"])
-            let untrusted = try await server.registerClient(trusted: false, scopes: ["profile", "openid"])
+            let untrusted = try await server.registerClient(trusted: false, scopes: ["profile", "openid"], unchecked: true)
             let publicClient = try await server.registerClient(publicClient: true, redirectURIs: ["http://127.0.0.1:8123/cb"])
             let cases: [(TestClient, [String: String?], String)] = [
                 (client, ["response_type": "token"], "unsupported_response_type"),
@@ -156,6 +156,12 @@ struct AuthorizationPageTests {
                 #expect(parameters["state"] == "s+t&a=te</script>", "\(change): the RP gets its state back")
                 #expect(parameters["code"] == nil)
             }
+            // invalid_scope says why, so the developer knows what to change.
+            let (_, refused) = try redirectQuery(try await server.call(.GET, "/authorization?" + query(untrusted, ["scope": "profile openid"])))
+            #expect(refused["error_description"] == "This client is not trusted, so it may be granted only openid profile:uid "
+                    + "profile:email profile:display_name, not: profile", "\(refused)")
+            let (_, unregistered) = try redirectQuery(try await server.call(.GET, "/authorization?" + query(client, ["scope": "profile:write"])))
+            #expect(unregistered["error_description"]?.hasPrefix("This client is not registered for: profile:write") == true, "\(unregistered)")
             let stateless = try await server.call(.GET, "/authorization?" + query(client, ["state": nil]))
             let (_, parameters) = try redirectQuery(stateless)
             #expect(parameters["error"] == "invalid_request" && parameters["state"] == nil)

@@ -115,7 +115,7 @@ extension AuthorizationPageTests {
             let orphaned = try await server.call(.GET, "/authorization?" + query(client, ["scope": "profile:write"]))
             #expect(orphaned.status == .badRequest && orphaned.headers.first(name: .location) == nil, "owner gone: still asks")
             // The operator's own clients, registered with the CLI, redirect as before.
-            let operators = try await server.registerClient(trusted: false, scopes: ["profile"])
+            let operators = try await server.registerClient(trusted: false, scopes: ["profile"], unchecked: true)
             #expect(try redirectQuery(try await server.call(.GET, "/authorization?" + query(operators, ["scope": "profile:write"])))
                 .query["error"] == "invalid_scope")
         }

@@ -47,7 +47,7 @@ struct FxACredentialsGrantTests {
         try await withTestServer { server in
             let browser = try await server.registerClient(publicClient: true, trusted: true)
             let confidential = try await server.registerClient(trusted: true)
-            let untrustedPublic = try await server.registerClient(publicClient: true, trusted: false)
+            let untrustedPublic = try await server.registerClient(publicClient: true, trusted: false, unchecked: true)
             let (session, _) = try await server.verifiedSession()
             func grant(_ client: TestClient, _ extra: [String: Any] = [:], auth: TestAuth) async throws -> APIResponse {
                 var body: [String: Any] = ["grant_type": "fxa-credentials", "client_id": client.id, "scope": "profile"]

@@ -14,15 +14,22 @@ struct TestClient {
 }
 
 extension TestServer {
-    /// Registers a client the way the operator does.
+    /// Registers a client the way the operator does. `unchecked`: stored as
+    /// an older version would have let it be, with scopes a client of its
+    /// trust can never be granted (what the runtime must still refuse).
     func registerClient(
         publicClient: Bool = false, trusted: Bool = true, scopes: [String] = ["profile", "openid"],
-        redirectURIs: [String] = ["https://rp.example/cb"], jwtAccessTokens: Bool = false, webhookURL: String? = nil
+        redirectURIs: [String] = ["https://rp.example/cb"], jwtAccessTokens: Bool = false, webhookURL: String? = nil,
+        unchecked: Bool = false
     ) async throws -> TestClient {
         let admin = dependencies.clientAdministration()
-        let (client, secret) = try await admin.create(.init(
+        var (client, secret) = try await admin.create(.init(
             name: "Test RP", redirectURIs: redirectURIs, allowedScopes: scopes, publicClient: publicClient,
-            trusted: trusted, imageURI: nil, webhookURL: webhookURL, jwtAccessTokens: jwtAccessTokens))
+            trusted: trusted || unchecked, imageURI: nil, webhookURL: webhookURL, jwtAccessTokens: jwtAccessTokens))
+        if unchecked, !trusted {
+            client.trusted = false
+            try await dependencies.stores.oauthClients.update(client)
+        }
         return TestClient(id: client.id.hex, secret: secret?.hex, redirectURI: redirectURIs[0])
     }
 

@@ -177,7 +177,7 @@ struct OAuthTokenTests {
     @Test func scopesAClientMayNotHaveAreRefused() async throws {
         try await withTestServer { server in
             let trusted = try await server.registerClient(scopes: ["profile"])
-            let untrusted = try await server.registerClient(trusted: false, scopes: ["profile", "openid"])
+            let untrusted = try await server.registerClient(trusted: false, scopes: ["profile", "openid"], unchecked: true)
             let (session, _) = try await server.verifiedSession()
             let oldsync = try await server.authorize(trusted, session: session, ["scope": "profile https://identity.mozilla.com/apps/oldsync"])
             expectOAuthError(oldsync, .badRequest, errno: 114, error: "invalid_scope")

@@ -180,7 +180,7 @@ struct TokenEndpointRulesTests {
 
     @Test func aRefusalListsEveryRefusedScopeAsSent() async throws {
         try await withTestServer { server in
-            let untrusted = try await server.registerClient(trusted: false, scopes: ["profile", "openid"])
+            let untrusted = try await server.registerClient(trusted: false, scopes: ["profile", "openid"], unchecked: true)
             let (session, _) = try await server.verifiedSession()
             let refused = try await server.authorize(untrusted, session: session, ["scope": "openid profile:write profile:amr"])
             expectOAuthError(refused, .badRequest, errno: 114, error: "invalid_scope")

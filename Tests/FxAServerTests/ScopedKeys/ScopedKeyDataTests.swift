@@ -45,7 +45,7 @@ struct ScopedKeyDataTests {
     @Test func keyDataRefusesWhatFxARefuses() async throws {
         try await withKeyServer { server in
             let client = try await server.registerClient(scopes: ["profile", Self.sync])
-            let untrusted = try await server.registerClient(trusted: false, scopes: ["profile", Self.sync])
+            let untrusted = try await server.registerClient(trusted: false, scopes: ["profile", Self.sync], unchecked: true)
             let account = try await server.signUp(TestUser())
             let session = account.sessionToken
 

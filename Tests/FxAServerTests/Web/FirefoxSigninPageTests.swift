@@ -96,7 +96,7 @@ struct FirefoxSigninPageTests {
         try await withTestServer { server in
             let cases: [([String: String?], String)] = [
                 (["code_challenge": nil, "code_challenge_method": nil], "Public clients must use PKCE"),
-                (["scope": "openid"], "This client may not request: openid"),
+                (["scope": "openid"], "This client is not registered for: openid"),
                 (["state": nil], "state is required"),
                 (["keys_jwk": "bm90LWEta2V5"], "keys_jwk must be"),
                 (["response_type": "token"], "Only response_type=code"),
