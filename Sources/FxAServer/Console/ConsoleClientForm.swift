@@ -29,7 +29,7 @@ struct ConsoleClientForm: Equatable {
     /// A new client's defaults: every scope an untrusted client can be granted.
     static let blank = ConsoleClientForm(
         name: "", redirectURIs: [], imageURI: nil, webhookURL: nil, publicClient: false,
-        allowedScopes: OAuthScope.untrustedAllowlist.map(\.description).sorted(), jwtAccessTokens: false)
+        allowedScopes: ClientScopeRules.untrustedScopes, jwtAccessTokens: false)
 
     /// The form of an existing client, to edit.
     init(_ client: OAuthClientRecord) {
@@ -84,10 +84,13 @@ struct ConsoleClientForm: Equatable {
     }
 
     /// The registration to store for `owner` (never trusted).
-    func registration(owner: AccountUID) -> ClientAdministration.Registration {
-        .init(
+    /// `id`: the client id the form was shown with (``ConsoleNewClientPage``).
+    func registration(owner: AccountUID, id: OAuthClientID) -> ClientAdministration.Registration {
+        var registration = ClientAdministration.Registration(
             name: name, redirectURIs: redirectURIs, allowedScopes: allowedScopes, publicClient: publicClient, trusted: false,
             imageURI: imageURI, webhookURL: webhookURL, jwtAccessTokens: jwtAccessTokens, ownerUID: owner)
+        registration.id = id
+        return registration
     }
 
     /// Applies the editable fields to a stored client (type, trust and

@@ -43,7 +43,7 @@ struct ConsoleController: RouteCollection {
 
     @Sendable func newClient(_ request: Request) async throws -> Response {
         guard let current = try await gate.signedIn(request) else { return gate.toSignin(request, next: WebPagePaths.console) }
-        return try await newClientPage(request, .blank, current, message: nil, status: .ok)
+        return try await newClientPage(request, .blank, current, registrationID: .random(), message: nil, status: .ok)
     }
 
     @Sendable func create(_ request: Request) async throws -> Response {
@@ -55,6 +55,7 @@ struct ConsoleController: RouteCollection {
         }
         let form = ConsoleClientForm(fields: fields)
         let owner = current.account.uid
+        let registrationID = fields["registration_id"].flatMap(OAuthClientID.init(hex:)) ?? .random()
         do {
             guard try await administration.list(ownedBy: owner).count < ConsoleClientForm.maximumClientsPerOwner else {
                 throw FxAError(
@@ -62,11 +63,19 @@ struct ConsoleController: RouteCollection {
                     message: "You have \(ConsoleClientForm.maximumClientsPerOwner) apps, the most one account may register. Delete one first.")
             }
             try form.check(serverIsLoopback: publicURL.isLoopback)
-            let (client, secret) = try await administration.create(form.registration(owner: owner))
+            let (client, secret) = try await administration.create(form.registration(owner: owner, id: registrationID))
             request.logger.info("console: client registered", metadata: ["client_id": .string(client.id.hex), "owner": .string(owner.hex)])
             return try await secretPage(request, ConsoleSecretPage(client: client, secret: secret, rotated: false))
         } catch let error as FxAError where error.status == 400 {
-            return try await newClientPage(request, form, current, message: error.message, status: .badRequest)
+            return try await newClientPage(request, form, current, registrationID: registrationID, message: error.message, status: .badRequest)
+        } catch FxAStoreError.conflict {
+            // The same form again (a reload of the page that showed the
+            // secret): the app exists; its secret is not shown twice.
+            if let existing = try await administration.list(ownedBy: owner).first(where: { $0.id == registrationID }) {
+                return gate.redirect(request, to: Self.path(existing) + "?done=registered")
+            }
+            return try await newClientPage(
+                request, form, current, registrationID: .random(), message: "Please send the form again.", status: .conflict)
         }
     }
 
@@ -76,6 +85,8 @@ struct ConsoleController: RouteCollection {
         let notice: String? = switch request.query[String.self, at: "done"] {
         case "saved": "Your changes are saved."
         case "forgot": "The previous secret no longer works."
+        case "registered": "This app was already registered by that form; nothing new was made. Its secret is shown only "
+            + "once: if you did not copy it, make a new one with \"Make a new secret\"."
         default: nil
         }
         return try await clientPage(request, client, form: ConsoleClientForm(client), current, notice: notice, isError: false, status: .ok)
@@ -155,10 +166,12 @@ struct ConsoleController: RouteCollection {
     }
 
     private func newClientPage(
-        _ request: Request, _ form: ConsoleClientForm, _ current: WebSessions.Current, message: String?,
-        status: HTTPResponseStatus
+        _ request: Request, _ form: ConsoleClientForm, _ current: WebSessions.Current, registrationID: OAuthClientID,
+        message: String?, status: HTTPResponseStatus
     ) async throws -> Response {
-        try await request.render(ConsoleNewClientPage(form: form, csrfToken: current.csrfToken, message: message), status: status)
+        try await request.render(
+            ConsoleNewClientPage(form: form, csrfToken: current.csrfToken, registrationID: registrationID, message: message),
+            status: status)
     }
 
     private func clientPage(

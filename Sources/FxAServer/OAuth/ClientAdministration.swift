@@ -23,6 +23,11 @@ public struct ClientAdministration: Sendable {
         public var jwtAccessTokens: Bool
         /// The console user registering it; `nil` for the operator.
         public var ownerUID: AccountUID?
+        /// The client id to use, chosen when the form was shown, so that the
+        /// same form sent twice (a reload of the answer) registers one
+        /// client, the second send failing with ``FxAStoreError/conflict``;
+        /// `nil` for a random one.
+        public var id: OAuthClientID?
 
         public init(
             name: String, redirectURIs: [String], allowedScopes: [String], publicClient: Bool, trusted: Bool,
@@ -48,7 +53,7 @@ public struct ClientAdministration: Sendable {
                      imageURI: registration.imageURI, webhookURL: registration.webhookURL)
         let secret = registration.publicClient ? nil : OAuthClientSecret.random()
         let record = OAuthClientRecord(
-            id: .random(), name: registration.name, redirectURIs: registration.redirectURIs,
+            id: registration.id ?? .random(), name: registration.name, redirectURIs: registration.redirectURIs,
             imageURI: registration.imageURI, trusted: registration.trusted, publicClient: registration.publicClient,
             allowedScopes: registration.allowedScopes, webhookURL: registration.webhookURL,
             jwtAccessTokens: registration.jwtAccessTokens, secretHash: secret.map { TokenHash(of: $0) }, createdAt: clock.now(),

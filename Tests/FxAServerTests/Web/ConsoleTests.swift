@@ -30,6 +30,42 @@ struct ConsoleTests {
         return String(page.raw[start.upperBound...].prefix { $0 != "\"" })
     }
 
+    /// Reloading the page that showed the secret sends the form again: the
+    /// id fixed when the form was shown makes that one app, not two.
+    @Test func theSameFormSentTwiceRegistersOneApp() async throws {
+        try await withTestServer { server in
+            let account = try await server.signUp(TestUser())
+            let browser = try await server.webSignIn(session: account.sessionToken)
+            let formPage = try await server.page("/console/new", browser)
+            let marker = #"name="registration_id" value=""#
+            let start = try #require(formPage.raw.range(of: marker), "\(formPage.raw)")
+            let registrationID = String(formPage.raw[start.upperBound...].prefix { $0 != "\"" })
+            #expect(OAuthClientID(hex: registrationID) != nil)
+            var form = Self.validForm
+            form["csrf_token"] = try csrfToken(formPage)
+            form["registration_id"] = registrationID
+            let first = try await server.post("/console/new", browser, form)
+            #expect(first.status == .ok, "\(first.raw)")
+            let firstID = try field("client_id", in: first)
+            #expect(firstID == registrationID)
+            let again = try await server.post("/console/new", browser, form)
+            #expect(again.status == .seeOther, "\(again.raw)")
+            #expect(again.headers.first(name: .location) == "/console/clients/\(registrationID)?done=registered")
+            let shown = try await server.page("/console/clients/\(registrationID)?done=registered", browser)
+            #expect(shown.raw.contains("already registered") && shown.raw.contains("Make a new secret"))
+            let uid = try #require(AccountUID(hex: account.uid))
+            #expect(try await server.dependencies.clientAdministration().list(ownedBy: uid).count == 1, "one app")
+
+            // Someone else's form with that id registers nothing of theirs.
+            let other = try await server.signUp(TestUser())
+            let otherBrowser = try await server.webSignIn(session: other.sessionToken)
+            form["csrf_token"] = try csrfToken(try await server.page("/console/new", otherBrowser))
+            let refused = try await server.post("/console/new", otherBrowser, form)
+            #expect(refused.status == .conflict && refused.raw.contains("send the form again"), "\(refused.raw)")
+            #expect(!refused.raw.contains(registrationID), "a new id for the next try")
+        }
+    }
+
     @Test func theConsoleNeedsASignIn() async throws {
         try await withTestServer { server in
             let response = try await server.page("/console", nil)
