@@ -12,21 +12,22 @@ struct AccountCommand: AsyncParsableCommand {
         subcommands: [Create.self, List.self, Verify.self, Delete.self, Capabilities.self])
 
     /// Creates an account. The password is read from standard input, never
-    /// from the command line, where other users could read it in `ps`.
+    /// from the command line, where other users could read it in `ps`: on a
+    /// terminal it is asked for twice without echo.
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create an account; the password is read from standard input (one line).")
+            abstract: "Create an account; the password is asked for on a terminal, or read from standard input (one line).")
         @OptionGroup var storage: StorageOptions
         @Option(help: "The account's email address.") var email: String
         @Flag(inversion: .prefixedNo, help: "Mark the email verified (default: verified).") var verified = true
 
         func run() async throws {
             let address = try parseEmail(email)
-            guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+            guard let line = PasswordPrompt.read(for: address.value), !line.isEmpty else {
                 throw CommandFailure("no password on standard input: echo 'the password' | fxa-server account create --email …")
             }
             guard line.count >= 8 else { throw CommandFailure("the password must have at least 8 characters, as FxA requires") }
-            let account = try await withAdministration(storage) { try await $0.create(email: address, password: line, verified: verified) }
+            let account = try await withAdministration(storage, .mayCreate) { try await $0.create(email: address, password: line, verified: verified) }
             print("created \(account.email) uid \(account.uid.hex)\(verified ? " (verified)" : "")")
         }
     }
@@ -36,7 +37,7 @@ struct AccountCommand: AsyncParsableCommand {
         @OptionGroup var storage: StorageOptions
 
         func run() async throws {
-            let accounts = try await withAdministration(storage) { try await $0.list() }
+            let accounts = try await withAdministration(storage, .existingOnly) { try await $0.list() }
             let format = ISO8601DateFormatter()
             for account in accounts {
                 print("\(account.uid.hex)  \(account.email)  \(account.emailVerified ? "verified" : "unverified")  \(account.currentStretchVersion.label)  \(format.string(from: account.createdAt))")
@@ -52,7 +53,7 @@ struct AccountCommand: AsyncParsableCommand {
 
         func run() async throws {
             let address = try parseEmail(email)
-            let account = try await withAdministration(storage) { try await $0.verify(email: address) }
+            let account = try await withAdministration(storage, .existingOnly) { try await $0.verify(email: address) }
             print("verified \(account.email) uid \(account.uid.hex)")
         }
     }
@@ -65,7 +66,7 @@ struct AccountCommand: AsyncParsableCommand {
 
         func run() async throws {
             let address = try parseEmail(email)
-            let account = try await withAdministration(storage) { try await $0.delete(email: address) }
+            let account = try await withAdministration(storage, .existingOnly) { try await $0.delete(email: address) }
             print("deleted \(account.email) uid \(account.uid.hex)")
         }
     }
@@ -82,7 +83,7 @@ extension AccountCommand {
 
         func run() async throws {
             let address = try parseEmail(email)
-            let (account, capabilities) = try await withAdministration(storage) { administration in
+            let (account, capabilities) = try await withAdministration(storage, .existingOnly) { administration in
                 if let set {
                     let list = set.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
                     return try await administration.setCapabilities(list, email: address)
@@ -101,7 +102,7 @@ private func parseEmail(_ text: String) throws -> EmailAddress {
 
 /// Opens the configured database, migrates it and runs `body`.
 private func withAdministration<T>(
-    _ storage: StorageOptions, _ body: (AccountAdministration) async throws -> T
+    _ storage: StorageOptions, _ use: DatabaseUse, _ body: (AccountAdministration) async throws -> T
 ) async throws -> T {
-    try await withMigratedDependencies(storage) { try await body($0.accountAdministration()) }
+    try await withMigratedDependencies(storage, use) { try await body($0.accountAdministration()) }
 }

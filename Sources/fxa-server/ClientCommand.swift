@@ -36,7 +36,7 @@ struct ClientCommand: AsyncParsableCommand {
                 name: name, redirectURIs: redirectURI, allowedScopes: scope.isEmpty ? ClientScopeRules.defaults(trusted: trusted) : scope,
                 publicClient: `public`, trusted: trusted, imageURI: imageURI, webhookURL: webhookURL,
                 jwtAccessTokens: jwtAccessTokens)
-            let (client, secret) = try await withClients(storage) { try await $0.create(registration) }
+            let (client, secret) = try await withClients(storage, .mayCreate) { try await $0.create(registration) }
             if json {
                 try printJSON(ClientJSON(client, secret: secret))
             } else if env {
@@ -60,7 +60,7 @@ struct ClientCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let clients = try await withClients(storage) { try await $0.list() }
+            let clients = try await withClients(storage, .existingOnly) { try await $0.list() }
             if json { return try printJSON(clients.map { ClientJSON($0) }) }
             if clients.isEmpty { print("no clients") }
             for client in clients {
@@ -81,7 +81,7 @@ struct ClientCommand: AsyncParsableCommand {
 
         func run() async throws {
             let clientID = try parseClientID(id)
-            let client = try await withClients(storage) { try await $0.show(clientID) }
+            let client = try await withClients(storage, .existingOnly) { try await $0.show(clientID) }
             let view = ClientJSON(client)
             if json { return try printJSON(view) }
             print("""
@@ -116,7 +116,7 @@ struct ClientCommand: AsyncParsableCommand {
 
         func run() async throws {
             let clientID = try parseClientID(id)
-            let updated = try await withClients(storage) { admin in
+            let updated = try await withClients(storage, .existingOnly) { admin in
                 if forgetPreviousSecret { try await admin.forgetPreviousSecret(clientID) }
                 return try await admin.update(clientID) { client in
                     if let name { client.name = name }
@@ -143,7 +143,7 @@ struct ClientCommand: AsyncParsableCommand {
 
         func run() async throws {
             let clientID = try parseClientID(id)
-            let secret = try await withClients(storage) { try await $0.rotateSecret(clientID) }
+            let secret = try await withClients(storage, .existingOnly) { try await $0.rotateSecret(clientID) }
             if json { return try printJSON(["client_id": clientID.hex, "client_secret": secret.hex]) }
             print("client_secret: \(secret.hex)")
             print("Store the secret now: it is not shown again. The previous secret is still accepted.")
@@ -174,7 +174,7 @@ struct ClientCommand: AsyncParsableCommand {
 
         func run() async throws {
             let clientID = try parseClientID(id)
-            try await withClients(storage) { try await $0.delete(clientID) }
+            try await withClients(storage, .existingOnly) { try await $0.delete(clientID) }
             print("deleted \(clientID.hex)")
         }
     }
@@ -228,11 +228,13 @@ private func parseClientID(_ text: String) throws -> OAuthClientID {
 /// `client disable` and `client enable`: one switch, said back.
 private func setDisabled(_ disabled: Bool, id: String, storage: StorageOptions) async throws {
     let clientID = try parseClientID(id)
-    _ = try await withClients(storage) { try await $0.setDisabled(clientID, disabled) }
+    _ = try await withClients(storage, .existingOnly) { try await $0.setDisabled(clientID, disabled) }
     print("\(disabled ? "disabled" : "enabled") \(clientID.hex)")
 }
 
 /// Opens the configured database, migrates it and runs `body`.
-private func withClients<T>(_ storage: StorageOptions, _ body: (ClientAdministration) async throws -> T) async throws -> T {
-    try await withMigratedDependencies(storage) { try await body($0.clientAdministration()) }
+private func withClients<T>(
+    _ storage: StorageOptions, _ use: DatabaseUse, _ body: (ClientAdministration) async throws -> T
+) async throws -> T {
+    try await withMigratedDependencies(storage, use) { try await body($0.clientAdministration()) }
 }

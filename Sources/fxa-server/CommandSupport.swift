@@ -1,6 +1,7 @@
 import ArgumentParser
 import FxACore
 import FxAServer
+import FxAStore
 import Foundation
 import Logging
 
@@ -57,12 +58,51 @@ func withDependencies<T>(
     }
 }
 
-/// Resolves the configuration from `storage`, opens and migrates the
-/// database, and runs `body`: what every operator command on data needs.
-func withMigratedDependencies<T>(_ storage: StorageOptions, _ body: (Dependencies) async throws -> T) async throws -> T {
+/// Whether an operator command may make the database when there is none.
+enum DatabaseUse {
+    /// It adds data (`client create`, `account create`): a new database is
+    /// where that data goes.
+    case mayCreate
+    /// It reads or changes what exists: with no database there is nothing
+    /// to read, and making an empty one would look like lost data (a
+    /// command run from another folder answering "no clients").
+    case existingOnly
+}
+
+/// Resolves the configuration from `storage`, names the database on
+/// standard error, opens and migrates it, and runs `body`: what every
+/// operator command on data needs.
+func withMigratedDependencies<T>(
+    _ storage: StorageOptions, _ use: DatabaseUse, _ body: (Dependencies) async throws -> T
+) async throws -> T {
     let (configuration, logger) = try prepareCommand(ConfigurationInput(storage: storage))
+    try announceDatabase(configuration.database, use)
     return try await withDependencies(configuration, logger: logger) { dependencies in
         try await dependencies.stores.database.migrate()
         return try await body(dependencies)
     }
+}
+
+/// Prints which database the command uses (passwords redacted) on standard
+/// error, where it does not mix with `--json`; refuses a missing SQLite
+/// file for a command that only reads or maintains, naming the path and
+/// the settings that choose another.
+func announceDatabase(_ location: DatabaseLocation, _ use: DatabaseUse) throws {
+    if case .sqliteFile(let path) = location {
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        if use == .existingOnly, !FileManager.default.fileExists(atPath: absolute) {
+            throw CommandFailure("""
+                no database at \(absolute): run the command from the server's folder, or name the data with \
+                --data-dir (FXA_DATA_DIR) or --database-url (FXA_DATABASE_URL)
+                """)
+        }
+        printToStandardError("database: sqlite file \(absolute)")
+    } else {
+        printToStandardError("database: \(location.redactedDescription)")
+    }
+}
+
+/// A line (or, without `newline`, a prompt) on standard error.
+func printToStandardError(_ text: String, newline: Bool = true) {
+    FileHandle.standardError.write(Data((newline ? text + "\n" : text).utf8))
 }

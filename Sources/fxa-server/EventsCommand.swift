@@ -23,7 +23,7 @@ struct EventsCommand: AsyncParsableCommand {
         func run() async throws {
             let status = try parseStatus(self.status)
             let client = try parseClient(clientID)
-            let deliveries = try await withOutbox(storage) { outbox in
+            let deliveries = try await withOutbox(storage, .existingOnly) { outbox in
                 try await outbox.deliveries(status: status, clientID: client, limit: min(max(limit, 1), 100_000))
             }
             let format = ISO8601DateFormatter()
@@ -64,7 +64,7 @@ struct EventsCommand: AsyncParsableCommand {
                 guard let parsed = UUID(uuidString: id) else { throw CommandFailure("\(id) is not a delivery id") }
                 deliveryID = parsed
             }
-            let count = try await withOutbox(storage) { outbox in
+            let count = try await withOutbox(storage, .existingOnly) { outbox in
                 try await outbox.retry(id: deliveryID, clientID: client, now: Date())
             }
             print("queued \(count) deliver\(count == 1 ? "y" : "ies") again")
@@ -105,6 +105,8 @@ private func jsonLine(_ delivery: EventDelivery, format: ISO8601DateFormatter) t
 }
 
 /// Opens the configured database, migrates it and runs `body` on its outbox.
-private func withOutbox<T>(_ storage: StorageOptions, _ body: (any OutboxStore) async throws -> T) async throws -> T {
-    try await withMigratedDependencies(storage) { try await body($0.stores.outbox) }
+private func withOutbox<T>(
+    _ storage: StorageOptions, _ use: DatabaseUse, _ body: (any OutboxStore) async throws -> T
+) async throws -> T {
+    try await withMigratedDependencies(storage, use) { try await body($0.stores.outbox) }
 }

@@ -17,10 +17,8 @@ struct KeysCommand: AsyncParsableCommand {
         @OptionGroup var storage: StorageOptions
 
         func run() async throws {
-            let (configuration, logger) = try prepareCommand(ConfigurationInput(storage: storage))
-            let keys = try await withDependencies(configuration, logger: logger) { dependencies in
-                try await dependencies.stores.database.migrate()
-                return try await dependencies.stores.signingKeys.publishedKeys()
+            let keys = try await withMigratedDependencies(storage, .existingOnly) { dependencies in
+                try await dependencies.stores.signingKeys.publishedKeys()
             }
             if keys.isEmpty { print("no signing keys yet: one is created when the server first starts") }
             for key in keys {
@@ -42,6 +40,7 @@ struct KeysCommand: AsyncParsableCommand {
             if case .files = configuration.signingKeys {
                 throw CommandFailure("signing keys come from files: rotate by replacing the files")
             }
+            try announceDatabase(configuration.database, .existingOnly)
             let key = try RSASigningKey.generate()
             try await withDependencies(configuration, logger: logger) { dependencies in
                 let database = dependencies.stores.database

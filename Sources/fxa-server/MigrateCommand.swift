@@ -11,6 +11,8 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (configuration, logger) = try prepareCommand(ConfigurationInput(storage: storage))
+        // Making the database is what migrating a new deployment does.
+        try announceDatabase(configuration.database, .mayCreate)
         try await withDependencies(configuration, logger: logger) { dependencies in
             try await dependencies.stores.database.migrate()
         }

@@ -49,6 +49,7 @@ FIREFOX = "5882386c6d801776"
 
 
 def test_firefox_is_built_in_cannot_be_deleted_and_can_be_disabled(fxa_cli):
+    assert fxa_cli("migrate").returncode == 0  # listing never makes a database
     listed = {client["client_id"]: client for client in json.loads(fxa_cli("client", "list", "--json").stdout)}
     firefox = listed[FIREFOX]
     assert firefox["built_in"] and firefox["public"] and firefox["trusted"] and not firefox["disabled"]
