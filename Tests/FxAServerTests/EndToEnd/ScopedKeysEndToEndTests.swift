@@ -20,7 +20,7 @@ struct ScopedKeysEndToEndTests {
             try await server.app.server.start(address: .hostname("127.0.0.1", port: port))
             let sync = ScopedKeyDerivation.oldsync
             let registered = try await server.registerClient(scopes: ["profile", "openid", sync])
-            let httpClient = AsyncHTTPClientTransport.makeHTTPClient()
+            let httpClient = AsyncHTTPClientTransport.makeHTTPClient(readTimeout: .seconds(60))
             do {
                 let client = FxAClient(
                     configuration: FxAClientConfiguration(
