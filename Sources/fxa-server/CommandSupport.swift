@@ -45,6 +45,8 @@ func withDependencies<T>(
         dependencies = try Dependencies.open(configuration: configuration, logger: logger)
     } catch let error as StartupError {
         throw CommandFailure(error.description)
+    } catch {
+        throw explained(error, configuration)
     }
     do {
         let result = try await body(dependencies)
@@ -54,8 +56,15 @@ func withDependencies<T>(
         await dependencies.shutdown()
         if let error = error as? FxAError { throw CommandFailure(error.message) }
         if let error = error as? StartupError { throw CommandFailure(error.description) }
-        throw error
+        throw explained(error, configuration)
     }
+}
+
+/// A database that cannot be opened or reached, said in a sentence with
+/// the database and the real reason (``DatabaseFailure``); other errors
+/// as they are.
+private func explained(_ error: any Error, _ configuration: ServerConfiguration) -> any Error {
+    DatabaseFailure.explain(error, location: configuration.database).map(CommandFailure.init) ?? error
 }
 
 /// Whether an operator command may make the database when there is none.

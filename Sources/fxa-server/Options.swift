@@ -66,6 +66,9 @@ struct ServeOptions: ParsableArguments {
     @Option(name: ServerSetting.corsOrigins.argumentName, help: ServerSetting.corsOrigins.argumentHelp)
     var corsOrigins: String?
 
+    @Option(name: ServerSetting.trustedProxies.argumentName, help: ServerSetting.trustedProxies.argumentHelp)
+    var trustedProxies: String?
+
     /// The flags given, by setting.
     var flags: [ServerSetting: String?] {
         [
@@ -73,7 +76,7 @@ struct ServeOptions: ParsableArguments {
             .previousSigningKeyFile: previousSigningKeyFile, .metrics: metrics.map(String.init), .maxBodySize: maxBodySize,
             .mode: mode, .smtpURL: smtpURL, .mailFrom: mailFrom, .signup: signup,
             .autoVerify: autoVerify.map(String.init), .confirmSignins: confirmSignins.map(String.init),
-            .corsOrigins: corsOrigins,
+            .corsOrigins: corsOrigins, .trustedProxies: trustedProxies,
         ]
     }
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import FxAServer
 import Logging
+import NIOCore
+import NIOPosix
 import Vapor
 
 /// `fxa-server serve` (the default): migrate, make sure a signing key
@@ -21,6 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
                 "signing-kid": .string(kid),
             ])
             for warning in configuration.startupWarnings { logger.warning("\(warning)") }
+            try await ListenFailure.checkAvailable(host: configuration.host, port: configuration.port)
             let app = try await buildApplication(
                 dependencies: dependencies,
                 environment: Environment(name: "production", arguments: ["fxa-server", "serve"]),
@@ -29,9 +32,46 @@ struct ServeCommand: AsyncParsableCommand {
                 try await app.execute()
             } catch {
                 try? await app.asyncShutdown()
-                throw error
+                throw ListenFailure.explain(error, host: configuration.host, port: configuration.port) ?? error
             }
             try await app.asyncShutdown()
+        }
+    }
+}
+
+/// Why the server could not listen, naming the address and the setting to
+/// change: NIO's own error shows neither (`bind(descriptor:ptr:bytes:):
+/// Address already in use) (errno: 98)`).
+enum ListenFailure {
+    /// Binds the address once and lets it go, so a busy port is reported
+    /// in one sentence before the HTTP server starts (which would log
+    /// NIO's text first).
+    static func checkAvailable(host: String, port: Int) async throws {
+        do {
+            let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .bind(host: host, port: port).get()
+            try await channel.close()
+        } catch {
+            throw explain(error, host: host, port: port) ?? error
+        }
+    }
+
+    static func explain(_ error: any Error, host: String, port: Int) -> CommandFailure? {
+        guard let error = error as? IOError else { return nil }
+        switch error.errnoCode {
+        case EADDRINUSE:
+            return CommandFailure(
+                "port \(port) on \(host) is already in use by another program: stop it, or choose another port with "
+                    + "--port / FXA_PORT")
+        case EACCES:
+            return CommandFailure(
+                "not allowed to listen on port \(port): ports below 1024 need privileges; use a higher --port / FXA_PORT "
+                    + "behind a reverse proxy (docs/self-hosting.md)")
+        case EADDRNOTAVAIL:
+            return CommandFailure("\(host) is not an address of this machine: choose another with --host / FXA_HOST")
+        default:
+            return nil
         }
     }
 }

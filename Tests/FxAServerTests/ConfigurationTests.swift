@@ -113,6 +113,16 @@ struct ConfigurationTests {
         #expect(exposed.count == 1 && exposed[0].contains("/__mail__"), "\(exposed)")
         let everyInterface = try ConfigurationInput(flags: [.host: "0.0.0.0"]).resolve(environment: [:]).startupWarnings
         #expect(everyInterface.count == 1 && everyInterface[0].contains("/__mail__"), "listening beyond loopback: \(everyInterface)")
+
+        // starttls=off is for a relay on this machine only, as the README says.
+        let relay = { (url: String) in
+            try ConfigurationInput(flags: [.publicURL: "https://accounts.example.org", .mode: "production", .smtpURL: url])
+                .resolve(environment: [:]).startupWarnings
+        }
+        #expect(try relay("smtp://127.0.0.1:25?starttls=off").isEmpty)
+        #expect(try relay("smtp://localhost:25?starttls=off").isEmpty)
+        let remote = try relay("smtp://mail.example.org:25?starttls=off")
+        #expect(remote.count == 1 && remote[0].contains("mail.example.org:25") && remote[0].contains("unencrypted"), "\(remote)")
     }
 
     @Test func listeningOnAllInterfacesStillDefaultsToALoopbackIssuer() throws {

@@ -25,6 +25,7 @@ public func buildApplication(
     app.leaf.sources = .singleSource(EmbeddedTemplateSource())
 
     app.middleware = Middlewares()
+    app.middleware.use(ClientAddressMiddleware(proxies: configuration.trustedProxies))
     app.middleware.use(RequestObservationMiddleware(metrics: dependencies.metrics))
     app.middleware.use(SecurityHeadersMiddleware(strictTransportSecurity: configuration.publicURL.isHTTPS))
     app.middleware.use(TimestampHeaderMiddleware(clock: dependencies.clock))

@@ -65,7 +65,8 @@ public struct ConfigurationInput: Sendable {
             maxBodySize: try values.integer(.maxBodySize, in: 1024...Int.max) ?? 1 << 20,
             version: VersionInfo.detect(environment: environment), accountPolicy: try accountPolicy(values),
             customs: try customs(values), mode: mode, smtp: try smtp(values, mode: mode, publicURL: publicURL),
-            corsOrigins: try corsOrigins(values, mode: mode), sqliteDurability: sqliteDurability,
+            corsOrigins: try corsOrigins(values, mode: mode), trustedProxies: try trustedProxies(values),
+            sqliteDurability: sqliteDurability,
             profileCacheSeconds: try values.integer(.profileCacheSeconds, in: 0...300) ?? 2,
             eventDelivery: try eventDelivery(values),
             keyBearingScopes: try values.raw(.keyBearingScopes).map(KeyBearingScopes.init(configuration:)) ?? .default,
@@ -139,6 +140,14 @@ public struct ConfigurationInput: Sendable {
         else { throw StartupError(.syncTokenserverURL, "must be an http(s) URL without query or fragment") }
         // Firefox appends /1.0/sync/1.5 itself.
         return text.hasSuffix("/") ? String(text.dropLast()) : text
+    }
+
+    private func trustedProxies(_ values: SettingValues) throws -> TrustedProxies {
+        guard let text = values.text(.trustedProxies) else { return TrustedProxies() }
+        guard let proxies = TrustedProxies(configuration: text) else {
+            throw StartupError(.trustedProxies, "must be comma-separated IP addresses or CIDR ranges such as 127.0.0.1,10.0.0.0/8")
+        }
+        return proxies
     }
 
     private func pushEndpoints(_ values: SettingValues) throws -> PushEndpointPolicy {

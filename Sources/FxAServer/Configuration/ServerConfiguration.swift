@@ -41,6 +41,8 @@ public struct ServerConfiguration: Sendable {
     public var smtp: SMTPSettings?
     /// Browser origins allowed to call the API cross-origin (exact match).
     public var corsOrigins: Set<String>
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    public var trustedProxies: TrustedProxies
     /// How long (seconds) the profile API may reuse a verified access token
     /// and its profile before reading them again; bounds how late a change
     /// made by *another* process is seen (this process's own changes are seen
@@ -84,6 +86,7 @@ public struct ServerConfiguration: Sendable {
         mode: ServerMode = .development,
         smtp: SMTPSettings? = nil,
         corsOrigins: Set<String> = [],
+        trustedProxies: TrustedProxies = TrustedProxies(),
         sqliteDurability: SQLiteDurability = .full,
         profileCacheSeconds: Int = 2,
         eventDelivery: EventDeliveryPolicy = EventDeliveryPolicy(),
@@ -112,6 +115,7 @@ public struct ServerConfiguration: Sendable {
         self.mode = mode
         self.smtp = smtp
         self.corsOrigins = corsOrigins
+        self.trustedProxies = trustedProxies
     }
 
     /// What an operator should fix before real users sign in, each as one
@@ -133,7 +137,19 @@ public struct ServerConfiguration: Sendable {
                 "development mode reachable from other machines: anyone who reaches the server can read "
                     + "its mail (codes included) at /__mail__. Use --mode production with an SMTP relay")
         }
+        // `?starttls=off` is for a relay on this machine: anywhere else the
+        // codes and reset mail cross the network in clear.
+        if let smtp, smtp.security == .none, !Self.isLoopbackHost(smtp.host) {
+            warnings.append(
+                "mail to the relay \(smtp.host):\(smtp.port) is sent unencrypted (starttls=off): sign-in codes and "
+                    + "password-reset codes cross the network in clear. Drop ?starttls=off (STARTTLS), use smtps://, "
+                    + "or relay through this machine")
+        }
         return warnings
+    }
+
+    private static func isLoopbackHost(_ host: String) -> Bool {
+        ["localhost", "::1", "[::1]"].contains(host.lowercased()) || host.hasPrefix("127.")
     }
 
     /// One line for the startup log: every setting of ``ServerSetting/all``

@@ -9,7 +9,7 @@ extension ServerSetting {
     public static let all: [ServerSetting] = [
         .host, .port, .publicURL, .databaseURL, .dataDirectory, .sqliteSynchronous, .signingKeyFile,
         .previousSigningKeyFile, .metrics, .logLevel, .maxBodySize, .commit, .mode, .smtpURL, .mailFrom, .signup,
-        .autoVerify, .confirmSignins, .corsOrigins, .rateLimitWindow, .rateLimitPassword, .rateLimitCode,
+        .autoVerify, .confirmSignins, .corsOrigins, .trustedProxies, .rateLimitWindow, .rateLimitPassword, .rateLimitCode,
         .rateLimitEmail, .rateLimitDevice, .rateLimitIP, .webhookTimeout, .eventMaxAge, .eventRetention,
         .keyBearingScopes, .syncTokenserverURL, .pushAllowedOrigins, .profileCacheSeconds,
     ]
@@ -127,6 +127,13 @@ extension ServerSetting {
             + "no CORS headers and a refused preflight",
         summary: { $0.corsOrigins.isEmpty ? "none" : $0.corsOrigins.sorted().joined(separator: ",") })
 
+    public static let trustedProxies = ServerSetting(
+        "FXA_TRUSTED_PROXIES", flag: .option("trusted-proxies"), default: "none",
+        meaning: "addresses or CIDR ranges (`127.0.0.1,10.0.0.0/8`) of reverse proxies whose `X-Forwarded-For` names "
+            + "the client, for the per-IP limit: the right-most address no trusted proxy stands for. Without "
+            + "it, every request behind a proxy counts as the proxy's",
+        summary: { $0.trustedProxies.summary })
+
     /// The loopback origins FxA's integration guide uses for local relying
     /// parties, in the order the README lists them.
     static let developmentCORSOrigins = ["http://127.0.0.1:8001", "http://localhost:8000", "http://127.0.0.1:8000"]
@@ -158,8 +165,8 @@ extension ServerSetting {
 
     public static let rateLimitIP = ServerSetting(
         "FXA_RATE_LIMIT_IP", default: "`300`",
-        meaning: "all of the above from one IP address. Behind a proxy every request shares the proxy's address: "
-            + "raise this or set it to `0`",
+        meaning: "all of the above from one IP address. Behind a reverse proxy set `FXA_TRUSTED_PROXIES`, or every "
+            + "request counts as the proxy's",
         summary: { String($0.customs.attemptsPerIP) })
 
     public static let webhookTimeout = ServerSetting(
