@@ -24,6 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
             ])
             for warning in configuration.startupWarnings { logger.warning("\(warning)") }
             try await ListenFailure.checkAvailable(host: configuration.host, port: configuration.port)
+            for line in configuration.developmentGuide { logger.notice("\(line)") }
             let app = try await buildApplication(
                 dependencies: dependencies,
                 environment: Environment(name: "production", arguments: ["fxa-server", "serve"]),

@@ -12,7 +12,7 @@ struct AccountConfigurationTests {
         #expect(configuration.mode == .development)
         #expect(configuration.smtp == nil)
         #expect(configuration.accountPolicy == AccountPolicy())
-        #expect(configuration.customs == CustomsPolicy())
+        #expect(configuration.customs == .development, "development mode relaxes the limits (DevelopmentModeTests)")
         #expect(configuration.customs.passwordAttemptsPerEmail > 0)
     }
 

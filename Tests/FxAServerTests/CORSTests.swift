@@ -29,6 +29,25 @@ struct CORSTests {
         }
     }
 
+    /// A front end on any local port (Vite's 5173, 3000) works in
+    /// development without configuration; look-alikes do not.
+    @Test func developmentAllowsEveryLoopbackOriginAndNothingThatOnlyLooksLikeOne() async throws {
+        try await withTestServer(configure: { $0.corsAllowsLoopbackOrigins = true }) { server in
+            for origin in ["http://localhost:5173", "http://127.0.0.1:3000", "http://[::1]:8080", "http://localhost"] {
+                let preflight = try await server.call(.OPTIONS, "/v1/token", headers: [
+                    ("Origin", origin), ("Access-Control-Request-Method", "POST")])
+                #expect(preflight.status == .noContent, "\(origin)")
+                #expect(preflight.headers.first(name: .accessControlAllowOrigin) == origin)
+            }
+            for origin in ["http://localhost.evil.test:5173", "http://127.0.0.1.evil.test", "https://evil.example",
+                           "http://localhost:5173/path", "http://user@localhost:5173", "http://127.0.0.256"] {
+                let preflight = try await server.call(.OPTIONS, "/v1/token", headers: [
+                    ("Origin", origin), ("Access-Control-Request-Method", "POST")])
+                #expect(preflight.status == .forbidden, "\(origin)")
+            }
+        }
+    }
+
     @Test func thePagesAndTheAuthorizationEndpointNeverTakePartInCORS() async throws {
         try await withTestServer(configure: { $0.corsOrigins = ["https://rp.example"] }) { server in
             let client = try await server.registerClient()
@@ -62,13 +81,14 @@ struct CORSTests {
         }
     }
 
-    @Test func developmentDefaultsToTheGuidesLoopbackOriginsAndProductionToNone() throws {
+    @Test func developmentDefaultsToEveryLoopbackOriginAndProductionToNone() throws {
         let development = try ConfigurationInput().resolve(environment: [:])
-        #expect(development.corsOrigins == ["http://127.0.0.1:8001", "http://localhost:8000", "http://127.0.0.1:8000"])
+        #expect(development.corsOrigins.isEmpty && development.corsAllowsLoopbackOrigins)
         let production = try ConfigurationInput().resolve(environment: ["FXA_MODE": "production", "FXA_SMTP_URL": "smtp://relay.test"])
-        #expect(production.corsOrigins.isEmpty)
+        #expect(production.corsOrigins.isEmpty && !production.corsAllowsLoopbackOrigins)
         let configured = try ConfigurationInput(flags: [.corsOrigins: "https://a.example, https://b.example:8443"]).resolve(environment: [:])
         #expect(configured.corsOrigins == ["https://a.example", "https://b.example:8443"])
+        #expect(!configured.corsAllowsLoopbackOrigins, "a list the developer gave replaces the default")
         #expect(throws: StartupError.self) { try ConfigurationInput(flags: [.corsOrigins: "https://a.example/path"]).resolve(environment: [:]) }
         #expect(throws: StartupError.self) { try ConfigurationInput(flags: [.corsOrigins: "*"]).resolve(environment: [:]) }
     }

@@ -166,7 +166,7 @@ struct ConfigurationTests {
         #expect(summary.contains("database-url=postgres postgres://fxa:redacted@db.internal/fxa"))
         #expect(summary.contains("public-url=http://127.0.0.1:9000"))
         #expect(summary.contains("signing-key-file=/etc/fxa/key.pem previous-signing-key-file=/etc/fxa/old.pem"))
-        #expect(summary.contains("rate-limit-ip=300 "))
+        #expect(summary.contains("rate-limit-ip=3000 "), "development's limit")
         let keys = Set(summary.split(separator: " ").compactMap { $0.split(separator: "=").first.map(String.init) })
         for setting in ServerSetting.all where setting != .sqliteSynchronous {
             #expect(keys.contains(setting.summaryKey), "\(setting) is missing from the summary")
@@ -243,5 +243,26 @@ struct VersionInfoTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         #expect(VersionInfo.detect(environment: [:], workingDirectory: folder.path).commit == "unknown")
         #expect(VersionInfo.detect(environment: ["FXA_COMMIT": "abc"], workingDirectory: folder.path).commit == "abc")
+    }
+}
+
+@Suite("Development mode")
+struct DevelopmentModeTests {
+    /// One developer on loopback: limits ten times production's, every
+    /// loopback origin, and a guide to what to open next; none of it in
+    /// production.
+    @Test func developmentIsTunedForOneDeveloperAndProductionIsNot() throws {
+        let development = try ConfigurationInput().resolve(environment: [:])
+        #expect(development.customs == .development)
+        #expect(development.customs.passwordAttemptsPerEmail == 10 * CustomsPolicy().passwordAttemptsPerEmail)
+        let guide = development.developmentGuide.joined(separator: "\n")
+        #expect(guide.contains("http://127.0.0.1:9000/signin") && guide.contains("http://127.0.0.1:9000/__mail__"))
+        #expect(guide.contains("fxa-server client create"))
+        let production = try ConfigurationInput().resolve(
+            environment: ["FXA_MODE": "production", "FXA_SMTP_URL": "smtp://relay.test", "FXA_PUBLIC_URL": "https://a.example"])
+        #expect(production.customs == CustomsPolicy())
+        #expect(production.developmentGuide.isEmpty)
+        let chosen = try ConfigurationInput().resolve(environment: ["FXA_RATE_LIMIT_CODE": "7"])
+        #expect(chosen.customs.codeAttemptsPerAccount == 7, "an operator's value wins in either mode")
     }
 }

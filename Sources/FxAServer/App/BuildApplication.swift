@@ -29,7 +29,8 @@ public func buildApplication(
     app.middleware.use(RequestObservationMiddleware(metrics: dependencies.metrics))
     app.middleware.use(SecurityHeadersMiddleware(strictTransportSecurity: configuration.publicURL.isHTTPS))
     app.middleware.use(TimestampHeaderMiddleware(clock: dependencies.clock))
-    app.middleware.use(CORSAllowlistMiddleware(allowedOrigins: configuration.corsOrigins))
+    app.middleware.use(CORSAllowlistMiddleware(
+        allowedOrigins: configuration.corsOrigins, allowsLoopbackOrigins: configuration.corsAllowsLoopbackOrigins))
     app.middleware.use(FxAErrorMiddleware())
 
     try app.register(collection: DockerflowController(

@@ -64,8 +64,10 @@ public struct ConfigurationInput: Sendable {
             signingKeys: signingKeys, metricsEnabled: try values.boolean(.metrics) ?? false, logLevel: logLevel,
             maxBodySize: try values.integer(.maxBodySize, in: 1024...Int.max) ?? 1 << 20,
             version: VersionInfo.detect(environment: environment), accountPolicy: try accountPolicy(values),
-            customs: try customs(values), mode: mode, smtp: try smtp(values, mode: mode, publicURL: publicURL),
-            corsOrigins: try corsOrigins(values, mode: mode), trustedProxies: try trustedProxies(values),
+            customs: try customs(values, mode: mode), mode: mode, smtp: try smtp(values, mode: mode, publicURL: publicURL),
+            corsOrigins: try corsOrigins(values, mode: mode),
+            corsAllowsLoopbackOrigins: mode == .development && values.text(.corsOrigins) == nil,
+            trustedProxies: try trustedProxies(values),
             sqliteDurability: sqliteDurability,
             profileCacheSeconds: try values.integer(.profileCacheSeconds, in: 0...300) ?? 2,
             eventDelivery: try eventDelivery(values),
@@ -94,8 +96,8 @@ public struct ConfigurationInput: Sendable {
             confirmSignins: try values.boolean(.confirmSignins) ?? false)
     }
 
-    private func customs(_ values: SettingValues) throws -> CustomsPolicy {
-        let defaults = CustomsPolicy()
+    private func customs(_ values: SettingValues, mode: ServerMode) throws -> CustomsPolicy {
+        let defaults = mode == .development ? CustomsPolicy.development : CustomsPolicy()
         let limits = 0...Int.max
         return CustomsPolicy(
             window: TimeInterval(try values.integer(.rateLimitWindow, in: 1...Int.max) ?? Int(defaults.window)),
@@ -107,9 +109,8 @@ public struct ConfigurationInput: Sendable {
     }
 
     private func corsOrigins(_ values: SettingValues, mode: ServerMode) throws -> Set<String> {
-        guard let list = values.text(.corsOrigins) else {
-            return mode == .development ? Set(ServerSetting.developmentCORSOrigins) : []
-        }
+        // Development's default is every loopback origin (corsAllowsLoopbackOrigins).
+        guard let list = values.text(.corsOrigins) else { return [] }
         var origins: Set<String> = []
         for origin in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !origin.isEmpty {
             guard let url = URLComponents(string: origin), let scheme = url.scheme, ["http", "https"].contains(scheme),

@@ -41,6 +41,10 @@ public struct ServerConfiguration: Sendable {
     public var smtp: SMTPSettings?
     /// Browser origins allowed to call the API cross-origin (exact match).
     public var corsOrigins: Set<String>
+    /// Development's default: any `http://localhost`, `127.0.0.1` or `[::1]`
+    /// origin, whatever its port (a front end on :5173 or :3000), besides
+    /// ``corsOrigins``.
+    public var corsAllowsLoopbackOrigins: Bool
     /// Reverse proxies whose `X-Forwarded-For` is believed.
     public var trustedProxies: TrustedProxies
     /// How long (seconds) the profile API may reuse a verified access token
@@ -86,6 +90,7 @@ public struct ServerConfiguration: Sendable {
         mode: ServerMode = .development,
         smtp: SMTPSettings? = nil,
         corsOrigins: Set<String> = [],
+        corsAllowsLoopbackOrigins: Bool = false,
         trustedProxies: TrustedProxies = TrustedProxies(),
         sqliteDurability: SQLiteDurability = .full,
         profileCacheSeconds: Int = 2,
@@ -115,6 +120,7 @@ public struct ServerConfiguration: Sendable {
         self.mode = mode
         self.smtp = smtp
         self.corsOrigins = corsOrigins
+        self.corsAllowsLoopbackOrigins = corsAllowsLoopbackOrigins
         self.trustedProxies = trustedProxies
     }
 
@@ -146,6 +152,18 @@ public struct ServerConfiguration: Sendable {
                     + "or relay through this machine")
         }
         return warnings
+    }
+
+    /// What to open and run next, logged when a development server starts:
+    /// the first hour of someone who just typed `swift run fxa-server`.
+    public var developmentGuide: [String] {
+        guard mode == .development else { return [] }
+        return [
+            "development mode: sign up at \(publicURL.appending("/signin")); the codes arrive at \(publicURL.appending("/__mail__"))",
+            "development mode: OpenID discovery at \(publicURL.appending("/.well-known/openid-configuration"))",
+            "next: register a relying party with `fxa-server client create --name \"My site\" --redirect-uri "
+                + "http://127.0.0.1:8000/callback`, then send its users to \(publicURL.appending("/authorization"))",
+        ]
     }
 
     private static func isLoopbackHost(_ host: String) -> Bool {

@@ -122,10 +122,14 @@ extension ServerSetting {
 
     public static let corsOrigins = ServerSetting(
         "FXA_CORS_ORIGINS", flag: .option("cors-origins"),
-        default: "development: `" + developmentCORSOrigins.joined(separator: ",") + "`; production: none",
+        default: "development: any `http://localhost`, `127.0.0.1` or `[::1]` origin, whatever its port; production: none",
         meaning: "browser origins (exact `scheme://host[:port]`) allowed to call the API cross-origin; others get "
             + "no CORS headers and a refused preflight",
-        summary: { $0.corsOrigins.isEmpty ? "none" : $0.corsOrigins.sorted().joined(separator: ",") })
+        summary: { configuration in
+            let listed = configuration.corsOrigins.sorted()
+            let loopback = configuration.corsAllowsLoopbackOrigins ? ["any-loopback"] : []
+            return listed.isEmpty && loopback.isEmpty ? "none" : (loopback + listed).joined(separator: ",")
+        })
 
     public static let trustedProxies = ServerSetting(
         "FXA_TRUSTED_PROXIES", flag: .option("trusted-proxies"), default: "none",
@@ -134,9 +138,6 @@ extension ServerSetting {
             + "it, every request behind a proxy counts as the proxy's",
         summary: { $0.trustedProxies.summary })
 
-    /// The loopback origins FxA's integration guide uses for local relying
-    /// parties, in the order the README lists them.
-    static let developmentCORSOrigins = ["http://127.0.0.1:8001", "http://localhost:8000", "http://127.0.0.1:8000"]
 
     public static let rateLimitWindow = ServerSetting(
         "FXA_RATE_LIMIT_WINDOW", default: "`900`",
@@ -144,27 +145,27 @@ extension ServerSetting {
         summary: { String(Int($0.customs.window)) })
 
     public static let rateLimitPassword = ServerSetting(
-        "FXA_RATE_LIMIT_PASSWORD", default: "`20`",
+        "FXA_RATE_LIMIT_PASSWORD", default: "`20`; development: `200`",
         meaning: "sign-ups, logins, deletions and password-change starts per email",
         summary: { String($0.customs.passwordAttemptsPerEmail) })
 
     public static let rateLimitCode = ServerSetting(
-        "FXA_RATE_LIMIT_CODE", default: "`10`",
+        "FXA_RATE_LIMIT_CODE", default: "`10`; development: `100`",
         meaning: "code verifications per account (a code is also burnt after 5 wrong guesses)",
         summary: { String($0.customs.codeAttemptsPerAccount) })
 
     public static let rateLimitEmail = ServerSetting(
-        "FXA_RATE_LIMIT_EMAIL", default: "`5`",
+        "FXA_RATE_LIMIT_EMAIL", default: "`5`; development: `50`",
         meaning: "emails sent per address",
         summary: { String($0.customs.emailsPerAddress) })
 
     public static let rateLimitDevice = ServerSetting(
-        "FXA_RATE_LIMIT_DEVICE", default: "`300`",
+        "FXA_RATE_LIMIT_DEVICE", default: "`300`; development: `3000`",
         meaning: "Send Tab commands and device notifications per account (each stores a command or sends pushes)",
         summary: { String($0.customs.deviceMessagesPerAccount) })
 
     public static let rateLimitIP = ServerSetting(
-        "FXA_RATE_LIMIT_IP", default: "`300`",
+        "FXA_RATE_LIMIT_IP", default: "`300`; development: `3000`",
         meaning: "all of the above from one IP address. Behind a reverse proxy set `FXA_TRUSTED_PROXIES`, or every "
             + "request counts as the proxy's",
         summary: { String($0.customs.attemptsPerIP) })

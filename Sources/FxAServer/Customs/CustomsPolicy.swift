@@ -36,6 +36,15 @@ public struct CustomsPolicy: Sendable, Equatable {
         self.attemptsPerIP = attemptsPerIP
     }
 
+    /// Development mode's defaults: ten times the production limits, for
+    /// one developer on loopback who signs up, mistypes and resends all day
+    /// (each code is still burnt after 5 wrong guesses, and two-step
+    /// authentication's lock is not a customs limit). Never used in
+    /// production mode.
+    public static let development = CustomsPolicy(
+        passwordAttemptsPerEmail: 200, codeAttemptsPerAccount: 100, emailsPerAddress: 50, attemptsPerIP: 3000,
+        deviceMessagesPerAccount: 3000)
+
     /// No limits at all, for benchmarks that measure the hash, not customs.
     public static let off = CustomsPolicy(
         passwordAttemptsPerEmail: 0, codeAttemptsPerAccount: 0, emailsPerAddress: 0, attemptsPerIP: 0,

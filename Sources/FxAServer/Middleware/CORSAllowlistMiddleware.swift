@@ -15,6 +15,8 @@ import Vapor
 /// not on the list.
 struct CORSAllowlistMiddleware: AsyncMiddleware {
     let allowedOrigins: Set<String>
+    /// Development: every loopback origin too (``isLoopbackOrigin(_:)``).
+    var allowsLoopbackOrigins = false
 
     /// Headers a browser client sends (Hawk and Bearer both ride in Authorization).
     static let allowedHeaders = "Authorization, Content-Type"
@@ -26,11 +28,16 @@ struct CORSAllowlistMiddleware: AsyncMiddleware {
         guard let origin = request.headers.first(name: .origin) else {
             return try await next.respond(to: request)
         }
-        let allowed = allowedOrigins.contains(origin) && Self.isAPI(request.url.path)
+        let listed = allowedOrigins.contains(origin) || (allowsLoopbackOrigins && Self.isLoopbackOrigin(origin))
+        let allowed = listed && Self.isAPI(request.url.path)
         let isPreflight = request.method == .OPTIONS && request.headers.first(name: .accessControlRequestMethod) != nil
         let response: Response
         if isPreflight {
             guard allowed else {
+                // The developer whose front end was refused reads why here.
+                request.logger.notice("CORS preflight refused", metadata: [
+                    "origin": .string(origin), "path": .string(request.url.path),
+                    "reason": .string(listed ? "not an API path" : "origin not in FXA_CORS_ORIGINS")])
                 let refused = FxAErrorMiddleware.response(
                     for: FxAError(status: 403, errno: .auth(.unexpectedError), message: "Origin not allowed"))
                 refused.headers.add(name: .vary, value: "Origin")
@@ -49,6 +56,17 @@ struct CORSAllowlistMiddleware: AsyncMiddleware {
             response.headers.replaceOrAdd(name: .accessControlExpose, value: Self.exposedHeaders)
         }
         return response
+    }
+
+    /// `http://localhost[:port]`, `http://127.x.x.x[:port]` or
+    /// `http://[::1][:port]`, exactly (no path, no user).
+    static func isLoopbackOrigin(_ origin: String) -> Bool {
+        guard let url = URLComponents(string: origin), url.scheme == "http", let host = url.host?.lowercased(),
+              url.path.isEmpty, url.query == nil, url.fragment == nil, url.user == nil
+        else { return false }
+        let isIPv4Loopback = host.hasPrefix("127.") && host.split(separator: ".").count == 4
+            && host.split(separator: ".").allSatisfy { UInt8($0) != nil }
+        return host == "localhost" || host == "[::1]" || host == "::1" || isIPv4Loopback
     }
 
     /// The paths a relying party's script may call from its own origin:
