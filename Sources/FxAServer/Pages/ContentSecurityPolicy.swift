@@ -19,8 +19,9 @@ struct ContentSecurityPolicy: Sendable, Equatable {
         ContentSecurityPolicy(scripts: false, imageOrigins: imageOrigins, forms: true)
     }
 
-    /// A page that only shows text: an error, the development mailbox.
-    static let textPage = ContentSecurityPolicy(scripts: false, imageOrigins: nil, forms: false)
+    /// A page that only shows text (an error, the development mailbox), and
+    /// our icon.
+    static let textPage = ContentSecurityPolicy(scripts: false, imageOrigins: [], forms: false)
 
     /// The header's value.
     var headerValue: String {

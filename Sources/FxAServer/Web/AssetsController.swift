@@ -6,6 +6,10 @@ import Vapor
 struct AssetsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("assets", ":name", use: serve)
+        // Browsers ask for it on every site without reading the pages.
+        routes.get("favicon.ico") { request in
+            request.redirect(to: "/assets/\(PageAsset.icon.rawValue)", redirectType: .permanent)
+        }
     }
 
     @Sendable func serve(_ request: Request) async throws -> Response {

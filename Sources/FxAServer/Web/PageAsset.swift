@@ -26,6 +26,8 @@ enum PageAsset: String, CaseIterable, Sendable {
     case qrCode = "qrcode.js"
     /// Account recovery keys in the browser: made, sealed and opened there.
     case recoveryKey = "recoverykey.js"
+    /// The pages' icon (also answered at `/favicon.ico`).
+    case icon = "favicon.svg"
 
     /// The file's bytes, as embedded at build time.
     var bytes: [UInt8] {
@@ -38,11 +40,14 @@ enum PageAsset: String, CaseIterable, Sendable {
         case .style: PackageResources.fxa_css
         case .qrCode: PackageResources.qrcode_js
         case .recoveryKey: PackageResources.recoverykey_js
+        case .icon: PackageResources.favicon_svg
         }
     }
 
     /// Its `Content-Type`.
     var contentType: String {
-        rawValue.hasSuffix(".css") ? "text/css; charset=utf-8" : "application/javascript; charset=utf-8"
+        if rawValue.hasSuffix(".css") { return "text/css; charset=utf-8" }
+        if rawValue.hasSuffix(".svg") { return "image/svg+xml" }
+        return "application/javascript; charset=utf-8"
     }
 }

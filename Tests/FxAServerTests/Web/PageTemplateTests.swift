@@ -47,7 +47,7 @@ struct PageTemplateTests {
                 #expect(!page.raw.contains(raw), "\(raw) is printed as text")
             }
             #expect(page.headers.first(name: .contentSecurityPolicy)
-                == "default-src 'none'; style-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'")
+                == "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'")
         }
     }
 
