@@ -60,7 +60,19 @@
     "totp-form": "Two-step authentication", "backup-code-form": "Two-step authentication",
     "reset-totp-form": "Two-step authentication", "reset-backup-code-form": "Two-step authentication" };
   const firstHeading = $("heading") ? $("heading").textContent : "";
+  // A development server keeps its mail at /__mail__; a production one
+  // answers 404 there. Asked once, when a code is first awaited.
+  let mailboxChecked = false;
+  async function pointToMailbox() {
+    if (mailboxChecked) return;
+    mailboxChecked = true;
+    const answer = await fetch("/__mail__", { method: "HEAD", credentials: "omit" }).catch(() => null);
+    if (!answer || !answer.ok) return;
+    document.querySelectorAll(".dev-mailbox").forEach((hint) => { hint.hidden = false; });
+  }
+
   function show(step) {
+    if (step === "code-form" || step === "forgot-code-form") pointToMailbox();
     for (const id of steps) $(id).hidden = id !== step;
     if (webChannel && $("heading")) {
       $("heading").textContent = headings[step] || (step === "password-form" && signingUp ? "Create your account" : firstHeading);
@@ -78,8 +90,34 @@
       const buttons = form.querySelectorAll("button");
       buttons.forEach((b) => { b.disabled = true; });
       say("");
-      try { await action(); } catch (error) { say(error.message); } finally { buttons.forEach((b) => { b.disabled = false; }); }
+      try { await action(); } catch (error) { say(humanMessage(error)); } finally { buttons.forEach((b) => { b.disabled = false; }); }
     });
+  }
+
+  // What the server's refusals mean to a person, never the API's own text
+  // ("Invalid parameter in request body"). Errors the page throws itself
+  // carry no errno and say what they say.
+  function humanMessage(error) {
+    const data = error.data || {};
+    const fields = (data.validation && data.validation.keys) || [];
+    switch (error.errno) {
+      case undefined: return error.message;
+      case 114: {
+        const seconds = Math.max(1, Number(data.retryAfter) || 60);
+        const wait = seconds < 90 ? seconds + " seconds" : Math.ceil(seconds / 60) + " minutes";
+        return "Too many attempts. Wait " + wait + ", then try again.";
+      }
+      case 102: return "There is no account with that email address.";
+      case 103: return "That password is not right.";
+      case 105: case 183: return "That code is not right, or it has expired. Use the newest one we sent.";
+      case 106: case 107: case 108:
+        return fields.includes("code") ? "That is not the code from our email: check it and try again."
+          : fields.includes("email") ? "That is not an email address." : "Check what you typed and try again.";
+      case 125: case 126: return "This sign-in was blocked to protect the account. Try again later.";
+      case 139: case 140: return "That email address belongs to another account.";
+      case 999: return "Something went wrong on the server. Try again in a moment.";
+      default: return error.message;
+    }
   }
 
   function askPassword(exists) {
@@ -93,6 +131,14 @@
     $("password-submit").textContent = exists ? "Sign in" : "Create account";
     show("password-form");
   }
+
+  $("change-email").addEventListener("click", () => {
+    say("");
+    $("email").value = email;
+    $("password").value = "";
+    $("password-confirm").value = "";
+    show("email-form");
+  });
 
   guard($("email-form"), async () => {
     email = $("email").value.trim();
@@ -208,7 +254,7 @@
   }
   $("forgot").addEventListener("click", async () => {
     say("");
-    try { await startForgot(); } catch (error) { say(error.message); }
+    try { await startForgot(); } catch (error) { say(humanMessage(error)); }
   });
 
   guard($("forgot-code-form"), async () => {
@@ -277,7 +323,7 @@
     try {
       await startForgot();
       say("We emailed a new code. After it, enter the code from your authenticator app.");
-    } catch (error) { say(error.message); }
+    } catch (error) { say(humanMessage(error)); }
   });
 
   guard($("reset-totp-form"), async () => {
@@ -322,7 +368,7 @@
   });
 
   $("resend").addEventListener("click", async () => {
-    try { await api("/v1/session/resend_code", {}, session.id); say("We sent a new code."); } catch (error) { say(error.message); }
+    try { await api("/v1/session/resend_code", {}, session.id); say("We sent a new code."); } catch (error) { say(humanMessage(error)); }
   });
 
   function consentOrFinish() {
