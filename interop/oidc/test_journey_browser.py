@@ -20,9 +20,8 @@ from fxa.core import Client
 from fxa.errors import ClientError
 from selenium.webdriver.common.by import By
 
-from browser import Callback, Page, chromium, sent_requests
+from browser import Callback, Page, chromium, screenshot, sent_requests
 from pyfxa_support import mail_header, new_email
-from test_settings_browser import screenshot
 
 PASSWORD = "a long enough password"
 NEW_PASSWORD = "another long password"
@@ -75,8 +74,10 @@ def test_the_whole_journey(journey, callback):
     page.fill("code", mail_header(server, email, "x-verify-code"))
     page.submit("code-form")
     consent = page.visible("consent")
-    assert "Notes RP asks to" in consent.text and "See your email address" in consent.text
+    assert "Notes RP (127.0.0.1) asks to" in consent.text and "See your email address" in consent.text
+    assert f"Signed in as {email}" in consent.text, "the consent names the account it grants"
     screenshot(browser, "journey-01-consent")
+    screenshot(browser, "journey-01-consent-390px", width=390)
     page.submit("consent")
     tokens = exchange(server, client["client_id"], client["client_secret"], returned_code(page, callback, state),
                       callback.uri)
@@ -169,7 +170,8 @@ def test_the_whole_journey(journey, callback):
         state = secrets.token_urlsafe(12)
         browser.get(authorization_url(server, client_id, console_callback.uri, state))
         page.submit("signed-in-form")
-        assert "Console RP asks to" in page.visible("consent").text
+        consent = page.visible("consent").text
+        assert "Console RP (127.0.0.1) asks to" in consent and f"Signed in as {email}" in consent, consent
         page.submit("consent")
         console_tokens = exchange(server, client_id, secret, returned_code(page, console_callback, state),
                                   console_callback.uri)

@@ -7,29 +7,17 @@ signs out of it there, after which the RP's refresh token fails. A form
 posted from another site without the CSRF token changes nothing. Each
 page is saved as a full-page screenshot in $FXA_SCREENSHOTS (CI keeps it)."""
 import json
-import os
 import secrets
-from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 import requests
 from selenium.webdriver.common.by import By
 
-from browser import Callback, Page, chromium
+from browser import Callback, Page, chromium, screenshot
 from pyfxa_support import mail_header, new_email
 
 PASSWORD = "a long enough password"
-SHOTS = Path(os.environ.get("FXA_SCREENSHOTS", "/tmp/fxa-screenshots"))
-
-
-def screenshot(browser, name):
-    """The whole page, not just the viewport."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    height = browser.execute_script("return document.documentElement.scrollHeight")
-    browser.set_window_size(1000, max(height + 100, 700))
-    browser.save_screenshot(str(SHOTS / f"{name}.png"))
-    browser.set_window_size(1000, 900)
 
 
 @pytest.fixture

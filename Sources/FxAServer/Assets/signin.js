@@ -372,7 +372,11 @@
   });
 
   function consentOrFinish() {
-    if (request.askConsent) { show("consent"); return; }
+    if (request.askConsent) {
+      $("consent-email").textContent = continuing && request.signedInEmail ? request.signedInEmail : email;
+      show("consent");
+      return;
+    }
     // A new account chooses what Firefox syncs, as on FxA's pages.
     if (firefox && signingUp && offeredEngines.length > 0) { showEngines(); return; }
     return finish();

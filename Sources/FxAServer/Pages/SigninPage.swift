@@ -93,6 +93,9 @@ struct SigninPage: RenderedPage {
         let signedIn: Bool
         /// Each requested scope in plain words, for the consent step.
         let scopes: [String]
+        /// Where the user is sent back to: the site asking, by its host,
+        /// which a look-alike name cannot fake.
+        let clientHost: String
         let scriptData: String
     }
 
@@ -101,7 +104,9 @@ struct SigninPage: RenderedPage {
         return Context(
             title: "Sign in to continue to \(client.name)", clientName: client.name,
             iconURL: Self.imageOrigin(client.imageURI) != nil ? client.imageURI : nil, signedIn: signedIn != nil,
-            scopes: request.scope.sortedValues.map(Self.describe), scriptData: try ScriptJSON.encode(scriptData()))
+            scopes: request.scope.sortedValues.map(Self.describe),
+            clientHost: URLComponents(string: request.redirectURI)?.host ?? request.redirectURI,
+            scriptData: try ScriptJSON.encode(scriptData()))
     }
 
     /// What the page's script reads from its data block.
