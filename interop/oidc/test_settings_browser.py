@@ -74,6 +74,16 @@ def test_settings_display_name_and_devices_and_apps(provider, browser, callback)
     assert cookies["fxa_session"]["httpOnly"] and cookies["fxa_session"]["sameSite"] == "Lax"
     assert browser.execute_script("return document.cookie") == "", "the page's script cannot read the session"
     screenshot(browser, "04-settings")
+    screenshot(browser, "04-settings-390px", width=390)
+    # Sections as people expect them: the account and "Sign out" at the top,
+    # deleting the account last, and nothing wider than a phone.
+    sections = [section.get_attribute("id") for section in browser.find_elements(By.CSS_SELECTOR, ".settings-sections > section")]
+    assert sections == ["profile", "security", "connected", "developers", "delete"], sections
+    header = browser.find_element(By.CSS_SELECTOR, ".settings-header")
+    assert header.find_elements(By.CSS_SELECTOR, "form[action='/settings/signout']"), "Sign out sits with the account"
+    browser.set_window_size(390, 900)
+    assert browser.execute_script("return document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    browser.set_window_size(1000, 900)
 
     page.fill("display_name", "Ada Lovelace")
     browser.find_element(By.CSS_SELECTOR, "form[action='/settings/display_name'] button").click()

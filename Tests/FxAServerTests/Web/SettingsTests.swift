@@ -135,7 +135,7 @@ struct SettingsTests {
             let events = try await server.dependencies.stores.outbox.events(uid: uid)
             #expect(events.contains { $0.kind == .profileChange && $0.payload["email"] == .string(newEmail) }, "\(events)")
             let page = try await server.page("/settings", browser)
-            #expect(page.raw.contains("Signed in as <strong>\(newEmail)</strong>"))
+            #expect(page.raw.contains("Signed in as <strong class=\"address\">\(newEmail)</strong>"))
             // The page still stretches with the sign-up address; a wrong
             // password is a wrong password (103), not "use another address".
             let csrfNow = try csrfToken(page)
