@@ -58,6 +58,10 @@ struct AccountConfigurationTests {
         #expect(policy.admits(normalizedEmail: "kid@family.test"))
         #expect(!policy.admits(normalizedEmail: "kid@sub.family.test"))
         #expect(!policy.admits(normalizedEmail: "other@corp.test"))
+        for typo in ["weird", "opne", "@", "@team", "bad@", "team..test", "-team.test", "team.test,oops"] {
+            #expect(SignupPolicy(configuration: typo) == nil, "\(typo) is neither an address nor a domain")
+        }
+        #expect(throws: StartupError.self) { try ConfigurationInput(flags: [.signup: "weird"]).resolve(environment: [:]) }
     }
 
     @Test func rateLimitsAndFlagsComeFromTheEnvironment() throws {

@@ -63,17 +63,34 @@ public enum SignupPolicy: Sendable, Equatable {
         default:
             var emails = Set<String>()
             var domains = Set<String>()
+            // Each entry must be an address or a domain: a typo (`--signup
+            // weird`, `opne`) is refused at start-up, not taken as a domain
+            // nobody has.
             for entry in trimmed.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !entry.isEmpty {
                 if entry.hasPrefix("@") {
-                    domains.insert(String(entry.dropFirst()))
+                    let domain = String(entry.dropFirst())
+                    guard Self.isDomain(domain) else { return nil }
+                    domains.insert(domain)
                 } else if entry.contains("@") {
+                    guard EmailAddress(entry) != nil else { return nil }
                     emails.insert(entry)
                 } else {
+                    guard Self.isDomain(entry) else { return nil }
                     domains.insert(entry)
                 }
             }
             guard !emails.isEmpty || !domains.isEmpty else { return nil }
             self = .allowList(emails: emails, domains: domains)
+        }
+    }
+
+    /// A host name with at least one dot: labels of letters, digits and
+    /// hyphens, none empty.
+    static func isDomain(_ text: String) -> Bool {
+        let labels = text.split(separator: ".", omittingEmptySubsequences: false)
+        return labels.count >= 2 && labels.allSatisfy { label in
+            !label.isEmpty && !label.hasPrefix("-") && !label.hasSuffix("-")
+                && label.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" }
         }
     }
 
