@@ -65,6 +65,16 @@ class Page:
         self.fill("password", password)
         self.submit("password-form")
 
+    def forgot_password(self, email, emailed_code):
+        """The email step, then "Forgot your password?" and the emailed code
+        (`emailed_code()` reads it once it is sent)."""
+        self.fill("email", email)
+        self.submit("email-form")
+        self.visible("password")
+        self.browser.find_element(By.ID, "forgot").click()
+        self.fill("forgot-code", emailed_code())
+        self.submit("forgot-code-form")
+
     def wait_for_url(self, prefix):
         self.wait.until(lambda b: b.current_url.startswith(prefix))
         return self.browser.current_url

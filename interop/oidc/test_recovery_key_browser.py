@@ -48,12 +48,7 @@ def test_a_recovery_key_made_in_settings_keeps_kb_through_a_reset(start_server, 
 
     browser.find_element(By.CSS_SELECTOR, "form[action='/settings/signout'] button").click()
     page.wait_for_url(server.base + "/signin")
-    page.fill("email", email)
-    page.submit("email-form")
-    page.visible("password")
-    browser.find_element(By.ID, "forgot").click()
-    page.fill("forgot-code", mail_header(server, email, "x-password-forgot-otp"))
-    page.submit("forgot-code-form")
+    page.forgot_password(email, lambda: mail_header(server, email, "x-password-forgot-otp"))
     page.visible("recovery-key")
     assert "the blue folder" in browser.find_element(By.ID, "recovery-key-hint").text
     screenshot(browser, "recovery-key-02-asked")

@@ -151,12 +151,7 @@ def test_turn_on_two_step_in_settings_then_sign_in_to_an_rp_with_the_apps_code(p
     # for the app's code, and two-step authentication stays on.
     browser.delete_all_cookies()
     browser.get(server.base + "/signin?next=/settings")
-    page.fill("email", email)
-    page.submit("email-form")
-    page.visible("password")
-    browser.find_element(By.ID, "forgot").click()
-    page.fill("forgot-code", mail_header(server, email, "x-password-forgot-otp"))
-    page.submit("forgot-code-form")
+    page.forgot_password(email, lambda: mail_header(server, email, "x-password-forgot-otp"))
     page.visible("reset-totp-code")
     screenshot(browser, "two-step-05-reset-asks-the-app")
     screenshot(browser, "two-step-05-reset-asks-the-app-390px", width=390)

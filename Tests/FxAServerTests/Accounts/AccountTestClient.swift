@@ -156,18 +156,30 @@ func expectError(
 }
 
 extension TestServer {
-    /// Resets `user`'s password to `newUser`'s by emailed OTP, as a client
-    /// that forgot it does (v1 body: the server picks the new kB).
-    func resetPassword(_ user: TestUser, to newUser: TestUser) async throws {
+    /// The forgot-password flow up to its password-forgot token, as the
+    /// pages run it: the emailed OTP exchanged for the token and the code
+    /// `verify_code` takes.
+    func passwordForgotToken(_ user: TestUser) async throws -> (token: String, code: String) {
         let sent = try await call(.POST, "/v1/password/forgot/send_otp", json: ["email": user.email])
         try #require(sent.status == .ok, "send_otp: \(sent.raw)")
         let otp = try #require(try await mailHeader("X-Password-Forgot-Otp", to: user.email))
         let verified = try await call(.POST, "/v1/password/forgot/verify_otp", json: ["email": user.email, "code": otp])
-        let forgot = try #require(verified.string("token"), "verify_otp: \(verified.raw)")
+        return (try #require(verified.string("token"), "verify_otp: \(verified.raw)"), try #require(verified.string("code")))
+    }
+
+    /// `verify_code`: the password-forgot token (spent) for an account-reset token.
+    func accountResetToken(forgot: (token: String, code: String), withRecoveryKey: Bool = false) async throws -> String {
+        var body: [String: Any] = ["code": forgot.code]
+        if withRecoveryKey { body["accountResetWithRecoveryKey"] = true }
         let reset = try await call(
-            .POST, "/v1/password/forgot/verify_code", json: ["code": try #require(verified.string("code"))],
-            auth: .bearer(.passwordForgotToken, token: forgot))
-        let resetToken = try #require(reset.string("accountResetToken"), "verify_code: \(reset.raw)")
+            .POST, "/v1/password/forgot/verify_code", json: body, auth: .bearer(.passwordForgotToken, token: forgot.token))
+        return try #require(reset.string("accountResetToken"), "verify_code: \(reset.raw)")
+    }
+
+    /// Resets `user`'s password to `newUser`'s by emailed OTP, as a client
+    /// that forgot it does (v1 body: the server picks the new kB).
+    func resetPassword(_ user: TestUser, to newUser: TestUser) async throws {
+        let resetToken = try await accountResetToken(forgot: try await passwordForgotToken(user))
         let done = try await call(
             .POST, "/v1/account/reset", json: ["authPW": try newUser.v1().authPW.hexString],
             auth: .bearer(.accountResetToken, token: resetToken))

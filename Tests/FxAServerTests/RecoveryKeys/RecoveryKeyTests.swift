@@ -136,17 +136,11 @@ struct RecoveryKeyTests {
             #expect(replaced.status == .ok, "\(replaced.raw)")
             #expect(try await server.mailTemplates(to: user.email).contains("postRemoveAccountRecovery"), "the user hears the key is gone")
 
-            let sent = try await server.call(.POST, "/v1/password/forgot/send_otp", json: ["email": user.email])
-            try #require(sent.status == .ok)
-            let otp = try #require(try await server.mailHeader("X-Password-Forgot-Otp", to: user.email))
-            let verified = try await server.call(.POST, "/v1/password/forgot/verify_otp", json: ["email": user.email, "code": otp])
-            let forgot = try #require(verified.string("token"))
-            let exists = try await server.call(.POST, "/v1/recoveryKey/exists", json: [:], auth: .bearer(.passwordForgotToken, token: forgot))
+            let forgot = try await server.passwordForgotToken(user)
+            let exists = try await server.call(
+                .POST, "/v1/recoveryKey/exists", json: [:], auth: .bearer(.passwordForgotToken, token: forgot.token))
             #expect(exists.json["exists"] as? Bool == false, "not offered")
-            let reset = try await server.call(
-                .POST, "/v1/password/forgot/verify_code", json: ["code": try #require(verified.string("code"))],
-                auth: .bearer(.passwordForgotToken, token: forgot))
-            let resetAuth = TestAuth.bearer(.accountResetToken, token: try #require(reset.string("accountResetToken")))
+            let resetAuth = TestAuth.bearer(.accountResetToken, token: try await server.accountResetToken(forgot: forgot))
             let keyID = pending.id(uid: uid).hexString
             expectError(try await server.call(.GET, "/v1/recoveryKey/\(keyID)", auth: resetAuth), .badRequest, errno: 158)
             expectError(try await server.call(.GET, "/v1/recoveryKey/not-hex", auth: resetAuth), .badRequest, errno: 107)
@@ -171,18 +165,11 @@ struct RecoveryKeyTests {
             let (key, _) = try await createKey(server, account)
             server.clock.advance(by: 60)
 
-            let sent = try await server.call(.POST, "/v1/password/forgot/send_otp", json: ["email": user.email])
-            try #require(sent.status == .ok)
-            let otp = try #require(try await server.mailHeader("X-Password-Forgot-Otp", to: user.email))
-            let verified = try await server.call(.POST, "/v1/password/forgot/verify_otp", json: ["email": user.email, "code": otp])
-            let forgot = try #require(verified.string("token"))
-            let exists = try await server.call(.POST, "/v1/recoveryKey/exists", json: [:], auth: .bearer(.passwordForgotToken, token: forgot))
+            let forgot = try await server.passwordForgotToken(user)
+            let exists = try await server.call(
+                .POST, "/v1/recoveryKey/exists", json: [:], auth: .bearer(.passwordForgotToken, token: forgot.token))
             #expect(exists.json["exists"] as? Bool == true, "the reset page asks with its password-forgot token")
-            let reset = try await server.call(
-                .POST, "/v1/password/forgot/verify_code",
-                json: ["code": try #require(verified.string("code")), "accountResetWithRecoveryKey": true],
-                auth: .bearer(.passwordForgotToken, token: forgot))
-            let resetToken = try #require(reset.string("accountResetToken"))
+            let resetToken = try await server.accountResetToken(forgot: forgot, withRecoveryKey: true)
             let resetAuth = TestAuth.bearer(.accountResetToken, token: resetToken)
 
             let keyID = key.id(uid: Data(hex: account.uid)!).hexString

@@ -8,21 +8,10 @@ import Testing
 /// needs the app's code, a backup code, or the account recovery key.
 @Suite("Two-step authentication: password reset")
 struct TwoStepResetTests {
-    /// The forgot-password flow up to its password-forgot token: the token
-    /// and the code `verify_code` takes.
+    /// A second apart from any earlier mail, so the newest OTP is this flow's.
     private func forgotToken(_ server: TestServer, _ user: TestUser) async throws -> (token: String, code: String) {
         server.clock.advance(by: 1)
-        let sent = try await server.call(.POST, "/v1/password/forgot/send_otp", json: ["email": user.email])
-        try #require(sent.status == .ok, "send_otp: \(sent.raw)")
-        let otp = try #require(try await server.mailHeader("X-Password-Forgot-Otp", to: user.email))
-        let verified = try await server.call(.POST, "/v1/password/forgot/verify_otp", json: ["email": user.email, "code": otp])
-        return (try #require(verified.string("token"), "verify_otp: \(verified.raw)"), try #require(verified.string("code")))
-    }
-
-    private func resetToken(_ server: TestServer, forgot: (token: String, code: String)) async throws -> String {
-        let reset = try await server.call(
-            .POST, "/v1/password/forgot/verify_code", json: ["code": forgot.code], auth: .bearer(.passwordForgotToken, token: forgot.token))
-        return try #require(reset.string("accountResetToken"), "verify_code: \(reset.raw)")
+        return try await server.passwordForgotToken(user)
     }
 
     private func sessionDetails(_ server: TestServer, _ session: String) async throws -> [String: Any] {
@@ -38,7 +27,7 @@ struct TwoStepResetTests {
             let newUser = TestUser(user.email, password: "a new password after the reset")
 
             // Skipping the second factor: the reset token is refused.
-            let skipped = try await resetToken(server, forgot: try await forgotToken(server, user))
+            let skipped = try await server.accountResetToken(forgot: try await forgotToken(server, user))
             expectError(
                 try await server.call(
                     .POST, "/v1/account/reset", json: ["authPW": try newUser.v1().authPW.hexString],
@@ -60,7 +49,7 @@ struct TwoStepResetTests {
 
             let done = try await server.call(
                 .POST, "/v1/account/reset", json: ["authPW": try newUser.v1().authPW.hexString, "sessionToken": true],
-                auth: .bearer(.accountResetToken, token: try await resetToken(server, forgot: forgot)))
+                auth: .bearer(.accountResetToken, token: try await server.accountResetToken(forgot: forgot)))
             #expect(done.status == .ok, "\(done.raw)")
             #expect(done.string("uid") == account.uid && done.json["verified"] as? Bool == true)
             let session = try #require(done.string("sessionToken"))
@@ -98,7 +87,7 @@ struct TwoStepResetTests {
             let newUser = TestUser(user.email, password: "reset with a backup code")
             let done = try await server.call(
                 .POST, "/v1/account/reset", json: ["authPW": try newUser.v1().authPW.hexString],
-                auth: .bearer(.accountResetToken, token: try await resetToken(server, forgot: forgot)))
+                auth: .bearer(.accountResetToken, token: try await server.accountResetToken(forgot: forgot)))
             #expect(done.status == .ok && done.raw == "{}", "without sessionToken the answer is empty: \(done.raw)")
 
             // The spent code does not work again, in a reset or a sign-in.
@@ -125,7 +114,7 @@ struct TwoStepResetTests {
                 auth: .bearer(.sessionToken, token: account.sessionToken))
             try #require(created.status == .ok, "\(created.raw)")
 
-            let resetAuth = TestAuth.bearer(.accountResetToken, token: try await resetToken(server, forgot: try await forgotToken(server, user)))
+            let resetAuth = TestAuth.bearer(.accountResetToken, token: try await server.accountResetToken(forgot: try await forgotToken(server, user)))
             let fetched = try await server.call(.GET, "/v1/recoveryKey/\(keyID)", auth: resetAuth)
             let recoveryData = try #require(fetched.string("recoveryData"), "\(fetched.raw)")
             let kB = try #require(try key.open(recoveryData, uid: uid)["kB"].flatMap { Data(hex: $0) })
@@ -174,7 +163,7 @@ struct TwoStepResetTests {
                 .unauthorized, errno: 110)
             expectError(try await server.call(.POST, "/v1/totp/verify", json: ["code": "123456"]), .unauthorized, errno: 110)
             // An account-reset token's options: `sessionToken` must be a boolean.
-            let resetAuth = TestAuth.bearer(.accountResetToken, token: try await resetToken(server, forgot: forgot))
+            let resetAuth = TestAuth.bearer(.accountResetToken, token: try await server.accountResetToken(forgot: forgot))
             expectError(
                 try await server.call(
                     .POST, "/v1/account/reset", json: ["authPW": Hex32.random().hex, "sessionToken": "yes"], auth: resetAuth),
