@@ -14,7 +14,7 @@ struct FxAServerCommand: AsyncParsableCommand {
         commandName: "fxa-server",
         abstract: "A Firefox Accounts compatible identity provider.",
         version: FxAVersion.current,
-        subcommands: [ServeCommand.self, MigrateCommand.self, KeysCommand.self, AccountCommand.self, ClientCommand.self, EventsCommand.self],
+        subcommands: [ServeCommand.self, MigrateCommand.self, KeysCommand.self, AccountCommand.self, ClientCommand.self, EventsCommand.self, MailCommand.self],
         defaultSubcommand: ServeCommand.self)
 
     /// Runs Swift concurrency on NIO's event loops before anything else, so

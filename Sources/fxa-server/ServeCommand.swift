@@ -24,6 +24,14 @@ struct ServeCommand: AsyncParsableCommand {
             ])
             for warning in configuration.startupWarnings { logger.warning("\(warning)") }
             try await ListenFailure.checkAvailable(host: configuration.host, port: configuration.port)
+            // A relay that cannot be reached is worth knowing before the
+            // first sign-up fails on it; the server starts anyway.
+            if let smtp = configuration.smtp {
+                let relay = MailRelay(settings: smtp, logger: logger)
+                if let problem = await relay.check() {
+                    logger.warning("the mail relay \(relay.description) cannot be reached (\(problem)): sign-ups and password resets fail until it answers; try `fxa-server mail test --to you@example.org`")
+                }
+            }
             for line in configuration.developmentGuide { logger.notice("\(line)") }
             let app = try await buildApplication(
                 dependencies: dependencies,

@@ -135,3 +135,30 @@ def test_operator_account_commands(fxa_cli, start_server, tmp_path):
     deleted = run("account", "delete", "--email", "op@example.test")
     assert deleted.returncode == 0, deleted.stdout + deleted.stderr
     assert "Op@Example.test" not in run("account", "list").stdout
+
+
+def test_mail_test_sends_one_message_and_shows_the_relays_answer(fxa_cli, relay):
+    controller, sink = relay
+    url = f"smtp://mailer:s3cret%21@127.0.0.1:{controller.port}?starttls=off"
+    sent = fxa_cli("mail", "test", "--to", "operator@example.test", "--mode", "production", "--smtp-url", url,
+                   "--mail-from", "accounts@example.test")
+    assert sent.returncode == 0, sent.stderr
+    assert "sent to operator@example.test" in sent.stdout and "answered 250" in sent.stdout, sent.stdout
+    assert [envelope.rcpt_tos for envelope in sink.messages] == [["operator@example.test"]]
+    assert "s3cret" not in sent.stdout + sent.stderr
+
+    refused = fxa_cli("mail", "test", "--to", "rejected@example.test", "--mode", "production", "--smtp-url", url,
+                      "--mail-from", "accounts@example.test")
+    assert refused.returncode != 0
+    assert "550" in refused.stderr and "no such mailbox" in refused.stderr, refused.stderr
+
+    unconfigured = fxa_cli("mail", "test", "--to", "operator@example.test")
+    assert unconfigured.returncode != 0 and "FXA_SMTP_URL" in unconfigured.stderr
+
+
+def test_production_warns_at_start_up_when_the_relay_cannot_be_reached(start_server):
+    server = start_server(
+        "--mode", "production", "--smtp-url", f"smtp://127.0.0.1:{free_port()}?starttls=off",
+        "--mail-from", "accounts@example.test")
+    assert server.get("/__heartbeat__").status_code == 200, "the server starts anyway"
+    assert "cannot be reached" in server.log() and "fxa-server mail test" in server.log()

@@ -59,7 +59,8 @@ final class SMTPConnection: Sendable {
         try await write(line + "\r\n")
         let reply = try await readReply()
         guard codes.contains(reply.code) else {
-            throw SMTPFailure("\(redacted ?? line.split(separator: " ").first.map(String.init) ?? line) answered \(reply.code)")
+            throw SMTPFailure(
+                "\(redacted ?? line.split(separator: " ").first.map(String.init) ?? line) answered \(reply.code) \(reply.text)")
         }
         return reply.text
     }

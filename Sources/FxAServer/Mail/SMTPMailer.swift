@@ -35,19 +35,68 @@ struct SMTPMailer: Mailer {
         }
     }
 
-    private func deliver(_ message: MailMessage) async throws {
+    /// Sends `message` and answers the relay's acceptance (`250 …`), or
+    /// throws ``SMTPFailure`` with the relay's refusal or the connection's
+    /// failure: what `fxa-server mail test` shows the operator, where a
+    /// request only says the mail did not go out.
+    func deliverReporting(_ message: MailMessage) async throws -> String {
+        try await withThrowingTaskGroup(of: String.self) { tasks in
+            tasks.addTask { try await deliver(message) }
+            tasks.addTask {
+                try await Task.sleep(for: timeout)
+                throw SMTPFailure("no answer within \(timeout)")
+            }
+            let reply = try await tasks.next() ?? ""
+            tasks.cancelAll()
+            return reply
+        }
+    }
+
+    /// Connects, reads the greeting, says EHLO (and STARTTLS when required)
+    /// and QUIT, sending nothing: whether the relay can be reached at all.
+    func probe() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask {
+                let connection = try await SMTPConnection.open(
+                    host: settings.host, port: settings.port, implicitTLS: settings.security == .implicitTLS, group: group)
+                do {
+                    let greeting = try await connection.readReply()
+                    guard greeting.code == 220 else { throw SMTPFailure("relay greeting was \(greeting.code)") }
+                    let capabilities = try await connection.command("EHLO \(heloName)", expect: [250])
+                    if settings.security == .startTLS, !capabilities.uppercased().contains("STARTTLS") {
+                        throw SMTPFailure("the relay does not offer STARTTLS")
+                    }
+                    _ = try? await connection.command("QUIT", expect: [221])
+                    await connection.close()
+                } catch {
+                    await connection.close()
+                    throw error
+                }
+            }
+            tasks.addTask {
+                try await Task.sleep(for: timeout)
+                throw SMTPFailure("no answer within \(timeout)")
+            }
+            try await tasks.next()
+            tasks.cancelAll()
+        }
+    }
+
+    @discardableResult
+    private func deliver(_ message: MailMessage) async throws -> String {
         let connection = try await SMTPConnection.open(
             host: settings.host, port: settings.port, implicitTLS: settings.security == .implicitTLS, group: group)
         do {
-            try await converse(connection, message)
+            let accepted = try await converse(connection, message)
             await connection.close()
+            return accepted
         } catch {
             await connection.close()
             throw error
         }
     }
 
-    private func converse(_ connection: SMTPConnection, _ message: MailMessage) async throws {
+    private func converse(_ connection: SMTPConnection, _ message: MailMessage) async throws -> String {
         let greeting = try await connection.readReply()
         guard greeting.code == 220 else { throw SMTPFailure("relay greeting was \(greeting.code)") }
         let name = heloName
@@ -70,8 +119,9 @@ struct SMTPMailer: Mailer {
         let domain = settings.from.split(separator: "@").last.map(String.init) ?? "localhost"
         try await connection.write(SMTPMessageFormat.render(message, from: settings.from, messageIDDomain: domain))
         let accepted = try await connection.readReply()
-        guard accepted.code == 250 else { throw SMTPFailure("message refused with \(accepted.code)") }
+        guard accepted.code == 250 else { throw SMTPFailure("message refused with \(accepted.code) \(accepted.text)") }
         _ = try? await connection.command("QUIT", expect: [221])
+        return "\(accepted.code) \(accepted.text)"
     }
 
     /// The name given in EHLO: the From domain, which relays accept more
