@@ -117,6 +117,10 @@ struct NotesJourneyTests {
             #expect(callback.status == 303 && callback.location?.path == "/", "callback: \(callback.status) \(callback.body)")
             let profile = try await me(stage).json
             #expect(profile["uid"] as? String == account.uid)
+            // The provider's avatars load on the app's pages, over http from a local provider too.
+            let home = try await stage.browser.get(stage.appURL)
+            let policy = home.headers.first(name: "Content-Security-Policy") ?? ""
+            #expect(policy.contains("img-src https: data: \(stage.serverURL.absoluteString)"), "\(policy)")
             #expect(profile["email"] as? String == user.email)
 
             // A display name set on the server reaches the app by webhook.

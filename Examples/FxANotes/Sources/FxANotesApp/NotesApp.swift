@@ -38,7 +38,7 @@ public enum NotesApp {
         let users = FluentUserStore(database: app.db)
         let events = StandardFxAEventHandler(users: users, client: client, logger: app.logger)
 
-        app.middleware.use(SecurityHeadersMiddleware())
+        app.middleware.use(SecurityHeadersMiddleware(providerOrigin: SecurityHeadersMiddleware.origin(of: settings.fxa.provider.issuer)))
         app.middleware.use(app.sessions.middleware)
         app.middleware.use(FxAUserMiddleware(users: users))
 
@@ -55,10 +55,24 @@ public enum NotesApp {
 
 /// Headers every page gets: no framing, no sniffing, a strict CSP (the
 /// pages have no script at all), no referrer leaking tokens in URLs.
+/// Images may come from https, `data:`, and the FxA provider itself, whose
+/// avatars a local provider serves over plain http.
 struct SecurityHeadersMiddleware: AsyncMiddleware {
+    /// `scheme://host[:port]` of the provider's issuer.
+    let providerOrigin: String?
+
+    static func origin(of url: URL) -> String? {
+        guard let scheme = url.scheme, let host = url.host else { return nil }
+        return "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
+    }
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
-        response.headers.replaceOrAdd(name: "Content-Security-Policy", value: "default-src 'none'; style-src 'self' 'unsafe-hashes'; img-src https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+        let images = ["https:", "data:"] + (providerOrigin.map { [$0] } ?? [])
+        response.headers.replaceOrAdd(
+            name: "Content-Security-Policy",
+            value: "default-src 'none'; style-src 'self' 'unsafe-hashes'; img-src \(images.joined(separator: " ")); "
+                + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
         response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
