@@ -138,7 +138,7 @@ def test_public_client_signs_in_an_existing_user_refreshes_and_signs_out(provide
     assert page.visible("password-intro").text == "Enter your password."
     page.fill("password", "not the password")
     page.submit("password-form")
-    page.wait.until(lambda _: "Incorrect password" in page.message())
+    page.wait.until(lambda _: "That password is not right" in page.message())
     page.fill("password", PASSWORD)
     page.submit("password-form")
     returned = page.wait_for_url(callback.uri)
