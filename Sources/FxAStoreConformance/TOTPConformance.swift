@@ -62,29 +62,48 @@ extension StoreConformance {
             let outcomes = try await [first, second]
             try requireEqual(outcomes.filter { $0 }.count, 1, "one of two concurrent uses")
         },
-        ConformanceCase("totp: wrong codes are counted until a good one, and a lock refuses every code until it ends") { stores in
+        ConformanceCase("totp: attempts are counted before the code is checked, and a lock refuses them until it ends") { stores in
             let uid = AccountUID.random()
             let pending = pendingTOTP(uid)
             _ = try await stores.totp.savePending(pending)
-            try requireEqual(try await stores.totp.recordFailedCode(uid: uid), 0, "a pending secret counts nothing")
-            _ = try await stores.totp.enable(uid: uid, secret: pending.secret, at: Date(), usedStep: nil, recording: nil)
-            try requireEqual(try await stores.totp.recordFailedCode(uid: uid), 1, "first")
-            try requireEqual(try await stores.totp.recordFailedCode(uid: uid), 2, "second")
-            try requireEqual(try await stores.totp.totp(uid: uid)?.failedCodes, 2, "read back")
             let now = Date(timeIntervalSince1970: 1_800_000_000)
+            let ends = [now.addingTimeInterval(900), now.addingTimeInterval(1800)]
+            let reserve = { (date: Date) in try await stores.totp.reserveCodeAttempt(uid: uid, at: date, lockEvery: 3, lockEnds: ends) }
+            try requireEqual(try await reserve(now), nil, "a pending secret takes no attempt")
+            _ = try await stores.totp.enable(uid: uid, secret: pending.secret, at: now, usedStep: nil, recording: nil)
+            try requireEqual(try await reserve(now), 1, "first")
+            try requireEqual(try await reserve(now), 2, "second")
             try requireEqual(try await stores.totp.spend(uid: uid, step: 10, at: now), true, "a good code")
-            try requireEqual(try await stores.totp.totp(uid: uid)?.failedCodes, 0, "clears the count")
-            try await stores.totp.lock(uid: uid, until: now.addingTimeInterval(900))
-            try requireEqual(try await stores.totp.totp(uid: uid)?.lockedUntil, now.addingTimeInterval(900), "locked")
-            try await stores.totp.lock(uid: uid, until: now.addingTimeInterval(60))
-            try requireEqual(try await stores.totp.totp(uid: uid)?.lockedUntil, now.addingTimeInterval(900), "a shorter lock does not shorten it")
-            try requireEqual(try await stores.totp.spend(uid: uid, step: 11, at: now.addingTimeInterval(899)), false, "refused while locked")
-            try requireEqual(try await stores.totp.totp(uid: uid)?.lastUsedStep, 10, "and not spent")
-            try requireEqual(try await stores.totp.spend(uid: uid, step: 11, at: now.addingTimeInterval(900)), true, "accepted when it ends")
-            // Concurrent wrong codes each count.
-            async let first = stores.totp.recordFailedCode(uid: uid)
-            async let second = stores.totp.recordFailedCode(uid: uid)
-            try requireEqual(Set(try await [first, second]), [1, 2], "two at once count twice")
+            let cleared = try await stores.totp.totp(uid: uid)
+            try requireEqual(cleared?.failedCodes, 0, "clears the count")
+            try requireEqual(try await reserve(now), 1, "counting again")
+            try requireEqual(try await reserve(now), 2, "")
+            try requireEqual(try await reserve(now), 3, "the third locks")
+            try requireEqual(try await stores.totp.totp(uid: uid)?.lockedUntil, ends[0], "until the first end")
+            try requireEqual(try await reserve(now.addingTimeInterval(899)), nil, "refused while locked, and not counted")
+            try requireEqual(try await stores.totp.totp(uid: uid)?.failedCodes, 3, "still three")
+            let later = now.addingTimeInterval(900)
+            try requireEqual(try await reserve(later), 4, "the lock ended")
+            try requireEqual(try await reserve(later), 5, "")
+            try requireEqual(try await reserve(later), 6, "the second lock")
+            try requireEqual(try await stores.totp.totp(uid: uid)?.lockedUntil, ends[1], "until the second end")
+            // Many at once while unlocked: each takes its own count, and
+            // none is admitted past the lock one of them sets.
+            let afterSecond = now.addingTimeInterval(1800)
+            let laterEnds = [afterSecond.addingTimeInterval(900), afterSecond.addingTimeInterval(1800)]
+            let totpStore = stores.totp
+            let counts = try await withThrowingTaskGroup(of: Int?.self) { group in
+                for _ in 0..<8 {
+                    group.addTask { try await totpStore.reserveCodeAttempt(uid: uid, at: afterSecond, lockEvery: 3, lockEnds: laterEnds) }
+                }
+                return try await group.reduce(into: [Int?]()) { $0.append($1) }
+            }
+            try requireEqual(counts.compactMap { $0 }.sorted(), [7, 8, 9], "three admitted, the third locking the rest out")
+            // A good code clears the lock it may have set itself.
+            try requireEqual(try await stores.totp.spend(uid: uid, step: 11, at: afterSecond), true, "a good code")
+            let open = try await stores.totp.totp(uid: uid)
+            try requireEqual(open?.lockedUntil, nil, "no lock")
+            try requireEqual(open?.failedCodes, 0, "no count")
             // A new setup after turning it off starts clean.
             _ = try await stores.totp.delete(uid: uid, recording: nil)
             _ = try await stores.totp.savePending(pendingTOTP(uid))

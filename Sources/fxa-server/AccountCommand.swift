@@ -23,7 +23,7 @@ struct AccountCommand: AsyncParsableCommand {
 
         func run() async throws {
             let address = try parseEmail(email)
-            guard let line = PasswordPrompt.read(for: address.value), !line.isEmpty else {
+            guard let line = try PasswordPrompt.read(for: address.value), !line.isEmpty else {
                 throw CommandFailure("no password on standard input: echo 'the password' | fxa-server account create --email …")
             }
             guard line.count >= 8 else { throw CommandFailure("the password must have at least 8 characters, as FxA requires") }

@@ -9,13 +9,14 @@ import Darwin
 /// scripts send it (`echo 'the password' | fxa-server account create …`).
 enum PasswordPrompt {
     /// The password, or `nil` when none was given (an empty line, end of
-    /// input, or two entries on a terminal that differ, after saying so).
-    static func read(for email: String) -> String? {
+    /// input).
+    ///
+    /// - Throws: ``CommandFailure`` when the two entries on a terminal differ.
+    static func read(for email: String) throws -> String? {
         guard isatty(STDIN_FILENO) == 1 else { return readLine(strippingNewline: true) }
         guard let first = readHidden(prompt: "Password for \(email): "), !first.isEmpty else { return nil }
-        guard let second = readHidden(prompt: "Repeat the password: "), second == first else {
-            printToStandardError("The two passwords differ.")
-            return nil
+        guard readHidden(prompt: "Repeat the password: ") == first else {
+            throw CommandFailure("the two passwords differ: nothing was created")
         }
         return first
     }

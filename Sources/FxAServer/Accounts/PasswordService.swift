@@ -178,7 +178,9 @@ struct PasswordService: Sendable {
             throw FxAError.unknownAccount()
         }
         guard account.emailVerified else { throw FxAError.unverifiedAccount() }
-        let token = try await issuer.issue(.passwordForgotToken, uid: account.uid, verified: true)
+        // Unverified until its emailed code comes back: the token is handed
+        // to whoever typed the address, so it proves nothing yet.
+        let token = try await issuer.issue(.passwordForgotToken, uid: account.uid, verified: false)
         var response = try await sendRecoveryCode(to: account)
         response.passwordForgotToken = token.raw.hex
         return response

@@ -72,6 +72,25 @@ struct TokenAuthenticator: Sendable {
         return session
     }
 
+    /// A password-forgot token whose emailed code was proven (the OTP flow
+    /// issues it after the code), with its account. The older flow hands
+    /// one out for an address alone, so it may not ask about the account's
+    /// second factor or give one: errno 138.
+    func authenticateProvenForgotToken(_ request: Request) async throws -> AuthenticatedAccount {
+        let forgot = try await authenticateWithAccount(request, as: [.passwordForgotToken])
+        guard forgot.token.stored.verified else { throw FxAError.unverifiedSession() }
+        return forgot
+    }
+
+    /// A session token, or a password-forgot token as
+    /// ``authenticateProvenForgotToken(_:)`` requires it: the `exists`
+    /// routes a reset page asks.
+    func authenticateSessionOrProvenForgotToken(_ request: Request) async throws -> AuthenticatedToken {
+        let token = try await authenticate(request, as: [.sessionToken, .passwordForgotToken])
+        if token.kind == .passwordForgotToken, !token.stored.verified { throw FxAError.unverifiedSession() }
+        return token
+    }
+
     private func bearer(_ credential: String, kinds: Set<FxATokenKind>) async throws -> AuthenticatedToken {
         guard let separator = credential.firstIndex(of: "_"),
               let kind = FxATokenKind(bearerPrefix: credential[..<separator]), kinds.contains(kind),

@@ -43,7 +43,7 @@ struct ConsoleController: RouteCollection {
 
     @Sendable func newClient(_ request: Request) async throws -> Response {
         guard let current = try await gate.signedIn(request) else { return gate.toSignin(request, next: WebPagePaths.console) }
-        return try await newClientPage(request, .blank, current, registrationID: .random(), message: nil, status: .ok)
+        return try await newClientPage(request, .blank, current, registrationNonce: Self.newNonce(), message: nil, status: .ok)
     }
 
     @Sendable func create(_ request: Request) async throws -> Response {
@@ -55,7 +55,17 @@ struct ConsoleController: RouteCollection {
         }
         let form = ConsoleClientForm(fields: fields)
         let owner = current.account.uid
-        let registrationID = fields["registration_id"].flatMap(OAuthClientID.init(hex:)) ?? .random()
+        // The id is derived from the form's nonce and this session's CSRF
+        // secret: the same form sent twice makes one app, and nobody can
+        // choose an id (a deleted client's, a built-in one's).
+        let registrationNonce = fields["registration_nonce"].flatMap { $0.count == 32 && $0.allSatisfy(\.isHexDigit) ? $0 : nil }
+            ?? Self.newNonce()
+        let registrationID = Self.clientID(nonce: registrationNonce, csrfToken: current.csrfToken)
+        if let existing = try await administration.list(ownedBy: owner).first(where: { $0.id == registrationID }) {
+            // The same form again (a reload of the page that showed the
+            // secret): the app exists; its secret is not shown twice.
+            return gate.redirect(request, to: Self.path(existing) + "?done=registered")
+        }
         do {
             guard try await administration.list(ownedBy: owner).count < ConsoleClientForm.maximumClientsPerOwner else {
                 throw FxAError(
@@ -67,15 +77,11 @@ struct ConsoleController: RouteCollection {
             request.logger.info("console: client registered", metadata: ["client_id": .string(client.id.hex), "owner": .string(owner.hex)])
             return try await secretPage(request, ConsoleSecretPage(client: client, secret: secret, rotated: false))
         } catch let error as FxAError where error.status == 400 {
-            return try await newClientPage(request, form, current, registrationID: registrationID, message: error.message, status: .badRequest)
-        } catch FxAStoreError.conflict {
-            // The same form again (a reload of the page that showed the
-            // secret): the app exists; its secret is not shown twice.
-            if let existing = try await administration.list(ownedBy: owner).first(where: { $0.id == registrationID }) {
-                return gate.redirect(request, to: Self.path(existing) + "?done=registered")
-            }
             return try await newClientPage(
-                request, form, current, registrationID: .random(), message: "Please send the form again.", status: .conflict)
+                request, form, current, registrationNonce: registrationNonce, message: error.message, status: .badRequest)
+        } catch FxAStoreError.conflict {
+            // Two sends at once: the other one made it.
+            return gate.redirect(request, to: Self.path(clientID: registrationID) + "?done=registered")
         }
     }
 
@@ -162,15 +168,31 @@ struct ConsoleController: RouteCollection {
     }
 
     private static func path(_ client: OAuthClientRecord) -> String {
-        "\(WebPagePaths.console)/clients/\(client.id.hex)"
+        path(clientID: client.id)
+    }
+
+    private static func path(clientID: OAuthClientID) -> String {
+        "\(WebPagePaths.console)/clients/\(clientID.hex)"
+    }
+
+    /// A new registration form's nonce: 16 random bytes in hex.
+    private static func newNonce() -> String {
+        SecureRandom.bytes(16).hexString
+    }
+
+    /// The client id a registration form makes: the first 8 bytes of
+    /// SHA-256 over the session's CSRF token and the form's nonce.
+    static func clientID(nonce: String, csrfToken: String) -> OAuthClientID {
+        let digest = TokenHash(of: Data("\(csrfToken):\(nonce)".utf8)).bytes
+        return OAuthClientID(hex: digest.prefix(8).hexString) ?? .random()
     }
 
     private func newClientPage(
-        _ request: Request, _ form: ConsoleClientForm, _ current: WebSessions.Current, registrationID: OAuthClientID,
+        _ request: Request, _ form: ConsoleClientForm, _ current: WebSessions.Current, registrationNonce: String,
         message: String?, status: HTTPResponseStatus
     ) async throws -> Response {
         try await request.render(
-            ConsoleNewClientPage(form: form, csrfToken: current.csrfToken, registrationID: registrationID, message: message),
+            ConsoleNewClientPage(form: form, csrfToken: current.csrfToken, registrationNonce: registrationNonce, message: message),
             status: status)
     }
 

@@ -33,11 +33,11 @@ struct DeviceController: RouteCollection {
         try await authenticator.authenticate(request, as: [.sessionToken])
     }
 
-    /// A session whose sign-in was confirmed (errno 138 otherwise).
+    /// A verified session (``VerifiedSessionRule``: 104, 138, 222): what
+    /// acts on the account's devices (sends a tab, signs a device out),
+    /// so not a session from before two-step authentication was turned on.
     private func confirmedSession(_ request: Request) async throws -> AuthenticatedToken {
-        let session = try await session(request)
-        guard session.stored.verified else { throw FxAError.unverifiedSession() }
-        return session
+        try await authenticator.authenticateVerifiedSession(request).token
     }
 
     @Sendable func register(_ request: Request) async throws -> DeviceResponse {

@@ -72,7 +72,7 @@ enum AccountMails {
         noticeMail(to: email, uid: uid, at: date, subject: "Two-step authentication codes are locked", template: "twoStepLocked",
                    text: "\(failures) wrong codes from your authenticator app were entered for your account, so no code "
                        + "is accepted for the next \(minutes) minutes. Your backup authentication codes still work."
-                       + "\n\nIf it was not you, someone knows your password: change it now.")
+                       + "\n\nIf it was not you, someone has your password or can read your email: change your password now.")
     }
 
     /// A new set of backup authentication codes was made.

@@ -30,6 +30,8 @@ public struct MailRelay: Sendable {
             sentAt: date)
         do {
             return try await mailer.deliverReporting(message)
+        } catch let failure as SMTPFailure {
+            throw MailRelayFailure(description: failure.detail)
         } catch {
             throw MailRelayFailure(description: String(describing: error))
         }

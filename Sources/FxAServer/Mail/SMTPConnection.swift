@@ -60,7 +60,7 @@ final class SMTPConnection: Sendable {
         let reply = try await readReply()
         guard codes.contains(reply.code) else {
             throw SMTPFailure(
-                "\(redacted ?? line.split(separator: " ").first.map(String.init) ?? line) answered \(reply.code) \(reply.text)")
+                "\(redacted ?? line.split(separator: " ").first.map(String.init) ?? line) answered \(reply.code)", relayText: reply.text)
         }
         return reply.text
     }
@@ -89,8 +89,18 @@ final class SMTPConnection: Sendable {
 
 /// An SMTP transport error, kept free of message content and credentials.
 struct SMTPFailure: Error, CustomStringConvertible {
+    /// What failed, by SMTP verb and reply code: what the log gets.
     let description: String
-    init(_ description: String) { self.description = description }
+    /// The relay's own words, which often repeat the recipient's address:
+    /// shown to the operator by `fxa-server mail test`, never logged.
+    let relayText: String?
+    init(_ description: String, relayText: String? = nil) {
+        self.description = description
+        self.relayText = relayText
+    }
+
+    /// The summary with the relay's words, for the operator's terminal.
+    var detail: String { relayText.map { "\(description) \($0)" } ?? description }
 }
 
 /// Splits the byte stream into CRLF-terminated lines (bare LF tolerated).

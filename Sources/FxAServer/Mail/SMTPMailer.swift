@@ -52,8 +52,9 @@ struct SMTPMailer: Mailer {
         }
     }
 
-    /// Connects, reads the greeting, says EHLO (and STARTTLS when required)
-    /// and QUIT, sending nothing: whether the relay can be reached at all.
+    /// Connects, reads the greeting, says EHLO, does the STARTTLS handshake
+    /// when required, and QUIT, sending nothing: whether the relay can be
+    /// reached and trusted.
     func probe() async throws {
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask {
@@ -63,8 +64,15 @@ struct SMTPMailer: Mailer {
                     let greeting = try await connection.readReply()
                     guard greeting.code == 220 else { throw SMTPFailure("relay greeting was \(greeting.code)") }
                     let capabilities = try await connection.command("EHLO \(heloName)", expect: [250])
-                    if settings.security == .startTLS, !capabilities.uppercased().contains("STARTTLS") {
-                        throw SMTPFailure("the relay does not offer STARTTLS")
+                    if settings.security == .startTLS {
+                        guard capabilities.uppercased().contains("STARTTLS") else {
+                            throw SMTPFailure("the relay does not offer STARTTLS")
+                        }
+                        // The handshake too: a certificate the server does
+                        // not trust fails here, not at the first sign-up.
+                        try await connection.command("STARTTLS", expect: [220])
+                        try await connection.startTLS()
+                        _ = try await connection.command("EHLO \(heloName)", expect: [250])
                     }
                     _ = try? await connection.command("QUIT", expect: [221])
                     await connection.close()
@@ -119,7 +127,7 @@ struct SMTPMailer: Mailer {
         let domain = settings.from.split(separator: "@").last.map(String.init) ?? "localhost"
         try await connection.write(SMTPMessageFormat.render(message, from: settings.from, messageIDDomain: domain))
         let accepted = try await connection.readReply()
-        guard accepted.code == 250 else { throw SMTPFailure("message refused with \(accepted.code) \(accepted.text)") }
+        guard accepted.code == 250 else { throw SMTPFailure("message refused with \(accepted.code)", relayText: accepted.text) }
         _ = try? await connection.command("QUIT", expect: [221])
         return "\(accepted.code) \(accepted.text)"
     }

@@ -111,9 +111,9 @@ struct AuthorizedClientsController: RouteCollection {
         return try await service.list(uid: session.uid)
     }
 
+    /// Revoking needs a verified session (``VerifiedSessionRule``).
     @Sendable func destroy(_ request: Request) async throws -> EmptyJSON {
-        let session = try await authenticator.authenticate(request, as: [.sessionToken])
-        guard session.stored.verified else { throw FxAError.unverifiedSession() }
+        let session = try await authenticator.authenticateVerifiedSession(request).token
         try await service.destroy(uid: session.uid, try request.oauthBody(DestroyAuthorizedClientRequest.self))
         return EmptyJSON()
     }

@@ -77,14 +77,19 @@ public struct ClientAdministration: Sendable {
 
     /// Applies `change` to the stored client and validates the result.
     public func update(_ id: OAuthClientID, _ change: (inout OAuthClientRecord) -> Void) async throws -> OAuthClientRecord {
-        var client = try await find(id)
+        let before = try await find(id)
+        var client = before
         change(&client)
         // A built-in client's own redirect URIs (a urn: for Firefox) are
         // ones no registration may use; the rest of an update is checked.
         let shipped = FirstPartyClients.client(id)?.redirectURIs ?? []
         try validate(name: client.name, redirectURIs: client.redirectURIs.filter { !shipped.contains($0) },
                      scopes: client.allowedScopes, trusted: client.trusted, publicClient: client.publicClient, imageURI: client.imageURI,
-                     webhookURL: client.webhookURL, requireRedirectURI: shipped.isEmpty)
+                     webhookURL: client.webhookURL, requireRedirectURI: shipped.isEmpty,
+                     // A registration from before the scope rules stays
+                     // editable (and can be disabled in an incident) until
+                     // its scopes or trust change.
+                     checkScopeRules: client.allowedScopes != before.allowedScopes || client.trusted != before.trusted)
         try await clients.update(client)
         return try await find(id)
     }
@@ -136,7 +141,7 @@ public struct ClientAdministration: Sendable {
 
     private func validate(
         name: String, redirectURIs: [String], scopes: [String], trusted: Bool, publicClient: Bool, imageURI: String?,
-        webhookURL: String?, requireRedirectURI: Bool = true
+        webhookURL: String?, requireRedirectURI: Bool = true, checkScopeRules: Bool = true
     ) throws {
         try ClientRegistration.checkName(name)
         guard !redirectURIs.isEmpty || !requireRedirectURI else {
@@ -144,7 +149,7 @@ public struct ClientAdministration: Sendable {
         }
         for uri in redirectURIs { try ClientRegistration.checkRedirectURI(uri, publicClient: publicClient) }
         for scope in scopes { try ClientRegistration.checkScope(scope) }
-        try ClientScopeRules.check(scopes, trusted: trusted)
+        if checkScopeRules { try ClientScopeRules.check(scopes, trusted: trusted) }
         if let imageURI { try ClientRegistration.checkWebURL(imageURI, field: "image URI") }
         if let webhookURL { try ClientRegistration.checkWebURL(webhookURL, field: "webhook URL") }
     }

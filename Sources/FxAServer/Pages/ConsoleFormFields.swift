@@ -43,22 +43,22 @@ struct ConsoleNewClientPage: RenderedPage {
         let creating = true
         let untrustedScopes = ConsoleFormFields.untrustedScopes
         let csrfToken: String
-        let registrationID: String
+        let registrationNonce: String
         let notice: String?
         let noticeIsError = true
     }
 
     let form: ConsoleClientForm
     let csrfToken: String
-    /// The new client's id, fixed when the form is shown: sent twice, the
-    /// form registers one client.
-    let registrationID: OAuthClientID
+    /// Fixed when the form is shown; with the session it makes the new
+    /// client's id, so the form sent twice registers one client.
+    let registrationNonce: String
     /// Why the last attempt was refused.
     let message: String?
     /// A form only: no script runs here.
     var contentSecurityPolicy: ContentSecurityPolicy { .formPage() }
 
     func context() -> Context {
-        Context(form: ConsoleFormFields(form), csrfToken: csrfToken, registrationID: registrationID.hex, notice: message)
+        Context(form: ConsoleFormFields(form), csrfToken: csrfToken, registrationNonce: registrationNonce, notice: message)
     }
 }

@@ -48,7 +48,7 @@ struct RecoveryKeyController: RouteCollection {
     /// With a session (settings), or a password-forgot token (the reset
     /// page asking whether to offer the key).
     @Sendable func exists(_ request: Request) async throws -> RecoveryKeyExistsResponse {
-        let token = try await authenticator.authenticate(request, as: [.sessionToken, .passwordForgotToken])
+        let token = try await authenticator.authenticateSessionOrProvenForgotToken(request)
         return try await service.existence(uid: token.uid)
     }
 

@@ -20,6 +20,19 @@ struct TOTPLockout: Sendable {
     /// The longest lock.
     static let longestLock: TimeInterval = 24 * 3600
 
+    /// When each lock would end if it began at `now`: the first, the
+    /// second, …, the longest (which every later one repeats); what the
+    /// store picks from by the count it reaches.
+    static func lockEnds(from now: Date) -> [Date] {
+        var ends: [Date] = []
+        var lock = 1
+        while let duration = lockDuration(afterFailures: lock * failuresPerLock), duration < longestLock {
+            ends.append(now.addingTimeInterval(duration))
+            lock += 1
+        }
+        return ends + [now.addingTimeInterval(longestLock)]
+    }
+
     /// How long to lock after `failures` wrong codes in a row; `nil` when
     /// that count does not lock.
     static func lockDuration(afterFailures failures: Int) -> TimeInterval? {

@@ -99,7 +99,7 @@ struct TwoStepController: RouteCollection {
     /// With a session, or with the password-forgot token of a reset, which
     /// asks whether to ask for the code.
     @Sendable func exists(_ request: Request) async throws -> TOTPExistsResponse {
-        let token = try await authenticator.authenticate(request, as: [.sessionToken, .passwordForgotToken])
+        let token = try await authenticator.authenticateSessionOrProvenForgotToken(request)
         return try await service.existence(uid: token.uid)
     }
 
@@ -115,7 +115,7 @@ struct TwoStepController: RouteCollection {
     /// A code from the app in a password reset (FxA's newest flow asks for
     /// it after the emailed code, before `verify_code`).
     @Sendable func verifyReset(_ request: Request) async throws -> SuccessResponse {
-        let forgot = try await authenticator.authenticateWithAccount(request, as: [.passwordForgotToken])
+        let forgot = try await authenticator.authenticateProvenForgotToken(request)
         let body = try request.content.decode(AuthenticatorCodeRequest.self)
         try await customs.check(.codeCheck, subject: forgot.uid.hex, ip: request.clientIP)
         return SuccessResponse(success: try await service.verifyReset(body.code, account: forgot.account, forgotToken: forgot.token.idHash))
@@ -123,7 +123,7 @@ struct TwoStepController: RouteCollection {
 
     /// A backup code in place of the app's in a password reset; it is spent.
     @Sendable func verifyResetWithBackupCode(_ request: Request) async throws -> BackupCodeVerifiedResponse {
-        let forgot = try await authenticator.authenticateWithAccount(request, as: [.passwordForgotToken])
+        let forgot = try await authenticator.authenticateProvenForgotToken(request)
         let body = try request.content.decode(BackupCodeRequest.self)
         try await customs.check(.codeCheck, subject: forgot.uid.hex, ip: request.clientIP)
         return BackupCodeVerifiedResponse(
@@ -148,7 +148,7 @@ struct TwoStepController: RouteCollection {
 
     /// With a session, or with the password-forgot token of a reset.
     @Sendable func backupCodesExist(_ request: Request) async throws -> BackupCodesExistResponse {
-        let token = try await authenticator.authenticate(request, as: [.sessionToken, .passwordForgotToken])
+        let token = try await authenticator.authenticateSessionOrProvenForgotToken(request)
         let count = try await backupCodes.count(uid: token.uid)
         return BackupCodesExistResponse(hasBackupCodes: count > 0, count: count)
     }

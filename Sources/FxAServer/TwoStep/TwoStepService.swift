@@ -209,18 +209,22 @@ struct TwoStepService: Sendable {
     ///   locked; the code is not looked at.
     func spendCode(_ code: AuthenticatorCode, of record: TOTPRecord, account: AccountRecord) async throws -> Bool {
         let now = clock.now()
-        if let lockedUntil = record.lockedUntil, lockedUntil > now {
-            throw FxAError.throttled(retryAfter: Int(lockedUntil.timeIntervalSince(now).rounded(.up)))
+        // The attempt is counted (and a lock set) before the code is looked
+        // at, in one statement: concurrent guesses each take a count, and
+        // none gets past a lock that another one set.
+        guard let attempts = try await totp.reserveCodeAttempt(
+            uid: account.uid, at: now, lockEvery: TOTPLockout.failuresPerLock, lockEnds: TOTPLockout.lockEnds(from: now))
+        else {
+            let lockedUntil = try await totp.totp(uid: account.uid)?.lockedUntil ?? now
+            throw FxAError.throttled(retryAfter: Int(max(1, lockedUntil.timeIntervalSince(now)).rounded(.up)))
         }
         if let step = TOTP(secret: Array(record.secret)).matchingStep(of: code.value, at: now, usedThrough: record.lastUsedStep),
            try await totp.spend(uid: account.uid, step: step, at: now) {
             return true
         }
-        let failures = try await totp.recordFailedCode(uid: account.uid)
-        if let duration = TOTPLockout.lockDuration(afterFailures: failures) {
-            try await totp.lock(uid: account.uid, until: now.addingTimeInterval(duration))
+        if let duration = TOTPLockout.lockDuration(afterFailures: attempts) {
             try await mailer.send(AccountMails.twoStepLocked(
-                to: account.primaryEmail, uid: account.uid, failures: failures, minutes: Int(duration / 60), at: now))
+                to: account.primaryEmail, uid: account.uid, failures: attempts, minutes: Int(duration / 60), at: now))
         }
         return false
     }

@@ -32,8 +32,12 @@ public enum DatabaseFailure {
 
     private static func postgres(_ error: PSQLError, at endpoint: String) -> String? {
         if let message = error.serverInfo?[.message] {
-            let state = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
-            return "PostgreSQL at \(endpoint) refused: \(message)\(state)"
+            // Only the server's refusals to let us in: a connection, the
+            // login, the database's name, or no room. A statement's error
+            // (a unique violation) is not a start-up failure.
+            let state = error.serverInfo?[.sqlState] ?? ""
+            guard ["08", "28", "3D", "53"].contains(where: state.hasPrefix) || state == "57P03" else { return nil }
+            return "PostgreSQL at \(endpoint) refused: \(message) (SQLSTATE \(state))"
         }
         switch error.code {
         case .connectionError, .serverClosedConnection, .sslUnsupported, .failedToAddSSLHandler, .uncleanShutdown:

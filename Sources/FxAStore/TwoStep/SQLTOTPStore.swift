@@ -61,26 +61,31 @@ public struct SQLTOTPStore: TOTPStore {
         // One statement, so two requests with the same code cannot both
         // pass: the second sees the step already spent.
         try await database.sql().raw("""
-            UPDATE totp_secrets SET last_used_step = \(bind: step), failed_codes = 0 \
+            UPDATE totp_secrets SET last_used_step = \(bind: step), failed_codes = 0, locked_until = NULL \
             WHERE uid = \(bind: uid.hex) AND enabled_at IS NOT NULL \
-            AND (last_used_step IS NULL OR last_used_step < \(bind: step)) \
-            AND (locked_until IS NULL OR locked_until <= \(bind: date)) RETURNING uid
+            AND (last_used_step IS NULL OR last_used_step < \(bind: step)) RETURNING uid
             """).first() != nil
     }
 
-    public func recordFailedCode(uid: AccountUID) async throws -> Int {
-        try await database.sql().raw("""
-            UPDATE totp_secrets SET failed_codes = failed_codes + 1 \
-            WHERE uid = \(bind: uid.hex) AND enabled_at IS NOT NULL RETURNING failed_codes
-            """).first(decoding: FailedCodes.self)?.failedCodes ?? 0
-    }
-
-    public func lock(uid: AccountUID, until date: Date) async throws {
-        try await database.sql().raw("""
-            UPDATE totp_secrets SET locked_until = \(bind: date) \
-            WHERE uid = \(bind: uid.hex) AND enabled_at IS NOT NULL \
-            AND (locked_until IS NULL OR locked_until < \(bind: date))
-            """).run()
+    public func reserveCodeAttempt(uid: AccountUID, at date: Date, lockEvery: Int, lockEnds: [Date]) async throws -> Int? {
+        precondition(lockEvery > 0 && !lockEnds.isEmpty, "a lock needs a period and an end")
+        // The lock's end is chosen by the count this statement reaches:
+        // CASE over the n-th multiple of lockEvery, the last end beyond.
+        var statement = SQLQueryString("UPDATE totp_secrets SET failed_codes = failed_codes + 1, locked_until = CASE ")
+        statement.appendInterpolation(unsafeRaw: "WHEN (failed_codes + 1) % \(lockEvery) <> 0 THEN locked_until ")
+        for (index, end) in lockEnds.dropLast().enumerated() {
+            statement.appendInterpolation(unsafeRaw: "WHEN (failed_codes + 1) / \(lockEvery) = \(index + 1) THEN ")
+            statement.appendInterpolation(bind: end)
+            statement.appendInterpolation(unsafeRaw: " ")
+        }
+        statement.appendInterpolation(unsafeRaw: "ELSE ")
+        statement.appendInterpolation(bind: lockEnds[lockEnds.count - 1])
+        statement.appendInterpolation(unsafeRaw: " END WHERE uid = ")
+        statement.appendInterpolation(bind: uid.hex)
+        statement.appendInterpolation(unsafeRaw: " AND enabled_at IS NOT NULL AND (locked_until IS NULL OR locked_until <= ")
+        statement.appendInterpolation(bind: date)
+        statement.appendInterpolation(unsafeRaw: ") RETURNING failed_codes")
+        return try await database.sql().raw(statement).first(decoding: FailedCodes.self)?.failedCodes
     }
 
     public func delete(uid: AccountUID, recording event: OutboxEvent?) async throws -> Bool {

@@ -78,16 +78,20 @@ public protocol TOTPStore: Sendable {
     /// transaction; `false` (and no event) when there is none (already
     /// enabled, or replaced).
     func enable(uid: AccountUID, secret: Data, at date: Date, usedStep: Int64?, recording event: OutboxEvent?) async throws -> Bool
-    /// Spends the code of `step` of the enabled secret and clears its count
-    /// of wrong codes; `false` when that step or a later one was already
-    /// spent (a replay), none is enabled, or it is locked at `date`.
+    /// Spends the code of `step` of the enabled secret, clearing its count
+    /// of attempts and any lock; `false` when that step or a later one was
+    /// already spent (a replay) or none is enabled. Called only after
+    /// ``reserveCodeAttempt(uid:at:lockEvery:lockEnds:)`` let the code be
+    /// checked.
     func spend(uid: AccountUID, step: Int64, at date: Date) async throws -> Bool
-    /// Counts one wrong code for the enabled secret; the count since the
-    /// last accepted code (0 when none is enabled).
-    func recordFailedCode(uid: AccountUID) async throws -> Int
-    /// Refuses every code of the enabled secret until `date` (a later lock
-    /// already in place stays).
-    func lock(uid: AccountUID, until date: Date) async throws
+    /// Counts one attempt at a code of the enabled secret, in one statement,
+    /// before the code is looked at: `nil` (nothing counted) when none is
+    /// enabled or it is locked at `date`, else the attempts since the last
+    /// good code. The attempt that makes the count a multiple of
+    /// `lockEvery` also locks the secret, until `lockEnds[n - 1]` for the
+    /// n-th such multiple (the last entry beyond). So concurrent guesses
+    /// cannot slip past a lock: each must take a count first.
+    func reserveCodeAttempt(uid: AccountUID, at date: Date, lockEvery: Int, lockEnds: [Date]) async throws -> Int?
     /// Removes the secret, pending or enabled, recording `event` in the
     /// same transaction when an enabled one was removed; whether there was
     /// an enabled one.

@@ -138,6 +138,32 @@ struct TwoStepResetTests {
         }
     }
 
+    /// The older flow hands out a password-forgot token for an address
+    /// alone: it may neither ask about the second factor nor guess at it
+    /// (which would lock the owner's codes).
+    @Test func aTokenFromTheOlderFlowBeforeItsCodeCannotProbeOrGuess() async throws {
+        try await withTestServer { server in
+            let user = TestUser()
+            let account = try await server.signUp(user)
+            let secret = try await server.enableTwoStep(user, session: account.sessionToken)
+            let sent = try await server.call(.POST, "/v1/password/forgot/send_code", json: ["email": user.email])
+            let token = try #require(sent.string("passwordForgotToken"), "\(sent.raw)")
+            let auth = TestAuth.bearer(.passwordForgotToken, token: token)
+            for _ in 0..<6 {
+                expectError(
+                    try await server.call(.POST, "/v1/totp/verify", json: ["code": try server.authenticatorCode(secret, steps: 4)], auth: auth),
+                    .badRequest, errno: 138)
+            }
+            expectError(try await server.call(.POST, "/v1/totp/verify/recoveryCode", json: ["code": "0000000000"], auth: auth),
+                        .badRequest, errno: 138)
+            expectError(try await server.call(.GET, "/v1/totp/exists", auth: auth), .badRequest, errno: 138)
+            expectError(try await server.call(.GET, "/v1/recoveryCodes/exists", auth: auth), .badRequest, errno: 138)
+            expectError(try await server.call(.POST, "/v1/recoveryKey/exists", json: [:], auth: auth), .badRequest, errno: 138)
+            let uid = try #require(AccountUID(hex: account.uid))
+            #expect(try await server.dependencies.stores.totp.totp(uid: uid)?.failedCodes == 0, "nothing counted, nothing locked")
+        }
+    }
+
     @Test func theResetRoutesRefuseBadInput() async throws {
         try await withTestServer { server in
             let user = TestUser()
