@@ -65,6 +65,17 @@ class Page:
         self.fill("password", password)
         self.submit("password-form")
 
+    def sign_up(self, email, password, emailed_code):
+        """The email step, a new password (twice), and the emailed code
+        (`emailed_code()` reads it once it is sent)."""
+        self.fill("email", email)
+        self.submit("email-form")
+        self.fill("password", password)
+        self.fill("password-confirm", password)
+        self.submit("password-form")
+        self.fill("code", emailed_code())
+        self.submit("code-form")
+
     def forgot_password(self, email, emailed_code):
         """The email step, then "Forgot your password?" and the emailed code
         (`emailed_code()` reads it once it is sent)."""

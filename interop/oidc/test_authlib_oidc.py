@@ -70,13 +70,7 @@ def sign_up_in_browser(browser, server, auth_url, email, consent=True, prefilled
     browser.get(auth_url)
     if prefilled:
         assert page.visible("email").get_attribute("value") == email
-    page.fill("email", email)
-    page.submit("email-form")
-    page.fill("password", PASSWORD)
-    page.fill("password-confirm", PASSWORD)
-    page.submit("password-form")
-    page.fill("code", mail_header(server, email, "x-verify-code"))
-    page.submit("code-form")
+    page.sign_up(email, PASSWORD, lambda: mail_header(server, email, "x-verify-code"))
     if consent:
         assert "See your email address" in page.visible("consent").text
         page.submit("consent")

@@ -66,13 +66,7 @@ def test_the_whole_journey(journey, callback):
     # 1. The RP sends a new user to sign up; consent (untrusted RP); back with a code.
     state = secrets.token_urlsafe(12)
     browser.get(authorization_url(server, client["client_id"], callback.uri, state, access_type="offline"))
-    page.fill("email", email)
-    page.submit("email-form")
-    page.fill("password", PASSWORD)
-    page.fill("password-confirm", PASSWORD)
-    page.submit("password-form")
-    page.fill("code", mail_header(server, email, "x-verify-code"))
-    page.submit("code-form")
+    page.sign_up(email, PASSWORD, lambda: mail_header(server, email, "x-verify-code"))
     consent = page.visible("consent")
     assert "Notes RP (127.0.0.1) asks to" in consent.text and "See your email address" in consent.text
     assert f"Signed in as {email}" in consent.text, "the consent names the account it grants"

@@ -58,13 +58,7 @@ def provider(start_server, fxa_cli, callback):
 
 def sign_up(server, browser, page, email):
     browser.get(server.base + "/signin?next=/settings")
-    page.fill("email", email)
-    page.submit("email-form")
-    page.fill("password", PASSWORD)
-    page.fill("password-confirm", PASSWORD)
-    page.submit("password-form")
-    page.fill("code", mail_header(server, email, "x-verify-code"))
-    page.submit("code-form")
+    page.sign_up(email, PASSWORD, lambda: mail_header(server, email, "x-verify-code"))
     page.wait_for_url(server.base + "/settings")
 
 
