@@ -4,6 +4,8 @@ Every server listens on a free loopback port, gets its own data folder and is
 killed at the end of the test. The binary is taken from FXA_SERVER_BIN (set by
 .ci/run) or the debug build folder.
 """
+import hashlib
+import hmac
 import os
 import signal
 import socket
@@ -23,6 +25,15 @@ def server_binary() -> str:
     if not Path(binary).exists():
         pytest.fail(f"fxa-server binary not found at {binary}: run `swift build` first")
     return binary
+
+
+def onepw_auth_pw(address: str, password: str) -> str:
+    """onepw v1 client stretch, as Firefox and PyFxA derive authPW: PBKDF2-SHA256
+    (1000 rounds, salted with the address), then HKDF-SHA256 "authPW"."""
+    stretched = hashlib.pbkdf2_hmac(
+        "sha256", password.encode(), b"identity.mozilla.com/picl/v1/quickStretch:" + address.encode(), 1000, 32)
+    prk = hmac.new(b"\0" * 32, stretched, hashlib.sha256).digest()
+    return hmac.new(prk, b"identity.mozilla.com/picl/v1/authPW\x01", hashlib.sha256).hexdigest()
 
 
 def free_port() -> int:
@@ -85,6 +96,19 @@ def start_server(tmp_path):
     yield start
     for server in started:
         server.kill()
+
+
+@pytest.fixture
+def fxa_server_binary():
+    """The path of the fxa-server binary under test, for suites in folders
+    with a conftest of their own (which hides this module's name)."""
+    return server_binary()
+
+
+@pytest.fixture
+def loopback_port():
+    """A free loopback port, for a process a test starts itself."""
+    return free_port()
 
 
 @pytest.fixture

@@ -224,25 +224,40 @@ struct VersionInfoTests {
     @Test func aDockerflowVersionFileWins() throws {
         defer { try? FileManager.default.removeItem(at: folder) }
         try write(#"{"source":"s","version":"2.0.0","commit":"\#(commit)","build":"b1"}"#, to: "version.json")
-        let info = VersionInfo.detect(environment: [:], workingDirectory: folder.path)
+        let info = VersionInfo.detect(environment: [:], workingDirectory: folder.path, installedFile: nil)
         #expect(info == VersionInfo(source: "s", version: "2.0.0", commit: commit, build: "b1"))
+    }
+
+    @Test func anInstalledVersionFileIsReadWhenTheWorkingFolderHasNone() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try write(#"{"source":"swift-fxa","version":"0.1.0","commit":"\#(commit)","build":"deb"}"#,
+                  to: "usr/share/fxa-server/version.json")
+        try write("", to: "var/lib/fxa-server/.keep")
+        let installed = folder.appendingPathComponent("usr/share/fxa-server/version.json")
+        let info = VersionInfo.detect(
+            environment: [:], workingDirectory: folder.appendingPathComponent("var/lib/fxa-server").path,
+            installedFile: installed)
+        #expect(info.commit == commit && info.build == "deb")
+        let overridden = VersionInfo.detect(
+            environment: ["FXA_COMMIT": "abc"], workingDirectory: folder.path, installedFile: installed)
+        #expect(overridden.commit == "abc" && overridden.build == "deb")
     }
 
     @Test func theCommitIsReadFromALooseRefOrPackedRefs() throws {
         defer { try? FileManager.default.removeItem(at: folder) }
         try write("ref: refs/heads/main\n", to: ".git/HEAD")
         try write("# pack-refs\n\(commit) refs/heads/main\n", to: ".git/packed-refs")
-        #expect(VersionInfo.detect(environment: [:], workingDirectory: folder.path).commit == commit)
+        #expect(VersionInfo.detect(environment: [:], workingDirectory: folder.path, installedFile: nil).commit == commit)
         let newer = "89abcdef0123456789abcdef0123456789abcdef"
         try write(newer + "\n", to: ".git/refs/heads/main")
-        #expect(VersionInfo.detect(environment: [:], workingDirectory: folder.path).commit == newer)
+        #expect(VersionInfo.detect(environment: [:], workingDirectory: folder.path, installedFile: nil).commit == newer)
     }
 
     @Test func theEnvironmentOverridesAndUnknownIsTheFallback() throws {
         defer { try? FileManager.default.removeItem(at: folder) }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        #expect(VersionInfo.detect(environment: [:], workingDirectory: folder.path).commit == "unknown")
-        #expect(VersionInfo.detect(environment: ["FXA_COMMIT": "abc"], workingDirectory: folder.path).commit == "abc")
+        #expect(VersionInfo.detect(environment: [:], workingDirectory: folder.path, installedFile: nil).commit == "unknown")
+        #expect(VersionInfo.detect(environment: ["FXA_COMMIT": "abc"], workingDirectory: folder.path, installedFile: nil).commit == "abc")
     }
 }
 

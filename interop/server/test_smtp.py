@@ -2,8 +2,6 @@
 account commands. The relay here is plain SMTP on loopback (`starttls=off`);
 that a relay without STARTTLS is refused by default is checked too."""
 import email
-import hashlib
-import hmac
 import os
 import subprocess
 
@@ -12,7 +10,7 @@ import requests
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from conftest import free_port, server_binary
+from conftest import free_port, onepw_auth_pw, server_binary
 
 
 class Sink:
@@ -103,14 +101,6 @@ def test_production_mode_without_smtp_refuses_to_start(fxa_cli):
     assert "FXA_SMTP_URL" in (result.stdout + result.stderr)
 
 
-def v1_auth_pw(address, password):
-    """onepw v1 client stretch: PBKDF2-SHA256 (1000 rounds, email salt), then HKDF "authPW"."""
-    stretched = hashlib.pbkdf2_hmac(
-        "sha256", password.encode(), b"identity.mozilla.com/picl/v1/quickStretch:" + address.encode(), 1000, 32)
-    prk = hmac.new(b"\0" * 32, stretched, hashlib.sha256).digest()
-    return hmac.new(prk, b"identity.mozilla.com/picl/v1/authPW\x01", hashlib.sha256).hexdigest()
-
-
 def test_operator_account_commands(fxa_cli, start_server, tmp_path):
     def run(*args, input_text=None):
         env = {k: v for k, v in os.environ.items() if not k.startswith("FXA_")}
@@ -127,7 +117,7 @@ def test_operator_account_commands(fxa_cli, start_server, tmp_path):
 
     server = start_server()
     login = requests.post(server.base + "/v1/account/login", timeout=30, json={
-        "email": "Op@Example.test", "authPW": v1_auth_pw("Op@Example.test", "a long password")})
+        "email": "Op@Example.test", "authPW": onepw_auth_pw("Op@Example.test", "a long password")})
     assert login.status_code == 200, login.text
     assert login.json()["verified"] is True
     server.kill()

@@ -19,14 +19,19 @@ public struct VersionInfo: Sendable, Equatable, Codable {
 
     /// Finds the running build's identity without spawning processes:
     /// `FXA_COMMIT` if set, else a Dockerflow `version.json` in the working
-    /// folder, else the commit `.git/HEAD` points at, else "unknown".
+    /// folder, else the one installed beside the binary (the Debian package
+    /// puts it in `/usr/share/fxa-server/`, since a service's working folder
+    /// is its data folder), else the commit `.git/HEAD` points at, else
+    /// "unknown".
     public static func detect(
-        environment: [String: String], workingDirectory: String = FileManager.default.currentDirectoryPath
+        environment: [String: String], workingDirectory: String = FileManager.default.currentDirectoryPath,
+        installedFile: URL? = installedVersionFile()
     ) -> VersionInfo {
         let folder = URL(fileURLWithPath: workingDirectory)
-        if let data = try? Data(contentsOf: folder.appendingPathComponent("version.json")),
-           let file = try? JSONDecoder().decode(VersionInfo.self, from: data) {
-            var info = file
+        for candidate in [folder.appendingPathComponent("version.json"), installedFile].compactMap({ $0 }) {
+            guard let data = try? Data(contentsOf: candidate),
+                  var info = try? JSONDecoder().decode(VersionInfo.self, from: data)
+            else { continue }
             if let commit = environment["FXA_COMMIT"], !commit.isEmpty { info.commit = commit }
             return info
         }
@@ -34,6 +39,14 @@ public struct VersionInfo: Sendable, Equatable, Codable {
             ?? gitCommit(in: folder.appendingPathComponent(".git"))
             ?? "unknown"
         return VersionInfo(version: FxAVersion.current, commit: commit)
+    }
+
+    /// `../share/fxa-server/version.json` from the running executable's
+    /// folder: `/usr/share/fxa-server/version.json` for `/usr/bin/fxa-server`.
+    public static func installedVersionFile() -> URL? {
+        guard let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() else { return nil }
+        return executable.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("share/fxa-server/version.json")
     }
 
     /// Reads the commit id from a git folder: a detached HEAD holds it,
