@@ -72,3 +72,29 @@ def test_account_create_asks_for_the_password_twice_without_echo_on_a_terminal(t
     assert process.returncode == 0, seen
     assert b"created tty@example.test" in out
     assert b"a terminal password" not in seen, "the password is never echoed"
+
+
+def test_ctrl_c_at_the_password_prompt_gives_the_terminal_its_echo_back(tmp_path):
+    import signal
+    import termios
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FXA_")}
+    leader, follower = pty.openpty()
+    assert termios.tcgetattr(follower)[3] & termios.ECHO
+    process = subprocess.Popen(
+        [server_binary(), "account", "create", "--email", "cancel@example.test"], cwd=tmp_path, env=env,
+        stdin=follower, stdout=subprocess.PIPE, stderr=follower, close_fds=True)
+    seen = b""
+    while b"Password for cancel@example.test: " not in seen:
+        ready, _, _ = select.select([leader], [], [], 30)
+        assert ready, seen
+        seen += os.read(leader, 1024)
+    assert not termios.tcgetattr(follower)[3] & termios.ECHO, "echo is off while the password is typed"
+    process.send_signal(signal.SIGINT)
+    process.communicate(timeout=30)
+    try:
+        assert process.returncode == 130
+        assert termios.tcgetattr(follower)[3] & termios.ECHO, "the shell after Ctrl-C must echo again"
+    finally:
+        os.close(follower)
+        os.close(leader)
