@@ -83,7 +83,7 @@ def test_an_unconfirmed_account_gets_the_code_step_and_firefox_hears_nothing_bef
     browser.visible("code-form")
     assert_signed_out(browser.state())  # nothing was sent to Firefox yet
 
-    browser.fill("code", mail_header(server, email, "x-verify-code"))
+    browser.fill("code", mail_header(server, email, "x-verify-short-code"))
     browser.submit("code-form")
     wait_for(lambda: browser.signed_in_with_sync(email), 60, 0.3, "Firefox signed in with Sync")
 
@@ -209,7 +209,7 @@ def test_a_firefox_restarted_during_sign_in_gets_a_new_oauth_flow(server, firefo
     browser.fill("password-confirm", PASSWORD)
     browser.click("password-submit")
     browser.visible("code-form")
-    browser.fill("code", mail_header(server, email, "x-verify-code"))
+    browser.fill("code", mail_header(server, email, "x-verify-short-code"))
     browser.submit("code-form")
     browser.visible("sync-engines-form")
     browser.submit("sync-engines-form")

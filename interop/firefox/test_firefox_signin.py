@@ -169,7 +169,7 @@ def sign_up_from_firefox(browser, server, email, password=PASSWORD, decline=("pa
     browser.click("password-submit")
     browser.visible("code-form")
     shoot("03-code")
-    browser.fill("code", mail_header(server, email, "x-verify-code"))
+    browser.fill("code", mail_header(server, email, "x-verify-short-code"))
     browser.submit("code-form")
 
     browser.visible("sync-engines-form")

@@ -105,6 +105,20 @@ def screenshot(browser, name, width=1280):
     browser.set_window_size(1000, 900)
 
 
+def fits_and_screenshot(browser, name):
+    """The page never scrolls sideways, at 1280 px (a desktop) nor at 390 px
+    (a phone); a full-page screenshot of each goes to $FXA_SCREENSHOTS as
+    `name.png` and `name-390px.png`. The window is left at 1280 px."""
+    for width in (1280, 390):
+        browser.set_window_size(width, 900)
+        extra = browser.execute_script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert extra <= 0, f"{name} scrolls sideways by {extra} px at {width} px"
+    screenshot(browser, name)
+    screenshot(browser, f"{name}-390px", width=390)
+    browser.set_window_size(1280, 900)
+
+
 class Callback:
     """`http://127.0.0.1:<port>/callback`: answers 200 to whatever arrives,
     and keeps the path of each request in `hits`. A page the RP serves on the

@@ -70,7 +70,7 @@ def sign_up_in_browser(browser, server, auth_url, email, consent=True, prefilled
     browser.get(auth_url)
     if prefilled:
         assert page.visible("email").get_attribute("value") == email
-    page.sign_up(email, PASSWORD, lambda: mail_header(server, email, "x-verify-code"))
+    page.sign_up(email, PASSWORD, lambda: mail_header(server, email, "x-verify-short-code"))
     if consent:
         assert "See your email address" in page.visible("consent").text
         page.submit("consent")

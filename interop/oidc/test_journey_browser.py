@@ -66,7 +66,7 @@ def test_the_whole_journey(journey, callback):
     # 1. The RP sends a new user to sign up; consent (untrusted RP); back with a code.
     state = secrets.token_urlsafe(12)
     browser.get(authorization_url(server, client["client_id"], callback.uri, state, access_type="offline"))
-    page.sign_up(email, PASSWORD, lambda: mail_header(server, email, "x-verify-code"))
+    page.sign_up(email, PASSWORD, lambda: mail_header(server, email, "x-verify-short-code"))
     consent = page.visible("consent")
     assert "Notes RP (127.0.0.1) asks to" in consent.text and "See your email address" in consent.text
     assert f"Signed in as {email}" in consent.text, "the consent names the account it grants"

@@ -23,7 +23,7 @@ def test_a_recovery_key_made_in_settings_keeps_kb_through_a_reset(start_server, 
     page = Page(browser)
 
     browser.get(server.base + "/signin?next=/settings")
-    page.sign_up(email, PASSWORD, lambda: mail_header(server, email, "x-verify-code"))
+    page.sign_up(email, PASSWORD, lambda: mail_header(server, email, "x-verify-short-code"))
     page.wait_for_url(server.base + "/settings")
     _, kB_before = Client(server.base + "/v1").login(email, PASSWORD, keys=True).fetch_keys()
 

@@ -97,7 +97,7 @@ def sign_in_in_browser(browser, url, email, password, sign_up=False, server=None
         page.fill("password-confirm", password)
     page.submit("password-form")
     if sign_up:
-        page.fill("code", mail_header(server, email, "x-verify-code"))
+        page.fill("code", mail_header(server, email, "x-verify-short-code"))
         page.submit("code-form")
     return page
 

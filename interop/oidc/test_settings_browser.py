@@ -47,7 +47,7 @@ def test_settings_display_name_and_devices_and_apps(provider, browser, callback)
     page.submit("password-form")
     page.visible("code")
     screenshot(browser, "03-code")
-    page.fill("code", mail_header(server, email, "x-verify-code"))
+    page.fill("code", mail_header(server, email, "x-verify-short-code"))
     page.submit("code-form")
     code = parse_qs(urlparse(page.wait_for_url(callback.uri)).query)["code"][0]
     tokens = requests.post(server.base + "/v1/token", json={

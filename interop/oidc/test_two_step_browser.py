@@ -58,7 +58,7 @@ def provider(start_server, fxa_cli, callback):
 
 def sign_up(server, browser, page, email):
     browser.get(server.base + "/signin?next=/settings")
-    page.sign_up(email, PASSWORD, lambda: mail_header(server, email, "x-verify-code"))
+    page.sign_up(email, PASSWORD, lambda: mail_header(server, email, "x-verify-short-code"))
     page.wait_for_url(server.base + "/settings")
 
 

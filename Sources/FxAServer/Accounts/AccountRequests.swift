@@ -14,6 +14,8 @@ struct CreateAccountRequest: Content {
     var service: String?
     var redirectTo: String?
     var resume: String?
+    /// `email-otp` for the 6-digit code; without it, the 32-hex one.
+    var verificationMethod: SignupCodeKind?
 
     /// The v2 credentials, or `nil` for a v1-only sign-up.
     ///
@@ -60,7 +62,9 @@ struct LoginRequest: Content {
     var reason: String?
     var service: String?
     var unblockCode: String?
-    var verificationMethod: String?
+    /// For an account whose email is not confirmed yet: which sign-up code
+    /// the sign-in emails again (`email-otp`: the 6-digit one).
+    var verificationMethod: SignupCodeKind?
 }
 
 /// `POST /v1/account/destroy`.

@@ -138,7 +138,7 @@ struct AccountService: Sendable {
         let sessionWrapKb = v2Fields?.wrapKbVersion2.bytes ?? wrapKb
         let response = try await startSession(account: account, version: version, wrapKb: sessionWrapKb, wantKeys: wantKeys)
         if !account.emailVerified {
-            try await sendSignupCode(to: account)
+            try await sendSignupCode(to: account, kind: request.verificationMethod ?? .link)
         }
         return response
     }
@@ -167,7 +167,7 @@ struct AccountService: Sendable {
         }
         let (version, wrapKb) = try await credentials.check(account: account, authPW: request.authPW, typedEmail: request.email)
         if !account.emailVerified {
-            try await sendSignupCode(to: account)
+            try await sendSignupCode(to: account, kind: request.verificationMethod ?? .link)
             return try await startSession(account: account, version: version, wrapKb: wrapKb, wantKeys: wantKeys)
         }
         // The app's code replaces the emailed one: no mail is sent, and the
@@ -195,18 +195,22 @@ struct AccountService: Sendable {
     }
 
     /// Confirms the session (and its key-fetch tokens) with the emailed
-    /// sign-in code. A session that is already verified needs nothing.
+    /// 6-digit code: the sign-in code, or for an account whose email is not
+    /// confirmed yet the short sign-up code, which confirms the email too
+    /// (FxA's current sign-up). A session that is already verified needs
+    /// nothing.
     func verifySigninCode(_ code: SigninCode, session authenticated: AuthenticatedAccount) async throws {
         let (session, account) = (authenticated.token, authenticated.account)
         if session.stored.verified { return }
+        guard account.emailVerified else {
+            try await codes.redeem(
+                Data(code.value.utf8), uid: account.uid, purpose: .signupEmail, rejection: FxAError.invalidOTPCode())
+            try await confirmEmail(uid: account.uid)
+            return
+        }
         // With two-step authentication no sign-in code is sent, and one
         // sent before it was turned on must not stand in for the app's.
         if try await totp.isEnabled(uid: account.uid) { throw FxAError.invalidOTPCode() }
-        guard account.emailVerified else {
-            // An unverified account confirms its email first, with the
-            // sign-up code, which also verifies this session.
-            throw FxAError.unverifiedAccount()
-        }
         try await codes.redeem(
             Data(code.value.utf8), uid: session.uid, purpose: .signinConfirmation, rejection: FxAError.invalidOTPCode())
         try await tokens.markVerified(idHash: session.idHash, method: .emailCode)
@@ -222,7 +226,9 @@ struct AccountService: Sendable {
             if try await totp.isEnabled(uid: account.uid) { return }
             try await sendSigninCode(to: account)
         } else {
-            try await sendSignupCode(to: account)
+            // This route confirms with the session, so the code it sends
+            // is the one a person types here (FxA sends the short one too).
+            try await sendSignupCode(to: account, kind: .shortCode)
         }
     }
 
@@ -247,20 +253,38 @@ struct AccountService: Sendable {
             uid: account.uid, recording: OutboxEvent(uid: account.uid, kind: .deleteUser, occurredAt: clock.now()))
     }
 
-    /// Emails a fresh sign-up code, replacing any earlier one.
-    func sendSignupCode(to account: AccountRecord) async throws {
-        let code = Hex16Code.random()
-        try await codes.store(code.bytes, uid: account.uid, purpose: .signupEmail, lifetime: policy.signupCodeLifetime)
-        try await mailer.send(AccountMails.verifyEmail(to: account.primaryEmail, uid: account.uid, code: code.hex, at: clock.now()))
+    /// Emails a fresh sign-up code of `kind`, replacing any earlier one of
+    /// either kind. The short code lives an hour at most: six digits are
+    /// fewer to guess than 32 hex characters, even with the attempts capped.
+    func sendSignupCode(to account: AccountRecord, kind: SignupCodeKind = .link) async throws {
+        let (stored, sent): (Data, String)
+        var lifetime = policy.signupCodeLifetime
+        switch kind {
+        case .link:
+            let code = Hex16Code.random()
+            (stored, sent) = (code.bytes, code.hex)
+        case .shortCode:
+            let code = EmailedCodes.decimal(digits: 6)
+            (stored, sent) = (Data(code.utf8), code)
+            lifetime = min(lifetime, Self.signinCodeLifetime)
+        }
+        try await codes.store(stored, uid: account.uid, purpose: .signupEmail, lifetime: lifetime)
+        try await mailer.send(AccountMails.verifyEmail(
+            to: account.primaryEmail, uid: account.uid, code: sent, kind: kind, at: clock.now()))
     }
 
-    /// Confirms the account's email with the emailed code; every session
-    /// and key-fetch token of the account becomes verified with it. Wrong
+    /// Confirms the account's email with the emailed 32-hex code. Wrong
     /// codes count against the code, which is burnt after too many.
     func verifySignupCode(uid: AccountUID, code: Hex16Code) async throws {
         guard let account = try await accounts.account(uid: uid) else { throw FxAError.unknownAccount() }
         if account.emailVerified { return }
         try await codes.redeem(code.bytes, uid: uid, purpose: .signupEmail, rejection: FxAError.invalidVerificationCode())
+        try await confirmEmail(uid: uid)
+    }
+
+    /// The account's email is confirmed: every session and key-fetch token
+    /// of the account becomes verified with it.
+    private func confirmEmail(uid: AccountUID) async throws {
         try await accounts.markEmailVerified(uid: uid)
         try await tokens.markAllVerified(uid: uid)
     }

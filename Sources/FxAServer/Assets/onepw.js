@@ -5,7 +5,8 @@
 // authPW (sent) and unwrapBKey (kept in the page); token ids derived from
 // tokens; the `/account/keys` bundle checked and opened into kB. It also
 // holds the pages' one way to call the API, which never sends cookies
-// unless told to (only the calls that act on the web session do).
+// unless told to (only the calls that act on the web session do), and the
+// one way to put the API's refusals into words.
 "use strict";
 window.fxaOnepw = Object.freeze((function () {
   const encoder = new TextEncoder();
@@ -90,5 +91,31 @@ window.fxaOnepw = Object.freeze((function () {
     }
   }
 
-  return { encoder, hex, unhex, onepw, xor, concat, b64url, sha256, hkdf, stretch, tokenID, api, fetchKB };
+  // What the server's refusals mean to a person, never the API's own text
+  // ("Invalid parameter in request body"). Errors the page throws itself
+  // carry no errno and say what they say.
+  function humanMessage(error) {
+    const data = error.data || {};
+    const fields = (data.validation && data.validation.keys) || [];
+    switch (error.errno) {
+      case undefined: return error.message;
+      case 114: {
+        const seconds = Math.max(1, Number(data.retryAfter) || 60);
+        const wait = seconds < 90 ? seconds + " seconds" : Math.ceil(seconds / 60) + " minutes";
+        return "Too many attempts. Wait " + wait + ", then try again.";
+      }
+      case 102: return "There is no account with that email address.";
+      case 103: return "That password is not right.";
+      case 105: case 183: return "That code is not right, or it has expired. Use the newest one we sent.";
+      case 106: case 107: case 108:
+        return fields.includes("code") ? "That is not the code from our email: check it and try again."
+          : fields.includes("email") ? "That is not an email address." : "Check what you typed and try again.";
+      case 125: case 126: return "This sign-in was blocked to protect the account. Try again later.";
+      case 139: case 140: return "That email address belongs to another account.";
+      case 999: return "Something went wrong on the server. Try again in a moment.";
+      default: return error.message;
+    }
+  }
+
+  return { encoder, hex, unhex, onepw, xor, concat, b64url, sha256, hkdf, stretch, tokenID, api, fetchKB, humanMessage };
 })());

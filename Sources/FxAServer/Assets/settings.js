@@ -73,7 +73,7 @@
       try {
         await action();
       } catch (error) {
-        message.textContent = error.errno === 103 ? "That is not your current password." : error.message;
+        message.textContent = error.errno === 103 ? "That is not your current password." : fxa.humanMessage(error);
       } finally {
         buttons.forEach((b) => { b.disabled = false; });
       }

@@ -90,34 +90,8 @@
       const buttons = form.querySelectorAll("button");
       buttons.forEach((b) => { b.disabled = true; });
       say("");
-      try { await action(); } catch (error) { say(humanMessage(error)); } finally { buttons.forEach((b) => { b.disabled = false; }); }
+      try { await action(); } catch (error) { say(fxa.humanMessage(error)); } finally { buttons.forEach((b) => { b.disabled = false; }); }
     });
-  }
-
-  // What the server's refusals mean to a person, never the API's own text
-  // ("Invalid parameter in request body"). Errors the page throws itself
-  // carry no errno and say what they say.
-  function humanMessage(error) {
-    const data = error.data || {};
-    const fields = (data.validation && data.validation.keys) || [];
-    switch (error.errno) {
-      case undefined: return error.message;
-      case 114: {
-        const seconds = Math.max(1, Number(data.retryAfter) || 60);
-        const wait = seconds < 90 ? seconds + " seconds" : Math.ceil(seconds / 60) + " minutes";
-        return "Too many attempts. Wait " + wait + ", then try again.";
-      }
-      case 102: return "There is no account with that email address.";
-      case 103: return "That password is not right.";
-      case 105: case 183: return "That code is not right, or it has expired. Use the newest one we sent.";
-      case 106: case 107: case 108:
-        return fields.includes("code") ? "That is not the code from our email: check it and try again."
-          : fields.includes("email") ? "That is not an email address." : "Check what you typed and try again.";
-      case 125: case 126: return "This sign-in was blocked to protect the account. Try again later.";
-      case 139: case 140: return "That email address belongs to another account.";
-      case 999: return "Something went wrong on the server. Try again in a moment.";
-      default: return error.message;
-    }
   }
 
   function askPassword(exists) {
@@ -157,12 +131,13 @@
       if (password.toLowerCase() === email.toLowerCase()) throw new Error("Your password cannot be your email address.");
       if (password !== $("password-confirm").value) throw new Error("The passwords do not match.");
       const stretched = await stretch(email, password);
+      // email-otp: the code mailed is six digits, confirmed with the session.
       const created = await api("/v1/account/create" + keysQuery,
-        { email, authPW: stretched.authPW, service: request.clientId, metricsContext });
+        { email, authPW: stretched.authPW, service: request.clientId, verificationMethod: "email-otp", metricsContext });
       return started(created, stretched);
     }
     let stretched = await stretch(email, password);
-    const body = { email, authPW: stretched.authPW, service: request.clientId, reason: "signin", metricsContext };
+    const body = { email, authPW: stretched.authPW, service: request.clientId, reason: "signin", verificationMethod: "email-otp", metricsContext };
     try {
       return started(await api("/v1/account/login" + keysQuery, body), stretched);
     } catch (error) {
@@ -178,7 +153,7 @@
   });
 
   async function started(response, stretched) {
-    session = { uid: response.uid, id: await fxa.tokenID("sessionToken", response.sessionToken), reason: response.verificationReason };
+    session = { uid: response.uid, id: await fxa.tokenID("sessionToken", response.sessionToken) };
     keyFetch = wantsKeys && response.keyFetchToken
       ? { token: unhex(response.keyFetchToken), unwrapBKey: stretched.unwrapBKey } : null;
     preparedJWE = null;
@@ -229,13 +204,13 @@
     await consentOrFinish();
   });
 
+  // The sign-up code and the sign-in code are both six digits and both
+  // confirm this session (a sign-up's also confirms the email).
   guard($("code-form"), async () => {
     const code = $("code").value.trim();
-    if (session.reason === "signup") {
-      await api("/v1/recovery_email/verify_code", { uid: session.uid, code });
-    } else {
-      await api("/v1/session/verify_code", { code }, session.id);
-    }
+    if (!/^[0-9]{6}$/.test(code)) throw new Error("That is not the code from our email: it is 6 digits.");
+    await api("/v1/session/verify_code", { code }, session.id);
+    $("code").value = "";
     await consentOrFinish();
   });
 
@@ -254,7 +229,7 @@
   }
   $("forgot").addEventListener("click", async () => {
     say("");
-    try { await startForgot(); } catch (error) { say(humanMessage(error)); }
+    try { await startForgot(); } catch (error) { say(fxa.humanMessage(error)); }
   });
 
   guard($("forgot-code-form"), async () => {
@@ -323,7 +298,7 @@
     try {
       await startForgot();
       say("We emailed a new code. After it, enter the code from your authenticator app.");
-    } catch (error) { say(humanMessage(error)); }
+    } catch (error) { say(fxa.humanMessage(error)); }
   });
 
   guard($("reset-totp-form"), async () => {
@@ -368,7 +343,7 @@
   });
 
   $("resend").addEventListener("click", async () => {
-    try { await api("/v1/session/resend_code", {}, session.id); say("We sent a new code."); } catch (error) { say(humanMessage(error)); }
+    try { await api("/v1/session/resend_code", {}, session.id); say("We sent a new code."); } catch (error) { say(fxa.humanMessage(error)); }
   });
 
   function consentOrFinish() {

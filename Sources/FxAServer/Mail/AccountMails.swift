@@ -6,10 +6,13 @@ import Foundation
 /// message carries the account in `X-Uid`, the code both in its text and in
 /// the header FxA's test tooling reads, and FxA's template name.
 enum AccountMails {
-    /// Sign-up verification: the code in `X-Verify-Code`.
-    static func verifyEmail(to email: String, uid: AccountUID, code: String, at date: Date) -> MailMessage {
-        codeMail(to: email, uid: uid, at: date, subject: "Confirm your account", codeHeader: "X-Verify-Code", code: code,
-                 template: "verify",
+    /// Sign-up verification: the 32-hex code in `X-Verify-Code`, or the
+    /// 6-digit one in `X-Verify-Short-Code` (FxA's `verifyShortCode`).
+    static func verifyEmail(
+        to email: String, uid: AccountUID, code: String, kind: SignupCodeKind = .link, at date: Date
+    ) -> MailMessage {
+        codeMail(to: email, uid: uid, at: date, subject: "Confirm your account", codeHeader: kind.mailHeader, code: code,
+                 template: kind == .shortCode ? "verifyShortCode" : "verify",
                  text: "Confirm your account with this code: \(code)\n\nIf you did not create an account, ignore this email.")
     }
 
