@@ -158,7 +158,9 @@ public func buildApplication(
     try app.register(collection: MetricsFlowController(keys: flowKeys, clock: dependencies.clock))
     let authorizationValidator = BrowserAuthorizationValidator(clients: oauthClients, flowKeys: flowKeys, clock: dependencies.clock)
     try app.register(collection: FirefoxSigninController(
-        validator: authorizationValidator, keyBearingScopes: configuration.keyBearingScopes, gate: gate))
+        validator: authorizationValidator, keyBearingScopes: configuration.keyBearingScopes, gate: gate,
+        developmentLanding: configuration.mode == .development
+            ? DevelopmentLandingPage(publicURL: configuration.publicURL) : nil))
     try app.register(collection: AssetsController())
     try app.register(collection: AuthorizationPageController(
         validator: authorizationValidator,

@@ -8,19 +8,31 @@ import Vapor
 /// `service=sync`, `action=email` and an `entrypoint`.
 ///
 /// Without a `context` the root is the account: its settings, which send
-/// a signed-out browser to sign in first. An older Firefox context
+/// a signed-out browser to sign in first; a development server shows a
+/// signed-out browser what to do next instead. An older Firefox context
 /// (`fx_desktop_v3`, whose keys Firefox fetched itself) is refused with a
 /// page that says so, since this server implements only the OAuth one.
 struct FirefoxSigninController: RouteCollection {
     let validator: BrowserAuthorizationValidator
     let keyBearingScopes: KeyBearingScopes
     let gate: WebPageGate
+    /// Shown at `/` to a signed-out browser; `nil` outside development mode.
+    let developmentLanding: DevelopmentLandingPage?
 
     /// The only WebChannel context this server speaks (Firefox ESR 140 and later).
     static let oauthContext = "oauth_webchannel_v1"
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get(use: root)
+    }
+
+    /// The root without a context: settings when signed in, else the
+    /// development landing page or (production) sign-in by way of settings.
+    func account(_ request: Request) async throws -> Response {
+        if let developmentLanding, try await gate.signedIn(request) == nil {
+            return try await request.render(developmentLanding)
+        }
+        return gate.redirect(request, to: WebPagePaths.settings)
     }
 
     @Sendable func root(_ request: Request) async throws -> Response {
@@ -31,7 +43,7 @@ struct FirefoxSigninController: RouteCollection {
             return try await request.renderError(error)
         }
         let repeated = query.duplicated.contains("context")
-        guard let context = query["context"] ?? (repeated ? "" : nil) else { return gate.redirect(request, to: WebPagePaths.settings) }
+        guard let context = query["context"] ?? (repeated ? "" : nil) else { return try await account(request) }
         guard context == Self.oauthContext, !repeated else {
             return try await request.renderError(.unsupportedWebChannelContext())
         }

@@ -35,6 +35,8 @@ enum PageTemplate: String, CaseIterable, Sendable {
     case devMailbox = "dev-mailbox"
     /// `/connect_another_device`: how to sign another Firefox in.
     case connectDevice = "connect-device"
+    /// `/` of a development server, signed out: what to do next.
+    case developmentLanding = "development-landing"
 
     /// The template's UTF-8 source, as embedded at build time.
     var source: [UInt8] {
@@ -58,6 +60,7 @@ enum PageTemplate: String, CaseIterable, Sendable {
         case .consoleSecret: PackageResources.console_secret_leaf
         case .devMailbox: PackageResources.dev_mailbox_leaf
         case .connectDevice: PackageResources.connect_device_leaf
+        case .developmentLanding: PackageResources.development_landing_leaf
         }
     }
 }

@@ -63,10 +63,32 @@ struct FirefoxSigninPageTests {
     }
 
     @Test func theRootWithoutAFirefoxContextIsTheAccount() async throws {
-        try await withTestServer { server in
+        try await withTestServer(configure: {
+            $0.mode = .production
+            $0.smtp = try SMTPSettings(url: "smtp://127.0.0.1:1", from: "accounts@example.test")
+        }) { server in
             let root = try await server.call(.GET, "/")
             #expect(root.status == .seeOther)
-            #expect(root.headers.first(name: .location) == "/settings")
+            #expect(root.headers.first(name: .location) == "/settings", "which sends a signed-out browser to sign in")
+        }
+    }
+
+    /// A development server shows a signed-out browser what to do next,
+    /// with its own URLs; signed in, the root is the account's settings.
+    @Test func aDevelopmentServersRootSaysWhatToDoNext() async throws {
+        try await withTestServer { server in
+            let root = try await server.call(.GET, "/")
+            #expect(root.status == .ok && root.headers.contentType == .html)
+            #expect(root.raw.contains("<h1>Your accounts server is running</h1>"))
+            #expect(root.raw.contains(#"href="/signin?next=%2Fsettings""#))
+            #expect(root.raw.contains(#"href="https://accounts.example.test/__mail__""#))
+            #expect(root.raw.contains("https://accounts.example.test/.well-known/openid-configuration"))
+            #expect(root.raw.contains("fxa-server client create --name &quot;My site&quot; --redirect-uri"))
+            #expect(root.headers.first(name: .contentSecurityPolicy)?.contains("script-src") == false)
+
+            let browser = try await server.webSignIn(session: try await server.signUp(TestUser()).sessionToken)
+            let signedIn = try await server.page("/", browser)
+            #expect(signedIn.status == .seeOther && signedIn.headers.first(name: .location) == "/settings")
         }
     }
 

@@ -52,6 +52,7 @@ struct FluentUserStore: FxAUserStore {
     func erase(uid: String) async throws {
         try await database.transaction { database in
             try await NoteRecord.query(on: database).filter(\.$uid == uid).delete()
+            try await EventRecord.query(on: database).filter(\.$uid == uid).delete()
             try await UserRecord.query(on: database).filter(\.$id == uid).delete()
         }
     }

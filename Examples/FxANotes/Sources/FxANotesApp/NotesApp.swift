@@ -20,6 +20,7 @@ public enum NotesApp {
             app.databases.use(.sqlite(.memory), as: .sqlite)
         }
         app.migrations.add(CreateNotesSchema())
+        app.migrations.add(CreateEventHistory())
         app.migrations.add(SessionRecord.migration)
         try await app.autoMigrate()
 
@@ -36,7 +37,8 @@ public enum NotesApp {
         let client = FxAClient(
             configuration: settings.fxa, transport: AsyncHTTPClientTransport(client: httpClient, timeout: settings.providerTimeout))
         let users = FluentUserStore(database: app.db)
-        let events = StandardFxAEventHandler(users: users, client: client, logger: app.logger)
+        let events = RecordingEventHandler(
+            standard: StandardFxAEventHandler(users: users, client: client, logger: app.logger), database: app.db)
 
         app.middleware.use(SecurityHeadersMiddleware(providerOrigin: SecurityHeadersMiddleware.origin(of: settings.fxa.provider.issuer)))
         app.middleware.use(app.sessions.middleware)
@@ -47,14 +49,16 @@ public enum NotesApp {
         try app.register(collection: FxARoutes(
             client: client, users: users, events: events, seen: FluentSeenTokenStore(database: app.db),
             configuration: routes))
-        try app.register(collection: NotesController(database: app.db))
+        try app.register(collection: NotesController(
+            database: app.db, accountSettings: settings.fxa.provider.issuer.appendingPathComponent("settings")))
         app.get("healthz") { _ in "ok" }
         return httpClient
     }
 }
 
 /// Headers every page gets: no framing, no sniffing, a strict CSP (the
-/// pages have no script at all), no referrer leaking tokens in URLs.
+/// pages have no script at all and no inline style), no referrer leaking
+/// tokens in URLs.
 /// Images may come from https, `data:`, and the FxA provider itself, whose
 /// avatars a local provider serves over plain http.
 struct SecurityHeadersMiddleware: AsyncMiddleware {
@@ -71,7 +75,7 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         let images = ["https:", "data:"] + (providerOrigin.map { [$0] } ?? [])
         response.headers.replaceOrAdd(
             name: "Content-Security-Policy",
-            value: "default-src 'none'; style-src 'self' 'unsafe-hashes'; img-src \(images.joined(separator: " ")); "
+            value: "default-src 'none'; style-src 'self'; img-src \(images.joined(separator: " ")); "
                 + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
         response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")

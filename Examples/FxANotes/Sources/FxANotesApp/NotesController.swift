@@ -3,13 +3,17 @@ import FxACore
 import FxAVapor
 import Vapor
 
-/// The app itself: a home page with the signed-in user's profile and notes,
-/// adding a note, and a small JSON API the tests read.
+/// The app itself: a home page with the signed-in user's profile, notes
+/// and the events FxA sent about them, adding a note, the stylesheet, and a
+/// small JSON API the tests read.
 struct NotesController: RouteCollection {
     let database: any Database
+    /// The provider's settings page, linked from the event history.
+    let accountSettings: URL
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get(use: home)
+        routes.get("style.css", use: stylesheet)
         routes.post("notes", use: addNote)
         routes.get("api", "me", use: me)
         routes.get("api", "notes", use: notes)
@@ -48,36 +52,28 @@ struct NotesController: RouteCollection {
     }
 
     @Sendable func home(_ request: Request) async throws -> Response {
-        let body: String
+        let html: String
         if let user = request.auth.get(FxAUser.self) {
             let notes = try await NoteRecord.query(on: database).filter(\.$uid == user.uid).sort(\.$createdAt).all()
-            let csrf = request.fxaCSRFToken
-            let avatar = user.avatar.map { #"<img src="\#(htmlEscape($0.absoluteString))" alt="" width="48" height="48">"# } ?? ""
-            body = """
-            <header>\(avatar)<p>Signed in as <strong>\(htmlEscape(user.displayName ?? user.email ?? user.uid))</strong>
-            (\(htmlEscape(user.email ?? "no email")))</p>
-            <form id="logout" method="post" action="/auth/logout"><input type="hidden" name="csrf_token" value="\(csrf)"><button>Sign out</button></form></header>
-            <h2>Your notes</h2>
-            <ul>\(notes.map { "<li>\(htmlEscape($0.text))</li>" }.joined())</ul>
-            <form id="new-note" method="post" action="/notes"><input type="hidden" name="csrf_token" value="\(csrf)">
-            <label for="text">New note</label> <input id="text" name="text" required maxlength="2000"> <button>Add</button></form>
-            """
+            let events = try await EventRecord.query(on: database).filter(\.$uid == user.uid)
+                .sort(\.$receivedAt, .descending).limit(10).all()
+            html = NotesPages.home(
+                user: user, notes: notes, events: events, csrfToken: request.fxaCSRFToken,
+                accountSettings: accountSettings)
         } else {
-            body = """
-            <p>Keep notes that only you can read. Sign in with your account to start.</p>
-            <p><a href="/auth/login">Sign in</a></p>
-            """
+            html = NotesPages.welcome()
         }
-        let page = """
-        <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>Notes — swift-fxa example</title></head><body><h1>Notes</h1>\(body)</body></html>
-        """
-        let response = Response(status: .ok, body: .init(string: page))
+        let response = Response(status: .ok, body: .init(string: html))
         response.headers.contentType = .html
         response.headers.cacheControl = .init(noStore: true)
         return response
     }
+
+    @Sendable func stylesheet(_ request: Request) -> Response {
+        let response = Response(status: .ok, body: .init(string: NotesStylesheet.css))
+        response.headers.contentType = HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"])
+        response.headers.cacheControl = .init(isPublic: true, maxAge: 3600)
+        return response
+    }
 }
 
-/// Escapes a value this app did not write (profile fields, notes) for HTML.
-private func htmlEscape(_ text: String) -> String { text.htmlEscaped }

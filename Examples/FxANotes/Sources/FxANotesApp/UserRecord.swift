@@ -37,6 +37,27 @@ final class NoteRecord: Model, @unchecked Sendable {
     }
 }
 
+/// One event FxA sent about a user and what the app did about it, for the
+/// history on the home page. Erased with the user.
+final class EventRecord: Model, @unchecked Sendable {
+    static let schema = "account_events"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "uid") var uid: String
+    @Field(key: "title") var title: String
+    @Field(key: "outcome") var outcome: String
+    @Field(key: "received_at") var receivedAt: Date
+
+    init() {}
+
+    init(uid: String, title: String, outcome: String, receivedAt: Date) {
+        self.uid = uid
+        self.title = title
+        self.outcome = outcome
+        self.receivedAt = receivedAt
+    }
+}
+
 /// Security Event Token ids already handled, so a replay does nothing.
 final class SeenEventRecord: Model, @unchecked Sendable {
     static let schema = "seen_events"
@@ -80,5 +101,23 @@ struct CreateNotesSchema: AsyncMigration {
         try await database.schema(SeenEventRecord.schema).delete()
         try await database.schema(NoteRecord.schema).delete()
         try await database.schema(UserRecord.schema).delete()
+    }
+}
+
+/// The event history (added after the first schema, as a deployed app
+/// would add a table).
+struct CreateEventHistory: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(EventRecord.schema)
+            .id()
+            .field("uid", .string, .required, .references(UserRecord.schema, "uid", onDelete: .cascade))
+            .field("title", .string, .required)
+            .field("outcome", .string, .required)
+            .field("received_at", .datetime, .required)
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(EventRecord.schema).delete()
     }
 }
