@@ -133,6 +133,7 @@ def main():
     parser.add_argument("--data-dir", required=True, help="the running server's data folder")
     parser.add_argument("--dot-port", type=int, help="django-oauth-toolkit on loopback; omit to skip the peer")
     parser.add_argument("--sqlite-synchronous", default="full", help="what the server was started with (reported)")
+    parser.add_argument("--bench-binary", help="fxa-bench, for the RS256 signing ceiling measured in the same run")
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--only", choices=["oauth", "profile"], help="one group of scenarios (default: both)")
@@ -157,6 +158,12 @@ def main():
         runs["dot_introspect"] = wrk(dot_url + "/o/introspect/", "dot_introspect.lua", dot, seconds, connections)
         runs["dot_code"] = wrk(dot_url, "dot_code.lua", dot, seconds, connections)
     runs["hello_after"] = wrk(fxa_url + "/__lbheartbeat__", "hello.lua", {}, seconds, connections)
+    # The ceiling a code flow with an ID token cannot pass: RSA-2048
+    # signatures per second on every core, with nothing else running.
+    signing = None
+    if args.bench_binary:
+        signing = json.loads(subprocess.run([args.bench_binary, "rs256", "--seconds", "5"], check=True,
+                                            capture_output=True, text=True).stdout)
 
     hello = (runs["hello_before"]["ok_per_second"] + runs["hello_after"]["ok_per_second"]) / 2
     report = {
@@ -173,6 +180,9 @@ def main():
         "failures": {name: run["failures"] + run["socket_errors"] for name, run in runs.items()},
         "runs": runs,
     }
+    if signing and "code" in runs:
+        report["rs256_signatures_per_second"] = round(signing["signatures_per_second"], 1)
+        report["ratios"]["code_to_rs256"] = round(runs["code"]["flows_per_second"] / signing["signatures_per_second"], 3)
     if "dot_code" in runs:
         report["vs_django_oauth_toolkit"] = {
             "verify_vs_introspect_throughput": round(runs["verify"]["ok_per_second"] / runs["dot_introspect"]["ok_per_second"], 2),

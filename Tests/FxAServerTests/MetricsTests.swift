@@ -28,4 +28,21 @@ struct MetricsTests {
             }
         }
     }
+
+    /// SQLite's group commit, as an operator watches it: transactions and
+    /// the commits (fsyncs) that made them durable.
+    @Test func sqliteGroupCommitIsReported() async throws {
+        try await withTestServer(configure: { $0.metricsEnabled = true }) { server in
+            _ = try await server.signUp(TestUser())
+            let metrics = try await server.call(.GET, "/metrics")
+            let values = Dictionary(uniqueKeysWithValues: metrics.raw.split(separator: "\n").compactMap { line -> (String, Double)? in
+                let parts = line.split(separator: " ")
+                guard parts.count == 2, parts[0].hasPrefix("fxa_sqlite_"), let value = Double(parts[1]) else { return nil }
+                return (String(parts[0]), value)
+            })
+            let transactions = try #require(values["fxa_sqlite_transactions"])
+            let commits = try #require(values["fxa_sqlite_commits"])
+            #expect(transactions > 0 && commits > 0 && commits <= transactions)
+        }
+    }
 }

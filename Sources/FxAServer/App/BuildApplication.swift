@@ -67,7 +67,7 @@ public func buildApplication(
     let mfaTokens = MFATokens(keyRing: dependencies.keyRing, issuer: configuration.publicURL, clock: dependencies.clock)
     let twoStep = TwoStepService(
         totp: stores.totp, recoveryCodes: stores.recoveryCodes, tokens: stores.tokens, codes: codes, mfaTokens: mfaTokens, mailer: mailer, clock: dependencies.clock,
-        issuerName: configuration.publicURL.host)
+        sessionRule: sessionRule, issuerName: configuration.publicURL.host)
     let backupCodes = BackupCodeService(
         codes: stores.recoveryCodes, totp: stores.totp, tokens: stores.tokens, mailer: mailer, clock: dependencies.clock)
     let securityChanges = SecurityChangeAuthenticator(authenticator: authenticator, mfaTokens: mfaTokens, twoStep: twoStep)
@@ -180,7 +180,7 @@ public func buildApplication(
         try app.register(collection: DevMailboxController(store: stores.mailbox))
     }
     if configuration.metricsEnabled {
-        try app.register(collection: MetricsController(metrics: dependencies.metrics))
+        try app.register(collection: MetricsController(metrics: dependencies.metrics, database: stores.database))
     }
     return app
 }

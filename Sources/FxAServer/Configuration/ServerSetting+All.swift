@@ -44,7 +44,8 @@ extension ServerSetting {
 
     public static let sqliteSynchronous = ServerSetting(
         "FXA_SQLITE_SYNCHRONOUS", default: "`full`",
-        meaning: "`full`: SQLite fsyncs every commit, so nothing acknowledged is lost even on a power cut; "
+        meaning: "`full`: SQLite fsyncs every commit (concurrent writes share one commit, so one fsync serves "
+            + "many), so nothing acknowledged is lost even on a power cut; "
             + "`normal`: fsync at WAL checkpoints only (about a fifth more code flows per second on the build "
             + "machine), and a power cut (not a process crash) may drop the last moments of commits. "
             + "Never corrupts either way",

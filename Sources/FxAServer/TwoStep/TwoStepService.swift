@@ -20,6 +20,8 @@ struct TwoStepService: Sendable {
     let mfaTokens: MFATokens
     let mailer: any Mailer
     let clock: any WallClock
+    /// The one verified-session rule every security change meets.
+    let sessionRule: VerifiedSessionRule
     /// The name apps show beside the code: the server's host.
     let issuerName: String
 
@@ -163,7 +165,7 @@ struct TwoStepService: Sendable {
     /// account has one (222): a session from before two-step authentication
     /// was turned on must give a code before it may change the account.
     func requireVerified(_ session: SignedInSession) async throws {
-        try await VerifiedSessionRule(totp: totp).check(session.token, account: session.account)
+        try await sessionRule.check(session.token, account: session.account)
     }
 
     // MARK: Sign-in

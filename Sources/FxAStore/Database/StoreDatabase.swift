@@ -29,6 +29,10 @@ public final class StoreDatabase: Sendable {
     /// statement goes through. PostgreSQL: nil, any loop's pool will do.
     private let sqliteLoop: (any EventLoop)?
     private let sqliteDurability: SQLiteDurability
+    /// SQLite: every write transaction, and every statement on ``sql()``,
+    /// commits through it, many per fsync. PostgreSQL: nil; the server
+    /// groups commits itself.
+    private let groupCommit: SQLiteGroupCommit?
     private let changes = Atomic<UInt64>(0)
     private static let id = DatabaseID(string: "fxa")
     /// SQLite only: connections (one per event loop) for the lookups that
@@ -71,10 +75,23 @@ public final class StoreDatabase: Sendable {
         self.scratchFile = scratchFile
         if case .postgres = location {
             sqliteLoop = nil
+            groupCommit = nil
         } else {
-            sqliteLoop = databases.eventLoopGroup.next()
+            let loop = databases.eventLoopGroup.next()
+            sqliteLoop = loop
+            let (databases, logger) = (databases, logger)
+            groupCommit = SQLiteGroupCommit(writer: {
+                guard let database = databases.database(Self.id, logger: logger, on: loop) else {
+                    throw FxAStoreError.unavailable("the database connections are closed")
+                }
+                return database
+            })
         }
     }
+
+    /// SQLite's group commit so far: transactions committed and the COMMITs
+    /// (fsyncs) that made them durable. `nil` on PostgreSQL.
+    public var groupCommitCounts: (transactions: UInt64, commits: UInt64)? { groupCommit?.counts }
 
     /// How long a query may wait for SQLite's one connection. Every write
     /// goes through it, so a burst queues; on a loaded machine FluentKit's
@@ -119,17 +136,27 @@ public final class StoreDatabase: Sendable {
         return database as! any SQLDatabase
     }
 
-    /// The writer handle seen as SQL, for every statement outside a
-    /// transaction. Both drivers (SQLite, PostgreSQL) are SQL databases.
+    /// The writer seen as SQL, for every statement outside a transaction:
+    /// on SQLite each statement is its own transaction in the group commit.
+    /// Both drivers (SQLite, PostgreSQL) are SQL databases.
     func sql() throws -> any SQLDatabase {
+        let writer = try directSQL()
+        guard let groupCommit else { return writer }
+        return GroupCommittedSQL(base: writer, groupCommit: groupCommit)
+    }
+
+    /// The writer connection itself, outside the group commit: for what may
+    /// not run inside a transaction (PRAGMAs, the health probe).
+    private func directSQL() throws -> any SQLDatabase {
         try handle() as! any SQLDatabase
     }
 
     /// Runs `body` in one transaction on the writer: everything it writes
     /// commits together or not at all, and on SQLite nothing else writes
-    /// in between.
+    /// in between (the group commit runs it in a savepoint of a batch).
     func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await handle().transaction { tx in try await body(sqlDatabase(tx)) }
+        if let groupCommit { return try await groupCommit.run(body) }
+        return try await handle().transaction { tx in try await body(sqlDatabase(tx)) }
     }
 
     /// Runs every pending migration. Safe to call from several processes at
@@ -146,7 +173,7 @@ public final class StoreDatabase: Sendable {
         if case .sqliteFile = location {
             // WAL lets readers proceed while one writer commits and survives a
             // crash (kill -9) without losing committed transactions.
-            try await sql().raw("PRAGMA journal_mode=WAL").run()
+            try await directSQL().raw("PRAGMA journal_mode=WAL").run()
         }
         try await configureSQLiteConnections()
         let migrations = Migrations()
@@ -175,8 +202,8 @@ public final class StoreDatabase: Sendable {
     private func configureSQLiteConnections() async throws {
         guard sqliteLoop != nil else { return }
         let busyTimeout: SQLQueryString = "PRAGMA busy_timeout = \(unsafeRaw: String(Self.sqliteBusyTimeoutMilliseconds))"
-        try await sql().raw(busyTimeout).run()
-        try await sql().raw("PRAGMA synchronous = \(unsafeRaw: sqliteDurability.rawValue.uppercased())").run()
+        try await directSQL().raw(busyTimeout).run()
+        try await directSQL().raw("PRAGMA synchronous = \(unsafeRaw: sqliteDurability.rawValue.uppercased())").run()
         // One read connection per event loop: one statement on each reaches them all.
         for loop in databases.eventLoopGroup.makeIterator() {
             guard let reader = databases.database(Self.readID, logger: logger, on: loop) else { continue }
@@ -187,7 +214,7 @@ public final class StoreDatabase: Sendable {
 
     /// Proves the database answers a query (for `/__heartbeat__`).
     public func ping() async throws {
-        _ = try await sql().raw("SELECT 1 AS ok").all()
+        _ = try await directSQL().raw("SELECT 1 AS ok").all()
     }
 
     /// Runs `body` while holding a lock that no other process on the same

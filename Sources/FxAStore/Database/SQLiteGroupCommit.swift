@@ -1,0 +1,173 @@
+import FluentKit
+import Foundation
+import SQLKit
+import Synchronization
+
+/// Group commit for SQLite's one writer connection: write transactions that
+/// arrive while another batch is committing wait together, then run one
+/// after the other inside a single SQLite transaction and are made durable
+/// by one COMMIT, one fsync for all of them, instead of one each.
+///
+/// Each caller keeps its own transaction's meaning:
+/// - its work runs in a savepoint, so a caller whose work throws is rolled
+///   back alone and gets its own error, while the rest of the batch commits;
+/// - it is answered only after the COMMIT that made its work durable (with
+///   `synchronous=full`, on the disk), never before;
+/// - the works of a batch run in arrival order on one connection, so each
+///   sees the ones before it, exactly as if they had committed one by one.
+///
+/// If the COMMIT itself fails (a full disk, an I/O error), nothing of the
+/// batch was written and every caller in it gets that error.
+///
+/// A body should use only the `SQLDatabase` it is given. A transaction or
+/// statement it starts through the store anyway joins the batch's
+/// transaction instead of waiting for a batch that cannot start; asking the
+/// writer pool directly (``StoreDatabase/handle()``) would wait for the
+/// connection the batch holds, as inside any transaction.
+final class SQLiteGroupCommit: Sendable {
+    /// The Fluent handle of the writer pool (one connection).
+    private let writer: @Sendable () throws -> any Database
+    private let state = Mutex(State())
+    private let transactionCount = Atomic<UInt64>(0)
+    private let commitCount = Atomic<UInt64>(0)
+
+    /// The writer connection while a batch runs its works, so that a
+    /// transaction started from inside one joins it (see ``run(_:)``).
+    @TaskLocal static var enclosingConnection: (any SQLDatabase)?
+
+    /// A batch never grows past this many transactions, so one caller's
+    /// wait is bounded even under a flood.
+    static let largestBatch = 256
+
+    init(writer: @escaping @Sendable () throws -> any Database) {
+        self.writer = writer
+    }
+
+    private struct State {
+        var pending: [Pending] = []
+        /// Whether a drain task is running; at most one is.
+        var draining = false
+    }
+
+    private struct Pending: Sendable {
+        let work: @Sendable (any SQLDatabase) async throws -> any Sendable
+        let answer: CheckedContinuation<any Sendable, any Error>
+    }
+
+    /// Transactions committed since the process started, and the COMMITs
+    /// that made them durable: their ratio is the batching achieved.
+    var counts: (transactions: UInt64, commits: UInt64) {
+        (transactionCount.load(ordering: .relaxed), commitCount.load(ordering: .relaxed))
+    }
+
+    /// Runs `work` as one transaction in the next batch and returns its
+    /// result once the batch is durable.
+    func run<T: Sendable>(_ work: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        // Called from inside a batch's work (a store method used within a
+        // transaction): waiting for the next batch would wait for this one
+        // forever, so the work joins the transaction it is already in.
+        if let enclosing = Self.enclosingConnection { return try await work(enclosing) }
+        let value = try await withCheckedThrowingContinuation { (answer: CheckedContinuation<any Sendable, any Error>) in
+            let startDrain = state.withLock { state in
+                state.pending.append(Pending(work: { try await work($0) }, answer: answer))
+                defer { state.draining = true }
+                return !state.draining
+            }
+            if startDrain {
+                Task { await self.drain() }
+            }
+        }
+        return value as! T
+    }
+
+    /// Commits batches until nobody is waiting.
+    private func drain() async {
+        while true {
+            let batch: [Pending] = state.withLock { state in
+                let taken = Array(state.pending.prefix(Self.largestBatch))
+                state.pending.removeFirst(taken.count)
+                if taken.isEmpty { state.draining = false }
+                return taken
+            }
+            if batch.isEmpty { return }
+            await commit(batch)
+        }
+    }
+
+    /// One SQLite transaction for the whole batch, a savepoint per caller.
+    private func commit(_ batch: [Pending]) async {
+        let outcomes: [Result<any Sendable, any Error>]
+        do {
+            outcomes = try await writer().withConnection { connection in
+                let sql = sqlDatabase(connection)
+                try await sql.raw("BEGIN IMMEDIATE").run()
+                do {
+                    var outcomes: [Result<any Sendable, any Error>] = []
+                    for entry in batch {
+                        try await sql.raw("SAVEPOINT caller").run()
+                        do {
+                            let value = try await Self.$enclosingConnection.withValue(sql) { try await entry.work(sql) }
+                            try await sql.raw("RELEASE caller").run()
+                            outcomes.append(.success(value))
+                        } catch {
+                            // This caller alone: undo its statements, keep the batch.
+                            try await sql.raw("ROLLBACK TO caller").run()
+                            try await sql.raw("RELEASE caller").run()
+                            outcomes.append(.failure(error))
+                        }
+                    }
+                    try await sql.raw("COMMIT").run()
+                    return outcomes
+                } catch {
+                    try? await sql.raw("ROLLBACK").run()
+                    throw error
+                }
+            }
+        } catch {
+            // BEGIN, a savepoint or the COMMIT failed: nothing was written.
+            for entry in batch { entry.answer.resume(throwing: error) }
+            return
+        }
+        commitCount.add(1, ordering: .relaxed)
+        transactionCount.add(UInt64(batch.count), ordering: .relaxed)
+        for (entry, outcome) in zip(batch, outcomes) {
+            entry.answer.resume(with: outcome)
+        }
+    }
+}
+
+/// The writer seen as an `SQLDatabase` whose every statement is its own
+/// transaction in the group commit: what a store's single `INSERT`,
+/// `UPDATE` or `DELETE` on ``StoreDatabase/sql()`` was before (an
+/// autocommit), now sharing its fsync with whatever commits beside it.
+struct GroupCommittedSQL: SQLDatabase {
+    /// The writer itself, for what the protocol asks besides statements.
+    let base: any SQLDatabase
+    let groupCommit: SQLiteGroupCommit
+
+    var logger: Logger { base.logger }
+    var eventLoop: any EventLoop { base.eventLoop }
+    var version: (any SQLDatabaseReportedVersion)? { base.version }
+    var dialect: any SQLDialect { base.dialect }
+    var queryLogLevel: Logger.Level? { base.queryLogLevel }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
+        eventLoop.makeFutureWithTask { try await self.execute(sql: query, onRow) }
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        try await groupCommit.run { sql in try await sql.execute(sql: query, onRow) }
+    }
+
+    func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        // R is not known to be Sendable here; box it for the trip through
+        // the batch, which hands it back to this caller only.
+        let box = try await groupCommit.run { sql in UncheckedResult(value: try await closure(sql)) }
+        return box.value
+    }
+}
+
+/// A result carried from the batch's task back to the caller that made it.
+private struct UncheckedResult<R>: @unchecked Sendable {
+    let value: R
+}
