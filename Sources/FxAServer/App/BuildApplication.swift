@@ -40,6 +40,9 @@ public func buildApplication(
         syncTokenserverURL: configuration.syncTokenserverURL))
     let stores = dependencies.stores
     let sessionRule = VerifiedSessionRule(totp: stores.totp)
+    // One RS256 signer, so ID tokens and Security Event Tokens share the
+    // converted key and the CPU pool.
+    let rs256 = RS256Signer(keyRing: dependencies.keyRing, threadPool: dependencies.hashingPool)
     let authenticator = TokenAuthenticator(
         tokens: stores.tokens, accounts: stores.accounts, clock: dependencies.clock, nonces: HawkNonceCache(),
         publicURL: configuration.publicURL, sessionRule: sessionRule)
@@ -86,7 +89,7 @@ public func buildApplication(
         clients: oauthClients, grants: stores.oauthGrants, sessionRule: sessionRule, clock: dependencies.clock)
     let accessTokens = AccessTokenLookup(accessJWT: accessJWT)
     let minter = TokenMinter(
-        grants: stores.oauthGrants, idTokens: IDTokenSigner(keyRing: dependencies.keyRing, issuer: configuration.publicURL),
+        grants: stores.oauthGrants, idTokens: IDTokenSigner(signer: rs256, issuer: configuration.publicURL),
         accessJWT: accessJWT)
     try app.register(collection: OAuthController(
         codes: codeIssuer,
@@ -173,8 +176,7 @@ public func buildApplication(
     app.lifecycle.use(PeriodicSweeper(name: "event-history") { try await historySweeper.sweep() })
     app.lifecycle.use(EventDeliveryWorker(
         outbox: stores.outbox, clients: stores.oauthClients,
-        signer: SecurityEventTokenSigner(
-            keyRing: dependencies.keyRing, issuer: configuration.publicURL, threadPool: dependencies.hashingPool),
+        signer: SecurityEventTokenSigner(signer: rs256, issuer: configuration.publicURL),
         policy: configuration.eventDelivery, clock: dependencies.clock, metrics: dependencies.metrics))
     if configuration.mode == .development {
         try app.register(collection: DevMailboxController(store: stores.mailbox))

@@ -3,11 +3,11 @@ import FxACore
 import Foundation
 import JWTKit
 
-/// Signs OpenID Connect ID tokens (RS256, the key ring's current key) with
-/// the claims FxA puts in them, plus `auth_time` and `nonce` for standard
-/// OIDC clients.
+/// Signs OpenID Connect ID tokens (RS256, the key ring's current key, on
+/// the CPU pool: ``RS256Signer``) with the claims FxA puts in them, plus
+/// `auth_time` and `nonce` for standard OIDC clients.
 struct IDTokenSigner: Sendable {
-    let keyRing: SigningKeyRing
+    let signer: RS256Signer
     let issuer: PublicBaseURL
 
     /// FxA's ID tokens live 5 minutes.
@@ -38,15 +38,12 @@ struct IDTokenSigner: Sendable {
         uid: AccountUID, clientID: OAuthClientID, accessToken: String, authAt: Date, amr: [String], aal: Int,
         nonce: String?, at now: Date
     ) async throws -> String {
-        let key = try await keyRing.current()
         let claims = Claims(
             iss: issuer.string, sub: uid.hex, aud: clientID.hex, iat: Int(now.timeIntervalSince1970),
             exp: Int(now.addingTimeInterval(Self.lifetime).timeIntervalSince1970),
             auth_time: Int(authAt.timeIntervalSince1970), at_hash: Self.atHash(accessToken), amr: amr,
             acr: "AAL\(aal)", fxa_aal: aal, nonce: nonce)
-        let keys = JWTKeyCollection()
-        await keys.add(rsa: key.privateKey, digestAlgorithm: .sha256, kid: JWKIdentifier(string: key.kid))
-        return try await keys.sign(claims, kid: JWKIdentifier(string: key.kid))
+        return try await signer.sign(claims, type: "JWT")
     }
 
     /// OIDC Core §3.1.3.6: base64url of the left half of SHA-256 of the
