@@ -26,9 +26,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+BUILD=(-c release --static-swift-stdlib)
 if [ -z "$binary" ]; then
-  swift build -c release --static-swift-stdlib --product fxa-server
-  binary="$(swift build -c release --static-swift-stdlib --show-bin-path)/fxa-server"
+  swift build "${BUILD[@]}" --product fxa-server
+  binary="$(swift build "${BUILD[@]}" --show-bin-path)/fxa-server"
 fi
 [ -x "$binary" ] || { echo "build-deb.sh: no executable at $binary" >&2; exit 1; }
 

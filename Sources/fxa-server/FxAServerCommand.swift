@@ -22,7 +22,17 @@ struct FxAServerCommand: AsyncParsableCommand {
     /// back (Vapor's recommended setup). Work that blocks a thread (scrypt,
     /// SQLite) already runs on thread pools of its own.
     static func main() async {
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        _ = concurrencyRunsOnEventLoops
         await main(nil)
     }
+
+    /// Whether the take-over above worked. NIO finds Swift's executor hook
+    /// with `dlsym`, which cannot see it in a `--static-swift-stdlib` build
+    /// (the static runtime is linked with `--exclude-libs ALL`, so the hook
+    /// is a local symbol): such a binary (the Debian package's) runs Swift
+    /// concurrency on its own pool, and light requests cost a thread hop
+    /// per `await` (docs/benchmarks.md). `serve` says so at start-up. Set
+    /// once, before anything else runs.
+    static let concurrencyRunsOnEventLoops: Bool =
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
 }
