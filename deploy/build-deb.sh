@@ -77,12 +77,13 @@ EOF
 shlibs=$(mktemp -d)
 mkdir -p "$shlibs/debian"
 printf 'Source: fxa-server\n\nPackage: fxa-server\nArchitecture: any\n' > "$shlibs/debian/control"
-depends=$(cd "$shlibs" && dpkg-shlibdeps -O "$pkg/usr/bin/fxa-server" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
+depends=$(cd "$shlibs" && dpkg-shlibdeps -O "$pkg/usr/bin/fxa-server" | sed -n 's/^shlibs:Depends=//p')
 rm -rf "$shlibs"
 [ -n "$depends" ] || { echo "build-deb.sh: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
-if ldd "$pkg/usr/bin/fxa-server" | grep -q 'libswift\|libFoundation\|lib_FoundationICU\|libdispatch'; then
+loaded=$(ldd "$pkg/usr/bin/fxa-server")
+if grep -q 'libswift\|libFoundation\|lib_FoundationICU\|libdispatch' <<<"$loaded"; then
   echo "build-deb.sh: the binary loads the Swift runtime; build with --static-swift-stdlib" >&2
-  ldd "$pkg/usr/bin/fxa-server" >&2
+  echo "$loaded" >&2
   exit 1
 fi
 

@@ -282,6 +282,31 @@ extension StoreConformance {
             try requireEqual(try await stores.codes.code(uid: uid, purpose: .signupEmail), nil, "deleted")
             try requireEqual(try await stores.codes.recordFailedAttempt(uid: uid, purpose: .signupEmail), 0, "no code")
         },
+        ConformanceCase("codes: attempts are reserved before a guess is compared, never past the limit") { stores in
+            let uid = AccountUID.random()
+            let now = Date(timeIntervalSince1970: 1_800_000_000)
+            let code = StoredCode(uid: uid, purpose: .signupEmail, codeHash: TokenHash.random(), expiresAt: now.addingTimeInterval(60))
+            try await stores.codes.put(code)
+            let codesStore = stores.codes
+            let reserved = try await withThrowingTaskGroup(of: Int?.self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        try await codesStore.reserveAttempt(uid: uid, purpose: .signupEmail, limit: 5, now: now)?.failedAttempts
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { if let count = $1 { $0.append(count) } }
+            }
+            try requireEqual(reserved.sorted(), [1, 2, 3, 4, 5], "five of eight concurrent guesses, each counted once")
+            try requireEqual(try await stores.codes.reserveAttempt(uid: uid, purpose: .signupEmail, limit: 5, now: now), nil, "used up")
+            let fresh = StoredCode(uid: uid, purpose: .signupEmail, codeHash: TokenHash.random(), expiresAt: now.addingTimeInterval(60))
+            try await stores.codes.put(fresh)
+            try requireEqual(
+                try await stores.codes.reserveAttempt(uid: uid, purpose: .signupEmail, limit: 5, now: now)?.codeHash, fresh.codeHash,
+                "a new code starts again")
+            try requireEqual(
+                try await stores.codes.reserveAttempt(uid: uid, purpose: .signupEmail, limit: 5, now: now.addingTimeInterval(61)), nil,
+                "expired")
+        },
         ConformanceCase("codes: a code is consumed once, and only while it is the current one") { stores in
             let uid = AccountUID.random()
             let first = StoredCode(uid: uid, purpose: .accountChange, codeHash: TokenHash.random(), expiresAt: Date())

@@ -22,37 +22,46 @@ enum PasswordPrompt {
     }
 
     /// One line typed with echo off; echo is restored whatever happens,
-    /// Ctrl-C included (see ``restoreTerminalAndExit``).
+    /// Ctrl-C and a kill included (see ``restoreTerminalAndDie``).
     private static func readHidden(prompt: String) -> String? {
-        printToStandardError(prompt, newline: false)
         defer { printToStandardError("") }  // the Enter the user typed was not echoed
         var saved = termios()
-        guard tcgetattr(STDIN_FILENO, &saved) == 0 else { return readLine(strippingNewline: true) }
+        guard tcgetattr(STDIN_FILENO, &saved) == 0 else {
+            printToStandardError(prompt, newline: false)
+            return readLine(strippingNewline: true)
+        }
         var hidden = saved
         hidden.c_lflag &= ~tcflag_t(ECHO)
         terminalBeforePrompt = saved
-        let previousHandler = signal(SIGINT, restoreTerminalAndExit)
+        // Handlers first, then echo off, then the prompt: a signal at any
+        // moment after the prompt appears finds the terminal restorable.
+        let previous = endingSignals.map { ($0, signal($0, restoreTerminalAndDie)) }
         _ = tcsetattr(STDIN_FILENO, TCSAFLUSH, &hidden)
         defer {
             _ = tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
-            signal(SIGINT, previousHandler)
+            for (number, handler) in previous { signal(number, handler) }
         }
+        printToStandardError(prompt, newline: false)
         return readLine(strippingNewline: true)
     }
+
+    /// The signals that end the process while it waits at the prompt.
+    private static let endingSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
 }
 
 /// The terminal's settings while a password is read with echo off, for
-/// ``restoreTerminalAndExit``. Process-wide because a signal handler can
-/// reach nothing else; set only on the main thread before the handler is
+/// ``restoreTerminalAndDie``. Process-wide because a signal handler can
+/// reach nothing else; set only on the main thread before the handlers are
 /// installed.
 nonisolated(unsafe) private var terminalBeforePrompt = termios()
 
-/// SIGINT during a hidden prompt: the default action would end the process
-/// with echo still off, leaving the user's shell typing blind. Puts the
-/// terminal back, then exits as SIGINT would (130); both calls are
-/// async-signal-safe.
-private func restoreTerminalAndExit(_ signal: Int32) {
+/// A signal during a hidden prompt: its default action would end the
+/// process with echo still off, leaving the user's shell typing blind.
+/// Puts the terminal back, then dies of the same signal, so a calling
+/// script sees a Ctrl-C as a Ctrl-C. Only async-signal-safe calls.
+private func restoreTerminalAndDie(_ number: Int32) {
     _ = tcsetattr(STDIN_FILENO, TCSAFLUSH, &terminalBeforePrompt)
     _ = write(STDERR_FILENO, "\n", 1)
-    _exit(128 + signal)
+    signal(number, SIG_DFL)
+    raise(number)
 }

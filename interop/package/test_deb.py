@@ -65,7 +65,8 @@ def debian(tmp_path_factory):
 
 
 def in_root(root, *command, user=None):
-    spec = [f"--userspec={user}:{user}"] if user else []
+    """`command` in the chroot, as root or as `user` (`name`, or `name:group`)."""
+    spec = [f"--userspec={user if ':' in user else user + ':' + user}"] if user else []
     return run("chroot", *spec, str(root), *command, check=False)
 
 
@@ -174,7 +175,8 @@ def test_the_package_installs_on_a_bare_debian_and_serves_as_its_unit_says(debia
     assert in_root(root, "stat", "-c", "%U %a", "/var/lib/fxa-server").stdout.split() == ["fxa-server", "700"]
     assert in_root(root, "stat", "-c", "%U %G %a", "/etc/fxa-server/fxa-server.env").stdout.split() == \
         ["root", "fxa-server", "640"]
-    assert in_root(root, "cat", "/etc/fxa-server/fxa-server.env", user="nobody").returncode != 0
+    denied = in_root(root, "cat", "/etc/fxa-server/fxa-server.env", user="nobody:nogroup")
+    assert denied.returncode != 0 and "Permission denied" in denied.stderr, denied
 
     # 3. systemd itself accepts the installed unit: every option, the
     # hardening ones included, is known and well-formed. (CI runs no
@@ -258,6 +260,10 @@ def test_the_package_installs_on_a_bare_debian_and_serves_as_its_unit_says(debia
     again = in_root(root, "dpkg", "-i", "/tmp/fxa-server.deb")
     assert again.returncode == 0, again.stdout + again.stderr
     assert f"FXA_PORT={port}" in settings.read_text()
+    assert in_root(root, "getent", "passwd", "fxa-server").stdout.split(":")[5] == "/var/lib/fxa-server"
+    assert in_root(root, "stat", "-c", "%U %G %a", "/etc/fxa-server/fxa-server.env").stdout.split() == \
+        ["root", "fxa-server", "640"]
+    assert in_root(root, "stat", "-c", "%U %a", "/var/lib/fxa-server/fxa.sqlite").stdout.split() == ["fxa-server", "600"]
 
     # 9. Purging removes the program and its settings, never the accounts.
     purged = in_root(root, "dpkg", "--purge", "fxa-server")

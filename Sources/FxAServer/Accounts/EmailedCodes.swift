@@ -24,11 +24,12 @@ struct EmailedCodes: Sendable {
     func redeem(
         _ presented: Data, uid: AccountUID, purpose: VerificationPurpose, rejection: @autoclosure () -> FxAError
     ) async throws {
-        guard let stored = try await codes.code(uid: uid, purpose: purpose),
-              stored.expiresAt > clock.now(), stored.failedAttempts < maxAttempts
+        // The attempt is counted before the code is compared, in one
+        // statement, so guesses sent at once cannot pass the limit.
+        guard let stored = try await codes.reserveAttempt(uid: uid, purpose: purpose, limit: maxAttempts, now: clock.now())
         else { throw rejection() }
         guard TokenHash(of: presented).bytes.constantTimeEquals(stored.codeHash.bytes) else {
-            if try await codes.recordFailedAttempt(uid: uid, purpose: purpose) >= maxAttempts {
+            if stored.failedAttempts >= maxAttempts {
                 try await codes.delete(uid: uid, purpose: purpose)
             }
             throw rejection()

@@ -35,6 +35,9 @@ struct SessionController: RouteCollection {
         let session = try await authenticator.authenticateWithAccount(request, as: [.sessionToken])
         let body = try request.content.decode(SessionVerifyCodeRequest.self)
         try await customs.check(.codeCheck, subject: session.uid.hex, ip: request.clientIP)
+        // Also per address: deleting and re-creating an unconfirmed account
+        // gives a new uid, never a new budget of guesses at its six digits.
+        try await customs.check(.codeCheck, subject: session.account.normalizedEmail, ip: nil)
         try await service.verifySigninCode(body.code, session: session)
         return EmptyJSON()
     }

@@ -41,8 +41,8 @@ public func buildApplication(
     let stores = dependencies.stores
     let sessionRule = VerifiedSessionRule(totp: stores.totp)
     // One RS256 signer, so ID tokens and Security Event Tokens share the
-    // converted key and the CPU pool.
-    let rs256 = RS256Signer(keyRing: dependencies.keyRing, threadPool: dependencies.hashingPool)
+    // converted key and the signing pool.
+    let rs256 = RS256Signer(keyRing: dependencies.keyRing, threadPool: dependencies.signingPool)
     let authenticator = TokenAuthenticator(
         tokens: stores.tokens, accounts: stores.accounts, clock: dependencies.clock, nonces: HawkNonceCache(),
         publicURL: configuration.publicURL, sessionRule: sessionRule)

@@ -13,10 +13,13 @@ public struct Dependencies: Sendable {
     public let clock: any WallClock
     public let keyRing: SigningKeyRing
     public let metrics: ServerMetrics
-    /// Threads for CPU-heavy work off the event loops (scrypt, and the
-    /// RSA signatures of the event broker), one per core, at a lower
+    /// Threads for scrypt off the event loops, one per core, at a lower
     /// scheduling priority than the event loops (see ``PasswordHasher``).
     let hashingPool: NIOThreadPool
+    /// RS256 signatures (ID tokens, Security Event Tokens): a pool of its
+    /// own, so a burst of logins (scrypt, many milliseconds each) never
+    /// queues a token exchange's signature behind password hashes.
+    let signingPool: NIOThreadPool
 
     public init(
         configuration: ServerConfiguration, stores: Stores, clock: any WallClock,
@@ -29,6 +32,8 @@ public struct Dependencies: Sendable {
         self.metrics = metrics
         hashingPool = NIOThreadPool(numberOfThreads: System.coreCount)
         hashingPool.start()
+        signingPool = NIOThreadPool(numberOfThreads: System.coreCount)
+        signingPool.start()
     }
 
     /// Opens the configured database and key source. Does not migrate: call
@@ -63,5 +68,6 @@ public struct Dependencies: Sendable {
     public func shutdown() async {
         await stores.database.shutdown()
         try? await hashingPool.shutdownGracefully()
+        try? await signingPool.shutdownGracefully()
     }
 }

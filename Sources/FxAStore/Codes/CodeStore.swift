@@ -46,6 +46,11 @@ public protocol CodeStore: Sendable {
     func code(uid: AccountUID, purpose: VerificationPurpose) async throws -> StoredCode?
     /// Counts one wrong guess and returns the new count.
     func recordFailedAttempt(uid: AccountUID, purpose: VerificationPurpose) async throws -> Int
+    /// Takes one of the code's `limit` attempts before it is compared, in
+    /// one statement: the live code with its count after this attempt, or
+    /// `nil` when there is none, it has expired, or its attempts are used
+    /// up. Concurrent guesses therefore never get past the limit.
+    func reserveAttempt(uid: AccountUID, purpose: VerificationPurpose, limit: Int, now: Date) async throws -> StoredCode?
     func delete(uid: AccountUID, purpose: VerificationPurpose) async throws
     /// Deletes the code only if it is still the one with `codeHash`, in one
     /// statement: whether this call removed it. Two requests redeeming one

@@ -31,6 +31,14 @@ public struct SQLCodeStore: CodeStore {
         return try row?.decode(column: "failed_attempts", as: Int.self) ?? 0
     }
 
+    public func reserveAttempt(uid: AccountUID, purpose: VerificationPurpose, limit: Int, now: Date) async throws -> StoredCode? {
+        try await database.sql().raw("""
+            UPDATE verification_codes SET failed_attempts = failed_attempts + 1 \
+            WHERE key = \(bind: VerificationCodeRow.key(uid, purpose)) AND failed_attempts < \(bind: limit) \
+            AND expires_at > \(bind: now) RETURNING *
+            """).row(VerificationCodeRow.self)?.record
+    }
+
     public func delete(uid: AccountUID, purpose: VerificationPurpose) async throws {
         try await database.sql().delete(from: VerificationCodeRow.table)
             .where("key", .equal, VerificationCodeRow.key(uid, purpose))

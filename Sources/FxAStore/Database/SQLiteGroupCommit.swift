@@ -16,8 +16,10 @@ import Synchronization
 /// - the works of a batch run in arrival order on one connection, so each
 ///   sees the ones before it, exactly as if they had committed one by one.
 ///
-/// If the COMMIT itself fails (a full disk, an I/O error), nothing of the
-/// batch was written and every caller in it gets that error.
+/// If the COMMIT itself fails, every caller in the batch gets that error.
+/// For a refused COMMIT (a full disk) nothing was written; for an I/O
+/// error during the fsync the outcome is unknown, as for any database, and
+/// WAL recovery may yet keep the batch.
 ///
 /// A body should use only the `SQLDatabase` it is given. A transaction or
 /// statement it starts through the store anyway joins the batch's
@@ -31,9 +33,27 @@ final class SQLiteGroupCommit: Sendable {
     private let transactionCount = Atomic<UInt64>(0)
     private let commitCount = Atomic<UInt64>(0)
 
-    /// The writer connection while a batch runs its works, so that a
-    /// transaction started from inside one joins it (see ``run(_:)``).
-    @TaskLocal static var enclosingConnection: (any SQLDatabase)?
+    /// The batch being run (which group commit, on which connection), so
+    /// that a transaction started from inside one of its works joins it
+    /// (see ``run(_:)``). Another database's work is not affected.
+    @TaskLocal static var enclosing: (owner: ObjectIdentifier, sql: any SQLDatabase)?
+
+    /// Work started from inside a batch: in a savepoint of its own, so that
+    /// if it throws and its caller carries on, its writes are undone.
+    private func nested<T: Sendable>(
+        _ work: @escaping @Sendable (any SQLDatabase) async throws -> T, on sql: any SQLDatabase
+    ) async throws -> T {
+        try await sql.raw("SAVEPOINT nested").run()
+        do {
+            let value = try await work(sql)
+            try await sql.raw("RELEASE nested").run()
+            return value
+        } catch {
+            try await sql.raw("ROLLBACK TO nested").run()
+            try await sql.raw("RELEASE nested").run()
+            throw error
+        }
+    }
 
     /// A batch never grows past this many transactions, so one caller's
     /// wait is bounded even under a flood.
@@ -54,8 +74,9 @@ final class SQLiteGroupCommit: Sendable {
         let answer: CheckedContinuation<any Sendable, any Error>
     }
 
-    /// Transactions committed since the process started, and the COMMITs
-    /// that made them durable: their ratio is the batching achieved.
+    /// Transactions committed since the process started (not those rolled
+    /// back in a batch), and the COMMITs that made them durable: their
+    /// ratio is the batching achieved.
     var counts: (transactions: UInt64, commits: UInt64) {
         (transactionCount.load(ordering: .relaxed), commitCount.load(ordering: .relaxed))
     }
@@ -66,7 +87,9 @@ final class SQLiteGroupCommit: Sendable {
         // Called from inside a batch's work (a store method used within a
         // transaction): waiting for the next batch would wait for this one
         // forever, so the work joins the transaction it is already in.
-        if let enclosing = Self.enclosingConnection { return try await work(enclosing) }
+        if let enclosing = Self.enclosing, enclosing.owner == ObjectIdentifier(self) {
+            return try await nested(work, on: enclosing.sql)
+        }
         let value = try await withCheckedThrowingContinuation { (answer: CheckedContinuation<any Sendable, any Error>) in
             let startDrain = state.withLock { state in
                 state.pending.append(Pending(work: { try await work($0) }, answer: answer))
@@ -106,7 +129,9 @@ final class SQLiteGroupCommit: Sendable {
                     for entry in batch {
                         try await sql.raw("SAVEPOINT caller").run()
                         do {
-                            let value = try await Self.$enclosingConnection.withValue(sql) { try await entry.work(sql) }
+                            let value = try await Self.$enclosing.withValue((ObjectIdentifier(self), sql)) {
+                                try await entry.work(sql)
+                            }
                             try await sql.raw("RELEASE caller").run()
                             outcomes.append(.success(value))
                         } catch {
@@ -129,7 +154,11 @@ final class SQLiteGroupCommit: Sendable {
             return
         }
         commitCount.add(1, ordering: .relaxed)
-        transactionCount.add(UInt64(batch.count), ordering: .relaxed)
+        let committed = outcomes.reduce(0) { count, outcome in
+            if case .success = outcome { return count + 1 }
+            return count
+        }
+        transactionCount.add(UInt64(committed), ordering: .relaxed)
         for (entry, outcome) in zip(batch, outcomes) {
             entry.answer.resume(with: outcome)
         }
