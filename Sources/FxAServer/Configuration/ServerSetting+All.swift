@@ -152,7 +152,7 @@ extension ServerSetting {
 
     public static let rateLimitCode = ServerSetting(
         "FXA_RATE_LIMIT_CODE", default: "`10`; development: `100`",
-        meaning: "code verifications per account (a code is also burnt after 5 wrong guesses)",
+        meaning: "code verifications per account, and per address for the 6-digit sign-up and sign-in codes (a code is also burnt after 5 guesses)",
         summary: { String($0.customs.codeAttemptsPerAccount) })
 
     public static let rateLimitEmail = ServerSetting(
