@@ -57,6 +57,12 @@ struct NotesJourneyTests {
                 await server.app.server.shutdown()
                 throw error
             }
+            // Webhooks still on their way to the app would reach it while it
+            // shuts down (its handlers and session middleware then find its
+            // database gone): let the server's queue drain first, briefly.
+            for _ in 0..<100 where try await server.dependencies.stores.outbox.pendingCount() > 0 {
+                try await Task.sleep(for: .milliseconds(100))
+            }
             try await browser.shutdown()
             await app.server.shutdown()
             try await app.asyncShutdown()

@@ -17,7 +17,7 @@ enum NotesPages {
         <h2>What this example shows</h2>
         <ol class="guide">
         <li><strong>Sign in.</strong> The authorization code flow with PKCE and <code>state</code>; the ID token's signature, issuer, audience and nonce are checked before anyone is signed in.</li>
-        <li><strong>The profile.</strong> Your email, name and picture come from the provider's profile API with the access token, which is then thrown away.</li>
+        <li><strong>The profile.</strong> Your email, name and picture come from the provider's profile API; the tokens stay in this site's server-side session, never in the browser.</li>
         <li><strong>Data kept by <code>uid</code>.</strong> Users and notes are stored under the account's uid, never its email, which can change.</li>
         <li><strong>Events.</strong> The provider posts a signed Security Event Token when something changes: a profile change makes the app fetch the profile again, a password change signs out older sessions, a deleted account erases the user and their notes.</li>
         <li><strong>Sign out.</strong> The tokens are destroyed at the provider, not only forgotten here.</li>
