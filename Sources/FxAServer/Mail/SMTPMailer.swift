@@ -61,19 +61,9 @@ struct SMTPMailer: Mailer {
                 let connection = try await SMTPConnection.open(
                     host: settings.host, port: settings.port, implicitTLS: settings.security == .implicitTLS, group: group)
                 do {
-                    let greeting = try await connection.readReply()
-                    guard greeting.code == 220 else { throw SMTPFailure("relay greeting was \(greeting.code)") }
-                    let capabilities = try await connection.command("EHLO \(heloName)", expect: [250])
-                    if settings.security == .startTLS {
-                        guard capabilities.uppercased().contains("STARTTLS") else {
-                            throw SMTPFailure("the relay does not offer STARTTLS")
-                        }
-                        // The handshake too: a certificate the server does
-                        // not trust fails here, not at the first sign-up.
-                        try await connection.command("STARTTLS", expect: [220])
-                        try await connection.startTLS()
-                        _ = try await connection.command("EHLO \(heloName)", expect: [250])
-                    }
+                    // The STARTTLS handshake too: a certificate the server
+                    // does not trust fails here, not at the first sign-up.
+                    try await greet(connection)
                     _ = try? await connection.command("QUIT", expect: [221])
                     await connection.close()
                 } catch {
@@ -104,19 +94,23 @@ struct SMTPMailer: Mailer {
         }
     }
 
-    private func converse(_ connection: SMTPConnection, _ message: MailMessage) async throws -> String {
+    /// The greeting, EHLO, and with STARTTLS required the handshake and a
+    /// second EHLO: what sending and the start-up probe both begin with.
+    private func greet(_ connection: SMTPConnection) async throws {
         let greeting = try await connection.readReply()
         guard greeting.code == 220 else { throw SMTPFailure("relay greeting was \(greeting.code)") }
-        let name = heloName
-        var capabilities = try await connection.command("EHLO \(name)", expect: [250])
-        if settings.security == .startTLS {
-            guard capabilities.uppercased().contains("STARTTLS") else {
-                throw SMTPFailure("the relay does not offer STARTTLS (use ?starttls=off only for a local relay)")
-            }
-            try await connection.command("STARTTLS", expect: [220])
-            try await connection.startTLS()
-            capabilities = try await connection.command("EHLO \(name)", expect: [250])
+        let capabilities = try await connection.command("EHLO \(heloName)", expect: [250])
+        guard settings.security == .startTLS else { return }
+        guard capabilities.uppercased().contains("STARTTLS") else {
+            throw SMTPFailure("the relay does not offer STARTTLS (use ?starttls=off only for a local relay)")
         }
+        try await connection.command("STARTTLS", expect: [220])
+        try await connection.startTLS()
+        try await connection.command("EHLO \(heloName)", expect: [250])
+    }
+
+    private func converse(_ connection: SMTPConnection, _ message: MailMessage) async throws -> String {
+        try await greet(connection)
         if let username = settings.username {
             let secret = Data(("\0" + username + "\0" + (settings.password ?? "")).utf8).base64EncodedString()
             try await connection.command("AUTH PLAIN \(secret)", expect: [235], redacted: "AUTH")
