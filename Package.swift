@@ -54,6 +54,8 @@ let package = Package(
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
                 // Only to explain connection failures (DatabaseFailure).
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                // Also brings its C module VaporCSQLite, the SQLite that the
+                // direct connections (Database/Direct) drive.
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -86,11 +88,15 @@ let package = Package(
             // The pages' Leaf templates, compiled into the binary (PageTemplate).
             resources: [.embedInCode("Templates"), .embedInCode("Assets")]
         ),
+        // Sets Swift's global-executor hook where dlsym cannot find it
+        // (static-runtime builds); see EventLoopConcurrency.
+        .target(name: "FxARuntimeHook"),
         .executableTarget(
             name: "fxa-server",
             dependencies: [
                 "FxAServer",
                 "FxAStore",
+                "FxARuntimeHook",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -16,4 +16,9 @@ public enum FxAStoreError: Error, Sendable, Equatable {
     /// by a newer version, or damaged). Where treating it as absent would
     /// weaken security (a two-step secret read as "off"), the read fails.
     case unreadableRow(table: String)
+    /// SQLite refused a statement on one of the server's own connections
+    /// (``DirectSQLiteConnection``): its extended result code and message,
+    /// which name a constraint or column, never a bound value. Like any
+    /// driver error, callers need not handle it by kind.
+    case sqlite(code: Int32, message: String)
 }

@@ -121,7 +121,7 @@ struct GroupCommitTests {
     /// A store method used inside a transaction starts its own statement
     /// or transaction: it joins the enclosing one (and rolls back with it)
     /// instead of waiting for a batch that cannot start until it ends.
-    @Test(.timeLimit(.minutes(1))) func workStartedInsideABatchJoinsIt() async throws {
+    @Test(.timeLimit(.minutes(3))) func workStartedInsideABatchJoinsIt() async throws {
         defer { try? FileManager.default.removeItem(at: folder) }
         let database = try await open()
         try await database.transaction { _ in

@@ -1,6 +1,6 @@
 import FluentSQL
 import FxACore
-import FxAStore
+@testable import FxAStore
 import Foundation
 import Logging
 import Testing
@@ -26,18 +26,40 @@ struct SQLiteFileTests {
 
     /// Writes go through one connection; when another process (an operator
     /// command) holds the lock, it waits with SQLite's sleeping busy handler
-    /// rather than SQLiteNIO's spinning one (checked on many handles).
-    @Test func theWriterWaitsForAnotherProcessesLockBySleeping() async throws {
+    /// rather than SQLiteNIO's spinning one: the writer, Fluent's migration
+    /// connection and every reader lent at once.
+    @Test func everyConnectionWaitsForAnotherProcessesLockBySleeping() async throws {
         defer { try? FileManager.default.removeItem(at: folder) }
         let database = try StoreDatabase(location: .sqliteFile(path: path), logger: Logger(label: "test"))
         try await database.migrate()
-        var timeouts: Set<Int> = []
-        for _ in 0..<40 {
-            let rows = try await (try database.handle() as! any SQLDatabase).raw("PRAGMA busy_timeout").all()
-            timeouts.insert(try rows.first?.decode(column: "timeout", as: Int.self) ?? -1)
+        var timeouts: [Int] = []
+        for sql in [try database.sql(), try database.handle() as! any SQLDatabase] {
+            let rows = try await sql.raw("PRAGMA busy_timeout").all()
+            timeouts.append(try rows.first?.decode(column: "timeout", as: Int.self) ?? -1)
+        }
+        let readers = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<40 {
+                group.addTask {
+                    let rows = try await database.readSQL().raw("PRAGMA busy_timeout").all()
+                    return try rows.first?.decode(column: "timeout", as: Int.self) ?? -1
+                }
+            }
+            return try await group.reduce(into: Set<Int>()) { $0.insert($1) }
         }
         await database.shutdown()
-        #expect(timeouts == [10_000])
+        #expect(timeouts == [10_000, 10_000])
+        #expect(readers == [10_000])
+    }
+
+    /// The connections that serve lookups cannot write, even by mistake.
+    @Test func theReadersRefuseToWrite() async throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = try StoreDatabase(location: .sqliteFile(path: path), logger: Logger(label: "test"))
+        try await database.migrate()
+        await #expect(throws: FxAStoreError.self) {
+            try await database.readSQL().raw("CREATE TABLE refused (id INTEGER)").run()
+        }
+        await database.shutdown()
     }
 
     @Test(arguments: [(SQLiteDurability.full, 2), (.normal, 1)])
@@ -45,7 +67,7 @@ struct SQLiteFileTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let database = try StoreDatabase(location: .sqliteFile(path: path), logger: Logger(label: "test"), sqliteDurability: durability)
         try await database.migrate()
-        let rows = try await (try database.handle() as! any SQLDatabase).raw("PRAGMA synchronous").all()
+        let rows = try await database.sql().raw("PRAGMA synchronous").all()
         let value = try rows.first?.decode(column: "synchronous", as: Int.self)
         await database.shutdown()
         #expect(value == pragmaValue)

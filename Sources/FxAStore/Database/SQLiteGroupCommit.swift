@@ -1,5 +1,6 @@
-import FluentKit
 import Foundation
+import Logging
+import NIOCore
 import SQLKit
 import Synchronization
 
@@ -24,11 +25,14 @@ import Synchronization
 /// A body should use only the `SQLDatabase` it is given. A transaction or
 /// statement it starts through the store anyway joins the batch's
 /// transaction instead of waiting for a batch that cannot start; asking the
-/// writer pool directly (``StoreDatabase/handle()``) would wait for the
-/// connection the batch holds, as inside any transaction.
+/// Fluent connection directly (``StoreDatabase/handle()``) would wait for
+/// SQLite's write lock, which the batch holds, as inside any transaction.
 final class SQLiteGroupCommit: Sendable {
-    /// The Fluent handle of the writer pool (one connection).
-    private let writer: @Sendable () throws -> any Database
+    /// The writer connection as SQL; its statements run on the caller's
+    /// thread, which inside a batch is the writer's.
+    private let sql: any SQLDatabase
+    /// The writer's thread, where every batch runs.
+    private let executor: any TaskExecutor
     private let state = Mutex(State())
     private let transactionCount = Atomic<UInt64>(0)
     private let commitCount = Atomic<UInt64>(0)
@@ -59,8 +63,9 @@ final class SQLiteGroupCommit: Sendable {
     /// wait is bounded even under a flood.
     static let largestBatch = 256
 
-    init(writer: @escaping @Sendable () throws -> any Database) {
-        self.writer = writer
+    init(sql: any SQLDatabase, executor: any TaskExecutor) {
+        self.sql = sql
+        self.executor = executor
     }
 
     private struct State {
@@ -97,7 +102,9 @@ final class SQLiteGroupCommit: Sendable {
                 return !state.draining
             }
             if startDrain {
-                Task { await self.drain() }
+                // On the writer's thread: the batch's bodies run there too,
+                // each statement synchronously (SQLiteWriter).
+                Task(executorPreference: executor) { await self.drain() }
             }
         }
         return value as! T
@@ -121,33 +128,7 @@ final class SQLiteGroupCommit: Sendable {
     private func commit(_ batch: [Pending]) async {
         let outcomes: [Result<any Sendable, any Error>]
         do {
-            outcomes = try await writer().withConnection { connection in
-                let sql = sqlDatabase(connection)
-                try await sql.raw("BEGIN IMMEDIATE").run()
-                do {
-                    var outcomes: [Result<any Sendable, any Error>] = []
-                    for entry in batch {
-                        try await sql.raw("SAVEPOINT caller").run()
-                        do {
-                            let value = try await Self.$enclosing.withValue((ObjectIdentifier(self), sql)) {
-                                try await entry.work(sql)
-                            }
-                            try await sql.raw("RELEASE caller").run()
-                            outcomes.append(.success(value))
-                        } catch {
-                            // This caller alone: undo its statements, keep the batch.
-                            try await sql.raw("ROLLBACK TO caller").run()
-                            try await sql.raw("RELEASE caller").run()
-                            outcomes.append(.failure(error))
-                        }
-                    }
-                    try await sql.raw("COMMIT").run()
-                    return outcomes
-                } catch {
-                    try? await sql.raw("ROLLBACK").run()
-                    throw error
-                }
-            }
+            outcomes = try await runInOneTransaction(batch)
         } catch {
             // BEGIN, a savepoint or the COMMIT failed: nothing was written.
             for entry in batch { entry.answer.resume(throwing: error) }
@@ -161,6 +142,36 @@ final class SQLiteGroupCommit: Sendable {
         transactionCount.add(UInt64(committed), ordering: .relaxed)
         for (entry, outcome) in zip(batch, outcomes) {
             entry.answer.resume(with: outcome)
+        }
+    }
+
+    /// Runs each work of `batch` in its own savepoint and commits them all;
+    /// returns each one's outcome, or throws if the batch as a whole failed.
+    private func runInOneTransaction(_ batch: [Pending]) async throws -> [Result<any Sendable, any Error>] {
+        try await sql.raw("BEGIN IMMEDIATE").run()
+        do {
+            var outcomes: [Result<any Sendable, any Error>] = []
+            for entry in batch {
+                try await sql.raw("SAVEPOINT caller").run()
+                do {
+                    let value = try await Self.$enclosing.withValue((ObjectIdentifier(self), sql)) {
+                        try await entry.work(sql)
+                    }
+                    try await sql.raw("RELEASE caller").run()
+                    outcomes.append(.success(value))
+                } catch {
+                    // This caller alone: undo its statements, keep the batch.
+                    try await sql.raw("ROLLBACK TO caller").run()
+                    try await sql.raw("RELEASE caller").run()
+                    outcomes.append(.failure(error))
+                }
+            }
+            try await sql.raw("COMMIT").run()
+            return outcomes
+        } catch {
+            // Whatever failed, leave no transaction open for the next batch.
+            try? await sql.raw("ROLLBACK").run()
+            throw error
         }
     }
 }

@@ -29,16 +29,16 @@ public final class StoreDatabase: Sendable {
     /// statement goes through. PostgreSQL: nil, any loop's pool will do.
     private let sqliteLoop: (any EventLoop)?
     private let sqliteDurability: SQLiteDurability
-    /// SQLite: every write transaction, and every statement on ``sql()``,
-    /// commits through it, many per fsync. PostgreSQL: nil; the server
-    /// groups commits itself.
-    private let groupCommit: SQLiteGroupCommit?
+    /// SQLite: the file the direct connections open.
+    private let sqlitePath: String?
+    /// SQLite: the writer (every write transaction, and every statement on
+    /// ``sql()``, commits through its group commit, many per fsync) and the
+    /// readers, opened on first use, after the migrations that Fluent's
+    /// connection runs. PostgreSQL: nil; its server groups commits itself.
+    private let sqliteConnections = Mutex<SQLiteConnections?>(nil)
+    private let closed = Atomic<Bool>(false)
     private let changes = Atomic<UInt64>(0)
     private static let id = DatabaseID(string: "fxa")
-    /// SQLite only: connections (one per event loop) for the lookups that
-    /// every request makes, so they run beside the writer (WAL) instead of
-    /// queueing behind its commits.
-    private static let readID = DatabaseID(string: "fxa-read")
 
     /// Opens connection pools for `location`. Nothing is connected until the
     /// first query; call ``prepare()`` or ``migrate()`` before serving.
@@ -53,13 +53,13 @@ public final class StoreDatabase: Sendable {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             databases.use(.sqlite(.file(path), connectionPoolTimeout: Self.sqliteWait, sqlLogLevel: .trace), as: Self.id)
-            databases.use(.sqlite(.file(path), connectionPoolTimeout: Self.sqliteWait, sqlLogLevel: .trace), as: Self.readID, isDefault: false)
+            sqlitePath = path
         case .sqliteInMemory:
             let path = FileManager.default.temporaryDirectory
                 .appendingPathComponent("fxa-scratch-\(UUID().uuidString).sqlite").path
             scratchFile = path
+            sqlitePath = path
             databases.use(.sqlite(.file(path), connectionPoolTimeout: Self.sqliteWait, sqlLogLevel: .trace), as: Self.id)
-            databases.use(.sqlite(.file(path), connectionPoolTimeout: Self.sqliteWait, sqlLogLevel: .trace), as: Self.readID, isDefault: false)
         case .postgres(let url, let searchPath):
             var configuration: SQLPostgresConfiguration
             do {
@@ -67,31 +67,39 @@ public final class StoreDatabase: Sendable {
             } catch {
                 throw FxAStoreError.invalidDatabaseURL
             }
+            sqlitePath = nil
             if let searchPath { configuration.searchPath = [searchPath] }
             databases.use(
                 .postgres(configuration: configuration, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace),
                 as: Self.id)
         }
         self.scratchFile = scratchFile
-        if case .postgres = location {
-            sqliteLoop = nil
-            groupCommit = nil
-        } else {
-            let loop = databases.eventLoopGroup.next()
-            sqliteLoop = loop
-            let (databases, logger) = (databases, logger)
-            groupCommit = SQLiteGroupCommit(writer: {
-                guard let database = databases.database(Self.id, logger: logger, on: loop) else {
-                    throw FxAStoreError.unavailable("the database connections are closed")
-                }
-                return database
-            })
-        }
+        sqliteLoop = sqlitePath == nil ? nil : databases.eventLoopGroup.next()
     }
 
     /// SQLite's group commit so far: transactions committed and the COMMITs
     /// (fsyncs) that made them durable. `nil` on PostgreSQL.
-    public var groupCommitCounts: (transactions: UInt64, commits: UInt64)? { groupCommit?.counts }
+    public var groupCommitCounts: (transactions: UInt64, commits: UInt64)? {
+        guard sqlitePath != nil else { return nil }
+        return sqliteConnections.withLock { $0?.groupCommit.counts } ?? (0, 0)
+    }
+
+    /// SQLite's direct connections, opened by the first caller.
+    private func sqlite() throws -> SQLiteConnections? {
+        guard let sqlitePath else { return nil }
+        return try sqliteConnections.withLock { connections in
+            if let connections { return connections }
+            guard !closed.load(ordering: .acquiring) else {
+                throw FxAStoreError.unavailable("the database connections are closed")
+            }
+            let opened = try SQLiteConnections(
+                path: sqlitePath, durability: sqliteDurability,
+                busyTimeoutMilliseconds: Self.sqliteBusyTimeoutMilliseconds,
+                version: directSQL().version, logger: logger, eventLoop: databases.eventLoopGroup.any())
+            connections = opened
+            return opened
+        }
+    }
 
     /// How long a query may wait for SQLite's one connection. Every write
     /// goes through it, so a burst queues; on a loaded machine FluentKit's
@@ -129,20 +137,16 @@ public final class StoreDatabase: Sendable {
     /// token, session and client lookups of every request. Anything that
     /// writes, or reads inside a transaction, uses ``handle()``.
     func readSQL() throws -> any SQLDatabase {
-        guard sqliteLoop != nil else { return try sql() }
-        guard let database = databases.database(Self.readID, logger: logger, on: databases.eventLoopGroup.any()) else {
-            throw FxAStoreError.unavailable("the database connections are closed")
-        }
-        return database as! any SQLDatabase
+        guard let sqlite = try sqlite() else { return try sql() }
+        return sqlite.readerSQL
     }
 
     /// The writer seen as SQL, for every statement outside a transaction:
     /// on SQLite each statement is its own transaction in the group commit.
     /// Both drivers (SQLite, PostgreSQL) are SQL databases.
     func sql() throws -> any SQLDatabase {
-        let writer = try directSQL()
-        guard let groupCommit else { return writer }
-        return GroupCommittedSQL(base: writer, groupCommit: groupCommit)
+        guard let sqlite = try sqlite() else { return try directSQL() }
+        return GroupCommittedSQL(base: sqlite.writerSQL, groupCommit: sqlite.groupCommit)
     }
 
     /// The writer connection itself, outside the group commit: for what may
@@ -155,7 +159,7 @@ public final class StoreDatabase: Sendable {
     /// commits together or not at all, and on SQLite nothing else writes
     /// in between (the group commit runs it in a savepoint of a batch).
     func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        if let groupCommit { return try await groupCommit.run(body) }
+        if let sqlite = try sqlite() { return try await sqlite.groupCommit.run(body) }
         return try await handle().transaction { tx in try await body(sqlDatabase(tx)) }
     }
 
@@ -170,9 +174,12 @@ public final class StoreDatabase: Sendable {
     /// Runs pending migrations without taking the startup lock, for a caller
     /// already inside ``withStartupLock(_:)`` (the lock is not reentrant).
     public func migrateHoldingStartupLock() async throws {
-        if case .sqliteFile = location {
+        if sqlitePath != nil {
             // WAL lets readers proceed while one writer commits and survives a
-            // crash (kill -9) without losing committed transactions.
+            // crash (kill -9) without losing committed transactions. The
+            // scratch file of `sqlite::memory:` too: its readers run on the
+            // caller's thread (SQLiteReaderPool), and in rollback mode one
+            // would sleep there whenever the writer commits.
             try await directSQL().raw("PRAGMA journal_mode=WAL").run()
         }
         try await configureSQLiteConnections()
@@ -195,21 +202,16 @@ public final class StoreDatabase: Sendable {
     /// never contend for SQLite's lock: with a connection per event loop they did,
     /// and SQLiteNIO's busy handler spins while SQLite's own sleeps with a
     /// growing back-off, either of which wrecked latency under concurrent
-    /// writes (bench/oauth). SQLite commits one writer at a time anyway. The
-    /// hot lookups read on their own read-only connections. The busy timeout covers the other
-    /// processes that may open the file (`fxa-server account …` while the
-    /// server runs).
+    /// writes (bench/oauth). SQLite commits one writer at a time anyway.
+    /// That writer, and the readers for the hot lookups, are direct
+    /// connections (``SQLiteConnections``) with these settings of their own;
+    /// Fluent's connection, configured here, runs the migrations. The busy
+    /// timeout covers the other processes that may open the file
+    /// (`fxa-server account …` while the server runs).
     private func configureSQLiteConnections() async throws {
         guard sqliteLoop != nil else { return }
-        let busyTimeout: SQLQueryString = "PRAGMA busy_timeout = \(unsafeRaw: String(Self.sqliteBusyTimeoutMilliseconds))"
-        try await directSQL().raw(busyTimeout).run()
+        try await directSQL().raw("PRAGMA busy_timeout = \(unsafeRaw: String(Self.sqliteBusyTimeoutMilliseconds))").run()
         try await directSQL().raw("PRAGMA synchronous = \(unsafeRaw: sqliteDurability.rawValue.uppercased())").run()
-        // One read connection per event loop: one statement on each reaches them all.
-        for loop in databases.eventLoopGroup.makeIterator() {
-            guard let reader = databases.database(Self.readID, logger: logger, on: loop) else { continue }
-            try await (reader as! any SQLDatabase).raw(busyTimeout).run()
-            try await (reader as! any SQLDatabase).raw("PRAGMA query_only = 1").run()
-        }
     }
 
     /// Proves the database answers a query (for `/__heartbeat__`).
@@ -258,6 +260,12 @@ public final class StoreDatabase: Sendable {
 
     /// Closes every pooled connection. Call once, before the process exits.
     public func shutdown() async {
+        closed.store(true, ordering: .releasing)
+        let connections = sqliteConnections.withLock { connections in
+            defer { connections = nil }
+            return connections
+        }
+        await connections?.close()
         await databases.shutdownAsync()
         if let scratchFile {
             for suffix in ["", "-wal", "-shm", "-journal"] {
