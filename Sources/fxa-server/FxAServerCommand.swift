@@ -17,22 +17,18 @@ struct FxAServerCommand: AsyncParsableCommand {
         subcommands: [ServeCommand.self, MigrateCommand.self, KeysCommand.self, AccountCommand.self, ClientCommand.self, EventsCommand.self, MailCommand.self],
         defaultSubcommand: ServeCommand.self)
 
-    /// Runs Swift concurrency on NIO's event loops before anything else, so
-    /// an `await` in a route handler does not hop to another thread pool and
-    /// back (Vapor's recommended setup). Work that blocks a thread (scrypt,
-    /// SQLite) already runs on thread pools of its own.
+    /// Runs Swift concurrency on NIO's event loops before anything else
+    /// (``EventLoopConcurrency``). Work that blocks a thread (scrypt, the
+    /// SQLite writer) runs on threads of its own.
     static func main() async {
         _ = concurrencyRunsOnEventLoops
         await main(nil)
     }
 
-    /// Whether the take-over above worked. NIO finds Swift's executor hook
-    /// with `dlsym`, which cannot see it in a `--static-swift-stdlib` build
-    /// (the static runtime is linked with `--exclude-libs ALL`, so the hook
-    /// is a local symbol): such a binary (the Debian package's) runs Swift
+    /// Whether the take-over above worked. It can fail only if something
+    /// else set the runtime's hook first; the binary then runs Swift
     /// concurrency on its own pool, and light requests cost a thread hop
     /// per `await` (docs/benchmarks.md). `serve` says so at start-up. Set
     /// once, before anything else runs.
-    static let concurrencyRunsOnEventLoops: Bool =
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+    static let concurrencyRunsOnEventLoops: Bool = EventLoopConcurrency.takeOver()
 }
