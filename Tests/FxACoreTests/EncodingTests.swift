@@ -25,6 +25,20 @@ struct EncodingTests {
         #expect(Data(base64URLEncoded: "A") == nil)
     }
 
+    /// Every length and every byte value: the URL alphabet only, no
+    /// padding, and the same bytes back, padded or not.
+    @Test func base64URLRoundTripsEveryLength() throws {
+        for length in 0..<70 {
+            let bytes = Data((0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 250) })
+            let encoded = bytes.base64URLEncodedString
+            #expect(encoded.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+            #expect(encoded.count == (length * 4 + 2) / 3)
+            #expect(Data(base64URLEncoded: encoded) == bytes)
+            let padded = encoded + String(repeating: "=", count: (4 - encoded.count % 4) % 4)
+            #expect(Data(base64URLEncoded: padded) == bytes)
+        }
+    }
+
     @Test func randomBytesHaveTheRequestedLengthAndDiffer() {
         let a = SecureRandom.bytes(32)
         let b = SecureRandom.bytes(32)
