@@ -56,6 +56,13 @@ struct ConfigurationTests {
         }
     }
 
+    @Test func eventsAreDeliveredUnlessTheOperatorTurnsDeliveryOff() throws {
+        #expect(try ConfigurationInput().resolve(environment: [:]).eventDelivery.enabled)
+        #expect(try !ConfigurationInput().resolve(environment: ["FXA_EVENT_DELIVERY": "off"]).eventDelivery.enabled)
+        #expect(try ConfigurationInput().resolve(environment: ["FXA_EVENT_DELIVERY": "on"]).eventDelivery.enabled)
+        #expect(throws: StartupError.self) { try ConfigurationInput().resolve(environment: ["FXA_EVENT_DELIVERY": "later"]) }
+    }
+
     @Test func eventHistoryIsKeptThirtyDaysUnlessTheOperatorChooses() throws {
         #expect(try ConfigurationInput().resolve(environment: [:]).eventDelivery.retention == 30 * 24 * 3600)
         #expect(try ConfigurationInput().resolve(environment: ["FXA_EVENT_RETENTION_DAYS": "7"]).eventDelivery.retention == 7 * 24 * 3600)

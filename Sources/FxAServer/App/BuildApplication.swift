@@ -174,10 +174,12 @@ public func buildApplication(
     let historySweeper = EventHistorySweeper(
         outbox: stores.outbox, clock: dependencies.clock, retention: configuration.eventDelivery.retention, logger: app.logger)
     app.lifecycle.use(PeriodicSweeper(name: "event-history") { try await historySweeper.sweep() })
-    app.lifecycle.use(EventDeliveryWorker(
-        outbox: stores.outbox, clients: stores.oauthClients,
-        signer: SecurityEventTokenSigner(signer: rs256, issuer: configuration.publicURL),
-        policy: configuration.eventDelivery, clock: dependencies.clock, metrics: dependencies.metrics))
+    if configuration.eventDelivery.enabled {
+        app.lifecycle.use(EventDeliveryWorker(
+            outbox: stores.outbox, clients: stores.oauthClients,
+            signer: SecurityEventTokenSigner(signer: rs256, issuer: configuration.publicURL),
+            policy: configuration.eventDelivery, clock: dependencies.clock, metrics: dependencies.metrics))
+    }
     if configuration.mode == .development {
         try app.register(collection: DevMailboxController(store: stores.mailbox))
     }

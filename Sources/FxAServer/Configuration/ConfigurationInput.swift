@@ -131,6 +131,7 @@ public struct ConfigurationInput: Sendable {
         policy.lease = TimeInterval(timeout) * 3
         policy.maxAge = TimeInterval(try values.integer(.eventMaxAge, in: 1...720) ?? 72) * 3600
         policy.retention = TimeInterval(try values.integer(.eventRetention, in: 1...3650) ?? 30) * 24 * 3600
+        policy.enabled = try values.boolean(.eventDelivery) ?? true
         return policy
     }
 

@@ -10,7 +10,7 @@ extension ServerSetting {
         .host, .port, .publicURL, .databaseURL, .dataDirectory, .sqliteSynchronous, .signingKeyFile,
         .previousSigningKeyFile, .metrics, .logLevel, .maxBodySize, .commit, .mode, .smtpURL, .mailFrom, .signup,
         .autoVerify, .confirmSignins, .corsOrigins, .trustedProxies, .rateLimitWindow, .rateLimitPassword, .rateLimitCode,
-        .rateLimitEmail, .rateLimitDevice, .rateLimitIP, .webhookTimeout, .eventMaxAge, .eventRetention,
+        .rateLimitEmail, .rateLimitDevice, .rateLimitIP, .webhookTimeout, .eventMaxAge, .eventRetention, .eventDelivery,
         .keyBearingScopes, .syncTokenserverURL, .pushAllowedOrigins, .profileCacheSeconds,
     ]
 
@@ -187,6 +187,12 @@ extension ServerSetting {
         meaning: "delivered webhook deliveries and outbox events older than this are deleted every 10 minutes; "
             + "pending and failed deliveries are kept (1–3650)",
         summary: { String(Int($0.eventDelivery.retention / 86400)) })
+
+    public static let eventDelivery = ServerSetting(
+        "FXA_EVENT_DELIVERY", default: "`on`",
+        meaning: "`off`: this instance queues webhook events but does not deliver them; another instance on the "
+            + "same PostgreSQL delivers them, or this one once it is back `on` (maintenance, `bench/events`)",
+        summary: { $0.eventDelivery.enabled ? "on" : "off" })
 
     public static let keyBearingScopes = ServerSetting(
         "FXA_KEY_BEARING_SCOPES", default: "`https://identity.mozilla.com/apps/oldsync`",

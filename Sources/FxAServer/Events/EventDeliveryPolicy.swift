@@ -25,6 +25,10 @@ public struct EventDeliveryPolicy: Sendable, Equatable {
     /// Delivered deliveries and outbox events older than this are deleted
     /// (pending and failed deliveries never are).
     public var retention: TimeInterval = 30 * 24 * 3600
+    /// Whether this process delivers at all. Off, events still queue (the
+    /// outbox is written in the same transaction as the change), for another
+    /// instance to deliver or for this one once it is turned back on.
+    public var enabled = true
 
     public init() {}
 

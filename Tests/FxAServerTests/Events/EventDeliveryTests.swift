@@ -95,6 +95,42 @@ struct EventDeliveryTests {
         }
     }
 
+    /// `FXA_EVENT_DELIVERY=off`: the change still queues its delivery in
+    /// the same transaction, nothing is sent, and an instance with delivery
+    /// on (here the same database, started again) sends it.
+    @Test func withDeliveryOffEventsQueueUntilAnInstanceDeliversThem() async throws {
+        let receiver = try await WebhookReceiver.start()
+        defer { Task { await receiver.stop() } }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fxa-delivery-off-\(SecureRandom.bytes(6).hexString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = DatabaseLocation.sqliteFile(path: folder.appendingPathComponent("fxa.sqlite").path)
+        try await withTestServer(configure: {
+            Self.configure(&$0)
+            $0.database = database
+            $0.eventDelivery.enabled = false
+        }) { server in
+            let client = try await server.registerClient(scopes: ["profile", "profile:write"], webhookURL: receiver.url)
+            let user = try await server.verifiedSession()
+            let writer = try await server.accessToken(client, session: user.session, scope: "profile:write")
+            _ = try await server.profileCall(.POST, "/v1/display_name", token: writer, json: ["displayName": "Ada"])
+            // Many poll intervals of an enabled worker.
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(receiver.received.isEmpty)
+            let pending = try await server.dependencies.stores.outbox.deliveries(status: .pending, clientID: nil, limit: 10)
+            #expect(pending.count == 1)
+        }
+        try await withTestServer(configure: {
+            Self.configure(&$0)
+            $0.database = database
+        }) { server in
+            // Booting starts the worker (a request would too).
+            try await server.app.asyncBoot()
+            #expect(try await eventually { receiver.accepted.count == 1 })
+            let delivered = try await server.dependencies.stores.outbox.deliveries(status: .delivered, clientID: nil, limit: 10)
+            #expect(delivered.count == 1)
+        }
+    }
+
     /// swift-fxa has no payments: the operator grants capabilities, and RPs
     /// hear about each change as FxA's subscription-state-change.
     @Test func capabilitiesSetByTheOperatorReachRPsAsSubscriptionStateChanges() async throws {
