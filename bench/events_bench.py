@@ -2,16 +2,23 @@
 """Fan-out throughput of the event broker: E events (display-name changes
 through the API) for an account that authorized R relying parties, each
 with a webhook on loopback, so E x R Security Event Tokens are signed and
-delivered. Reports deliveries per second, the time from the first commit to
-the last receipt, and commit-to-receipt latency percentiles (commit time
-from the delivery's row, receipt time at the receiver; same clock).
+delivered.
 
-Only the standard library; run by bench/events, which starts the server.
+Two measurements, each in its own phase (the default):
+  produce  the server runs with FXA_EVENT_DELIVERY=off, and wrk makes the E
+           API writes (8 keep-alive connections): API writes per second;
+  drain    the server restarts with delivery on and empties the queue of
+           E x R deliveries: deliveries per second from its start to the
+           last receipt, against the RS256 signatures per second that
+           `fxa-bench rs256` measures afterwards on the same machine.
+With --live, as before issue 22: production and delivery run at once, and
+the report has commit-to-receipt latency percentiles (commit time from the
+delivery's row, receipt time at the receiver; same clock).
+
+Only the standard library and wrk; run by bench/events, which builds.
 """
 import argparse
 import base64
-import concurrent.futures
-import http.client
 import json
 import os
 import signal
@@ -23,9 +30,63 @@ import time
 from datetime import datetime
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from oauth_bench import call, hkdf_first_block  # noqa: E402
+from oauth_bench import WRK_DIR, call, hkdf_first_block  # noqa: E402
 
 import secrets  # noqa: E402
+
+
+def start_server(binary, port, data_dir, delivery, log):
+    """fxa-server on SQLite with rate limits off and accounts verified at
+    creation: this measures the broker, not customs or mail."""
+    env = {**os.environ, "FXA_RATE_LIMIT_PASSWORD": "0", "FXA_RATE_LIMIT_IP": "0", "FXA_RATE_LIMIT_EMAIL": "0",
+           "FXA_RATE_LIMIT_CODE": "0", "FXA_AUTO_VERIFY": "true",
+           "FXA_LOG_LEVEL": os.environ.get("FXA_LOG_LEVEL", "warning"),
+           "FXA_EVENT_DELIVERY": "on" if delivery else "off"}
+    server = subprocess.Popen([binary, "serve", "--port", str(port), "--data-dir", data_dir],
+                              stdout=log, stderr=subprocess.STDOUT, env=env)
+    for _ in range(300):
+        try:
+            if call(port, "GET", "/__lbheartbeat__")[0] == 200:
+                return server
+        except OSError:
+            pass
+        time.sleep(0.05)
+    server.kill()
+    sys.exit("fxa-server did not start; see its log")
+
+
+def produce(port, token, events, timeout, work):
+    """E display-name changes over 8 keep-alive connections (wrk, one
+    thread). The script marks the E-th answer with a file; wrk is then
+    interrupted (SIGINT), and reports the time up to that moment."""
+    done = os.path.join(work, "produced")
+    process = subprocess.Popen(
+        ["wrk", "-t1", "-c8", f"-d{timeout}s", "--latency", "-s", os.path.join(WRK_DIR, "fxa_display_name.lua"),
+         f"http://127.0.0.1:{port}"],
+        env={**os.environ, "BENCH_WRK_DIR": WRK_DIR, "TOKEN": token, "LIMIT": str(events), "DONE_FILE": done},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    while process.poll() is None and not os.path.exists(done):
+        time.sleep(0.01)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    line = next((l for l in out.splitlines() if l.startswith("WRK_JSON ")), None)
+    if line is None:
+        sys.exit(f"wrk produced no report:\n{out}\n{err}")
+    report = json.loads(line[len("WRK_JSON "):])
+    report["ok_per_second"] = round(report["ok"] / report["seconds"], 1)
+    return report
+
+
+def cpu_seconds(pid):
+    """User plus system CPU time a process has used so far."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def stop_server(server):
+    server.send_signal(signal.SIGTERM)
+    server.wait(timeout=60)
 
 
 def cli(binary, data_dir, *args):
@@ -41,14 +102,17 @@ def main():
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--receivers", type=int, default=5)
     parser.add_argument("--timeout", type=int, default=300, help="give up waiting for deliveries after this many seconds")
+    parser.add_argument("--live", action="store_true", help="produce and deliver at once (latency), not in two phases")
     parser.add_argument("--bench-binary", help="fxa-bench, to measure the raw RS256 signing rate in the same run")
     args = parser.parse_args()
     events, receivers = min(args.events, 100_000), min(args.receivers, 20)
 
     work = tempfile.mkdtemp()
     ports_file = os.path.join(work, "ports")
+    server_log = open(os.path.join(args.data_dir + ".log"), "ab")
     receiver = subprocess.Popen([sys.executable, os.path.join(os.path.dirname(__file__), "events_receivers.py"),
                                  "--ports-file", ports_file, "--log-dir", work, "--count", str(receivers)])
+    server = start_server(args.server_binary, args.port, args.data_dir, delivery=args.live, log=server_log)
     try:
         while not os.path.exists(ports_file):
             time.sleep(0.05)
@@ -75,23 +139,18 @@ def main():
             assert status == 200, body
             token = json.loads(body)["access_token"]
 
-        # Produce: E display-name changes over 8 keep-alive connections.
-        def produce(indexes):
-            connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=30)
-            for index in indexes:
-                connection.request("POST", "/v1/display_name", body=json.dumps({"displayName": f"e{index}"}),
-                                   headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
-                response = connection.getresponse()
-                response.read()
-                assert response.status == 200, response.status
-            connection.close()
-
-        started = time.time()
-        with concurrent.futures.ThreadPoolExecutor(8) as pool:
-            list(pool.map(produce, [range(i, events, 8) for i in range(8)]))
-        produced = time.time()
-
+        # Produce: E display-name changes, 8 keep-alive connections (wrk
+        # stops after E answers; bounded by the timeout too).
+        produced = produce(args.port, token, events, args.timeout, work)
+        assert produced["failures"] == 0 and produced["socket_errors"] == 0, produced
         expected = events * receivers
+
+        drain_started = time.time()
+        if not args.live:
+            stop_server(server)
+            drain_started = time.time()
+            server = start_server(args.server_binary, args.port, args.data_dir, delivery=True, log=server_log)
+        cpu_before = {"server": cpu_seconds(server.pid), "receivers": cpu_seconds(receiver.pid)}
         deadline = time.time() + args.timeout
         while time.time() < deadline:
             pending = cli(args.server_binary, args.data_dir, "events", "list", "--status", "pending", "--limit", "1")
@@ -99,7 +158,10 @@ def main():
                 break
             time.sleep(0.5)
         drained = time.time()
+        cpu = {name: round(cpu_seconds(pid) - cpu_before[name], 2)
+               for name, pid in (("server", server.pid), ("receivers", receiver.pid))}
     finally:
+        stop_server(server)
         receiver.send_signal(signal.SIGTERM)
         receiver.wait(timeout=60)
 
@@ -112,31 +174,48 @@ def main():
     rows = [json.loads(line) for line in
             cli(args.server_binary, args.data_dir, "events", "list", "--json", "--limit", str(expected + 100)).splitlines()]
     committed = {row["jti"]: datetime.fromisoformat(row["created_at"].replace("Z", "+00:00")).timestamp() for row in rows}
-    latencies = sorted((float(received[jti]) - at) * 1000 for jti, at in committed.items() if jti in received)
-    first_commit = min(committed.values())
     last_receipt = max(float(at) for at in received.values())
-    quantile = lambda q: round(latencies[min(len(latencies) - 1, int(q * len(latencies)))], 1)
     # The ceiling: RS256 signatures per second on every core with nothing
     # else running, measured now, on the same machine, after the drain.
     signing = None
     if args.bench_binary:
         signing = json.loads(subprocess.run([args.bench_binary, "rs256", "--seconds", "5"], check=True,
                                              capture_output=True, text=True, timeout=60).stdout)
-    rate = len(received) / max(last_receipt - first_commit, 0.001)
-    print(json.dumps({
+    report = {
+        "mode": "live" if args.live else "two phases",
         "events": events, "receivers": receivers, "deliveries_expected": expected,
         "deliveries_committed": len(committed), "deliveries_received": len(received),
         "lost": len(set(committed) - set(received)),
-        "produce_seconds": round(produced - started, 2),
-        "first_commit_to_last_receipt_seconds": round(last_receipt - first_commit, 2),
-        "deliveries_per_second": round(len(received) / max(last_receipt - first_commit, 0.001), 1),
-        "events_per_second": round(len(received) / receivers / max(last_receipt - first_commit, 0.001), 1),
-        "latency_ms": {"p50": quantile(0.5), "p90": quantile(0.9), "p99": quantile(0.99), "max": round(latencies[-1], 1),
-                       "mean": round(statistics.fmean(latencies), 1)},
-        "drain_wait_seconds": round(drained - produced, 2),
+        "api_writes": {"seconds": produced["seconds"], "per_second": produced["ok_per_second"],
+                       "p50_ms": produced["p50_ms"], "p99_ms": produced["p99_ms"]},
         "rs256_signatures_per_second_all_cores": round(signing["signatures_per_second"], 1) if signing else None,
-        "deliveries_per_signing_capacity": round(rate / signing["signatures_per_second"], 3) if signing else None,
-    }, indent=2))
+    }
+    if args.live:
+        latencies = sorted((float(received[jti]) - at) * 1000 for jti, at in committed.items() if jti in received)
+        first_commit = min(committed.values())
+        quantile = lambda q: round(latencies[min(len(latencies) - 1, int(q * len(latencies)))], 1)
+        rate = len(received) / max(last_receipt - first_commit, 0.001)
+        report.update({
+            "first_commit_to_last_receipt_seconds": round(last_receipt - first_commit, 2),
+            "deliveries_per_second": round(rate, 1),
+            "latency_ms": {"p50": quantile(0.5), "p90": quantile(0.9), "p99": quantile(0.99),
+                           "max": round(latencies[-1], 1), "mean": round(statistics.fmean(latencies), 1)},
+            "drain_wait_seconds": round(drained - drain_started, 2),
+        })
+    else:
+        # From the moment the delivering server was started (its start-up
+        # included) to the last receipt.
+        rate = len(received) / max(last_receipt - drain_started, 0.001)
+        report.update({"drain_seconds": round(last_receipt - drain_started, 2), "deliveries_per_second": round(rate, 1)})
+    # Where the two cores went while the queue drained (the polling `events
+    # list` commands are neither): the server's CPU per delivery against
+    # the CPU one signature costs when both cores do nothing else.
+    report["drain_cpu_seconds"] = cpu
+    if signing:
+        report["server_cpu_ms_per_delivery"] = round(cpu["server"] * 1000 / max(len(received), 1), 3)
+        report["rs256_cpu_ms_per_signature"] = round(os.cpu_count() * 1000 / signing["signatures_per_second"], 3)
+    report["deliveries_per_signing_capacity"] = round(rate / signing["signatures_per_second"], 3) if signing else None
+    print(json.dumps(report, indent=2))
 
 
 if __name__ == "__main__":
