@@ -73,6 +73,40 @@ struct SQLiteFileTests {
         #expect(value == pragmaValue)
     }
 
+    /// The writer never checkpoints inside a COMMIT; the checkpointer
+    /// copies the log into the database file on its own, while the server
+    /// runs (not only when it closes).
+    @Test func committedPagesReachTheDatabaseFileWhileTheServerRuns() async throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = try StoreDatabase(location: .sqliteFile(path: path), logger: Logger(label: "test"))
+        try await database.migrate()
+        let autocheckpoint = try await database.sql().raw("PRAGMA wal_autocheckpoint").first()?
+            .decode(column: "wal_autocheckpoint", as: Int.self)
+        #expect(autocheckpoint == 0)
+        try await database.sql().raw("CREATE TABLE filler (id INTEGER PRIMARY KEY, bytes BLOB NOT NULL)").run()
+        let before = try fileSize(path)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for id in 0..<500 {
+                group.addTask {
+                    try await database.sql().raw("INSERT INTO filler (id, bytes) VALUES (\(bind: id), randomblob(4000))").run()
+                }
+            }
+            try await group.waitForAll()
+        }
+        // 2 MB committed: in the log at once, in the file within a few intervals.
+        var grown = false
+        for _ in 0..<40 where !grown {
+            try await Task.sleep(for: .milliseconds(100))
+            grown = try fileSize(path) - before > 1_500_000
+        }
+        #expect(grown)
+        await database.shutdown()
+    }
+
+    private func fileSize(_ path: String) throws -> Int {
+        try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+    }
+
     @Test func aKeyWrittenBeforeAReopenIsStillThere() async throws {
         defer { try? FileManager.default.removeItem(at: folder) }
         let key = StoredSigningKey(kid: "k1", pem: "pem", status: .current, createdAt: Date(timeIntervalSince1970: 1_700_000_000))

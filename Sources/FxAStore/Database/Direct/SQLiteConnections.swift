@@ -8,6 +8,7 @@ final class SQLiteConnections: Sendable {
     let writer: SQLiteWriter
     let readers: SQLiteReaderPool
     let groupCommit: SQLiteGroupCommit
+    let checkpointer: SQLiteCheckpointer
     /// The writer as SQL, for the group commit's batches and for PRAGMAs.
     let writerSQL: DirectSQLiteDatabase
     /// The readers as SQL: each statement on a lent connection.
@@ -22,15 +23,21 @@ final class SQLiteConnections: Sendable {
             // may hold the write lock for a moment.
             "PRAGMA busy_timeout = \(busyTimeoutMilliseconds)",
             "PRAGMA synchronous = \(durability.rawValue.uppercased())",
+            // The checkpointer copies the log into the file, off this thread.
+            "PRAGMA wal_autocheckpoint = 0",
         ])
         readers = SQLiteReaderPool(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
         writerSQL = DirectSQLiteDatabase(source: .connection(writer.connection), logger: logger, eventLoop: eventLoop, version: version)
         readerSQL = DirectSQLiteDatabase(source: .readers(readers), logger: logger, eventLoop: eventLoop, version: version)
         groupCommit = SQLiteGroupCommit(sql: writerSQL, executor: writer.executor)
+        checkpointer = try SQLiteCheckpointer(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        let groupCommit = groupCommit
+        checkpointer.start(commits: { groupCommit.counts.commits }, logger: logger)
     }
 
     /// Closes every connection and stops the writer's thread.
     func close() async {
+        await checkpointer.stop()
         readers.close()
         await writer.close()
     }

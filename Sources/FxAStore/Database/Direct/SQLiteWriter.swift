@@ -46,6 +46,12 @@ final class ThreadTaskExecutor: TaskExecutor {
 
     /// Stops the thread.
     func shutdown() async {
+        // Fails only if it was stopped already.
         try? await group.shutdownGracefully()
+    }
+
+    deinit {
+        // Not stopped (an open that failed halfway): stop the thread anyway.
+        group.shutdownGracefully { _ in }
     }
 }
