@@ -20,9 +20,15 @@ enum EventLoopConcurrency {
         if NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() {
             return true
         }
+        // Only where NIO itself would take over: it declines on compilers
+        // whose runtime hook it has not been checked against.
+        #if compiler(<6.6) && !os(Windows)
         let hook: EnqueueGlobalHook = { job, _ in
             MultiThreadedEventLoopGroup.singleton.any().enqueue(ExecutorJob(job))
         }
         return fxa_install_swift_task_enqueue_global_hook(unsafeBitCast(hook, to: UnsafeMutableRawPointer.self))
+        #else
+        return false
+        #endif
     }
 }

@@ -25,8 +25,9 @@ struct FxAServerCommand: AsyncParsableCommand {
         await main(nil)
     }
 
-    /// Whether the take-over above worked. It can fail only if something
-    /// else set the runtime's hook first; the binary then runs Swift
+    /// Whether the take-over above worked. It fails if something else set
+    /// the runtime's hook first, or on a compiler newer than NIO has been
+    /// checked against (NIO declines, and so does the fallback); the binary then runs Swift
     /// concurrency on its own pool, and light requests cost a thread hop
     /// per `await` (docs/benchmarks.md). `serve` says so at start-up. Set
     /// once, before anything else runs.

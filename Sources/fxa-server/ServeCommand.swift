@@ -25,8 +25,8 @@ struct ServeCommand: AsyncParsableCommand {
             for warning in configuration.startupWarnings { logger.warning("\(warning)") }
             if !FxAServerCommand.concurrencyRunsOnEventLoops {
                 logger.notice("""
-                    Swift concurrency runs on its own thread pool, not on NIO's event loops: something set the \
-                    runtime's executor hook first. Light requests cost a thread hop per await (docs/self-hosting.md)
+                    Swift concurrency runs on its own thread pool, not on NIO's event loops: the runtime's executor \
+                    hook could not be taken over. Light requests cost a thread hop per await (docs/self-hosting.md)
                     """)
             }
             try await ListenFailure.checkAvailable(host: configuration.host, port: configuration.port)

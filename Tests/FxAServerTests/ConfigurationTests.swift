@@ -61,6 +61,9 @@ struct ConfigurationTests {
         #expect(try !ConfigurationInput().resolve(environment: ["FXA_EVENT_DELIVERY": "off"]).eventDelivery.enabled)
         #expect(try ConfigurationInput().resolve(environment: ["FXA_EVENT_DELIVERY": "on"]).eventDelivery.enabled)
         #expect(throws: StartupError.self) { try ConfigurationInput().resolve(environment: ["FXA_EVENT_DELIVERY": "later"]) }
+        // Off says so at start-up: nothing else would tell the operator.
+        let warnings = try ConfigurationInput().resolve(environment: ["FXA_EVENT_DELIVERY": "off"]).startupWarnings
+        #expect(warnings.contains { $0.contains("FXA_EVENT_DELIVERY=off") })
     }
 
     @Test func eventHistoryIsKeptThirtyDaysUnlessTheOperatorChooses() throws {

@@ -139,4 +139,47 @@ struct GroupCommitTests {
         #expect(try await ids(database) == [1, 2])
         await database.shutdown()
     }
+
+    /// A batch, its bodies and the COMMIT's fsync run on the writer's own
+    /// thread, never on the caller's (an event loop, in the server).
+    @Test func transactionBodiesRunOnTheWritersThread() async throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = try await open()
+        let writer = try #require(try database.sqliteWriter)
+        let onWriter = try await database.transaction { sql in
+            try await sql.raw("INSERT INTO gc_probe (id, note) VALUES (1, 'here')").run()
+            return writer.isCurrentThread
+        }
+        #expect(onWriter)
+        #expect(!writer.isCurrentThread)
+        await database.shutdown()
+    }
+
+    /// Shutting down lets what was queued commit, then refuses new work
+    /// with an error instead of leaving its caller waiting.
+    @Test(.timeLimit(.minutes(3))) func shutdownCommitsWhatWasQueuedAndRefusesTheRest() async throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = try await open()
+        let queued = (0..<50).map { id in
+            Task { try await database.sql().raw("INSERT INTO gc_probe (id, note) VALUES (\(bind: id), 'queued')").run() }
+        }
+        // Let them reach the queue before the shutdown starts.
+        try await Task.sleep(for: .milliseconds(50))
+        await database.shutdown()
+        var committed = 0
+        for task in queued {
+            do {
+                try await task.value
+                committed += 1
+            } catch let error as FxAStoreError {
+                #expect(error == .unavailable("the database connections are closed"))
+            }
+        }
+        #expect(committed > 0)
+        await #expect(throws: FxAStoreError.self) { try await database.transaction { _ in 1 } }
+        let reopened = try StoreDatabase(location: .sqliteFile(path: path), logger: Logger(label: "test"))
+        try await reopened.migrate()
+        #expect(try await ids(reopened).count == committed)
+        await reopened.shutdown()
+    }
 }

@@ -151,6 +151,11 @@ public struct ServerConfiguration: Sendable {
                     + "password-reset codes cross the network in clear. Drop ?starttls=off (STARTTLS), use smtps://, "
                     + "or relay through this machine")
         }
+        if !eventDelivery.enabled {
+            warnings.append(
+                "webhook delivery is off (FXA_EVENT_DELIVERY=off): events queue for relying parties and nothing "
+                    + "sends them until an instance with delivery on runs")
+        }
         return warnings
     }
 

@@ -72,6 +72,10 @@ final class SQLiteGroupCommit: Sendable {
         var pending: [Pending] = []
         /// Whether a drain task is running; at most one is.
         var draining = false
+        /// Set by ``close()``: no new work is taken.
+        var closed = false
+        /// ``close()`` waiting for the running drain to finish.
+        var drained: [CheckedContinuation<Void, Never>] = []
     }
 
     private struct Pending: Sendable {
@@ -96,10 +100,15 @@ final class SQLiteGroupCommit: Sendable {
             return try await nested(work, on: enclosing.sql)
         }
         let value = try await withCheckedThrowingContinuation { (answer: CheckedContinuation<any Sendable, any Error>) in
-            let startDrain = state.withLock { state in
+            let startDrain = state.withLock { state -> Bool? in
+                guard !state.closed else { return nil }
                 state.pending.append(Pending(work: { try await work($0) }, answer: answer))
                 defer { state.draining = true }
                 return !state.draining
+            }
+            guard let startDrain else {
+                answer.resume(throwing: FxAStoreError.unavailable("the database connections are closed"))
+                return
             }
             if startDrain {
                 // On the writer's thread: the batch's bodies run there too,
@@ -113,14 +122,33 @@ final class SQLiteGroupCommit: Sendable {
     /// Commits batches until nobody is waiting.
     private func drain() async {
         while true {
-            let batch: [Pending] = state.withLock { state in
+            let (batch, closing): ([Pending], [CheckedContinuation<Void, Never>]) = state.withLock { state in
                 let taken = Array(state.pending.prefix(Self.largestBatch))
                 state.pending.removeFirst(taken.count)
-                if taken.isEmpty { state.draining = false }
-                return taken
+                guard taken.isEmpty else { return (taken, []) }
+                state.draining = false
+                defer { state.drained = [] }
+                return ([], state.drained)
             }
-            if batch.isEmpty { return }
+            if batch.isEmpty {
+                for waiter in closing { waiter.resume() }
+                return
+            }
             await commit(batch)
+        }
+    }
+
+    /// Refuses new work (``FxAStoreError/unavailable(_:)``) and returns once
+    /// every transaction already queued has been committed or refused by
+    /// its batch, so the writer can be closed with nothing in flight.
+    func close() async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            let idle = state.withLock { state -> Bool in
+                state.closed = true
+                if state.draining { state.drained.append(done) }
+                return !state.draining
+            }
+            if idle { done.resume() }
         }
     }
 
@@ -170,7 +198,13 @@ final class SQLiteGroupCommit: Sendable {
             return outcomes
         } catch {
             // Whatever failed, leave no transaction open for the next batch.
-            try? await sql.raw("ROLLBACK").run()
+            do {
+                try await sql.raw("ROLLBACK").run()
+            } catch let rollback {
+                // SQLite may have rolled back already (a failed COMMIT on a
+                // full disk does); if not, the next BEGIN says so.
+                sql.logger.warning("ROLLBACK after a failed batch failed", metadata: ["cause": "\(rollback)"])
+            }
             throw error
         }
     }

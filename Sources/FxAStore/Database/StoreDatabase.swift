@@ -25,8 +25,9 @@ public final class StoreDatabase: Sendable {
     /// folder that it never deletes (hundreds per test run); owning the file
     /// lets us clean it up.
     private let scratchFile: String?
-    /// SQLite: the one event loop whose pool (of one connection) every
-    /// statement goes through. PostgreSQL: nil, any loop's pool will do.
+    /// SQLite: the event loop of Fluent's one connection, which runs the
+    /// migrations (everything else uses ``SQLiteConnections``).
+    /// PostgreSQL: nil, any loop's pool will do.
     private let sqliteLoop: (any EventLoop)?
     private let sqliteDurability: SQLiteDurability
     /// SQLite: the file the direct connections open.
@@ -84,6 +85,11 @@ public final class StoreDatabase: Sendable {
         return sqliteConnections.withLock { $0?.groupCommit.counts } ?? (0, 0)
     }
 
+    /// SQLite's writer, for tests that check where its work runs.
+    var sqliteWriter: SQLiteWriter? {
+        get throws { try sqlite()?.writer }
+    }
+
     /// SQLite's direct connections, opened by the first caller.
     private func sqlite() throws -> SQLiteConnections? {
         guard let sqlitePath else { return nil }
@@ -101,9 +107,9 @@ public final class StoreDatabase: Sendable {
         }
     }
 
-    /// How long a query may wait for SQLite's one connection. Every write
-    /// goes through it, so a burst queues; on a loaded machine FluentKit's
-    /// default of 10 s turned a queued write into an error (seen in CI).
+    /// How long a query may wait for Fluent's SQLite connection (the
+    /// migrations, and tests that use ``handle()``); on a loaded machine
+    /// FluentKit's default of 10 s turned a queued write into an error.
     static let sqliteWait: TimeAmount = .seconds(30)
 
     /// Counts the changes this process committed that can make a cached
@@ -134,8 +140,9 @@ public final class StoreDatabase: Sendable {
     }
 
     /// A handle for a single read that must not wait for the writer: the
-    /// token, session and client lookups of every request. Anything that
-    /// writes, or reads inside a transaction, uses ``handle()``.
+    /// token, session and client lookups of every request, each by a key.
+    /// Anything that writes, scans, or reads inside a transaction uses
+    /// ``sql()`` or ``transaction(_:)``.
     func readSQL() throws -> any SQLDatabase {
         guard let sqlite = try sqlite() else { return try sql() }
         return sqlite.readerSQL
@@ -215,8 +222,14 @@ public final class StoreDatabase: Sendable {
     }
 
     /// Proves the database answers a query (for `/__heartbeat__`).
+    /// On SQLite every connection that serves requests answers: a reader,
+    /// and the writer through its group commit (so a stuck writer fails the
+    /// heartbeat rather than only the writes).
     public func ping() async throws {
         _ = try await directSQL().raw("SELECT 1 AS ok").all()
+        guard sqlitePath != nil else { return }
+        _ = try await readSQL().raw("SELECT 1 AS ok").all()
+        _ = try await sql().raw("SELECT 1 AS ok").all()
     }
 
     /// Runs `body` while holding a lock that no other process on the same

@@ -135,7 +135,9 @@ public struct SQLOutboxStore: OutboxStore {
     }
 
     public func pendingCount() async throws -> Int {
-        let row = try await database.readSQL().raw("SELECT COUNT(*) AS n FROM event_deliveries WHERE status = 'pending'").first()
+        // A count over many rows: on the writer, not a reader on the
+        // caller's event loop (SQLiteReaderPool serves lookups by key).
+        let row = try await database.sql().raw("SELECT COUNT(*) AS n FROM event_deliveries WHERE status = 'pending'").first()
         return try row?.decode(column: "n", as: Int.self) ?? 0
     }
 }

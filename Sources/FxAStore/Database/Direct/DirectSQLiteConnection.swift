@@ -102,18 +102,28 @@ final class DirectSQLiteConnection: @unchecked Sendable {
     }
 }
 
-/// A prepared statement and its column names, read once.
+/// A prepared statement and its column names, read once and again only
+/// when SQLite has prepared it anew.
 private final class PreparedStatement {
     let pointer: OpaquePointer
-    let columns: DirectSQLiteRow.Columns
+    private(set) var columns: DirectSQLiteRow.Columns
+    /// SQLite prepares a statement again, silently, when the schema changed
+    /// under it (another process migrated the file): `SELECT *` and
+    /// `RETURNING *` may then have other columns than the names read first.
+    private var preparedTimes: Int32
 
     init(pointer: OpaquePointer) {
         self.pointer = pointer
+        columns = Self.columns(of: pointer)
+        preparedTimes = sqlite_nio_sqlite3_stmt_status(pointer, SQLITE_STMTSTATUS_REPREPARE, 0)
+    }
+
+    private static func columns(of pointer: OpaquePointer) -> DirectSQLiteRow.Columns {
         let count = sqlite_nio_sqlite3_column_count(pointer)
         let names = (0..<count).map { index in
             sqlite_nio_sqlite3_column_name(pointer, index).map { String(cString: $0) } ?? ""
         }
-        columns = DirectSQLiteRow.Columns(names: names)
+        return DirectSQLiteRow.Columns(names: names)
     }
 
     func bind(_ binds: [SQLiteData], on handle: OpaquePointer) throws {
@@ -145,6 +155,11 @@ private final class PreparedStatement {
 
     /// The row the last step stopped on.
     func currentRow() -> DirectSQLiteRow {
+        let times = sqlite_nio_sqlite3_stmt_status(pointer, SQLITE_STMTSTATUS_REPREPARE, 0)
+        if times != preparedTimes {
+            preparedTimes = times
+            columns = Self.columns(of: pointer)
+        }
         var values: [SQLiteData] = []
         values.reserveCapacity(columns.names.count)
         for index in 0..<Int32(columns.names.count) {

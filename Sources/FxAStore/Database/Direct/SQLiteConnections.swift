@@ -37,6 +37,7 @@ final class SQLiteConnections: Sendable {
 
     /// Closes every connection and stops the writer's thread.
     func close() async {
+        await groupCommit.close()
         await checkpointer.stop()
         readers.close()
         await writer.close()

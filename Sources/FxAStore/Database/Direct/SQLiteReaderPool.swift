@@ -30,11 +30,14 @@ final class SQLiteReaderPool: Sendable {
         }
         let connection = try idle.withLock { $0.popLast() } ?? DirectSQLiteConnection(path: path, pragmas: pragmas)
         defer {
-            if closed.load(ordering: .acquiring) {
-                connection.close()
-            } else {
-                idle.withLock { $0.append(connection) }
+            // Under the lock that close() drains: a connection is either
+            // put back before the drain or closed here, never left open.
+            let keep = idle.withLock { idle in
+                guard !closed.load(ordering: .acquiring) else { return false }
+                idle.append(connection)
+                return true
             }
+            if !keep { connection.close() }
         }
         return try body(connection)
     }
@@ -42,8 +45,8 @@ final class SQLiteReaderPool: Sendable {
     /// Closes every idle connection; one still lent is closed when it comes
     /// back.
     func close() {
-        closed.store(true, ordering: .releasing)
         let connections = idle.withLock { idle in
+            closed.store(true, ordering: .releasing)
             defer { idle = [] }
             return idle
         }

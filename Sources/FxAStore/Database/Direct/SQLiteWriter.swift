@@ -20,11 +20,17 @@ final class SQLiteWriter: Sendable {
         executor = ThreadTaskExecutor()
     }
 
-    /// Closes the connection and stops the thread, once no batch runs.
+    /// Closes the connection on its own thread, then stops the thread.
+    /// Call after the group commit is closed (``SQLiteGroupCommit/close()``),
+    /// so that no batch is left to run.
     func close() async {
-        connection.close()
+        let connection = connection
+        await Task(executorPreference: executor) { connection.close() }.value
         await executor.shutdown()
     }
+
+    /// Whether the caller runs on the writer's thread (for tests).
+    var isCurrentThread: Bool { executor.isCurrentThread }
 }
 
 /// A `TaskExecutor` that runs its jobs on one dedicated thread (a NIO event
@@ -36,6 +42,9 @@ final class ThreadTaskExecutor: TaskExecutor {
     init() {
         loop = group.next()
     }
+
+    /// Whether the caller runs on this executor's thread.
+    var isCurrentThread: Bool { loop.inEventLoop }
 
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
