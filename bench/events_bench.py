@@ -30,9 +30,8 @@ import time
 from datetime import datetime
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from oauth_bench import WRK_DIR, call, hkdf_first_block  # noqa: E402
+from oauth_bench import WRK_DIR, access_token, call, new_session  # noqa: E402
 
-import secrets  # noqa: E402
 
 
 def start_server(binary, port, data_dir, delivery, log):
@@ -118,26 +117,14 @@ def main():
             time.sleep(0.05)
         ports = [int(line) for line in open(ports_file).read().split()]
 
-        status, _, body = call(args.port, "POST", "/v1/account/create",
-                               {"email": f"fanout-{secrets.token_hex(4)}@example.test", "authPW": secrets.token_hex(32)})
-        assert status == 200, body
-        session_id = hkdf_first_block(bytes.fromhex(json.loads(body)["sessionToken"]),
-                                      b"identity.mozilla.com/picl/v1/sessionToken").hex()
+        session_id = new_session(args.port, "fanout")
         token = None
         for index, port in enumerate(ports):
             client = json.loads(cli(args.server_binary, args.data_dir, "client", "create", "--name", f"rp{index}",
                                     "--redirect-uri", "http://127.0.0.1:9999/cb", "--scope", "profile",
                                     "--scope", "profile:write", "--trusted", "--webhook-url",
                                     f"http://127.0.0.1:{port}/hook", "--json"))
-            status, _, body = call(args.port, "POST", "/v1/oauth/authorization",
-                                   {"client_id": client["client_id"], "scope": "profile:write", "state": "s"},
-                                   {"Authorization": f"Bearer fxs_{session_id}"})
-            assert status == 200, body
-            status, _, body = call(args.port, "POST", "/v1/token", {"client_id": client["client_id"],
-                                                                 "client_secret": client["client_secret"],
-                                                                 "code": json.loads(body)["code"]})
-            assert status == 200, body
-            token = json.loads(body)["access_token"]
+            token = access_token(args.port, client, session_id, "profile:write")
 
         # Produce: E display-name changes, 8 keep-alive connections (wrk
         # stops after E answers; bounded by the timeout too).

@@ -76,27 +76,39 @@ def wrk(url, script, env, seconds, connections):
     return report
 
 
-def prepare_fxa(port, binary, data_dir):
-    """A trusted confidential client, a verified session and one live access token."""
-    client = json.loads(subprocess.run([binary, "client", "create", "--data-dir", data_dir, "--name", "bench",
-                                        "--redirect-uri", "http://127.0.0.1:9999/callback", "--trusted", "--json"],
-                                       check=True, capture_output=True, text=True).stdout)
+def new_session(port, prefix="bench"):
+    """A new verified account (the server runs with FXA_AUTO_VERIFY) and the
+    id of its session token, as a Bearer for the OAuth routes."""
     status, _, body = call(port, "POST", "/v1/account/create",
-                           {"email": f"bench-{secrets.token_hex(4)}@example.test", "authPW": secrets.token_hex(32)})
+                           {"email": f"{prefix}-{secrets.token_hex(4)}@example.test", "authPW": secrets.token_hex(32)})
     assert status == 200, body
     session = bytes.fromhex(json.loads(body)["sessionToken"])
-    session_id = hkdf_first_block(session, b"identity.mozilla.com/picl/v1/sessionToken").hex()
-    verifier, challenge = pkce()
+    return hkdf_first_block(session, b"identity.mozilla.com/picl/v1/sessionToken").hex()
+
+
+def access_token(port, client, session_id, scope):
+    """An access token for `client` (a `client create --json` answer) by
+    FxA's session-authorized code flow."""
     status, _, body = call(port, "POST", "/v1/oauth/authorization",
-                           {"client_id": client["client_id"], "scope": "profile", "state": "s"},
+                           {"client_id": client["client_id"], "scope": scope, "state": "s"},
                            {"Authorization": f"Bearer fxs_{session_id}"})
     assert status == 200, body
     status, _, body = call(port, "POST", "/v1/token", {"client_id": client["client_id"],
                                                      "client_secret": client["client_secret"],
                                                      "code": json.loads(body)["code"]})
     assert status == 200, body
+    return json.loads(body)["access_token"]
+
+
+def prepare_fxa(port, binary, data_dir):
+    """A trusted confidential client, a verified session and one live access token."""
+    client = json.loads(subprocess.run([binary, "client", "create", "--data-dir", data_dir, "--name", "bench",
+                                        "--redirect-uri", "http://127.0.0.1:9999/callback", "--trusted", "--json"],
+                                       check=True, capture_output=True, text=True).stdout)
+    session_id = new_session(port)
+    verifier, challenge = pkce()
     return {"CLIENT_ID": client["client_id"], "CLIENT_SECRET": client["client_secret"], "SESSION_ID": session_id,
-            "VERIFIER": verifier, "CHALLENGE": challenge, "TOKEN": json.loads(body)["access_token"]}
+            "VERIFIER": verifier, "CHALLENGE": challenge, "TOKEN": access_token(port, client, session_id, "profile")}
 
 
 def prepare_dot(port):

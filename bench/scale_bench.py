@@ -28,7 +28,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from oauth_bench import call, hkdf_first_block, prepare_fxa, wrk  # noqa: E402
+from oauth_bench import access_token, call, new_session, prepare_fxa, wrk  # noqa: E402
 
 SETTINGS = {"FXA_RATE_LIMIT_PASSWORD": "0", "FXA_RATE_LIMIT_IP": "0", "FXA_RATE_LIMIT_EMAIL": "0",
             "FXA_RATE_LIMIT_CODE": "0", "FXA_AUTO_VERIFY": "true", "FXA_LOG_LEVEL": "warning",
@@ -70,20 +70,7 @@ def make_templates(binary, port, data_dir, log):
         client = json.loads(cli(binary, data_dir, "client", "create", "--name", "hooked", "--redirect-uri",
                                 "http://127.0.0.1:9999/cb", "--scope", "profile:write", "--trusted",
                                 "--webhook-url", "http://127.0.0.1:9/hook", "--json"))
-        status, _, body = call(port, "POST", "/v1/account/create",
-                               {"email": f"template-{secrets.token_hex(4)}@example.test", "authPW": secrets.token_hex(32)})
-        assert status == 200, body
-        session = hkdf_first_block(bytes.fromhex(json.loads(body)["sessionToken"]),
-                                   b"identity.mozilla.com/picl/v1/sessionToken").hex()
-        status, _, body = call(port, "POST", "/v1/oauth/authorization",
-                               {"client_id": client["client_id"], "scope": "profile:write", "state": "s"},
-                               {"Authorization": f"Bearer fxs_{session}"})
-        assert status == 200, body
-        status, _, body = call(port, "POST", "/v1/token", {"client_id": client["client_id"],
-                                                         "client_secret": client["client_secret"],
-                                                         "code": json.loads(body)["code"]})
-        assert status == 200, body
-        token = json.loads(body)["access_token"]
+        token = access_token(port, client, new_session(port, "template"), "profile:write")
         status, _, body = call(port, "POST", "/v1/display_name", {"displayName": "template"},
                                {"Authorization": f"Bearer {token}"})
         assert status == 200, body
@@ -146,8 +133,6 @@ def seed(data_dir, count):
     clone(db, "auth_tokens", "seeds", {"uid": "s.uid", "id_hash": "randomblob(32)"}, keys=set())
     clone(db, "oauth_tokens", "seeds", {"uid": "s.uid", "token_hash": "randomblob(32)"}, keys=set())
     clone(db, "event_outbox", "seeds", {"uid": "s.uid", "id": "s.event"}, keys=set())
-    delivery = dict(zip([c[1] for c in db.execute("PRAGMA table_info(event_deliveries)")],
-                        db.execute("SELECT * FROM event_deliveries LIMIT 1").fetchone()))
     clone(db, "event_deliveries", "seeds", {"uid": "s.uid", "event_id": "s.event"}, keys={"id", "jti"})
     db.execute("COMMIT")
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
