@@ -25,6 +25,12 @@ struct ConfigurationTests {
 
     @Test func theProfileCacheLastsTwoSecondsUnlessTheOperatorChooses() throws {
         #expect(try ConfigurationInput().resolve(environment: [:]).profileCacheSeconds == 2)
+        // Several instances may share PostgreSQL: a token destroyed on one
+        // must be refused by the others at once, so no cache by default.
+        let postgres = ["FXA_DATABASE_URL": "postgres://fxa@127.0.0.1:5432/fxa"]
+        #expect(try ConfigurationInput().resolve(environment: postgres).profileCacheSeconds == 0)
+        #expect(try ConfigurationInput().resolve(environment: postgres.merging(["FXA_PROFILE_CACHE_SECONDS": "5"]) { $1 })
+            .profileCacheSeconds == 5)
         #expect(try ConfigurationInput().resolve(environment: ["FXA_PROFILE_CACHE_SECONDS": "0"]).profileCacheSeconds == 0)
         for bad in ["-1", "301", "soon"] {
             #expect(throws: StartupError.self) { try ConfigurationInput().resolve(environment: ["FXA_PROFILE_CACHE_SECONDS": bad]) }

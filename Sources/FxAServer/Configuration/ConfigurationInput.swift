@@ -69,7 +69,7 @@ public struct ConfigurationInput: Sendable {
             corsAllowsLoopbackOrigins: mode == .development && values.text(.corsOrigins) == nil,
             trustedProxies: try trustedProxies(values),
             sqliteDurability: sqliteDurability,
-            profileCacheSeconds: try values.integer(.profileCacheSeconds, in: 0...300) ?? 2,
+            profileCacheSeconds: try values.integer(.profileCacheSeconds, in: 0...300) ?? (database.isShared ? 0 : 2),
             eventDelivery: try eventDelivery(values),
             keyBearingScopes: try values.raw(.keyBearingScopes).map(KeyBearingScopes.init(configuration:)) ?? .default,
             syncTokenserverURL: try syncTokenserverURL(values), pushEndpoints: try pushEndpoints(values))

@@ -213,9 +213,11 @@ extension ServerSetting {
         summary: { $0.pushEndpoints.extraOrigins.isEmpty ? "none" : $0.pushEndpoints.extraOrigins.sorted().joined(separator: ",") })
 
     public static let profileCacheSeconds = ServerSetting(
-        "FXA_PROFILE_CACHE_SECONDS", default: "`2`",
+        "FXA_PROFILE_CACHE_SECONDS", default: "`2` on SQLite, `0` on PostgreSQL",
         meaning: "how long the profile API reuses a verified access token and its profile (0–300, `0` = off). "
             + "Changes made by the same process (a destroyed token, a new display name) are seen at once; changes "
-            + "made by another instance or by the `fxa-server` CLI are seen within this many seconds",
+            + "made by another instance or by the `fxa-server` CLI are seen within this many seconds, which is why "
+            + "it is off by default where several instances share one PostgreSQL: a token destroyed on one is "
+            + "refused by the others at once",
         summary: { String($0.profileCacheSeconds) })
 }
