@@ -50,6 +50,43 @@ extension SQLDatabase {
         try await raw(row.insertStatement()).run()
     }
 
+    /// Inserts `rows` in one statement (`VALUES (…), (…)`): on PostgreSQL
+    /// every statement inside a transaction is a round trip that holds the
+    /// connection, and an event fanned out to five webhooks wrote its
+    /// deliveries in five. Rows whose `nil` properties differ (so their
+    /// column lists differ) are inserted one by one instead.
+    func insert<Row: TableRow>(_ rows: [Row]) async throws {
+        guard rows.count > 1 else {
+            if let row = rows.first { try await insert(row) }
+            return
+        }
+        // Far below SQLite's 32,766 and PostgreSQL's 65,535 bound values.
+        guard rows.count <= 500 else {
+            for start in stride(from: 0, to: rows.count, by: 500) {
+                try await insert(Array(rows[start..<min(start + 500, rows.count)]))
+            }
+            return
+        }
+        let encoded = try rows.map { try columnEncoding.encode($0) }
+        let columns = encoded[0].map(\.0)
+        guard encoded.allSatisfy({ $0.map(\.0) == columns }) else {
+            for row in rows { try await insert(row) }
+            return
+        }
+        var statement = SQLQueryString("INSERT INTO \(unsafeRaw: Row.table) (")
+        statement.appendInterpolation(unsafeRaw: columns.joined(separator: ", "))
+        statement.appendInterpolation(unsafeRaw: ") VALUES ")
+        for (rowIndex, values) in encoded.enumerated() {
+            statement.appendInterpolation(unsafeRaw: rowIndex == 0 ? "(" : ", (")
+            for (index, column) in values.enumerated() {
+                if index > 0 { statement.appendInterpolation(unsafeRaw: ", ") }
+                statement.appendInterpolation(column.1)
+            }
+            statement.appendInterpolation(unsafeRaw: ")")
+        }
+        try await raw(statement).run()
+    }
+
     /// The row whose `column` equals `value`, by a raw statement: the
     /// lookup by key that every request makes (its token, client, account).
     func row<Row: TableRow>(_: Row.Type, where column: String, is value: some Encodable & Sendable) async throws -> Row? {

@@ -20,13 +20,13 @@ enum OutboxSQL {
             WHERE ac.uid = \(bind: event.uid.hex) AND c.webhook_url IS NOT NULL
             """
         if event.kind != .deleteUser { select.appendInterpolation(unsafeRaw: " AND ac.disconnected_at IS NULL") }
-        for row in try await sql.raw(select).all() {
-            guard let clientID = OAuthClientID(hex: try row.decode(column: "id", as: String.self)) else { continue }
-            let delivery = EventDelivery(
+        let deliveries = try await sql.raw(select).all().compactMap { row throws -> EventDeliveryRow? in
+            guard let clientID = OAuthClientID(hex: try row.decode(column: "id", as: String.self)) else { return nil }
+            return try EventDeliveryRow(EventDelivery(
                 eventID: event.id, clientID: clientID, uid: event.uid, kind: event.kind, payload: event.payload,
-                occurredAt: event.occurredAt, createdAt: event.occurredAt, nextAttemptAt: event.occurredAt)
-            try await sql.insert(EventDeliveryRow(delivery))
+                occurredAt: event.occurredAt, createdAt: event.occurredAt, nextAttemptAt: event.occurredAt))
         }
+        try await sql.insert(deliveries)
     }
 
     /// Remembers that `uid` authorized `clientID` (idempotent); a client
