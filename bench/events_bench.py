@@ -15,6 +15,9 @@ With --live, as before issue 22: production and delivery run at once, and
 the report has commit-to-receipt latency percentiles (commit time from the
 delivery's row, receipt time at the receiver; same clock).
 
+With --postgres, the same again on a throwaway PostgreSQL cluster, and the
+ratios of its rates to SQLite's.
+
 Only the standard library and wrk; run by bench/events, which builds.
 """
 import argparse
@@ -30,28 +33,9 @@ import time
 from datetime import datetime
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from oauth_bench import WRK_DIR, access_token, call, new_session  # noqa: E402
+from harness import Database, PostgresCluster, cli, free_port, start_server, stop_server  # noqa: E402
+from oauth_bench import WRK_DIR, access_token, new_session  # noqa: E402
 
-
-
-def start_server(binary, port, data_dir, delivery, log):
-    """fxa-server on SQLite with rate limits off and accounts verified at
-    creation: this measures the broker, not customs or mail."""
-    env = {**os.environ, "FXA_RATE_LIMIT_PASSWORD": "0", "FXA_RATE_LIMIT_IP": "0", "FXA_RATE_LIMIT_EMAIL": "0",
-           "FXA_RATE_LIMIT_CODE": "0", "FXA_AUTO_VERIFY": "true",
-           "FXA_LOG_LEVEL": os.environ.get("FXA_LOG_LEVEL", "warning"),
-           "FXA_EVENT_DELIVERY": "on" if delivery else "off"}
-    server = subprocess.Popen([binary, "serve", "--port", str(port), "--data-dir", data_dir],
-                              stdout=log, stderr=subprocess.STDOUT, env=env)
-    for _ in range(300):
-        try:
-            if call(port, "GET", "/__lbheartbeat__")[0] == 200:
-                return server
-        except OSError:
-            pass
-        time.sleep(0.05)
-    server.kill()
-    sys.exit("fxa-server did not start; see its log")
 
 
 def produce(port, token, events, timeout, work):
@@ -83,35 +67,14 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def stop_server(server):
-    server.send_signal(signal.SIGTERM)
-    server.wait(timeout=60)
-
-
-def cli(binary, data_dir, *args):
-    result = subprocess.run([binary, *args, "--data-dir", data_dir], capture_output=True, text=True, check=True)
-    return result.stdout
-
-
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--server-binary", required=True)
-    parser.add_argument("--data-dir", required=True)
-    parser.add_argument("--events", type=int, default=10_000)
-    parser.add_argument("--receivers", type=int, default=5)
-    parser.add_argument("--timeout", type=int, default=300, help="give up waiting for deliveries after this many seconds")
-    parser.add_argument("--live", action="store_true", help="produce and deliver at once (latency), not in two phases")
-    parser.add_argument("--bench-binary", help="fxa-bench, to measure the raw RS256 signing rate in the same run")
-    args = parser.parse_args()
-    events, receivers = min(args.events, 100_000), min(args.receivers, 20)
-
+def run(args, database, events, receivers, log):
+    """Both phases (or the live mode) on `database`; the report."""
     work = tempfile.mkdtemp()
     ports_file = os.path.join(work, "ports")
-    server_log = open(os.path.join(args.data_dir + ".log"), "ab")
     receiver = subprocess.Popen([sys.executable, os.path.join(os.path.dirname(__file__), "events_receivers.py"),
                                  "--ports-file", ports_file, "--log-dir", work, "--count", str(receivers)])
-    server = start_server(args.server_binary, args.port, args.data_dir, delivery=args.live, log=server_log)
+    delivery = lambda on: {"FXA_EVENT_DELIVERY": "on" if on else "off"}
+    server, _ = start_server(args.server_binary, args.port, database, log, **delivery(args.live))
     try:
         while not os.path.exists(ports_file):
             time.sleep(0.05)
@@ -120,7 +83,7 @@ def main():
         session_id = new_session(args.port, "fanout")
         token = None
         for index, port in enumerate(ports):
-            client = json.loads(cli(args.server_binary, args.data_dir, "client", "create", "--name", f"rp{index}",
+            client = json.loads(cli(args.server_binary, database, "client", "create", "--name", f"rp{index}",
                                     "--redirect-uri", "http://127.0.0.1:9999/cb", "--scope", "profile",
                                     "--scope", "profile:write", "--trusted", "--webhook-url",
                                     f"http://127.0.0.1:{port}/hook", "--json"))
@@ -136,11 +99,11 @@ def main():
         if not args.live:
             stop_server(server)
             drain_started = time.time()
-            server = start_server(args.server_binary, args.port, args.data_dir, delivery=True, log=server_log)
+            server, _ = start_server(args.server_binary, args.port, database, log, **delivery(True))
         cpu_before = {"server": cpu_seconds(server.pid), "receivers": cpu_seconds(receiver.pid)}
         deadline = time.time() + args.timeout
         while time.time() < deadline:
-            pending = cli(args.server_binary, args.data_dir, "events", "list", "--status", "pending", "--limit", "1")
+            pending = cli(args.server_binary, database, "events", "list", "--status", "pending", "--limit", "1")
             if pending.strip() == "no deliveries":
                 break
             time.sleep(0.5)
@@ -159,23 +122,16 @@ def main():
             claims = json.loads(base64.urlsafe_b64decode(payload + b"=" * (-len(payload) % 4)))
             received.setdefault(claims["jti"], at)  # first receipt counts
     rows = [json.loads(line) for line in
-            cli(args.server_binary, args.data_dir, "events", "list", "--json", "--limit", str(expected + 100)).splitlines()]
+            cli(args.server_binary, database, "events", "list", "--json", "--limit", str(expected + 100)).splitlines()]
     committed = {row["jti"]: datetime.fromisoformat(row["created_at"].replace("Z", "+00:00")).timestamp() for row in rows}
     last_receipt = max(float(at) for at in received.values())
-    # The ceiling: RS256 signatures per second on every core with nothing
-    # else running, measured now, on the same machine, after the drain.
-    signing = None
-    if args.bench_binary:
-        signing = json.loads(subprocess.run([args.bench_binary, "rs256", "--seconds", "5"], check=True,
-                                             capture_output=True, text=True, timeout=60).stdout)
     report = {
-        "mode": "live" if args.live else "two phases",
+        "database": database.kind, "mode": "live" if args.live else "two phases",
         "events": events, "receivers": receivers, "deliveries_expected": expected,
         "deliveries_committed": len(committed), "deliveries_received": len(received),
         "lost": len(set(committed) - set(received)),
         "api_writes": {"seconds": produced["seconds"], "per_second": produced["ok_per_second"],
                        "p50_ms": produced["p50_ms"], "p99_ms": produced["p99_ms"]},
-        "rs256_signatures_per_second_all_cores": round(signing["signatures_per_second"], 1) if signing else None,
     }
     if args.live:
         latencies = sorted((float(received[jti]) - at) * 1000 for jti, at in committed.items() if jti in received)
@@ -195,14 +151,56 @@ def main():
         rate = len(received) / max(last_receipt - drain_started, 0.001)
         report.update({"drain_seconds": round(last_receipt - drain_started, 2), "deliveries_per_second": round(rate, 1)})
     # Where the two cores went while the queue drained (the polling `events
-    # list` commands are neither): the server's CPU per delivery against
-    # the CPU one signature costs when both cores do nothing else.
+    # list` commands are neither).
     report["drain_cpu_seconds"] = cpu
-    if signing:
-        report["server_cpu_ms_per_delivery"] = round(cpu["server"] * 1000 / max(len(received), 1), 3)
-        report["rs256_cpu_ms_per_signature"] = round(os.cpu_count() * 1000 / signing["signatures_per_second"], 3)
-    report["deliveries_per_signing_capacity"] = round(rate / signing["signatures_per_second"], 3) if signing else None
+    report["server_cpu_ms_per_delivery"] = round(cpu["server"] * 1000 / max(len(received), 1), 3)
+    return report
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--port", type=int, default=0, help="the server's port (default: a free one)")
+    parser.add_argument("--server-binary", required=True)
+    parser.add_argument("--work", required=True, help="an empty folder for the servers' data and log")
+    parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--receivers", type=int, default=5)
+    parser.add_argument("--timeout", type=int, default=300, help="give up waiting for deliveries after this many seconds")
+    parser.add_argument("--live", action="store_true", help="produce and deliver at once (latency), not in two phases")
+    parser.add_argument("--postgres", action="store_true",
+                        help="after SQLite, the same on a throwaway PostgreSQL cluster (durable: fsync on)")
+    parser.add_argument("--bench-binary", help="fxa-bench, to measure the raw RS256 signing rate in the same run")
+    args = parser.parse_args()
+    events, receivers = min(args.events, 100_000), min(args.receivers, 20)
+    args.port = args.port or free_port()
+    log = open(os.path.join(args.work, "servers.log"), "ab")
+
+    report = run(args, Database(os.path.join(args.work, "sqlite")), events, receivers, log)
+    if args.postgres:
+        cluster = PostgresCluster(args.work)
+        try:
+            database = Database(os.path.join(args.work, "postgres"), cluster.create("fxa_events"))
+            postgres = run(args, database, events, receivers, log)
+        finally:
+            cluster.stop()
+        report["postgres"] = postgres
+        report["postgres_to_sqlite"] = {
+            "api_writes": round(postgres["api_writes"]["per_second"] / report["api_writes"]["per_second"], 3),
+            "deliveries": round(postgres["deliveries_per_second"] / report["deliveries_per_second"], 3)}
+    # The ceiling: RS256 signatures per second on every core with nothing
+    # else running, measured now, on the same machine, after the drains.
+    if args.bench_binary:
+        signing = json.loads(subprocess.run([args.bench_binary, "rs256", "--seconds", "5"], check=True,
+                                             capture_output=True, text=True, timeout=60).stdout)
+        per_second = signing["signatures_per_second"]
+        report["rs256_signatures_per_second_all_cores"] = round(per_second, 1)
+        report["rs256_cpu_ms_per_signature"] = round(os.cpu_count() * 1000 / per_second, 3)
+        for one in (report, report.get("postgres")):
+            if one:
+                one["deliveries_per_signing_capacity"] = round(one["deliveries_per_second"] / per_second, 3)
     print(json.dumps(report, indent=2))
+    lost = report["lost"] + (report["postgres"]["lost"] if args.postgres else 0)
+    if lost:
+        sys.exit(f"{lost} deliveries lost")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,10 @@ Seeding copies real rows: a short run through the API first makes one of
 each (account, session, access token, outbox event, delivery), and the seed
 clones them with new keys, so every column is in the server's own format.
 
+With --postgres, the same on a throwaway PostgreSQL cluster: the template
+database is copied (CREATE DATABASE ... TEMPLATE) and seeded by SQL inside
+PostgreSQL, then vacuumed and analyzed, as autovacuum would have by then.
+
 Only the standard library and wrk; run by bench/scale, which builds.
 """
 import argparse
@@ -21,53 +25,30 @@ import os
 import secrets
 import shutil
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from oauth_bench import access_token, call, new_session, prepare_fxa, wrk  # noqa: E402
+from harness import Database, PostgresCluster, call, cli, free_port, start_server, stop_server  # noqa: E402
+from oauth_bench import access_token, new_session, prepare_fxa, wrk  # noqa: E402
 
-SETTINGS = {"FXA_RATE_LIMIT_PASSWORD": "0", "FXA_RATE_LIMIT_IP": "0", "FXA_RATE_LIMIT_EMAIL": "0",
-            "FXA_RATE_LIMIT_CODE": "0", "FXA_AUTO_VERIFY": "true", "FXA_LOG_LEVEL": "warning",
-            "FXA_PROFILE_CACHE_SECONDS": "0"}
+# Every profile read reads: the cache would hide how the database scales.
+SETTINGS = {"FXA_PROFILE_CACHE_SECONDS": "0"}
 
 
-def start(binary, port, data_dir, log, **extra):
+def start(binary, port, database, log, **extra):
     """Starts fxa-server; returns it and the seconds until it answered."""
-    started = time.monotonic()
-    server = subprocess.Popen([binary, "serve", "--port", str(port), "--data-dir", data_dir], stdout=log,
-                              stderr=subprocess.STDOUT, env={**os.environ, **SETTINGS, **extra})
-    while time.monotonic() - started < 120:
-        try:
-            if call(port, "GET", "/__lbheartbeat__")[0] == 200:
-                return server, time.monotonic() - started
-        except OSError:
-            pass
-        if server.poll() is not None:
-            break
-        time.sleep(0.01)
-    server.kill()
-    sys.exit(f"fxa-server did not start on {data_dir}")
+    return start_server(binary, port, database, log, **SETTINGS, **extra)
 
 
-def stop(server):
-    server.terminate()
-    server.wait(timeout=60)
-
-
-def cli(binary, data_dir, *args):
-    return subprocess.run([binary, *args, "--data-dir", data_dir], capture_output=True, text=True, check=True).stdout
-
-
-def make_templates(binary, port, data_dir, log):
+def make_templates(binary, port, database, log, sql):
     """One row of each kind, made through the API by the server itself."""
-    server, _ = start(binary, port, data_dir, log, FXA_EVENT_DELIVERY="off")
+    server, _ = start(binary, port, database, log, FXA_EVENT_DELIVERY="off")
     try:
-        prepare_fxa(port, binary, data_dir)
-        client = json.loads(cli(binary, data_dir, "client", "create", "--name", "hooked", "--redirect-uri",
+        prepare_fxa(port, binary, database)
+        client = json.loads(cli(binary, database, "client", "create", "--name", "hooked", "--redirect-uri",
                                 "http://127.0.0.1:9999/cb", "--scope", "profile:write", "--trusted",
                                 "--webhook-url", "http://127.0.0.1:9/hook", "--json"))
         token = access_token(port, client, new_session(port, "template"), "profile:write")
@@ -75,12 +56,11 @@ def make_templates(binary, port, data_dir, log):
                                {"Authorization": f"Bearer {token}"})
         assert status == 200, body
     finally:
-        stop(server)
+        stop_server(server)
     # Its delivery counts as delivered, like the seeded ones, so the worker
     # has nothing to do during the runs.
-    with sqlite3.connect(os.path.join(data_dir, "fxa.sqlite")) as db:
-        db.execute("UPDATE event_deliveries SET status = 'delivered', attempts = 1, last_status = 200, "
-                   "delivered_at = created_at, lease_owner = NULL, lease_until = NULL")
+    sql("UPDATE event_deliveries SET status = 'delivered', attempts = 1, last_status = 200, "
+        "delivered_at = created_at, lease_owner = NULL, lease_until = NULL")
 
 
 def random_like(value):
@@ -137,11 +117,80 @@ def seed(data_dir, count):
     db.execute("COMMIT")
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
+    # The seed wrote 1.5 GB without fsync: flushed now, not during the
+    # measured runs, where it would slow every COMMIT's fsync.
+    os.sync()
     return time.monotonic() - started
 
 
-def database_bytes(data_dir):
-    return sum(os.path.getsize(os.path.join(data_dir, name)) for name in os.listdir(data_dir)
+def postgres_random_like(value, data_type):
+    """PostgreSQL SQL for a fresh random value in the same format as
+    `value` (as row_to_json shows it) in a column of `data_type`; `s.i`
+    keeps the rows apart."""
+    noise = "(random()::text || s.i)"
+    if data_type == "uuid":
+        return "gen_random_uuid()"
+    if data_type == "bytea":
+        length = (len(value) - 2) // 2  # "\\x" and two hex digits a byte
+        assert length <= 32, value
+        return f"substring(sha256({noise}::bytea) from 1 for {length})"
+    if isinstance(value, str) and len(value) == 36 and value.count("-") == 4:
+        return "gen_random_uuid()::text" if value.lower() == value else "upper(gen_random_uuid()::text)"
+    if isinstance(value, str) and all(c in "0123456789abcdef" for c in value) and len(value) <= 64:
+        return f"substring(encode(sha256({noise}::bytea), 'hex') from 1 for {len(value)})"
+    raise ValueError(f"no random format for {value!r} ({data_type})")
+
+
+def postgres_clone(cluster, name, table, overrides, keys):
+    """PostgreSQL's `clone`: one row of `table` per seed, copied from its
+    template row but for `overrides` (SQL over `s`) and fresh `keys`."""
+    template = json.loads(cluster.psql(name, f"SELECT row_to_json(t) FROM {table} t LIMIT 1"))
+    types = dict(line.split("|") for line in cluster.psql(
+        name, f"SELECT column_name, data_type FROM information_schema.columns WHERE table_name = '{table}' "
+              "AND table_schema = current_schema()").splitlines())
+    columns = list(template)
+    expressions = [overrides[c] if c in overrides else postgres_random_like(template[c], types[c]) if c in keys
+                   else f"t.{c}" for c in columns]
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    return (f"INSERT INTO {table} ({quoted}) SELECT {', '.join(expressions)} "
+            f"FROM seeds AS s, (SELECT * FROM {table} LIMIT 1) AS t;")
+
+
+def postgres_seed(cluster, name, count):
+    """`seed` on PostgreSQL, in one transaction, then VACUUM ANALYZE (what
+    autovacuum would have done by the time a real database is this big)
+    and a CHECKPOINT, so the runs start with statistics and clean pages."""
+    started = time.monotonic()
+    types = dict(line.split("|") for line in cluster.psql(
+        name, "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'event_outbox' "
+              "AND table_schema = current_schema()").splitlines())
+    event_id = json.loads(cluster.psql(name, "SELECT row_to_json(t) FROM event_outbox t LIMIT 1"))["id"]
+    uid_type = types.get("uid")
+    uid = "gen_random_uuid()" if uid_type == "uuid" else "md5(random()::text || i)"
+    event = postgres_random_like(event_id, types["id"]).replace("s.i", "i")
+    statements = [
+        f"CREATE TEMP TABLE seeds AS SELECT i, {uid} AS uid, {event} AS event FROM generate_series(1, {count}) AS i;",
+        postgres_clone(cluster, name, "accounts", {"uid": "s.uid", "email": "'scale-' || s.i || '@example.test'",
+                                                   "normalized_email": "'scale-' || s.i || '@example.test'",
+                                                   "primary_email": "NULL"}, keys=set()),
+        postgres_clone(cluster, name, "auth_tokens", {"uid": "s.uid"}, keys={"id_hash"}),
+        postgres_clone(cluster, name, "oauth_tokens", {"uid": "s.uid"}, keys={"token_hash"}),
+        postgres_clone(cluster, name, "event_outbox", {"uid": "s.uid", "id": "s.event"}, keys=set()),
+        postgres_clone(cluster, name, "event_deliveries", {"uid": "s.uid", "event_id": "s.event"}, keys={"id", "jti"}),
+    ]
+    cluster.psql(name, "BEGIN; SET LOCAL synchronous_commit = off; " + " ".join(statements) + " COMMIT;")
+    cluster.psql(name, "VACUUM ANALYZE")
+    cluster.psql(name, "CHECKPOINT")
+    return time.monotonic() - started
+
+
+def database_bytes(database, cluster):
+    """The database's size on disk: SQLite's file and its WAL, or what
+    PostgreSQL reports for the database."""
+    if database.url:
+        return int(cluster.psql(database.url.rsplit("/", 1)[1].split("?")[0],
+                                "SELECT pg_database_size(current_database())"))
+    return sum(os.path.getsize(os.path.join(database.data_dir, name)) for name in os.listdir(database.data_dir)
                if name.startswith("fxa.sqlite"))
 
 
@@ -171,11 +220,11 @@ class PeakMemory:
         self.thread.join()
 
 
-def measure(binary, port, data_dir, log, seconds):
-    server, startup = start(binary, port, data_dir, log)
+def measure(binary, port, database, cluster, log, seconds):
+    server, startup = start(binary, port, database, log)
     memory = PeakMemory(server.pid)
     try:
-        fxa = prepare_fxa(port, binary, data_dir)
+        fxa = prepare_fxa(port, binary, database)
         email, auth_pw = f"login-{secrets.token_hex(4)}@example.test", secrets.token_hex(32)
         status, _, body = call(port, "POST", "/v1/account/create", {"email": email, "authPW": auth_pw})
         assert status == 200, body
@@ -196,10 +245,10 @@ def measure(binary, port, data_dir, log, seconds):
             peaks[name] = memory.take()
     finally:
         memory.stop()
-        stop(server)
+        stop_server(server)
     return {
         "startup_seconds": round(startup, 3),
-        "database_mb": round(database_bytes(data_dir) / 1e6, 1),
+        "database_mb": round(database_bytes(database, cluster) / 1e6, 1),
         "operations": {name: {"per_second": run["flows_per_second"] if name == "code" else run["ok_per_second"],
                               "p50_ms": run["p50_ms"], "p99_ms": run["p99_ms"], "max_ms": run["max_ms"],
                               "failures": run["failures"], "peak_rss_mb": round(peaks[name] / 1e6, 1)}
@@ -207,34 +256,55 @@ def measure(binary, port, data_dir, log, seconds):
     }
 
 
+def compare(binary, port, log, seconds, empty, seeded, cluster, seed_seconds, rows):
+    report = {"database": empty.kind, "rows": rows, "seed_seconds": round(seed_seconds, 1), "seconds": seconds,
+              "connections": 8}
+    # Alternating would double the run; one each, the empty one first.
+    report["empty"] = measure(binary, port, empty, cluster, log, seconds)
+    report["seeded"] = measure(binary, port, seeded, cluster, log, seconds)
+    report["p99_seeded_to_empty"] = {
+        name: round(report["seeded"]["operations"][name]["p99_ms"] / report["empty"]["operations"][name]["p99_ms"], 2)
+        if report["empty"]["operations"][name]["p99_ms"] else None
+        for name in report["empty"]["operations"]}
+    return report
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--server-binary", required=True)
     parser.add_argument("--rows", type=int, default=1_000_000, help="accounts, sessions, tokens and events each")
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--postgres", action="store_true",
+                        help="on a throwaway PostgreSQL cluster (durable: fsync on) instead of SQLite")
     args = parser.parse_args()
     rows = min(args.rows, 5_000_000)
     work = tempfile.mkdtemp()
     log = open(os.path.join(work, "server.log"), "ab")
-    port = int(subprocess.run([sys.executable, "-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); "
-                               "print(s.getsockname()[1])"], capture_output=True, text=True).stdout)
+    port = free_port()
+    cluster = None
     try:
-        empty, seeded = os.path.join(work, "empty"), os.path.join(work, "seeded")
-        make_templates(args.server_binary, port, empty, log)
-        shutil.copytree(empty, seeded)
-        seed_seconds = seed(seeded, rows)
-        # The seed wrote 1.5 GB without fsync: flushed now, not during the
-        # measured runs, where it would slow every COMMIT's fsync.
-        os.sync()
-        report = {"rows": rows, "seed_seconds": round(seed_seconds, 1), "seconds": args.seconds, "connections": 8}
-        # Alternating would double the run; one each, the empty one first.
-        report["empty"] = measure(args.server_binary, port, empty, log, args.seconds)
-        report["seeded"] = measure(args.server_binary, port, seeded, log, args.seconds)
-        report["p99_seeded_to_empty"] = {
-            name: round(report["seeded"]["operations"][name]["p99_ms"] / report["empty"]["operations"][name]["p99_ms"], 2)
-            for name in report["empty"]["operations"]}
+        if args.postgres:
+            cluster = PostgresCluster(work)
+            empty = Database(os.path.join(work, "empty"), cluster.create("fxa_empty"))
+            make_templates(args.server_binary, port, empty, log, lambda sql: cluster.psql("fxa_empty", sql))
+            # A copy of the templates, seeded; the empty one stays as it is.
+            cluster.psql("postgres", "CREATE DATABASE fxa_seeded TEMPLATE fxa_empty")
+            seeded = Database(os.path.join(work, "seeded"), empty.url.replace("/fxa_empty", "/fxa_seeded"))
+            seed_seconds = postgres_seed(cluster, "fxa_seeded", rows)
+        else:
+            empty, seeded = Database(os.path.join(work, "empty")), Database(os.path.join(work, "seeded"))
+
+            def sqlite(sql):
+                with sqlite3.connect(os.path.join(empty.data_dir, "fxa.sqlite")) as db:
+                    db.execute(sql)
+            make_templates(args.server_binary, port, empty, log, sqlite)
+            shutil.copytree(empty.data_dir, seeded.data_dir)
+            seed_seconds = seed(seeded.data_dir, rows)
+        report = compare(args.server_binary, port, log, args.seconds, empty, seeded, cluster, seed_seconds, rows)
         print(json.dumps(report, indent=2))
     finally:
+        if cluster:
+            cluster.stop()
         shutil.rmtree(work, ignore_errors=True)
 
 
