@@ -33,9 +33,16 @@ public struct SQLProfileStore: ProfileStore {
             .decode(AccountProfileColumns.self, prefix: AccountProfileColumns.prefix).record
     }
 
+    /// The event is recorded before the account row is updated: on
+    /// PostgreSQL the UPDATE locks that row until COMMIT, so concurrent
+    /// changes to one profile wait only for the UPDATE and the COMMIT, not
+    /// for the event's inserts as well (bench/events, which changes one
+    /// account's name over eight connections). An unknown account still
+    /// rolls the event back with the rest.
     public func setDisplayName(_ name: String?, uid: AccountUID, at date: Date, recording event: OutboxEvent) async throws {
         defer { database.noteCommittedChange() }
         try await database.transaction { sql in
+            try await OutboxSQL.record(event, on: sql)
             let updated = try await sql.update(AccountRow.table)
                 .set("display_name", to: name)
                 .set("profile_changed_at", to: date)
@@ -43,7 +50,6 @@ public struct SQLProfileStore: ProfileStore {
                 .returning("uid")
                 .first()
             guard updated != nil else { throw FxAStoreError.notFound }
-            try await OutboxSQL.record(event, on: sql)
         }
     }
 
