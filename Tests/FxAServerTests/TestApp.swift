@@ -24,6 +24,65 @@ func withTestServer(
     routes: (Application) throws -> Void = { _ in },
     _ body: (TestServer) async throws -> Void
 ) async throws {
+    try await TestServerSlots.shared.holding {
+        try await runTestServer(configure: configure, routes: routes, body)
+    }
+}
+
+/// How many test servers run at once. Swift Testing starts every test at
+/// the same moment, so on two slow cores one test could wait minutes
+/// between two of its own requests: past the five-minute life of the ID
+/// tokens its server issued under a clock fixed when it started (seen in
+/// CI on a machine with a third of its CPU stolen). A bounded number of
+/// servers bounds that wait; the suite as a whole takes as long as before,
+/// since it is CPU-bound. A test that starts a second server inside the
+/// first (two instances on one database) reuses its slot.
+actor TestServerSlots {
+    static let shared = TestServerSlots(limit: 8)
+    @TaskLocal static var holdsSlot = false
+
+    private var available: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(limit: Int) {
+        available = limit
+    }
+
+    nonisolated func holding<T>(_ body: () async throws -> T) async throws -> T {
+        if Self.holdsSlot { return try await body() }
+        await acquire()
+        do {
+            let result = try await Self.$holdsSlot.withValue(true) { try await body() }
+            await release()
+            return result
+        } catch {
+            await release()
+            throw error
+        }
+    }
+
+    private func acquire() async {
+        if available > 0 {
+            available -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    private func release() {
+        if waiting.isEmpty {
+            available += 1
+        } else {
+            waiting.removeFirst().resume()
+        }
+    }
+}
+
+private func runTestServer(
+    configure: (inout ServerConfiguration) throws -> Void,
+    routes: (Application) throws -> Void,
+    _ body: (TestServer) async throws -> Void
+) async throws {
     var configuration = ServerConfiguration(
         publicURL: try PublicBaseURL("https://accounts.example.test"),
         database: .sqliteInMemory,
