@@ -20,6 +20,7 @@ public struct Stores: Sendable {
     public let totp: any TOTPStore
     public let recoveryCodes: any RecoveryCodeStore
     public let recoveryKeys: any RecoveryKeyStore
+    public let syncUsers: any SyncUserStore
 
     /// The SQL implementation of every store on `database`.
     public init(database: StoreDatabase) {
@@ -39,5 +40,6 @@ public struct Stores: Sendable {
         totp = SQLTOTPStore(database: database)
         recoveryCodes = SQLRecoveryCodeStore(database: database)
         recoveryKeys = SQLRecoveryKeyStore(database: database)
+        syncUsers = SQLSyncUserStore(database: database)
     }
 }

@@ -140,7 +140,7 @@ public struct SQLAccountStore: AccountStore {
             for table in [
                 AuthTokenRow.table, VerificationCodeRow.table, OAuthTokenRow.table, OAuthCodeRow.table, AvatarRow.table,
                 SecondaryEmailRow.table, WebSessionRow.table, DeviceCommandRow.table, DeviceRow.table, TOTPRow.table,
-                RecoveryCodeRow.table, RecoveryKeyRow.table,
+                RecoveryCodeRow.table, RecoveryKeyRow.table, SyncUserRow.table,
             ] {
                 try await sql.delete(from: table).where("uid", .equal, uid.hex).run()
             }

@@ -37,5 +37,6 @@ enum FxAMigrations {
         CreateRecoveryKeys(),
         AddTOTPSetupSession(),
         AddTOTPFailedCodes(),
+        CreateSyncUsers(),
     ]
 }
