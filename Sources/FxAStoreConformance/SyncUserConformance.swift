@@ -53,6 +53,15 @@ extension StoreConformance {
                 try require(false, "a refusal went through")
             } catch is Refused {}
             try requireEqual(try await stores.syncUsers.syncUsers(uid: account.uid), users, "nothing written")
+
+            // Whatever a caller decides, a replaced user is not updated.
+            do {
+                _ = try await stores.syncUsers.assignSyncUser(uid: account.uid, at: at + 30) { _ in
+                    .update(id: old.id, generation: 9, keysChangedAt: 1_800_000_000_000)
+                }
+                try require(false, "a replaced user was updated")
+            } catch FxAStoreError.conflict {}
+            try requireEqual(try await stores.syncUsers.syncUsers(uid: account.uid), users, "still nothing written")
         },
         ConformanceCase("sync users: devices asking at once for a new account's first token get one user") { stores in
             let account = sampleAccount("sync-\(AccountUID.random().hex.prefix(8))@example.org")

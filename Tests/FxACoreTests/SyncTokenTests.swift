@@ -22,6 +22,14 @@ struct SyncTokenTests {
         #expect(SyncTokenSigner(secret: "another secret").payload(ofTokenID: Self.tokenlibToken) == nil)
     }
 
+    @Test func tokenlibsDefaultFloatExpiryReadsToo() throws {
+        // tokenlib's make_token without `expires` writes time.time() + timeout, a float.
+        let token = "eyJ1aWQiOiA3LCAibm9kZSI6ICJodHRwOi8vbiIsICJleHBpcmVzIjogMTkwMDAwMDAwMC43NSwgInNhbHQiOiAiMDBmZjAwIn3WWy"
+            + "_XI20giNeSjdc3_badf_ak_ZcRVxvQ43ToQFfwqQ=="
+        let payload = try #require(SyncTokenSigner(secret: Self.tokenlibSecret).payload(ofTokenID: token))
+        #expect(payload.uid == 7 && payload.expires == 1_900_000_000 && payload.salt == "00ff00")
+    }
+
     @Test func issuedTokensRoundTripAndAnyChangedByteIsRefused() throws {
         let signer = SyncTokenSigner(secret: "s3cret")
         let payload = SyncTokenPayload(uid: 7, node: "https://sync.example.org", expires: 1_900_000_000, salt: "0a0b0c",
@@ -53,7 +61,9 @@ struct SyncTokenTests {
         #expect(kid.header == "0000000001234-qqo")
         let real = SyncKeyID(keysChangedAt: 1_700_000_000_123, clientState: "00112233445566778899aabbccddeeff")
         #expect(SyncKeyID(header: real.header) == real)
-        for bad in ["", "1234", "-qqo", "12a4-qqo", "1234-q", "1234-qqo=", "1234-q!o", "-1-qqo"] {
+        let tooLong = Data(repeating: 0xaa, count: 33).base64URLEncodedString
+        for bad in ["", "1234", "-qqo", "12a4-qqo", "1234-q", "1234-qqo=", "1234-q!o", "-1-qqo", "1234-", "1234-+/8",
+                    "1234-" + tooLong, "99999999999999999999-qqo"] {
             #expect(SyncKeyID(header: bad) == nil, "\(bad)")
         }
     }

@@ -36,7 +36,11 @@ func withTestServer(
 /// CI on a machine with a third of its CPU stolen). A bounded number of
 /// servers bounds that wait; the suite as a whole takes as long as before,
 /// since it is CPU-bound. A test that starts a second server inside the
-/// first (two instances on one database) reuses its slot.
+/// first's body (two instances on one database) reuses its slot through a
+/// task-local; one that starts servers in sibling or detached tasks would
+/// wait for slots of its own, and eight such tests at once would never
+/// start, so nest them instead. Test infrastructure, hence the shared
+/// instance STYLE.md avoids in the server.
 actor TestServerSlots {
     static let shared = TestServerSlots(limit: 8)
     @TaskLocal static var holdsSlot = false

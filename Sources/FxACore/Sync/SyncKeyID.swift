@@ -13,6 +13,7 @@ public struct SyncKeyID: Sendable, Equatable {
     /// The key fingerprint as lowercase hex (the legacy `X-Client-State`).
     public let clientState: String
 
+    /// A key id from its parts; `clientState` is lowercase hex.
     public init(keysChangedAt: Int64, clientState: String) {
         self.keysChangedAt = keysChangedAt
         self.clientState = clientState
@@ -20,13 +21,15 @@ public struct SyncKeyID: Sendable, Equatable {
 
     /// Parses the header, split at its first `-` as syncstorage-rs does.
     /// `nil` when there is no `-`, the left part is not a non-negative
-    /// integer, or the right part is not unpadded base64url.
+    /// integer, or the right part is not 1 to 32 bytes of unpadded
+    /// base64url (the standard alphabet's `+` and `/` are refused).
     public init?(header: some StringProtocol) {
         guard let dash = header.firstIndex(of: "-") else { return nil }
         let left = header[..<dash], right = header[header.index(after: dash)...]
         guard !left.isEmpty, left.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
               let keysChangedAt = Int64(left),
-              !right.contains("="), let state = Data(base64URLEncoded: right)
+              !right.contains("="), !right.contains("+"), !right.contains("/"),
+              let state = Data(base64URLEncoded: right), (1...32).contains(state.count)
         else { return nil }
         self.init(keysChangedAt: keysChangedAt, clientState: state.hexString)
     }

@@ -15,12 +15,18 @@ public struct SyncTokenPayload: Codable, Sendable, Equatable {
     public var expires: Int64
     /// Random, per token: tokenlib mixes it into the derived Hawk key.
     public var salt: String
+    /// The FxA account's uid (hex), for the storage node's logs and metrics.
     public var fxaUID: String?
+    /// The `X-KeyID` the token was issued for.
     public var fxaKeyID: String?
+    /// The account's uid hashed for metrics (``SyncTokenSigner/hashedFxAUID(_:secret:)``).
     public var hashedFxAUID: String?
+    /// tokenlib's device id hash; kept for storage nodes that read it.
     public var hashedDeviceID: String?
+    /// Which tokenserver issued it (tokenlib's `"python"` when absent).
     public var tokenserverOrigin: String?
 
+    /// A payload; the optional fields are left out of the JSON when `nil`.
     public init(uid: Int64, node: String, expires: Int64, salt: String, fxaUID: String? = nil,
                 fxaKeyID: String? = nil, hashedFxAUID: String? = nil, hashedDeviceID: String? = nil,
                 tokenserverOrigin: String? = nil) {
@@ -39,6 +45,25 @@ public struct SyncTokenPayload: Codable, Sendable, Equatable {
         case uid, node, expires, salt
         case fxaUID = "fxa_uid", fxaKeyID = "fxa_kid", hashedFxAUID = "hashed_fxa_uid"
         case hashedDeviceID = "hashed_device_id", tokenserverOrigin = "tokenserver_origin"
+    }
+
+    /// tokenlib writes `expires` as a float by default (`time.time() +
+    /// timeout`); this server writes whole seconds. Both read.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        uid = try container.decode(Int64.self, forKey: .uid)
+        node = try container.decode(String.self, forKey: .node)
+        let expiresSeconds = try container.decode(Double.self, forKey: .expires)
+        guard expiresSeconds.isFinite, abs(expiresSeconds) < 1e15 else {
+            throw DecodingError.dataCorruptedError(forKey: .expires, in: container, debugDescription: "out of range")
+        }
+        expires = Int64(expiresSeconds.rounded(.down))
+        salt = try container.decode(String.self, forKey: .salt)
+        fxaUID = try container.decodeIfPresent(String.self, forKey: .fxaUID)
+        fxaKeyID = try container.decodeIfPresent(String.self, forKey: .fxaKeyID)
+        hashedFxAUID = try container.decodeIfPresent(String.self, forKey: .hashedFxAUID)
+        hashedDeviceID = try container.decodeIfPresent(String.self, forKey: .hashedDeviceID)
+        tokenserverOrigin = try container.decodeIfPresent(String.self, forKey: .tokenserverOrigin)
     }
 }
 

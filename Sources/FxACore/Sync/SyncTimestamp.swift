@@ -13,7 +13,8 @@ public struct SyncTimestamp: Sendable, Hashable, Comparable, CustomStringConvert
     /// The timestamp of what does not exist yet (`0.00`).
     public static let zero = SyncTimestamp(milliseconds: 0)
 
-    /// Truncates `milliseconds` to the 10 ms the protocol resolves.
+    /// Truncates `milliseconds` to the 10 ms the protocol resolves; a
+    /// negative value becomes zero.
     public init(milliseconds: Int64) {
         let clamped = max(milliseconds, 0)
         self.milliseconds = clamped - clamped % 10
@@ -27,8 +28,11 @@ public struct SyncTimestamp: Sendable, Hashable, Comparable, CustomStringConvert
     /// Parses what a client sends (`newer`, `older`, `X-If-Modified-Since`,
     /// `X-If-Unmodified-Since`): decimal seconds, digits with at most one
     /// point, never negative. Digits past the millisecond are ignored and the
-    /// result is truncated to 10 ms, as syncstorage-rs does. `nil` for
-    /// anything else (`-1`, `1e9`, `nan`, an empty string).
+    /// result is truncated to 10 ms. `nil` for anything else (`-1`, `1e9`,
+    /// `nan`, an empty string). This deliberately differs from
+    /// syncstorage-rs, which multiplies a `f64` and so reads `….41` as
+    /// `….40`, and accepts exponents: clients only ever echo the two-decimal
+    /// values servers send.
     public init?(seconds text: some StringProtocol) {
         let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
         guard let whole = parts.first, whole.count <= 12,

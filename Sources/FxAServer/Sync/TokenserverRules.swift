@@ -44,7 +44,11 @@ enum TokenserverRefusal: Error, Equatable {
 enum TokenserverRules {
     /// What to do with `users` (newest first) for `claim`.
     static func decide(_ claim: SyncTokenClaim, users: [SyncUserRecord]) throws(TokenserverRefusal) -> SyncUserDecision {
-        guard let current = users.max(by: { ($0.generation, $0.createdAt) < ($1.generation, $1.createdAt) }) else {
+        // The one not replaced (the store keeps at most one); else the
+        // newest by generation, then creation, then id, whatever the order.
+        let current = users.first { $0.replacedAt == nil }
+            ?? users.max { ($0.generation, $0.createdAt, $0.id) < ($1.generation, $1.createdAt, $1.id) }
+        guard let current else {
             return .create(generation: claim.generation ?? 0, keysChangedAt: claim.keysChangedAt, clientState: claim.clientState)
         }
         let oldStates = Set(users.filter { $0.id != current.id && $0.clientState != current.clientState }.map(\.clientState))

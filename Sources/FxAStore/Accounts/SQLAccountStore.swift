@@ -136,7 +136,15 @@ public struct SQLAccountStore: AccountStore {
 
     public func delete(uid: AccountUID, recording event: OutboxEvent) async throws {
         defer { database.noteCommittedChange() }
+        let isPostgres = database.location.isPostgres
         try await database.transaction { sql in
+            // The account's row first, as every writer that locks it does
+            // (``SQLSyncUserStore/assignSyncUser(uid:at:decide:)``): the
+            // other order could deadlock, or let a Sync user be created
+            // between this DELETE of `sync_users` and the account's.
+            if isPostgres {
+                try await sql.raw("SELECT uid FROM accounts WHERE uid = \(bind: uid.hex) FOR UPDATE").run()
+            }
             for table in [
                 AuthTokenRow.table, VerificationCodeRow.table, OAuthTokenRow.table, OAuthCodeRow.table, AvatarRow.table,
                 SecondaryEmailRow.table, WebSessionRow.table, DeviceCommandRow.table, DeviceRow.table, TOTPRow.table,

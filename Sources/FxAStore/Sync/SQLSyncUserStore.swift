@@ -17,6 +17,11 @@ public struct SQLSyncUserStore: SyncUserStore {
     public func assignSyncUser(
         uid: AccountUID, at date: Date, decide: @escaping @Sendable ([SyncUserRecord]) throws -> SyncUserDecision
     ) async throws -> SyncUserRecord {
+        // Most requests change nothing: decided on a plain read, they take
+        // no lock. Anything else is decided again under the lock.
+        if case .use(let user) = try decide(try await Self.users(uid: uid, on: database.readSQL())) {
+            return user
+        }
         let isPostgres = database.location.isPostgres
         return try await database.transaction { sql in
             // The account's row, locked on PostgreSQL: concurrent
@@ -30,11 +35,16 @@ public struct SQLSyncUserStore: SyncUserStore {
             case .use(let user):
                 return user
             case .update(let id, let generation, let keysChangedAt):
+                // Only the current user, and never backwards, whatever the
+                // caller decided (as the tokenserver's own UPDATE guards).
                 guard let row = try await sql.raw("""
                     UPDATE sync_users SET generation = \(bind: generation), keys_changed_at = \(bind: keysChangedAt) \
-                    WHERE id = \(bind: id) AND uid = \(bind: uid.hex) RETURNING *
-                    """).row(SyncUserRow.self), let user = row.record
-                else { throw FxAStoreError.notFound }
+                    WHERE id = \(bind: id) AND uid = \(bind: uid.hex) AND replaced_at IS NULL \
+                    AND generation <= \(bind: generation) \
+                    AND COALESCE(keys_changed_at, 0) <= COALESCE(\(bind: keysChangedAt), keys_changed_at, 0) RETURNING *
+                    """).row(SyncUserRow.self)
+                else { throw FxAStoreError.conflict }
+                guard let user = row.record else { throw FxAStoreError.unreadableRow(table: SyncUserRow.table) }
                 return user
             case .create(let generation, let keysChangedAt, let clientState):
                 try await sql.raw("""
@@ -45,7 +55,7 @@ public struct SQLSyncUserStore: SyncUserStore {
                 var insert = try row.insertStatement()
                 insert.appendInterpolation(unsafeRaw: " RETURNING *")
                 guard let user = try await sql.raw(insert).row(SyncUserRow.self)?.record else {
-                    throw FxAStoreError.notFound
+                    throw FxAStoreError.unreadableRow(table: SyncUserRow.table)
                 }
                 return user
             }
@@ -56,6 +66,11 @@ public struct SQLSyncUserStore: SyncUserStore {
     static func users(uid: AccountUID, on sql: any SQLDatabase) async throws -> [SyncUserRecord] {
         try await sql.raw("""
             SELECT * FROM sync_users WHERE uid = \(bind: uid.hex) ORDER BY created_at DESC, id DESC
-            """).rows(SyncUserRow.self).compactMap(\.record)
+            """).rows(SyncUserRow.self).map { row in
+                // A row that does not read would hide an old client state
+                // from the tokenserver's rules: fail instead.
+                guard let user = row.record else { throw FxAStoreError.unreadableRow(table: SyncUserRow.table) }
+                return user
+            }
     }
 }

@@ -19,10 +19,12 @@ public struct SyncUserRecord: Sendable, Equatable {
     public var keysChangedAt: Int64?
     /// The key fingerprint, lowercase hex.
     public var clientState: String
+    /// When the tokenserver made it (this instance's clock).
     public var createdAt: Date
     /// When a newer user took over; `nil` for the current one.
     public var replacedAt: Date?
 
+    /// A user as the store holds it.
     public init(id: Int64, uid: AccountUID, generation: Int64, keysChangedAt: Int64?, clientState: String,
                 createdAt: Date, replacedAt: Date?) {
         self.id = id
@@ -51,12 +53,15 @@ public protocol SyncUserStore: Sendable {
     /// The account's users, newest first.
     func syncUsers(uid: AccountUID) async throws -> [SyncUserRecord]
 
-    /// Reads the account's users, asks `decide` what to do, and does it, in
-    /// one transaction that no other assignment for the same account
-    /// interleaves with (PostgreSQL: the account's row is locked), so two
-    /// devices asking at once cannot both create a user. Returns the user
+    /// Reads the account's users, asks `decide` what to do, and does it.
+    /// A write is decided again inside one transaction that no other
+    /// assignment for the same account interleaves with (PostgreSQL: the
+    /// account's row is locked), so two devices asking at once cannot both
+    /// create a user; `decide` may therefore run twice. Returns the user
     /// the token is for. `decide` throws to refuse the request; nothing is
-    /// written then. ``FxAStoreError/notFound`` when the account is gone.
+    /// written then. ``FxAStoreError/notFound`` when the account is gone,
+    /// ``FxAStoreError/conflict`` when an update would move a replaced
+    /// user, or a user backwards.
     func assignSyncUser(
         uid: AccountUID, at date: Date, decide: @escaping @Sendable ([SyncUserRecord]) throws -> SyncUserDecision
     ) async throws -> SyncUserRecord

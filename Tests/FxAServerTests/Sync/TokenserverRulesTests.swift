@@ -73,6 +73,23 @@ struct TokenserverRulesTests {
         #expect(try decide(nil, 95, "aa", [current]) == .update(id: 1, generation: 100, keysChangedAt: 95))
     }
 
+    @Test func theCurrentUserIsTheOneNotReplacedWhateverTheClocksSay() throws {
+        // Another instance's clock was behind: the replaced row looks newer.
+        let replaced = user(1, generation: 100, keysChangedAt: 90, state: "aa", created: 50, replaced: 40)
+        let current = user(2, generation: 100, keysChangedAt: 120, state: "bb", created: 40)
+        #expect(try decide(100, 120, "bb", [replaced, current]) == .use(current))
+        #expect(try decide(100, 120, "bb", [current, replaced]) == .use(current))
+    }
+
+    @Test func unknownValuesSkipTheirRules() throws {
+        // No generation: a key change is judged by the key time alone.
+        let current = user(1, generation: 100, keysChangedAt: 90, state: "aa", created: 10)
+        #expect(try decide(nil, 150, "bb", [current]) == .create(generation: 150, keysChangedAt: 150, clientState: "bb"))
+        // No key time stored yet: the first one a client sends is taken.
+        let legacy = user(1, generation: 100, keysChangedAt: nil, state: "aa", created: 10)
+        #expect(try decide(100, 100, "aa", [legacy]) == .update(id: 1, generation: 100, keysChangedAt: 100))
+    }
+
     @Test func refusalsCarryTheTokenserversStatus() {
         #expect(TokenserverRefusal.invalidGeneration.status == "invalid-generation")
         #expect(TokenserverRefusal.invalidKeysChangedAt.status == "invalid-keysChangedAt")
