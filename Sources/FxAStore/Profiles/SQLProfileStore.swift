@@ -38,7 +38,9 @@ public struct SQLProfileStore: ProfileStore {
     /// changes to one profile wait only for the UPDATE and the COMMIT, not
     /// for the event's inserts as well (bench/events, which changes one
     /// account's name over eight connections). An unknown account still
-    /// rolls the event back with the rest.
+    /// rolls the event back with the rest. The price: the RPs to tell are
+    /// read before the lock, so an RP disconnected in that instant may
+    /// still hear of this change (it heard of every earlier one).
     public func setDisplayName(_ name: String?, uid: AccountUID, at date: Date, recording event: OutboxEvent) async throws {
         defer { database.noteCommittedChange() }
         try await database.transaction { sql in
