@@ -51,9 +51,15 @@ extension Data {
     /// ID token and signature goes through here, and three
     /// `replacingOccurrences` calls (bridged through NSString on Linux)
     /// cost 6 % of the server's CPU on the code flow (perf, issue 22).
-    public var base64URLEncodedString: String {
+    public var base64URLEncodedString: String { base64URL(padded: false) }
+
+    /// base64url with its `=` padding kept, as Mozilla's tokenlib writes
+    /// Sync tokens and their Hawk keys.
+    public var paddedBase64URLEncodedString: String { base64URL(padded: true) }
+
+    private func base64URL(padded: Bool) -> String {
         var bytes = Array(base64EncodedData())
-        while bytes.last == UInt8(ascii: "=") { bytes.removeLast() }
+        while !padded, bytes.last == UInt8(ascii: "=") { bytes.removeLast() }
         for index in bytes.indices {
             switch bytes[index] {
             case UInt8(ascii: "+"): bytes[index] = UInt8(ascii: "-")

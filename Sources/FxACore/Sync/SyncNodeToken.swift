@@ -92,7 +92,7 @@ public struct SyncTokenSigner: Sendable {
         encoder.outputFormatting = [.withoutEscapingSlashes]
         var bytes = try encoder.encode(payload)
         bytes.append(contentsOf: HMAC<SHA256>.authenticationCode(for: bytes, using: signingKey))
-        let id = Self.paddedBase64URL(bytes)
+        let id = bytes.paddedBase64URLEncodedString
         return (id, derivedKey(tokenID: id, salt: payload.salt))
     }
 
@@ -113,7 +113,7 @@ public struct SyncTokenSigner: Sendable {
         let key = HKDF<SHA256>.deriveKey(
             inputKeyMaterial: secret, salt: Data(salt.utf8), info: Data((Self.deriveInfo + id).utf8),
             outputByteCount: 32)
-        return Self.paddedBase64URL(key.withUnsafeBytes { Data($0) })
+        return key.withUnsafeBytes { Data($0) }.paddedBase64URLEncodedString
     }
 
     /// tokenlib's `hashed_fxa_uid` (and the metrics id Firefox reports):
@@ -121,17 +121,5 @@ public struct SyncTokenSigner: Sendable {
     public static func hashedFxAUID(_ fxaUID: String, secret: String) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: Data(fxaUID.utf8), using: SymmetricKey(data: Data(secret.utf8)))
         return String(Data(code).hexString.prefix(32))
-    }
-
-    private static func paddedBase64URL(_ data: Data) -> String {
-        var bytes = Array(data.base64EncodedData())
-        for index in bytes.indices {
-            switch bytes[index] {
-            case UInt8(ascii: "+"): bytes[index] = UInt8(ascii: "-")
-            case UInt8(ascii: "/"): bytes[index] = UInt8(ascii: "_")
-            default: break
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
