@@ -353,8 +353,21 @@ class Firefox:
         (services.sync.username, set by Weave.Service.configure()),
         `weave_login` (Weave.Status.login), `fxastatus` (the browser window's
         attribute behind the toolbar button), `device_id` (the id Firefox
-        stored after registering its device, or None) and `remote_root`."""
-        return self.chrome(STATE_JS, OLDSYNC, refresh)
+        stored after registering its device, or None) and `remote_root`.
+
+        A read that lands while Firefox replaces its account state (signing
+        in or out) is refused by FxAccounts' own guard, "Another user has
+        signed in": the state the read began with is gone. That is the
+        transition in progress, not a failure, so the read is made again
+        against the new state, for up to 10 seconds."""
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                return self.chrome(STATE_JS, OLDSYNC, refresh)
+            except ChromeScriptError as error:
+                if "Another user has signed in" not in str(error) or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.2)
 
     def signed_in_with_sync(self, email: str):
         """The full "signed in with Sync" state for `email`, or None (for wait_for)."""
