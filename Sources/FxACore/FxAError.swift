@@ -49,6 +49,10 @@ public struct FxAError: Error, Sendable, Equatable, CustomStringConvertible {
     /// must carry one), such as `Bearer error="invalid_token"` (RFC 6750
     /// §3) or `Basic realm="…"` (RFC 6749 §5.2); sent as a header only.
     public var challenge: String?
+    /// How Sync's two services word this error, for the Sync routes, whose
+    /// clients read other bodies than FxA's (see ``SyncErrorDetail``);
+    /// `nil` lets those routes derive one from the status.
+    public var sync: SyncErrorDetail?
 
     /// Creates an error. Prefer the named constructors, which keep FxA's
     /// status/errno/message triples together.
@@ -60,7 +64,8 @@ public struct FxAError: Error, Sendable, Equatable, CustomStringConvertible {
         info: String = FxAError.defaultInfo,
         retryAfter: Int? = nil,
         extra: [String: JSONValue] = [:],
-        challenge: String? = nil
+        challenge: String? = nil,
+        sync: SyncErrorDetail? = nil
     ) {
         self.status = status
         self.errno = errno
@@ -70,6 +75,7 @@ public struct FxAError: Error, Sendable, Equatable, CustomStringConvertible {
         self.retryAfter = retryAfter
         self.extra = extra
         self.challenge = challenge
+        self.sync = sync
     }
 
     public var description: String {

@@ -53,6 +53,9 @@ struct SyncTokenTests {
 
     @Test func theHashedFxAUIDMatchesSyncstorageRsTestVector() {
         #expect(SyncTokenSigner.hashedFxAUID("test123", secret: "") == "4d00ecae64b98dd7dc7dea68d0dd615d")
+        let signer = SyncTokenSigner(secret: "")
+        #expect(signer.hashedFxAUID("test123") == "4d00ecae64b98dd7dc7dea68d0dd615d")
+        #expect(signer.hashedDeviceID(hashedFxAUID: "4d00ecae64b98dd7dc7dea68d0dd615d") == "3a41cccbdd666ebc4199f1f9d1249d44")
     }
 
     @Test func keyIDsParseAtTheFirstDashIntoTimeAndHexClientState() throws {

@@ -116,10 +116,26 @@ public struct SyncTokenSigner: Sendable {
         return key.withUnsafeBytes { Data($0) }.paddedBase64URLEncodedString
     }
 
+    /// ``hashedFxAUID(_:secret:)`` under this signer's secret.
+    public func hashedFxAUID(_ fxaUID: String) -> String {
+        Self.truncatedHex(HMAC<SHA256>.authenticationCode(for: Data(fxaUID.utf8), using: secret))
+    }
+
+    /// syncstorage-rs's `hashed_device_id`, from the days when a token
+    /// named a device: the same HMAC over `hashed_fxa_uid` followed by the
+    /// word `none`. Only metrics read it; it is in the token for storage
+    /// nodes that expect it.
+    public func hashedDeviceID(hashedFxAUID: String) -> String {
+        Self.truncatedHex(HMAC<SHA256>.authenticationCode(for: Data((hashedFxAUID + "none").utf8), using: secret))
+    }
+
+    private static func truncatedHex(_ code: HMAC<SHA256>.MAC) -> String {
+        String(Data(code).hexString.prefix(32))
+    }
+
     /// tokenlib's `hashed_fxa_uid` (and the metrics id Firefox reports):
     /// the first 32 hex digits of HMAC-SHA256(key: `secret`, `fxaUID`).
     public static func hashedFxAUID(_ fxaUID: String, secret: String) -> String {
-        let code = HMAC<SHA256>.authenticationCode(for: Data(fxaUID.utf8), using: SymmetricKey(data: Data(secret.utf8)))
-        return String(Data(code).hexString.prefix(32))
+        SyncTokenSigner(secret: secret).hashedFxAUID(fxaUID)
     }
 }

@@ -37,7 +37,7 @@ public func buildApplication(
         database: dependencies.stores.database, version: configuration.version))
     try app.register(collection: DiscoveryController(
         publicURL: configuration.publicURL, keyRing: dependencies.keyRing,
-        syncTokenserverURL: configuration.syncTokenserverURL))
+        syncTokenserverURL: configuration.announcedSyncTokenserverURL))
     let stores = dependencies.stores
     let sessionRule = VerifiedSessionRule(totp: stores.totp)
     // One RS256 signer, so ID tokens and Security Event Tokens share the
@@ -174,6 +174,13 @@ public func buildApplication(
     let historySweeper = EventHistorySweeper(
         outbox: stores.outbox, clock: dependencies.clock, retention: configuration.eventDelivery.retention, logger: app.logger)
     app.lifecycle.use(PeriodicSweeper(name: "event-history") { try await historySweeper.sweep() })
+    if configuration.syncEnabled {
+        let tokenserver = app.grouped(SyncServiceMiddleware(service: .tokenserver, clock: dependencies.clock))
+        try tokenserver.register(collection: TokenserverController(issuer: SyncTokenIssuer(
+            grants: stores.oauthGrants, accounts: stores.accounts, syncUsers: stores.syncUsers, lookup: accessTokens,
+            secrets: SyncTokenSecrets(keyRing: dependencies.keyRing), node: configuration.publicURL.string,
+            nodeType: configuration.database.isShared ? "postgres" : "sqlite", clock: dependencies.clock)))
+    }
     if configuration.eventDelivery.enabled {
         app.lifecycle.use(EventDeliveryWorker(
             outbox: stores.outbox, clients: stores.oauthClients,

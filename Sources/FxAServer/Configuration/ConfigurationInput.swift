@@ -72,7 +72,8 @@ public struct ConfigurationInput: Sendable {
             profileCacheSeconds: try values.integer(.profileCacheSeconds, in: 0...300) ?? (database.isShared ? 0 : 2),
             eventDelivery: try eventDelivery(values),
             keyBearingScopes: try values.raw(.keyBearingScopes).map(KeyBearingScopes.init(configuration:)) ?? .default,
-            syncTokenserverURL: try syncTokenserverURL(values), pushEndpoints: try pushEndpoints(values))
+            syncEnabled: try values.boolean(.sync) ?? false, syncTokenserverURL: try syncTokenserverURL(values),
+            pushEndpoints: try pushEndpoints(values))
     }
 
     private func smtp(_ values: SettingValues, mode: ServerMode, publicURL: PublicBaseURL) throws -> SMTPSettings? {

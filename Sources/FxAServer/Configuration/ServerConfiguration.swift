@@ -56,10 +56,18 @@ public struct ServerConfiguration: Sendable {
     public var eventDelivery: EventDeliveryPolicy
     /// The scopes that carry an encryption key derived from kB.
     public var keyBearingScopes: KeyBearingScopes
+    /// Whether this server is Firefox Sync's tokenserver too
+    /// (``TokenserverController``).
+    public var syncEnabled: Bool
     /// The Sync tokenserver (e.g. Mozilla's syncstorage-rs) that Firefox is
     /// told about in `/.well-known/fxa-client-configuration`, without its
     /// `/1.0/sync/1.5` suffix; `nil` leaves Sync out of that document.
     public var syncTokenserverURL: String?
+    /// The tokenserver `/.well-known/fxa-client-configuration` announces:
+    /// the operator's, else this server's own when Sync is on, else none.
+    public var announcedSyncTokenserverURL: String? {
+        syncTokenserverURL ?? (syncEnabled ? "\(publicURL.string)/\(TokenserverController.mountPath)" : nil)
+    }
     /// Where devices' push endpoints may be (Mozilla's push service, and
     /// the origins of `FXA_PUSH_ALLOWED_ORIGINS`).
     public var pushEndpoints: PushEndpointPolicy
@@ -96,9 +104,11 @@ public struct ServerConfiguration: Sendable {
         profileCacheSeconds: Int = 2,
         eventDelivery: EventDeliveryPolicy = EventDeliveryPolicy(),
         keyBearingScopes: KeyBearingScopes = .default,
+        syncEnabled: Bool = false,
         syncTokenserverURL: String? = nil,
         pushEndpoints: PushEndpointPolicy = PushEndpointPolicy()
     ) {
+        self.syncEnabled = syncEnabled
         self.pushEndpoints = pushEndpoints
         self.eventDelivery = eventDelivery
         self.keyBearingScopes = keyBearingScopes

@@ -11,7 +11,7 @@ extension ServerSetting {
         .previousSigningKeyFile, .metrics, .logLevel, .maxBodySize, .commit, .mode, .smtpURL, .mailFrom, .signup,
         .autoVerify, .confirmSignins, .corsOrigins, .trustedProxies, .rateLimitWindow, .rateLimitPassword, .rateLimitCode,
         .rateLimitEmail, .rateLimitDevice, .rateLimitIP, .webhookTimeout, .eventMaxAge, .eventRetention, .eventDelivery,
-        .keyBearingScopes, .syncTokenserverURL, .pushAllowedOrigins, .profileCacheSeconds,
+        .keyBearingScopes, .sync, .syncTokenserverURL, .pushAllowedOrigins, .profileCacheSeconds,
     ]
 
     public static let host = ServerSetting(
@@ -199,6 +199,12 @@ extension ServerSetting {
         meaning: "comma-separated `https://` URL scopes whose clients receive a scoped encryption key derived "
             + "from the user's kB (see `docs/scoped-keys.md`); empty turns scoped keys off",
         summary: { $0.keyBearingScopes.description })
+
+    public static let sync = ServerSetting(
+        "FXA_SYNC", default: "`off`",
+        meaning: "`on`: serve Firefox Sync's tokenserver at `/token/1.0/sync/1.5` and announce it to Firefox "
+            + "(unless `FXA_SYNC_TOKENSERVER_URL` names another). Sync storage is not served yet: see `docs/sync/README.md`",
+        summary: { $0.syncEnabled ? "on" : "off" })
 
     public static let syncTokenserverURL = ServerSetting(
         "FXA_SYNC_TOKENSERVER_URL", default: "none",

@@ -14,15 +14,21 @@ struct FxAErrorMiddleware: AsyncMiddleware {
             return try await next.respond(to: request)
         } catch {
             let fxaError = Self.translate(error)
-            if fxaError.status >= 500 {
-                request.logger.error("request failed", metadata: [
-                    "errno": .stringConvertible(fxaError.errno.rawValue),
-                    "cause": .string(String(reflecting: error)),
-                ])
-            } else {
-                request.logger.debug("request refused", metadata: ["errno": .stringConvertible(fxaError.errno.rawValue)])
-            }
+            Self.log(fxaError, cause: error, on: request)
             return Self.response(for: fxaError)
+        }
+    }
+
+    /// Logs a failed request: a 5xx with its cause (for the operator, never
+    /// the client), a refusal at debug level with its errno only.
+    static func log(_ fxaError: FxAError, cause: any Error, on request: Request) {
+        if fxaError.status >= 500 {
+            request.logger.error("request failed", metadata: [
+                "errno": .stringConvertible(fxaError.errno.rawValue),
+                "cause": .string(String(reflecting: cause)),
+            ])
+        } else {
+            request.logger.debug("request refused", metadata: ["errno": .stringConvertible(fxaError.errno.rawValue)])
         }
     }
 
@@ -75,6 +81,12 @@ struct FxAErrorMiddleware: AsyncMiddleware {
     /// Renders `error` with FxA's headers: JSON content type, `Retry-After`
     /// when the client should wait, `WWW-Authenticate` on a challenge.
     static func response(for error: FxAError) -> Response {
+        response(for: error, body: error)
+    }
+
+    /// Renders `error`'s status and headers with another `body`: the Sync
+    /// routes' own error bodies (``SyncServiceMiddleware``).
+    static func response(for error: FxAError, body encodable: some Encodable) -> Response {
         var headers = HTTPHeaders()
         headers.contentType = .json
         if let retryAfter = error.retryAfter {
@@ -85,7 +97,7 @@ struct FxAErrorMiddleware: AsyncMiddleware {
         }
         let body: ByteBuffer
         do {
-            body = ByteBuffer(data: try JSONEncoder().encode(error))
+            body = ByteBuffer(data: try JSONEncoder().encode(encodable))
         } catch {
             // Encoding a struct of strings and numbers cannot fail; if it
             // ever did, still answer with valid JSON.
