@@ -14,22 +14,44 @@ public enum SyncErrorDetail: Sendable, Equatable {
     case storage(weaveCode: Int)
 }
 
+/// The word a tokenserver error starts with, which clients branch on.
+public enum TokenserverStatus: String, Sendable, Equatable, Encodable {
+    /// No usable access token or key id.
+    case invalidCredentials = "invalid-credentials"
+    /// The key fingerprint is one replaced by newer keys, or changed
+    /// without the keys' change time moving.
+    case invalidClientState = "invalid-client-state"
+    /// The token predates the account's current password.
+    case invalidGeneration = "invalid-generation"
+    /// The keys' change time is not the account's.
+    case invalidKeysChangedAt = "invalid-keysChangedAt"
+    /// `X-KeyID` is missing or not printable.
+    case invalidKeyID = "invalid-key-id"
+    /// Anything else the client did wrong (a malformed header, a path).
+    case error
+    /// The server failed; nothing more is said.
+    case internalError = "internal-error"
+}
+
 /// The tokenserver's error body, as syncstorage-rs writes it: a `status`
 /// word and one entry saying where the problem was.
 public struct TokenserverErrorBody: Sendable, Equatable, Encodable {
-    /// The word clients branch on: `invalid-credentials`,
-    /// `invalid-client-state`, `invalid-generation`,
-    /// `invalid-keysChangedAt`, `invalid-key-id`, `error` or `internal-error`.
-    public var status: String
-    /// Where the problem was: `body`, `header`, `url` or `internal`.
-    public var location: String
+    /// Where the problem was.
+    public enum Location: String, Sendable, Equatable, Encodable {
+        case body, header, url, `internal`
+    }
+
+    /// The word clients branch on.
+    public var status: TokenserverStatus
+    /// Where the problem was.
+    public var location: Location
     /// The header or parameter at fault, or empty.
     public var name: String
     /// Text for people; never secrets or internal details.
     public var description: String
 
     /// A body with every part given.
-    public init(status: String, location: String, name: String = "", description: String) {
+    public init(status: TokenserverStatus, location: Location, name: String = "", description: String) {
         self.status = status
         self.location = location
         self.name = name

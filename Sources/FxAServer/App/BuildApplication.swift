@@ -179,7 +179,13 @@ public func buildApplication(
         try tokenserver.register(collection: TokenserverController(issuer: SyncTokenIssuer(
             grants: stores.oauthGrants, accounts: stores.accounts, syncUsers: stores.syncUsers, lookup: accessTokens,
             secrets: SyncTokenSecrets(keyRing: dependencies.keyRing), node: configuration.publicURL.string,
-            nodeType: configuration.database.isShared ? "postgres" : "sqlite", clock: dependencies.clock)))
+            nodeType: configuration.database.isShared ? .postgres : .sqlite, clock: dependencies.clock)))
+        // Any other request under /token still gets the tokenserver's body.
+        for method in [HTTPMethod.GET, .POST, .PUT, .PATCH, .DELETE] {
+            tokenserver.on(method, PathComponent(stringLiteral: TokenserverController.mountPath), "**") { _ -> Response in
+                throw FxAError.unknownEndpoint()
+            }
+        }
     }
     if configuration.eventDelivery.enabled {
         app.lifecycle.use(EventDeliveryWorker(

@@ -4,52 +4,44 @@ import FxACore
 /// errors), each with the status and body Firefox's `TokenServerClient`
 /// reads. Firefox only distinguishes 401 (drop the OAuth token, try once
 /// more, then "sign in again") from everything else (a network error), and
-/// acts on `status` for `invalid-client-state`.
+/// records `status` as the cause.
 extension FxAError {
     /// 401 `invalid-credentials`: no usable Bearer token, one that is
     /// unknown, expired or without Sync's scope, or an unreadable `X-KeyID`.
     static func tokenserverInvalidCredentials() -> FxAError {
-        FxAError(
-            status: 401, errno: .auth(.invalidToken), message: "Unauthorized",
-            sync: .tokenserver(TokenserverErrorBody(status: "invalid-credentials", location: "body", description: "Unauthorized")))
+        tokenserver(401, errno: .invalidToken, TokenserverErrorBody(
+            status: .invalidCredentials, location: .body, description: "Unauthorized"))
     }
 
     /// 401 `error`: no `Authorization` header, one that is not `<scheme>
     /// <credentials>` ("Unauthorized"), or of another scheme than Bearer
     /// ("Unsupported").
     static func tokenserverAuthorizationHeader(_ description: String) -> FxAError {
-        FxAError(
-            status: 401, errno: .auth(.invalidToken), message: description,
-            sync: .tokenserver(TokenserverErrorBody(status: "error", location: "body", description: description)))
+        tokenserver(401, errno: .invalidToken, TokenserverErrorBody(status: .error, location: .body, description: description))
     }
 
     /// 401 `invalid-key-id`: no `X-KeyID`, or one that is not printable ASCII.
     static func tokenserverInvalidKeyID(_ description: String) -> FxAError {
-        FxAError(
-            status: 401, errno: .auth(.invalidToken), message: description,
-            sync: .tokenserver(TokenserverErrorBody(status: "invalid-key-id", location: "header", description: description)))
+        tokenserver(401, errno: .invalidToken, TokenserverErrorBody(
+            status: .invalidKeyID, location: .header, description: description))
     }
 
     /// 400: the legacy `X-Client-State` header is not a client state at all.
     static func tokenserverMalformedClientState() -> FxAError {
-        FxAError(
-            status: 400, errno: .auth(.invalidParameter), message: "Invalid client state value",
-            sync: .tokenserver(TokenserverErrorBody(
-                status: "error", location: "header", name: "X-Client-State", description: "Invalid client state value")))
+        tokenserver(400, errno: .invalidParameter, TokenserverErrorBody(
+            status: .error, location: .header, name: "X-Client-State", description: "Invalid client state value"))
     }
 
     /// 401 `invalid-client-state`: `X-Client-State` disagrees with `X-KeyID`.
     static func tokenserverClientStateMismatch() -> FxAError {
-        FxAError(
-            status: 401, errno: .auth(.invalidToken), message: "Unauthorized",
-            sync: .tokenserver(TokenserverErrorBody(status: "invalid-client-state", location: "body", description: "Unauthorized")))
+        tokenserver(401, errno: .invalidToken, TokenserverErrorBody(
+            status: .invalidClientState, location: .body, description: "Unauthorized"))
     }
 
     /// 404: an application or version other than `sync` `1.5`.
     static func tokenserverUnsupported(name: String, description: String) -> FxAError {
-        FxAError(
-            status: 404, errno: .auth(.unexpectedError), message: description,
-            sync: .tokenserver(TokenserverErrorBody(status: "error", location: "url", name: name, description: description)))
+        tokenserver(404, errno: .unexpectedError, TokenserverErrorBody(
+            status: .error, location: .url, name: name, description: description))
     }
 
     /// 401 for a request whose keys are older than ones the tokenserver has
@@ -57,29 +49,33 @@ extension FxAError {
     static func tokenserverRefused(_ refusal: TokenserverRefusal) -> FxAError {
         let body = switch refusal {
         case .invalidClientState(let description):
-            TokenserverErrorBody(status: refusal.status, location: "header", name: "X-Client-State", description: description)
+            TokenserverErrorBody(status: refusal.status, location: .header, name: "X-Client-State", description: description)
         case .invalidGeneration, .invalidKeysChangedAt:
-            TokenserverErrorBody(status: refusal.status, location: "body", description: "Unauthorized")
+            TokenserverErrorBody(status: refusal.status, location: .body, description: "Unauthorized")
         }
-        return FxAError(status: 401, errno: .auth(.invalidToken), message: body.description, sync: .tokenserver(body))
+        return tokenserver(401, errno: .invalidToken, body)
+    }
+
+    private static func tokenserver(_ status: Int, errno: AuthErrno, _ body: TokenserverErrorBody) -> FxAError {
+        FxAError(status: status, errno: .auth(errno), message: body.description, sync: .tokenserver(body))
     }
 }
 
 extension TokenserverErrorBody {
     /// The body for an error thrown on a tokenserver route without one of
-    /// its own (an outage, an unknown path under it, a rate limit), chosen
-    /// by status as syncstorage-rs chooses: 5xx are `internal-error` with
+    /// its own (an outage, an unknown path under `/token`), chosen by
+    /// status as syncstorage-rs chooses: 5xx are `internal-error` with
     /// nothing of the cause, 401 is `invalid-credentials`.
     static func derived(from error: FxAError) -> TokenserverErrorBody {
         switch error.status {
         case 500...:
-            TokenserverErrorBody(status: "internal-error", location: "internal", description: "Server error")
+            TokenserverErrorBody(status: .internalError, location: .internal, description: "Server error")
         case 401:
-            TokenserverErrorBody(status: "invalid-credentials", location: "body", description: "Unauthorized")
+            TokenserverErrorBody(status: .invalidCredentials, location: .body, description: "Unauthorized")
         case 404:
-            TokenserverErrorBody(status: "error", location: "url", description: "Not Found")
+            TokenserverErrorBody(status: .error, location: .url, description: "Not Found")
         default:
-            TokenserverErrorBody(status: "error", location: "body", description: error.message)
+            TokenserverErrorBody(status: .error, location: .body, description: error.message)
         }
     }
 }

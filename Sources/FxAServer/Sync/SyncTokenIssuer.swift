@@ -17,10 +17,23 @@ struct SyncTokenGrant: Content, Equatable {
     var node_type: String
 }
 
+/// What `node_type` tells the client about the storage behind it: only
+/// its metrics read it.
+enum SyncNodeType: String, Sendable {
+    case sqlite, postgres
+}
+
 /// Hands out Sync storage credentials for an OAuth access token of Sync's
 /// scope, as Mozilla's tokenserver does, but without asking FxA over HTTP:
 /// the token, its account and the account's Sync users are all in this
 /// server's database.
+///
+/// Knowing the account, it checks more than Mozilla's tokenserver can: the
+/// token must be younger than the account's password (FxA's tokenserver
+/// learns that from the token's `fxa-generation`), and the key id's time
+/// must be the account's own `keysChangedAt` (the one scoped-key data
+/// reports), so a holder of a Sync token cannot claim keys the account
+/// never had and lock its real devices out with them.
 struct SyncTokenIssuer: Sendable {
     let grants: any OAuthGrantStore
     let accounts: any AccountStore
@@ -29,8 +42,8 @@ struct SyncTokenIssuer: Sendable {
     let secrets: SyncTokenSecrets
     /// The storage node every token points at: this server's public URL.
     let node: String
-    /// `node_type` in the answer: the database kind, for the client's metrics.
-    let nodeType: String
+    /// `node_type` in the answer.
+    let nodeType: SyncNodeType
     let clock: any WallClock
 
     /// How long a token lives unless the client asks for less, as in
@@ -43,29 +56,35 @@ struct SyncTokenIssuer: Sendable {
     ///   when it shortens the token (1 to ``defaultDuration`` seconds).
     func issue(accessToken: String, keyID: SyncKeyID, duration requested: Int?) async throws -> SyncTokenGrant {
         let now = clock.now()
-        guard let hash = try? await lookup.hash(of: accessToken),
-              let token = try await grants.token(hash: hash), token.kind == .access,
+        let hash: TokenHash?
+        do {
+            hash = try await lookup.hash(of: accessToken)
+        } catch is FxAError {
+            // A JWT that is not ours or has expired. Anything else (the key
+            // ring unreadable) is an outage, not the client's fault: a 401
+            // would make Firefox ask its user to sign in again.
+            throw FxAError.tokenserverInvalidCredentials()
+        }
+        guard let hash, let token = try await grants.token(hash: hash), token.kind == .access,
               let expiresAt = token.expiresAt, expiresAt > now,
               // Sync's scope itself, as the tokenserver requires; a broader
               // URL scope that implies it is not enough.
               token.scope.scopes.contains(.oldsync),
               let account = try await accounts.account(uid: token.uid)
         else { throw FxAError.tokenserverInvalidCredentials() }
+        // A token granted before the current password (a confidential
+        // client's survives a change) is of an older generation.
+        guard token.createdAt >= account.verifierSetAt else {
+            throw FxAError.tokenserverRefused(.invalidGeneration)
+        }
+        guard keyID.keysChangedAt == account.keysChangedAt.millisecondsSince1970 else {
+            throw FxAError.tokenserverRefused(.invalidKeysChangedAt)
+        }
 
         let claim = SyncTokenClaim(
             generation: account.verifierSetAt.millisecondsSince1970, keysChangedAt: keyID.keysChangedAt,
             clientState: keyID.clientState)
-        let user: SyncUserRecord
-        do {
-            user = try await syncUsers.assignSyncUser(uid: account.uid, at: now) { users in
-                try TokenserverRules.decide(claim, users: users)
-            }
-        } catch let refusal as TokenserverRefusal {
-            throw FxAError.tokenserverRefused(refusal)
-        } catch FxAStoreError.notFound {
-            // Deleted between the read above and the assignment.
-            throw FxAError.tokenserverInvalidCredentials()
-        }
+        let user = try await assign(claim, uid: account.uid, at: now)
 
         let duration = requested.flatMap { (1...Self.defaultDuration).contains($0) ? $0 : nil } ?? Self.defaultDuration
         let signer = try await secrets.current()
@@ -78,6 +97,30 @@ struct SyncTokenIssuer: Sendable {
         let issued = try signer.issue(payload)
         return SyncTokenGrant(
             id: issued.id, key: issued.key, uid: user.id, api_endpoint: "\(node)/1.5/\(user.id)", duration: duration,
-            hashed_fxa_uid: hashedFxAUID, hashalg: "sha256", node_type: nodeType)
+            hashed_fxa_uid: hashedFxAUID, hashalg: "sha256", node_type: nodeType.rawValue)
+    }
+
+    /// The account's Sync user for `claim`. A conflict means another
+    /// request moved the user between this one's read and its write; it is
+    /// decided once more on what that one wrote, then reported as a
+    /// passing outage (503), which Firefox retries later.
+    private func assign(_ claim: SyncTokenClaim, uid: AccountUID, at now: Date) async throws -> SyncUserRecord {
+        for attempt in 1...2 {
+            do {
+                return try await syncUsers.assignSyncUser(uid: uid, at: now) { users in
+                    try TokenserverRules.decide(claim, users: users)
+                }
+            } catch let refusal as TokenserverRefusal {
+                throw FxAError.tokenserverRefused(refusal)
+            } catch FxAStoreError.notFound {
+                // Deleted since the account was read.
+                throw FxAError.tokenserverInvalidCredentials()
+            } catch FxAStoreError.conflict where attempt == 1 {
+                continue
+            } catch FxAStoreError.conflict {
+                throw FxAError.serviceUnavailable(retryAfter: 5)
+            }
+        }
+        throw FxAError.serviceUnavailable(retryAfter: 5)
     }
 }

@@ -12,7 +12,9 @@ import Foundation
 /// and `fxa-server keys rotate` rotates it too. Tokens live an hour; a
 /// rotation keeps the previous key's tokens valid for as long as that key
 /// is published, and a token refused after a second rotation only makes
-/// Firefox ask the tokenserver again.
+/// Firefox ask the tokenserver again. The metrics id handed to Firefox
+/// (`hashed_fxa_uid`) is keyed by the same secret, so it changes with a
+/// rotation too; only Firefox's telemetry reads it.
 struct SyncTokenSecrets: Sendable {
     let keyRing: SigningKeyRing
 
@@ -23,7 +25,8 @@ struct SyncTokenSecrets: Sendable {
         Self.signer(for: try await keyRing.current())
     }
 
-    /// Every signer a valid token may come from, current first.
+    /// Every signer a valid token may come from, current first: what the
+    /// storage routes check a token's `id` against.
     func accepted() async throws -> [SyncTokenSigner] {
         try await keyRing.published().map(Self.signer)
     }

@@ -57,7 +57,7 @@ struct TokenserverController: RouteCollection {
         guard let header = headers.first(name: "X-KeyID") else {
             throw FxAError.tokenserverInvalidKeyID("Missing X-KeyID header")
         }
-        guard header.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+        guard header.utf8.allSatisfy({ (0x20...0x7E).contains($0) }) else {
             throw FxAError.tokenserverInvalidKeyID("Invalid X-KeyID header")
         }
         guard let keyID = SyncKeyID(header: header) else { throw FxAError.tokenserverInvalidCredentials() }

@@ -1,3 +1,4 @@
+import FxACore
 import FxAStore
 
 /// What a token request asserts about the account's keys: the generation
@@ -27,11 +28,11 @@ enum TokenserverRefusal: Error, Equatable {
     case invalidClientState(String)
 
     /// The tokenserver's `status` value.
-    var status: String {
+    var status: TokenserverStatus {
         switch self {
-        case .invalidGeneration: "invalid-generation"
-        case .invalidKeysChangedAt: "invalid-keysChangedAt"
-        case .invalidClientState: "invalid-client-state"
+        case .invalidGeneration: .invalidGeneration
+        case .invalidKeysChangedAt: .invalidKeysChangedAt
+        case .invalidClientState: .invalidClientState
         }
     }
 }

@@ -91,8 +91,8 @@ struct TokenserverRulesTests {
     }
 
     @Test func refusalsCarryTheTokenserversStatus() {
-        #expect(TokenserverRefusal.invalidGeneration.status == "invalid-generation")
-        #expect(TokenserverRefusal.invalidKeysChangedAt.status == "invalid-keysChangedAt")
-        #expect(TokenserverRefusal.invalidClientState("x").status == "invalid-client-state")
+        #expect(TokenserverRefusal.invalidGeneration.status.rawValue == "invalid-generation")
+        #expect(TokenserverRefusal.invalidKeysChangedAt.status.rawValue == "invalid-keysChangedAt")
+        #expect(TokenserverRefusal.invalidClientState("x").status.rawValue == "invalid-client-state")
     }
 }

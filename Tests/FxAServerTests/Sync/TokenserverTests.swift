@@ -67,7 +67,7 @@ struct TokenserverTests {
     }
 
     private func expectRefusal(
-        _ response: APIResponse, _ status: HTTPStatus, _ word: String, location: String? = nil,
+        _ server: TestServer, _ response: APIResponse, _ status: HTTPStatus, _ word: String, location: String? = nil,
         sourceLocation: SourceLocation = #_sourceLocation
     ) {
         #expect(response.status == status, "\(response.raw)", sourceLocation: sourceLocation)
@@ -78,8 +78,8 @@ struct TokenserverTests {
             #expect(errors?.first?["location"] as? String == location, "\(response.raw)", sourceLocation: sourceLocation)
         }
         #expect(response.headers.contentType == .json, sourceLocation: sourceLocation)
-        #expect(response.headers.first(name: "X-Timestamp") != nil, "Firefox corrects its clock from 401s too",
-                sourceLocation: sourceLocation)
+        #expect(response.headers.first(name: "X-Timestamp").flatMap(Int64.init) == Int64(server.clock.now().timeIntervalSince1970),
+                "Firefox corrects its clock from 401s too", sourceLocation: sourceLocation)
     }
 
     @Test func firefoxGetsHawkCredentialsForItsOwnStorage() async throws {
@@ -111,6 +111,7 @@ struct TokenserverTests {
             #expect(payload.expires == timestamp + 3600)
             #expect(signers.first?.derivedKey(tokenID: id, salt: payload.salt) == key)
             #expect(payload.hashedFxAUID == hashedUID)
+            #expect(payload.hashedDeviceID == signers.first?.hashedDeviceID(hashedFxAUID: hashedUID))
 
             // The same keys again: the same user, a new token.
             let again = try await token(server, firefox)
@@ -141,13 +142,13 @@ struct TokenserverTests {
         try await withSyncServer { server in
             let firefox = try await signIn(server)
             let keyID = [("X-KeyID", firefox.keyID)]
-            expectRefusal(try await server.call(.GET, Self.path, headers: keyID), .unauthorized, "error")
-            expectRefusal(try await server.call(.GET, Self.path, auth: .header("Basic dXNlcjpwYXNz"), headers: keyID),
+            expectRefusal(server, try await server.call(.GET, Self.path, headers: keyID), .unauthorized, "error")
+            expectRefusal(server, try await server.call(.GET, Self.path, auth: .header("Basic dXNlcjpwYXNz"), headers: keyID),
                           .unauthorized, "error")
-            expectRefusal(try await server.call(.GET, Self.path, auth: .header("Bearer"), headers: keyID), .unauthorized, "error")
-            expectRefusal(try await server.call(.GET, Self.path, auth: .header("Bearer \(Hex32.random().hex)"), headers: keyID),
+            expectRefusal(server, try await server.call(.GET, Self.path, auth: .header("Bearer"), headers: keyID), .unauthorized, "error")
+            expectRefusal(server, try await server.call(.GET, Self.path, auth: .header("Bearer \(Hex32.random().hex)"), headers: keyID),
                           .unauthorized, "invalid-credentials")
-            expectRefusal(try await server.call(.GET, Self.path, auth: .header("Bearer not-a-token"), headers: keyID),
+            expectRefusal(server, try await server.call(.GET, Self.path, auth: .header("Bearer not-a-token"), headers: keyID),
                           .unauthorized, "invalid-credentials")
 
             // The scheme's case does not matter.
@@ -159,13 +160,87 @@ struct TokenserverTests {
                 "grant_type": "fxa-credentials", "client_id": Self.desktop, "scope": "profile",
             ], auth: Auth.session(firefox.session))
             let other = try #require(profileOnly.string("access_token"))
-            expectRefusal(try await server.call(.GET, Self.path, auth: .header("Bearer \(other)"), headers: keyID),
+            expectRefusal(server, try await server.call(.GET, Self.path, auth: .header("Bearer \(other)"), headers: keyID),
                           .unauthorized, "invalid-credentials")
 
             // A destroyed token, at once.
             let destroyed = try await server.call(.POST, "/v1/oauth/destroy", json: ["client_id": Self.desktop, "token": firefox.accessToken])
             try #require(destroyed.status == .ok, "\(destroyed.raw)")
-            expectRefusal(try await token(server, firefox), .unauthorized, "invalid-credentials")
+            expectRefusal(server, try await token(server, firefox), .unauthorized, "invalid-credentials")
+        }
+    }
+
+    @Test func aRefreshTokenIsNoAccessToken() async throws {
+        try await withSyncServer { server in
+            let firefox = try await signIn(server)
+            let offline = try await server.call(.POST, "/v1/oauth/token", json: [
+                "grant_type": "fxa-credentials", "client_id": Self.desktop, "scope": ScopedKeyDerivation.oldsync,
+                "access_type": "offline",
+            ], auth: Auth.session(firefox.session))
+            let refresh = try #require(offline.string("refresh_token"), "\(offline.raw)")
+            expectRefusal(server, try await server.call(.GET, Self.path, auth: .header("Bearer \(refresh)"),
+                                                        headers: [("X-KeyID", firefox.keyID)]),
+                          .unauthorized, "invalid-credentials")
+        }
+    }
+
+    /// The key id's time must be the account's: a Sync token alone does
+    /// not let its holder claim keys the account never had, which would
+    /// make a Sync user its real devices are then refused by.
+    @Test func keysTheAccountNeverHadAreRefusedAndChangeNothing() async throws {
+        try await withSyncServer { server in
+            let firefox = try await signIn(server)
+            let real = try #require(SyncKeyID(header: firefox.keyID))
+            for keysChangedAt in [real.keysChangedAt + 1, real.keysChangedAt - 1, 0] {
+                let forged = SyncKeyID(keysChangedAt: keysChangedAt, clientState: "00112233445566778899aabbccddeeff").header
+                expectRefusal(server, try await token(server, firefox, keyID: forged), .unauthorized, "invalid-keysChangedAt")
+            }
+            let uid = try #require(AccountUID(hex: firefox.account.uid))
+            #expect(try await server.dependencies.stores.syncUsers.syncUsers(uid: uid).isEmpty)
+            #expect(try await token(server, firefox).status == .ok)
+        }
+    }
+
+    /// A confidential client's token survives a password change (FxA ends
+    /// only public clients' tokens), but it no longer opens Sync storage.
+    @Test func aTokenFromBeforeTheCurrentPasswordIsOfAnOlderGeneration() async throws {
+        try await withSyncServer { server in
+            let user = TestUser()
+            let account = try await server.signUp(user)
+            let client = try await server.registerClient(
+                trusted: true, scopes: [ScopedKeyDerivation.oldsync], jwtAccessTokens: true)
+            let jwe = "eyJhbGciOiJFQ0RILUVTIiwiZW5jIjoiQTI1NkdDTSJ9..aXYtMTItYnl0ZXM.Y2lwaGVydGV4dA.dGFnLTE2LWJ5dGVzLXh4"
+            let code = try await server.code(client, session: account.sessionToken, [
+                "scope": ScopedKeyDerivation.oldsync, "keys_jwe": jwe,
+            ])
+            let tokens = try await server.token([
+                "grant_type": "authorization_code", "code": code, "client_id": client.id,
+                "client_secret": try #require(client.secret),
+            ])
+            let access = try #require(tokens.string("access_token"), "\(tokens.raw)")
+            let keyData = try await server.call(.POST, "/v1/account/scoped-key-data", json: [
+                "client_id": client.id, "scope": ScopedKeyDerivation.oldsync,
+            ], auth: Auth.session(account.sessionToken))
+            let changedAt = try #require((keyData.json[ScopedKeyDerivation.oldsync] as? [String: Any])?["keyRotationTimestamp"] as? Int)
+            let keyID = Self.keyID(keysChangedAt: Int64(changedAt), kB: account.kB)
+            let call = { try await server.call(.GET, Self.path, auth: .header("Bearer \(access)"), headers: [("X-KeyID", keyID)]) }
+            #expect(try await call().status == .ok, "a JWT access token works as an opaque one does")
+            // A signature character well inside it (the last one carries padding bits only).
+            var characters = Array(access)
+            characters[characters.count - 10] = characters[characters.count - 10] == "A" ? "B" : "A"
+            let tampered = String(characters)
+            expectRefusal(server, try await server.call(.GET, Self.path, auth: .header("Bearer \(tampered)"),
+                                                        headers: [("X-KeyID", keyID)]),
+                          .unauthorized, "invalid-credentials")
+
+            server.clock.advance(by: 5)
+            let finish = try await PasswordFlowTests.change(
+                server, user, to: TestUser(user.email, password: "another horse battery"), session: account.sessionToken,
+                kB: account.kB, salt: nil)
+            try #require(finish.status == .ok, "\(finish.raw)")
+            #expect(try await server.call(.POST, "/v1/verify", json: ["token": access]).status == .ok,
+                    "the confidential client's token itself lives on")
+            expectRefusal(server, try await call(), .unauthorized, "invalid-generation")
         }
     }
 
@@ -173,7 +248,7 @@ struct TokenserverTests {
         try await withSyncServer { server in
             let firefox = try await signIn(server)
             server.clock.advance(by: 21600 + 1)
-            expectRefusal(try await token(server, firefox), .unauthorized, "invalid-credentials")
+            expectRefusal(server, try await token(server, firefox), .unauthorized, "invalid-credentials")
         }
     }
 
@@ -181,17 +256,18 @@ struct TokenserverTests {
         try await withSyncServer { server in
             let firefox = try await signIn(server)
             let bearer = TestAuth.header("Bearer \(firefox.accessToken)")
-            expectRefusal(try await server.call(.GET, Self.path, auth: bearer), .unauthorized, "invalid-key-id", location: "header")
-            expectRefusal(try await token(server, firefox, keyID: "1234 -qqo"), .unauthorized, "invalid-key-id", location: "header")
-            for unreadable in ["1234", "abc-qqo", "1234-", "1234-q+o", "-qqo", "1234-qqo="] {
-                expectRefusal(try await token(server, firefox, keyID: unreadable), .unauthorized, "invalid-credentials")
+            expectRefusal(server, try await server.call(.GET, Self.path, auth: bearer), .unauthorized, "invalid-key-id", location: "header")
+            expectRefusal(server, try await token(server, firefox, keyID: "1234\t-qqo"), .unauthorized, "invalid-key-id",
+                          location: "header")
+            for unreadable in ["1234", "abc-qqo", "1234-", "1234-q+o", "-qqo", "1234-qqo=", "1234 -qqo"] {
+                expectRefusal(server, try await token(server, firefox, keyID: unreadable), .unauthorized, "invalid-credentials")
             }
             // The legacy X-Client-State must agree with the key id.
             let state = try #require(SyncKeyID(header: firefox.keyID)).clientState
             #expect(try await token(server, firefox, extra: [("X-Client-State", state)]).status == .ok)
-            expectRefusal(try await token(server, firefox, extra: [("X-Client-State", "aaaa")]),
+            expectRefusal(server, try await token(server, firefox, extra: [("X-Client-State", "aaaa")]),
                           .unauthorized, "invalid-client-state")
-            expectRefusal(try await token(server, firefox, extra: [("X-Client-State", "not hex!")]),
+            expectRefusal(server, try await token(server, firefox, extra: [("X-Client-State", "not hex!")]),
                           .badRequest, "error", location: "header")
         }
     }
@@ -201,12 +277,15 @@ struct TokenserverTests {
             let firefox = try await signIn(server)
             let bearer = TestAuth.header("Bearer \(firefox.accessToken)")
             let keyID = [("X-KeyID", firefox.keyID)]
-            expectRefusal(try await server.call(.GET, "/token/1.0/history/1.5", auth: bearer, headers: keyID), .notFound, "error",
+            expectRefusal(server, try await server.call(.GET, "/token/1.0/history/1.5", auth: bearer, headers: keyID), .notFound, "error",
                           location: "url")
-            expectRefusal(try await server.call(.GET, "/token/1.0/sync/1.1", auth: bearer, headers: keyID), .notFound, "error",
+            expectRefusal(server, try await server.call(.GET, "/token/1.0/sync/1.1", auth: bearer, headers: keyID), .notFound, "error",
                           location: "url")
-            let post = try await server.call(.POST, Self.path, auth: bearer, headers: keyID)
-            #expect(post.status == .notFound || post.status == .methodNotAllowed, "\(post.raw)")
+            // Any other request under /token is answered in the tokenserver's words.
+            expectRefusal(server, try await server.call(.POST, Self.path, auth: bearer, headers: keyID), .notFound, "error",
+                          location: "url")
+            expectRefusal(server, try await server.call(.GET, "/token/1.0/sync", auth: bearer, headers: keyID), .notFound, "error",
+                          location: "url")
         }
     }
 
@@ -242,20 +321,24 @@ struct TokenserverTests {
             let afterReset = try await token(server, firefox)
             let newUID = try #require(afterReset.json["uid"] as? Int, "\(afterReset.raw)")
             #expect(newUID != before)
+            let signers = try await SyncTokenSecrets(keyRing: server.dependencies.keyRing).accepted()
+            let resetTokenID = try #require(afterReset.string("id"))
+            let payload = try #require(signers.first?.payload(ofTokenID: resetTokenID))
+            #expect(payload.fxaKeyID == firefox.keyID, "the token names the new keys")
 
             // A device still holding the old keys is told its client state
             // is stale, which makes Firefox fetch the new keys.
-            let stale = try await token(server, firefox, keyID: staleKeyID)
-            expectRefusal(stale, .unauthorized, "invalid-client-state", location: "header")
-            #expect((stale.json["errors"] as? [[String: Any]])?.first?["description"] as? String
-                    == "Unacceptable client-state value stale value")
+            expectRefusal(server, try await token(server, firefox, keyID: staleKeyID), .unauthorized, "invalid-keysChangedAt")
             let staleState = try #require(SyncKeyID(header: staleKeyID)).clientState
             let current = try #require(SyncKeyID(header: firefox.keyID))
             let oldStateNewTime = SyncKeyID(keysChangedAt: current.keysChangedAt, clientState: staleState).header
-            expectRefusal(try await token(server, firefox, keyID: oldStateNewTime), .unauthorized, "invalid-client-state")
+            let stale = try await token(server, firefox, keyID: oldStateNewTime)
+            expectRefusal(server, stale, .unauthorized, "invalid-client-state", location: "header")
+            #expect((stale.json["errors"] as? [[String: Any]])?.first?["description"] as? String
+                    == "Unacceptable client-state value stale value")
             // New keys with no change of time are refused too.
             let newStateOldTime = SyncKeyID(keysChangedAt: current.keysChangedAt, clientState: "0123456789abcdef0123456789abcdef").header
-            expectRefusal(try await token(server, firefox, keyID: newStateOldTime), .unauthorized, "invalid-client-state",
+            expectRefusal(server, try await token(server, firefox, keyID: newStateOldTime), .unauthorized, "invalid-client-state",
                           location: "header")
             #expect(try await token(server, firefox).json["uid"] as? Int == newUID)
         }
@@ -292,7 +375,9 @@ struct TokenserverTests {
                 .get("token", "boom") { _ -> String in throw Boom() }
         }) { server in
             let answer = try await server.call(.GET, "/token/boom")
-            expectRefusal(answer, .internalServerError, "internal-error", location: "internal")
+            #expect(answer.status == .internalServerError)
+            #expect(answer.string("status") == "internal-error", "\(answer.raw)")
+            #expect(answer.headers.first(name: "X-Timestamp") != nil)
             #expect(!answer.raw.contains("SELECT"), "\(answer.raw)")
             let entry = (answer.json["errors"] as? [[String: Any]])?.first
             #expect(entry?["name"] as? String == "" && entry?["description"] as? String == "Server error", "\(answer.raw)")
@@ -307,7 +392,7 @@ struct TokenserverTests {
             let uid = try #require(AccountUID(hex: firefox.account.uid))
             try await server.dependencies.stores.accounts.delete(
                 uid: uid, recording: OutboxEvent(uid: uid, kind: .deleteUser, occurredAt: server.clock.now()))
-            expectRefusal(try await token(server, firefox), .unauthorized, "invalid-credentials")
+            expectRefusal(server, try await token(server, firefox), .unauthorized, "invalid-credentials")
             #expect(try await server.dependencies.stores.syncUsers.syncUsers(uid: uid).isEmpty)
         }
     }
