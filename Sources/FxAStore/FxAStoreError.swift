@@ -1,3 +1,5 @@
+import FxACore
+
 /// Failures of the storage layer that callers handle by kind.
 ///
 /// Database driver errors are not wrapped: the server's error middleware turns
@@ -21,4 +23,7 @@ public enum FxAStoreError: Error, Sendable, Equatable {
     /// which name a constraint or column, never a bound value. Like any
     /// driver error, callers need not handle it by kind.
     case sqlite(code: Int32, message: String)
+    /// A Sync write's `X-If-Unmodified-Since` did not hold: the resource
+    /// was written at this later time (``SyncStorageStore``).
+    case preconditionFailed(SyncTimestamp)
 }

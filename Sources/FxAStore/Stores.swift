@@ -21,6 +21,7 @@ public struct Stores: Sendable {
     public let recoveryCodes: any RecoveryCodeStore
     public let recoveryKeys: any RecoveryKeyStore
     public let syncUsers: any SyncUserStore
+    public let syncStorage: any SyncStorageStore
 
     /// The SQL implementation of every store on `database`.
     public init(database: StoreDatabase) {
@@ -41,5 +42,6 @@ public struct Stores: Sendable {
         recoveryCodes = SQLRecoveryCodeStore(database: database)
         recoveryKeys = SQLRecoveryKeyStore(database: database)
         syncUsers = SQLSyncUserStore(database: database)
+        syncStorage = SQLSyncStorageStore(database: database)
     }
 }

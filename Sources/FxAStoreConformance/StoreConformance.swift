@@ -9,5 +9,5 @@ public enum StoreConformance {
         databaseCases + signingKeyCases + accountCases + tokenCases + codeCases + mailboxCases
         + oauthClientCases + oauthGrantCases + profileCases + eventDeliveryCases + secondaryEmailCases
         + webSessionCases + deviceCases + sessionMintedTokenCases + totpCases + recoveryCodeCases + recoveryKeyCases
-        + syncUserCases
+        + syncUserCases + syncStorageCases
 }

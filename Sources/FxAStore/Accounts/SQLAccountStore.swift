@@ -145,6 +145,12 @@ public struct SQLAccountStore: AccountStore {
             if isPostgres {
                 try await sql.raw("SELECT uid FROM accounts WHERE uid = \(bind: uid.hex) FOR UPDATE").run()
             }
+            // Its Sync storage, before the Sync users that key it.
+            for table in [SyncBSORow.table, SyncCollectionRow.table, SyncStorageRow.table] {
+                try await sql.raw("""
+                    DELETE FROM \(unsafeRaw: table) WHERE user_id IN (SELECT id FROM sync_users WHERE uid = \(bind: uid.hex))
+                    """).run()
+            }
             for table in [
                 AuthTokenRow.table, VerificationCodeRow.table, OAuthTokenRow.table, OAuthCodeRow.table, AvatarRow.table,
                 SecondaryEmailRow.table, WebSessionRow.table, DeviceCommandRow.table, DeviceRow.table, TOTPRow.table,

@@ -38,5 +38,6 @@ enum FxAMigrations {
         AddTOTPSetupSession(),
         AddTOTPFailedCodes(),
         CreateSyncUsers(),
+        CreateSyncStorage(),
     ]
 }
