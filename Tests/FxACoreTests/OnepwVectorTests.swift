@@ -85,6 +85,17 @@ struct OnepwVectorTests {
         #expect(KeyBundle.open(bundle, bundleKey: SecureRandom.bytes(32)) == nil)
     }
 
+    /// The standard cost pinned: Python's `hashlib.scrypt` (N=65536, r=8,
+    /// p=1) and RFC 5869 HKDF written over `hmac`, for authPW bytes 0…31 and
+    /// salt bytes 32…63. The server suite runs at a lower cost for speed;
+    /// this is what keeps the real one honest.
+    @Test func theStandardStretchMatchesAnIndependentScrypt() throws {
+        let verifier = try VerifierHash(authPW: Data(0..<32), authSalt: Data(32..<64))
+        #expect(verifier.verifyHash.hexString == "093d3aa19e8a41dd5abb6c105e54db4769f217fe0791924ab7252ad73bcb0ac7")
+        #expect(verifier.wrapWrapKey.hexString == "452b0dc90b00763cd0ffe8afccbb9e2aad907944bc884c3789bf1b862f67d98c")
+        #expect(VerifierHash.standardCost == 65536)
+    }
+
     @Test func theVerifierHashAcceptsOnlyTheSameAuthPWAndSalt() throws {
         let authPW = try StretchedPassword.v1(password: password, email: "andré@example.org").authPW
         let salt = SecureRandom.bytes(32)

@@ -96,7 +96,12 @@ private func runTestServer(
     logger.logLevel = .warning
     configuration.logLevel = .warning
     let clock = ManualWallClock(Date())
-    let dependencies = try Dependencies.open(configuration: configuration, logger: logger, clock: clock)
+    // scrypt at 1/64 of its standard cost: in a debug build the standard
+    // stretch was three quarters of the suite's CPU. The standard cost is
+    // pinned by FxACoreTests' known answer, and exercised by every interop
+    // suite against the real binary.
+    let dependencies = try Dependencies.open(
+        configuration: configuration, logger: logger, clock: clock, passwordStretchCost: VerifierHash.standardCost / 64)
     do {
         try await dependencies.prepareStorage(logger: logger)
         let app = try await buildApplication(dependencies: dependencies, environment: .testing, logger: logger)

@@ -14,11 +14,20 @@ public struct VerifierHash: Sendable {
     /// The scrypt output, kept only in memory.
     private let stretched: Data
 
+    /// scrypt's cost (N) in FxA's auth server, and in this one.
+    public static let standardCost = 65536
+
     /// Runs scrypt. About 64 MiB of memory and tens of milliseconds of CPU:
     /// call it off the event loop (see `PasswordHasher` in FxAServer).
-    public init(authPW: Data, authSalt: Data) throws {
+    ///
+    /// - Parameter cost: scrypt's N. Anything but ``standardCost`` makes
+    ///   verifiers no server with the standard cost accepts; only the
+    ///   server's test suite lowers it (`Dependencies`), because in a debug
+    ///   build, where BoringSSL's C is not optimised, one standard stretch
+    ///   takes seconds and the suite spent three quarters of its CPU there.
+    public init(authPW: Data, authSalt: Data, cost: Int = VerifierHash.standardCost) throws {
         let key = try KDF.Scrypt.deriveKey(
-            from: authPW, salt: authSalt, outputByteCount: 32, rounds: 65536, blockSize: 8, parallelism: 1)
+            from: authPW, salt: authSalt, outputByteCount: 32, rounds: cost, blockSize: 8, parallelism: 1)
         stretched = key.withUnsafeBytes { Data($0) }
     }
 

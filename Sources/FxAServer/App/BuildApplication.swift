@@ -46,7 +46,8 @@ public func buildApplication(
     let authenticator = TokenAuthenticator(
         tokens: stores.tokens, accounts: stores.accounts, clock: dependencies.clock, nonces: HawkNonceCache(),
         publicURL: configuration.publicURL, sessionRule: sessionRule)
-    let credentials = CredentialVerifier(hasher: PasswordHasher(threadPool: dependencies.hashingPool))
+    let credentials = CredentialVerifier(hasher: PasswordHasher(
+        threadPool: dependencies.hashingPool, cost: dependencies.passwordStretchCost))
     let issuer = TokenIssuer(tokens: stores.tokens, clock: dependencies.clock)
     let mailer: any Mailer = if let smtp = configuration.smtp {
         SMTPMailer(settings: smtp, group: app.eventLoopGroup, logger: app.logger)

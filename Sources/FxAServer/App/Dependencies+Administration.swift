@@ -6,7 +6,7 @@ extension Dependencies {
     public func accountAdministration() -> AccountAdministration {
         AccountAdministration(
             accounts: stores.accounts, tokens: stores.tokens, clock: clock,
-            credentials: CredentialVerifier(hasher: PasswordHasher(threadPool: hashingPool)))
+            credentials: CredentialVerifier(hasher: PasswordHasher(threadPool: hashingPool, cost: passwordStretchCost)))
     }
 
     /// The client registry's commands (the CLI's and the console's).

@@ -20,11 +20,16 @@ public struct Dependencies: Sendable {
     /// own, so a burst of logins (scrypt, many milliseconds each) never
     /// queues a token exchange's signature behind password hashes.
     let signingPool: NIOThreadPool
+    /// scrypt's N for the password verifiers this server stores and checks.
+    /// Always ``VerifierHash/standardCost`` for a server; a test suite
+    /// lowers it (see ``VerifierHash/init(authPW:authSalt:cost:)``).
+    let passwordStretchCost: Int
 
     public init(
         configuration: ServerConfiguration, stores: Stores, clock: any WallClock,
-        keyRing: SigningKeyRing, metrics: ServerMetrics
+        keyRing: SigningKeyRing, metrics: ServerMetrics, passwordStretchCost: Int = VerifierHash.standardCost
     ) {
+        self.passwordStretchCost = passwordStretchCost
         self.configuration = configuration
         self.stores = stores
         self.clock = clock
@@ -38,15 +43,19 @@ public struct Dependencies: Sendable {
 
     /// Opens the configured database and key source. Does not migrate: call
     /// ``prepareStorage(logger:)`` before serving.
+    ///
+    /// - Parameter passwordStretchCost: for tests only; see ``passwordStretchCost``.
     public static func open(
-        configuration: ServerConfiguration, logger: Logger, clock: any WallClock = SystemWallClock()
+        configuration: ServerConfiguration, logger: Logger, clock: any WallClock = SystemWallClock(),
+        passwordStretchCost: Int = VerifierHash.standardCost
     ) throws -> Dependencies {
         let database = try StoreDatabase(
             location: configuration.database, logger: logger, sqliteDurability: configuration.sqliteDurability)
         let stores = Stores(database: database)
         let keyRing = try SigningKeyRing.configured(configuration.signingKeys, store: stores.signingKeys, clock: clock)
         return Dependencies(
-            configuration: configuration, stores: stores, clock: clock, keyRing: keyRing, metrics: ServerMetrics())
+            configuration: configuration, stores: stores, clock: clock, keyRing: keyRing, metrics: ServerMetrics(),
+            passwordStretchCost: passwordStretchCost)
     }
 
     /// Migrates the database and makes sure a signing key exists, under the

@@ -8,12 +8,14 @@ import NIOPosix
 /// included). The pool's size bounds how many run at once.
 struct PasswordHasher: Sendable {
     let threadPool: NIOThreadPool
+    /// scrypt's N: ``VerifierHash/standardCost`` but in the test suite.
+    let cost: Int
 
     /// The verifier for `authPW` under `authSalt`.
     func verifier(authPW: Hex32, authSalt: Data) async throws -> VerifierHash {
         try await threadPool.runIfActive {
             Self.yieldToEventLoops()
-            return try VerifierHash(authPW: authPW.bytes, authSalt: authSalt)
+            return try VerifierHash(authPW: authPW.bytes, authSalt: authSalt, cost: cost)
         }
     }
 
