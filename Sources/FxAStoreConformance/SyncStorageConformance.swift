@@ -187,6 +187,81 @@ extension StoreConformance {
             try requireEqual(try await storage.collections(user: new), [:], "deleted with the account")
             try requireEqual(try await storage.storageModified(user: new), .zero, "no storage row left")
         },
+        ConformanceCase("sync storage: a batch shows nothing until its commit, then everything in order at one time") { stores in
+            let storage = stores.syncStorage
+            let (_, user) = try await newSyncUser(stores)
+            let before = try await storage.write([SyncBSOWrite(id: "x", payload: "old")], user: user, collection: "bookmarks",
+                                                 precondition: .none, at: syncEpoch)
+            let batch = try await storage.beginBatch(user: user, collection: "bookmarks", at: syncEpoch)
+            try await storage.appendToBatch([SyncBSOWrite(id: "a", payload: "1"), SyncBSOWrite(id: "b", payload: "2")],
+                                            batch: batch, user: user, collection: "bookmarks", at: syncEpoch)
+            try await storage.appendToBatch([SyncBSOWrite(id: "a", sortIndex: 3)], batch: batch, user: user,
+                                            collection: "bookmarks", at: syncEpoch)
+            try requireEqual(try await storage.records(user: user, collection: "bookmarks", matching: SyncBSOQuery(), at: syncEpoch)
+                                 .records.map(\.id), ["x"], "nothing of the batch yet")
+            try requireEqual(try await storage.collectionModified(user: user, collection: "bookmarks"), before, "no new timestamp yet")
+            let committed = try await storage.commitBatch(
+                [SyncBSOWrite(id: "c", payload: "3"), SyncBSOWrite(id: "b", payload: "2b")], batch: batch, user: user,
+                collection: "bookmarks", precondition: .collectionUnmodifiedSince(before), at: syncEpoch)
+            try require(committed > before, "a new timestamp")
+            let records = try await storage.records(user: user, collection: "bookmarks", matching: SyncBSOQuery(sort: .oldest),
+                                                    at: syncEpoch).records
+            try requireEqual(records.filter { $0.modified == committed }.map(\.id).sorted(), ["a", "b", "c"], "all at once")
+            try requireEqual(records.first { $0.id == "a" }, SyncBSO(id: "a", modified: committed, payload: "1", sortIndex: 3),
+                             "a sent twice: merged")
+            try requireEqual(records.first { $0.id == "b" }?.payload, "2b", "the commit's own records last")
+            try requireEqual(try await storage.collectionModified(user: user, collection: "bookmarks"), committed, "collection")
+            do {
+                try await storage.appendToBatch([SyncBSOWrite(id: "d")], batch: batch, user: user, collection: "bookmarks", at: syncEpoch)
+                try require(false, "a committed batch took more records")
+            } catch FxAStoreError.notFound {}
+        },
+        ConformanceCase("sync storage: a batch belongs to one user and collection, expires, and waits out a failed precondition") { stores in
+            let storage = stores.syncStorage
+            let (_, user) = try await newSyncUser(stores)
+            let (_, other) = try await newSyncUser(stores)
+            let batch = try await storage.beginBatch(user: user, collection: "history", at: syncEpoch)
+            for (owner, collection, at) in [(user, "tabs", syncEpoch), (other, "history", syncEpoch), (user, "history", syncEpoch + 3 * 3600)] {
+                do {
+                    try await storage.appendToBatch([SyncBSOWrite(id: "a", payload: "1")], batch: batch, user: owner,
+                                                    collection: collection, at: at)
+                    try require(false, "a batch took records for another user, collection, or after it expired")
+                } catch FxAStoreError.notFound {}
+            }
+            do {
+                _ = try await storage.commitBatch([], batch: 12345, user: user, collection: "history", precondition: .none, at: syncEpoch)
+                try require(false, "an unknown batch committed")
+            } catch FxAStoreError.notFound {}
+            try await storage.appendToBatch([SyncBSOWrite(id: "a", payload: "1")], batch: batch, user: user, collection: "history",
+                                            at: syncEpoch)
+            let meanwhile = try await storage.write([SyncBSOWrite(id: "z", payload: "other device")], user: user,
+                                                    collection: "history", precondition: .none, at: syncEpoch)
+            do {
+                _ = try await storage.commitBatch([], batch: batch, user: user, collection: "history",
+                                                  precondition: .collectionUnmodifiedSince(.zero), at: syncEpoch)
+                try require(false, "a commit went over a newer collection")
+            } catch FxAStoreError.preconditionFailed(let current) {
+                try requireEqual(current, meanwhile, "the collection's timestamp")
+            }
+            let committed = try await storage.commitBatch([], batch: batch, user: user, collection: "history",
+                                                          precondition: .collectionUnmodifiedSince(meanwhile), at: syncEpoch)
+            try requireEqual(try await storage.record(user: user, collection: "history", id: "a", at: syncEpoch)?.modified,
+                             committed, "the batch survived the failed commit")
+            let expiring = try await storage.beginBatch(user: user, collection: "history", at: syncEpoch)
+            _ = try await storage.purge(at: syncEpoch + 3 * 3600)
+            do {
+                _ = try await storage.commitBatch([], batch: expiring, user: user, collection: "history", precondition: .none,
+                                                  at: syncEpoch)
+                try require(false, "a purged batch committed")
+            } catch FxAStoreError.notFound {}
+            let wiped = try await storage.beginBatch(user: user, collection: "history", at: syncEpoch)
+            try await storage.deleteStorage(user: user)
+            do {
+                _ = try await storage.commitBatch([], batch: wiped, user: user, collection: "history", precondition: .none,
+                                                  at: syncEpoch)
+                try require(false, "a batch outlived deleting the storage")
+            } catch FxAStoreError.notFound {}
+        },
         ConformanceCase("sync storage: concurrent writes to one user all land, each at its own later time") { stores in
             let storage = stores.syncStorage
             let (_, user) = try await newSyncUser(stores)

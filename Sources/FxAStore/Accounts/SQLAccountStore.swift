@@ -146,7 +146,7 @@ public struct SQLAccountStore: AccountStore {
                 try await sql.raw("SELECT uid FROM accounts WHERE uid = \(bind: uid.hex) FOR UPDATE").run()
             }
             // Its Sync storage, before the Sync users that key it.
-            for table in [SyncBSORow.table, SyncCollectionRow.table, SyncStorageRow.table] {
+            for table in SQLSyncStorageStore.userTables {
                 try await sql.raw("""
                     DELETE FROM \(unsafeRaw: table) WHERE user_id IN (SELECT id FROM sync_users WHERE uid = \(bind: uid.hex))
                     """).run()

@@ -39,5 +39,6 @@ enum FxAMigrations {
         AddTOTPFailedCodes(),
         CreateSyncUsers(),
         CreateSyncStorage(),
+        CreateSyncBatches(),
     ]
 }

@@ -80,7 +80,7 @@ extension SQLSyncStorageStore {
 
     public func deleteStorage(user: Int64) async throws {
         try await database.transaction { sql in
-            for table in [SyncBSORow.table, SyncCollectionRow.table, SyncStorageRow.table] {
+            for table in Self.userTables {
                 try await sql.raw("DELETE FROM \(unsafeRaw: table) WHERE user_id = \(bind: user)").run()
             }
         }
@@ -94,12 +94,24 @@ extension SQLSyncStorageStore {
                 SELECT COUNT(*) AS total FROM sync_bsos WHERE expires <= \(bind: nowMS) OR user_id IN (\(replaced))
                 """).first(decodingColumn: "total", as: Int64.self) ?? 0
             try await sql.raw("DELETE FROM sync_bsos WHERE expires <= \(bind: nowMS)").run()
-            for table in [SyncBSORow.table, SyncCollectionRow.table, SyncStorageRow.table] {
+            try await sql.raw("""
+                DELETE FROM sync_batch_items WHERE EXISTS (SELECT 1 FROM sync_batches \
+                WHERE sync_batches.user_id = sync_batch_items.user_id AND sync_batches.id = sync_batch_items.batch_id \
+                AND sync_batches.expires <= \(bind: nowMS))
+                """).run()
+            try await sql.raw("DELETE FROM sync_batches WHERE expires <= \(bind: nowMS)").run()
+            for table in Self.userTables {
                 try await sql.raw("DELETE FROM \(unsafeRaw: table) WHERE user_id IN (\(replaced))").run()
             }
             return Int(expired)
         }
     }
+
+    /// Every table keyed by the Sync user, children first: what deleting a
+    /// user's storage (or its account) empties.
+    static let userTables = [
+        SyncBSORow.table, SyncCollectionRow.table, SyncBatchItemRow.table, SyncBatchRow.table, SyncStorageRow.table,
+    ]
 
     /// Takes the user's storage row (made first when `creating`) and
     /// returns its timestamp; `nil` when there is none and none was made.

@@ -35,3 +35,31 @@ struct CreateSyncStorage: AsyncMigration {
         }
     }
 }
+
+/// Creates the batch uploads: `sync_batches` (one per batch a client
+/// opened, with its expiry) and `sync_batch_items` (the records sent to
+/// it, applied together when the client commits).
+struct CreateSyncBatches: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.transaction { tx in
+            let sql = sqlDatabase(tx)
+            try await sql.raw("""
+                CREATE TABLE sync_batches (user_id BIGINT NOT NULL, id BIGINT NOT NULL, collection TEXT NOT NULL, \
+                expires BIGINT NOT NULL, PRIMARY KEY (user_id, id))
+                """).run()
+            try await sql.raw("""
+                CREATE TABLE sync_batch_items (user_id BIGINT NOT NULL, batch_id BIGINT NOT NULL, id TEXT NOT NULL, \
+                sort_index BIGINT, payload TEXT, payload_bytes BIGINT, ttl BIGINT, position BIGINT NOT NULL, \
+                PRIMARY KEY (user_id, batch_id, id))
+                """).run()
+            try await sql.raw("CREATE INDEX sync_batches_expires ON sync_batches (expires)").run()
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        let sql = sqlDatabase(database)
+        for table in [SyncBatchItemRow.table, SyncBatchRow.table] {
+            try await sql.raw("DROP TABLE \(unsafeRaw: table)").run()
+        }
+    }
+}

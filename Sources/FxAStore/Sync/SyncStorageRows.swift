@@ -44,3 +44,35 @@ struct SyncBSORow: TableRow {
         SyncBSO(id: id, modified: SyncTimestamp(milliseconds: modified), payload: payload, sortIndex: sortIndex)
     }
 }
+
+/// A row of `sync_batches`: a batch upload a client opened and has not
+/// committed. It lives two hours, as in syncstorage-rs.
+struct SyncBatchRow: TableRow {
+    static let table = "sync_batches"
+
+    var userID: Int64
+    var id: Int64
+    var collection: String
+    var expires: Int64
+}
+
+/// A row of `sync_batch_items`: one record sent to a batch, kept as the
+/// client sent it (absent fields `NULL`; the TTL relative, since it counts
+/// from the commit) until the commit applies it.
+struct SyncBatchItemRow: TableRow {
+    static let table = "sync_batch_items"
+
+    var userID: Int64
+    var batchID: Int64
+    var id: String
+    var sortIndex: Int?
+    var payload: String?
+    var payloadBytes: Int64?
+    var ttl: Int?
+    /// The order it was first sent in, so a commit applies items in order.
+    var position: Int64
+
+    var write: SyncBSOWrite {
+        SyncBSOWrite(id: id, payload: payload, sortIndex: sortIndex, ttl: ttl)
+    }
+}

@@ -164,11 +164,32 @@ public protocol SyncStorageStore: Sendable {
     func delete(ids: [String]?, user: Int64, collection: String, precondition: SyncPrecondition, at now: Date)
         async throws -> SyncDeletion
 
+    /// Opens a batch upload into `collection` and returns its id: records
+    /// sent over several requests, applied together at the commit, so other
+    /// devices never see half of an upload.
+    func beginBatch(user: Int64, collection: String, at now: Date) async throws -> Int64
+
+    /// Adds `writes` to a batch. A record sent again merges into the one
+    /// pending, the later fields winning.
+    ///
+    /// - Throws: ``FxAStoreError/notFound`` when the batch is unknown,
+    ///   expired (two hours), committed, or of another collection.
+    func appendToBatch(_ writes: [SyncBSOWrite], batch: Int64, user: Int64, collection: String, at now: Date) async throws
+
+    /// Applies the batch's records in the order they were sent, then
+    /// `writes`, all with one new timestamp, and closes the batch.
+    ///
+    /// - Throws: as ``appendToBatch(_:batch:user:collection:at:)``, and
+    ///   ``FxAStoreError/preconditionFailed(_:)`` as ``write(_:user:collection:precondition:at:)``.
+    func commitBatch(
+        _ writes: [SyncBSOWrite], batch: Int64, user: Int64, collection: String, precondition: SyncPrecondition, at now: Date
+    ) async throws -> SyncTimestamp
+
     /// Deletes everything the user stored; its storage timestamp is zero again.
     func deleteStorage(user: Int64) async throws
 
-    /// Deletes expired records and the storage of Sync users that newer
-    /// keys replaced (unreadable to every client since). Returns how many
-    /// records went.
+    /// Deletes expired records and batches, and the storage of Sync users
+    /// that newer keys replaced (unreadable to every client since). Returns
+    /// how many records went.
     func purge(at now: Date) async throws -> Int
 }
