@@ -89,7 +89,10 @@ struct EventDeliveryTests {
                 #expect(Set(kinds.keys) == [SecurityEventURI.profileChange, SecurityEventURI.passwordChange, SecurityEventURI.deleteUser])
                 #expect(kinds[SecurityEventURI.passwordChange]?["changeTime"] == .int(Int(now.timeIntervalSince1970 * 1000)))
             }
-            let delivered = try await server.dependencies.stores.outbox.deliveries(status: .delivered, clientID: nil, limit: 100)
+            // Recorded after each receiver's answer: wait for the last.
+            let outbox = server.dependencies.stores.outbox
+            #expect(try await eventually { try await outbox.deliveries(status: .delivered, clientID: nil, limit: 100).count == 6 })
+            let delivered = try await outbox.deliveries(status: .delivered, clientID: nil, limit: 100)
             #expect(delivered.count == 6)
             #expect(delivered.allSatisfy { $0.attempts == 1 && $0.lastStatus == 200 })
         }
@@ -126,8 +129,12 @@ struct EventDeliveryTests {
             // Booting starts the worker (a request would too).
             try await server.app.asyncBoot()
             #expect(try await eventually { receiver.accepted.count == 1 })
-            let delivered = try await server.dependencies.stores.outbox.deliveries(status: .delivered, clientID: nil, limit: 10)
-            #expect(delivered.count == 1)
+            // The worker records the outcome after the receiver's answer, so
+            // the row may still be pending for a moment after it arrived.
+            let outbox = server.dependencies.stores.outbox
+            #expect(try await eventually {
+                try await outbox.deliveries(status: .delivered, clientID: nil, limit: 10).count == 1
+            })
         }
     }
 
