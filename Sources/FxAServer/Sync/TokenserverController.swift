@@ -31,7 +31,8 @@ struct TokenserverController: RouteCollection {
         }
         let accessToken = try Self.bearerToken(request.headers)
         let keyID = try Self.keyID(request.headers)
-        let duration = request.url.query.flatMap(Self.duration(inQuery:))
+        // A `duration` that is not a whole number is ignored, as the tokenserver ignores it.
+        let duration = request.query[String.self, at: "duration"].flatMap { Int($0) }
         return try await issuer.issue(accessToken: accessToken, keyID: keyID, duration: duration)
     }
 
@@ -71,15 +72,5 @@ struct TokenserverController: RouteCollection {
             guard clientState == keyID.clientState else { throw FxAError.tokenserverClientStateMismatch() }
         }
         return keyID
-    }
-
-    /// The `duration` parameter when it is a whole number; anything else is
-    /// ignored, as the tokenserver ignores it.
-    static func duration(inQuery query: String) -> Int? {
-        for pair in query.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            if parts.count == 2, parts[0] == "duration" { return Int(parts[1]) }
-        }
-        return nil
     }
 }

@@ -45,22 +45,10 @@ extension SQLSyncStorageStore {
                 SELECT * FROM sync_batch_items WHERE user_id = \(bind: user) AND batch_id = \(bind: batch) ORDER BY position
                 """).rows(SyncBatchItemRow.self)
             let modified = Self.next(after: storage, now: now)
-            let all = staged.map(\.write) + writes
-            if !all.isEmpty {
-                var expired: SQLQueryString = """
-                    DELETE FROM sync_bsos WHERE user_id = \(bind: user) AND collection = \(bind: collection) \
-                    AND expires <= \(bind: nowMS) AND id IN (
-                    """
-                expired.appendInterpolation(binds: Array(Set(all.map(\.id))))
-                expired.appendInterpolation(unsafeRaw: ")")
-                try await sql.raw(expired).run()
-            }
-            for write in all {
-                try await sql.raw(Self.upsert(write, user: user, collection: collection, modified: modified)).run()
-            }
+            try await Self.apply(
+                staged.map(\.write) + writes, user: user, collection: collection, modified: modified, nowMS: nowMS, on: sql)
             try await sql.raw("DELETE FROM sync_batch_items WHERE user_id = \(bind: user) AND batch_id = \(bind: batch)").run()
             try await sql.raw("DELETE FROM sync_batches WHERE user_id = \(bind: user) AND id = \(bind: batch)").run()
-            try await Self.touch(user: user, collection: collection, modified: modified, on: sql)
             return SyncTimestamp(milliseconds: modified)
         }
     }

@@ -15,23 +15,31 @@ extension SQLSyncStorageStore {
             let storage = try await Self.lockStorage(user: user, creating: true, isPostgres: isPostgres, on: sql) ?? 0
             try await Self.check(precondition, user: user, collection: collection, nowMS: nowMS, on: sql)
             let modified = Self.next(after: storage, now: now)
-            if !writes.isEmpty {
-                // An expired record is gone: a write creates it anew rather
-                // than bringing back fields it left out.
-                var expired: SQLQueryString = """
-                    DELETE FROM sync_bsos WHERE user_id = \(bind: user) AND collection = \(bind: collection) \
-                    AND expires <= \(bind: nowMS) AND id IN (
-                    """
-                expired.appendInterpolation(binds: writes.map(\.id))
-                expired.appendInterpolation(unsafeRaw: ")")
-                try await sql.raw(expired).run()
-            }
-            for write in writes {
-                try await sql.raw(Self.upsert(write, user: user, collection: collection, modified: modified)).run()
-            }
-            try await Self.touch(user: user, collection: collection, modified: modified, on: sql)
+            try await Self.apply(writes, user: user, collection: collection, modified: modified, nowMS: nowMS, on: sql)
             return SyncTimestamp(milliseconds: modified)
         }
+    }
+
+    /// Writes `writes` in order at `modified` and moves the collection and
+    /// the storage to it: the body of a write and of a batch's commit.
+    static func apply(
+        _ writes: [SyncBSOWrite], user: Int64, collection: String, modified: Int64, nowMS: Int64, on sql: any SQLDatabase
+    ) async throws {
+        if !writes.isEmpty {
+            // An expired record is gone: a write creates it anew rather
+            // than bringing back fields it left out.
+            var expired: SQLQueryString = """
+                DELETE FROM sync_bsos WHERE user_id = \(bind: user) AND collection = \(bind: collection) \
+                AND expires <= \(bind: nowMS) AND id IN (
+                """
+            expired.appendInterpolation(binds: Array(Set(writes.map(\.id))))
+            expired.appendInterpolation(unsafeRaw: ")")
+            try await sql.raw(expired).run()
+        }
+        for write in writes {
+            try await sql.raw(upsert(write, user: user, collection: collection, modified: modified)).run()
+        }
+        try await touch(user: user, collection: collection, modified: modified, on: sql)
     }
 
     public func delete(
@@ -155,10 +163,7 @@ extension SQLSyncStorageStore {
             current = try await collectionModified(user: user, collection: collection, on: sql) ?? 0
         case .recordUnmodifiedSince(let id, let timestamp):
             since = timestamp
-            current = try await sql.raw("""
-                SELECT * FROM sync_bsos WHERE user_id = \(bind: user) AND collection = \(bind: collection) \
-                AND id = \(bind: id) AND expires > \(bind: nowMS)
-                """).row(SyncBSORow.self)?.modified ?? 0
+            current = try await liveRecord(user: user, collection: collection, id: id, nowMS: nowMS, on: sql)?.modified ?? 0
         }
         if current > since.milliseconds { throw FxAStoreError.preconditionFailed(SyncTimestamp(milliseconds: current)) }
     }

@@ -51,10 +51,18 @@ public struct SQLSyncStorageStore: SyncStorageStore {
     }
 
     public func record(user: Int64, collection: String, id: String, at now: Date) async throws -> SyncBSO? {
-        try await database.readSQL().raw("""
+        try await Self.liveRecord(user: user, collection: collection, id: id, nowMS: now.millisecondsSince1970,
+                                  on: database.readSQL())?.record
+    }
+
+    /// One record, unless it has expired.
+    static func liveRecord(
+        user: Int64, collection: String, id: String, nowMS: Int64, on sql: any SQLDatabase
+    ) async throws -> SyncBSORow? {
+        try await sql.raw("""
             SELECT * FROM sync_bsos WHERE user_id = \(bind: user) AND collection = \(bind: collection) \
-            AND id = \(bind: id) AND expires > \(bind: now.millisecondsSince1970)
-            """).row(SyncBSORow.self)?.record
+            AND id = \(bind: id) AND expires > \(bind: nowMS)
+            """).row(SyncBSORow.self)
     }
 
     public func records(user: Int64, collection: String, matching query: SyncBSOQuery, at now: Date) async throws -> SyncBSOPage {
